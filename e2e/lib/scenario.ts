@@ -1,0 +1,211 @@
+/**
+ * The scenario table format for real boots, and the code that runs one
+ * scenario and judges its serial log.
+ *
+ * @module
+ */
+import type { Flavour, InitramfsOptions } from "./dracut.ts";
+import { boot, type BootResult, type Drive, findLine, findMarker, qemuArgs } from "./qemu.ts";
+
+/** What a boot must show. */
+export type Expectation =
+  /** The guest's init ran and printed `TMPFS-ROOT-E2E: PASS`. */
+  | {
+    readonly kind: "pass";
+    /**
+     * The `rd.tmpfs.size` the guest must find on `/` (`3G`, `50%`, …);
+     * passed to the guest as `e2e.size=` on the command line.
+     */
+    readonly tmpfsSize?: string;
+  }
+  /** The boot stopped with a console line, never ran the guest's init, and QEMU exited by itself. */
+  | {
+    readonly kind: "fail";
+    /** The step the module should name (`source`, `unpack`, …); see `strictSteps`. */
+    readonly step: string;
+    /** The console line expected, e.g. `/tmpfs-root: [a-z -]+ failed: .+/`. */
+    readonly line: RegExp;
+  }
+  /** Harness self-test: the guest's init ran and its checks found `reason`. */
+  | { readonly kind: "guest-fail"; readonly reason: RegExp };
+
+/** A network (or other) context a boot runs in, made before and torn down after it. */
+export interface BootContext {
+  /** A command prefix for QEMU (e.g. `nsenter --net=…`). */
+  readonly wrap?: readonly string[];
+  /** Attach a NIC on user networking (needs `wrap`). */
+  readonly net?: boolean;
+  /** Called after the boot, whatever happened. */
+  readonly cleanup?: () => Promise<void>;
+}
+
+/** One real boot. */
+export interface Scenario {
+  /** Unique name, e.g. `classic/label-quoted`. */
+  readonly name: string;
+  /** Topic for `--topic`, e.g. `block`. */
+  readonly topic: string;
+  /** dracut init flavour. */
+  readonly flavour: Flavour;
+  /**
+   * The tmpfs-root part of the kernel command line, e.g.
+   * `root=tmpfs:/dev/vda1 rd.tmpfs.size=3G rd.tmpfs.imgfile=rootfs.tgz ro`.
+   */
+  readonly cmdline: string;
+  /** The disk (`/dev/vda`); memoize it (see `once`) so scenarios share images. */
+  readonly disk?: () => Promise<string>;
+  /** Further disks (`/dev/vdb`, …). */
+  readonly moreDisks?: () => Promise<readonly Drive[]>;
+  /** What the initramfs needs beyond the flavour (host-only, extra dracut modules, …). */
+  readonly initramfs?: Omit<InitramfsOptions, "flavour">;
+  /** What the boot must show. */
+  readonly expect: Expectation;
+  /** Console text that must never appear (outside the echoed kernel command line). */
+  readonly forbid?: readonly RegExp[];
+  /** Guest RAM in MiB (default 768). */
+  readonly memMiB?: number;
+  /** Seconds before QEMU is killed (default 150). */
+  readonly timeoutSec?: number;
+  /** Made before the boot (e.g. an NFS server in a network namespace). */
+  readonly context?: () => Promise<BootContext>;
+}
+
+/** The generic failure line: `tmpfs-root: <step> failed: <cause>`. */
+export const FAILURE_LINE: RegExp = /tmpfs-root: [a-z -]+ failed: .+/;
+
+/**
+ * What every test boot adds to the command line so a failed boot ends QEMU
+ * without a human: no emergency shell; power off from systemd's emergency
+ * target. In the classic flavour `poweroff` fails inside the initramfs, init
+ * exits, the kernel panics and `panic=1` with `-no-reboot` ends QEMU.
+ */
+export const FLAVOUR_APPEND: Readonly<Record<Flavour, string>> = {
+  classic: "rd.shell=0 rd.emergency=poweroff",
+  systemd: "rd.shell=0 rd.emergency=poweroff",
+};
+
+/** The outcome of a scenario. */
+export interface ScenarioResult {
+  /** The scenario. */
+  readonly scenario: Scenario;
+  /** Whether it met its expectation. */
+  readonly ok: boolean;
+  /** Why not (empty when ok). */
+  readonly problems: readonly string[];
+  /** The boot, when it got that far. */
+  readonly boot?: BootResult;
+  /** Path of the serial log. */
+  readonly logPath: string;
+}
+
+/** Memoizes an async factory, so a disk or archive is built once and shared. */
+export function once<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= f());
+}
+
+/** The full kernel command line (before qemu.ts adds `console=ttyS0 panic=1`). */
+export function composeAppend(s: Scenario): string {
+  const parts = [s.cmdline, FLAVOUR_APPEND[s.flavour]];
+  if (s.expect.kind === "pass" && s.expect.tmpfsSize !== undefined) {
+    parts.push(`e2e.size=${s.expect.tmpfsSize}`);
+  }
+  return parts.join(" ");
+}
+
+/** The log without the lines where the kernel echoes its command line. */
+function withoutCmdline(log: string): string {
+  return log.split("\n").filter((l) => !/(Kernel command line|Command line): /.test(l)).join("\n");
+}
+
+/**
+ * Judges a boot against a scenario's expectation. With `strictSteps`, a
+ * `fail` expectation requires `tmpfs-root: <step> failed: ` exactly.
+ */
+export function judge(s: Scenario, r: BootResult, strictSteps = false): string[] {
+  const problems: string[] = [];
+  const log = withoutCmdline(r.log);
+  if (r.timedOut) problems.push(`timed out after ${Math.round(r.seconds)} s: the boot did not end by itself`);
+  else if (r.exitCode !== 0) problems.push(`QEMU exited with code ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
+  let marker: ReturnType<typeof findMarker>;
+  try {
+    marker = findMarker(log);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  const e = s.expect;
+  switch (e.kind) {
+    case "pass":
+      if (!marker) problems.push("the guest's init never printed its marker");
+      else if (!marker.pass) problems.push(`the guest's checks failed: ${marker.reason}`);
+      break;
+    case "fail": {
+      if (marker) problems.push("the guest's init ran, but the boot should have stopped");
+      const re = strictSteps ? new RegExp(`tmpfs-root: ${e.step} failed: .+`) : e.line;
+      if (findLine(log, re) === undefined) {
+        const seen = findLine(log, /tmpfs-root/);
+        problems.push(`no console line matches ${re}${seen ? ` (saw: ${seen.slice(0, 200)})` : ""}`);
+      }
+      break;
+    }
+    case "guest-fail":
+      if (!marker) problems.push("the guest's init never printed its marker");
+      else if (marker.pass) problems.push("the guest's checks passed, but should have failed");
+      else if (!e.reason.test(marker.reason)) {
+        problems.push(`the guest failed for another reason: ${marker.reason}`);
+      }
+      break;
+    default: {
+      const never: never = e;
+      throw new TypeError(`Unknown expectation ${JSON.stringify(never)}`);
+    }
+  }
+  for (const re of s.forbid ?? []) {
+    const hit = findLine(log, re);
+    if (hit !== undefined) problems.push(`forbidden console text ${re}: ${hit.slice(0, 200)}`);
+  }
+  return problems;
+}
+
+/** Everything a scenario run needs from the setup phase. */
+export interface Prepared {
+  /** Guest kernel. */
+  readonly kernel: string;
+  /** The initramfs built for this scenario. */
+  readonly initrd: string;
+  /** Where the serial log goes. */
+  readonly logPath: string;
+  /** Judge fail expectations by the exact step name. */
+  readonly strictSteps?: boolean;
+}
+
+/** Boots one scenario and judges it. Also writes `<log>.sh`, a command that repeats the boot. */
+export async function runScenario(s: Scenario, p: Prepared): Promise<ScenarioResult> {
+  const drives: Drive[] = [];
+  if (s.disk) drives.push({ file: await s.disk(), readonly: true });
+  if (s.moreDisks) drives.push(...await s.moreDisks());
+  const ctx = s.context ? await s.context() : {};
+  try {
+    const opts = {
+      kernel: p.kernel,
+      initrd: p.initrd,
+      append: composeAppend(s),
+      drives,
+      log: p.logPath,
+      memMiB: s.memMiB ?? 768,
+      timeoutSec: s.timeoutSec ?? 150,
+      ...(ctx.wrap ? { wrap: ctx.wrap } : {}),
+      ...(ctx.net ? { net: ctx.net } : {}),
+    };
+    const quote = (a: string) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`;
+    await Deno.writeTextFile(
+      p.logPath.replace(/\.log$/, ".sh"),
+      `#!/bin/sh\n# repeat the boot of ${s.name}\nexec ${[...(ctx.wrap ?? []), ...qemuArgs(opts)].map(quote).join(" ")}\n`,
+    );
+    const r = await boot(opts);
+    const problems = judge(s, r, p.strictSteps);
+    return { scenario: s, ok: problems.length === 0, problems, boot: r, logPath: p.logPath };
+  } finally {
+    await ctx.cleanup?.();
+  }
+}

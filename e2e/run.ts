@@ -1,0 +1,154 @@
+/**
+ * Runs the real-boot (QEMU) scenarios: a setup phase builds the kernel,
+ * initramfs images, archives and disks once; a run phase boots the
+ * scenarios a few at a time and judges their serial logs.
+ *
+ * ```sh
+ * deno run -A e2e/run.ts                      # everything
+ * deno run -A e2e/run.ts --topic block        # one topic
+ * deno run -A e2e/run.ts --filter classic/    # names containing a text (or /regex/)
+ * deno run -A e2e/run.ts --list               # names only
+ * deno run -A e2e/run.ts --strict-steps       # fail lines must name the expected step
+ * ```
+ *
+ * Logs go to `.cache/e2e-logs/<name>.log`, with `<name>.sh` to repeat a boot.
+ *
+ * @module
+ */
+import { parseArgs } from "#args";
+import { buildInitramfs, type InitramfsOptions } from "./lib/dracut.ts";
+import { ensureKernel } from "./lib/kernel.ts";
+import { CACHE_DIR } from "./lib/_paths.ts";
+import { runScenario, type Scenario, type ScenarioResult } from "./lib/scenario.ts";
+import { ALL_SCENARIOS } from "./scenarios.ts";
+
+const LOG_DIR = `${CACHE_DIR}/e2e-logs`;
+
+/** Selects scenarios by `--topic`, `--flavour` and `--filter` (text, or `/regex/`). */
+export function select(
+  all: readonly Scenario[],
+  opts: { topic?: string[]; flavour?: string; filter?: string[] },
+): Scenario[] {
+  const matchers = (opts.filter ?? []).map((f) => {
+    const m = /^\/(.*)\/([a-z]*)$/.exec(f);
+    return m ? (n: string) => new RegExp(m[1]!, m[2]).test(n) : (n: string) => n.includes(f);
+  });
+  return all.filter((s) =>
+    (!opts.topic?.length || opts.topic.includes(s.topic)) &&
+    (!opts.flavour || s.flavour === opts.flavour) &&
+    (matchers.length === 0 || matchers.some((m) => m(s.name)))
+  );
+}
+
+/** The initramfs options of a scenario, as a cache key. */
+function initrdKey(s: Scenario): string {
+  const o: InitramfsOptions = { flavour: s.flavour, ...(s.initramfs ?? {}) };
+  return JSON.stringify(o, Object.keys(o).sort());
+}
+
+/** Runs `f` over `items`, at most `jobs` at a time, keeping order in the result. */
+async function pool<T, R>(items: readonly T[], jobs: number, f: (t: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await f(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+  return results;
+}
+
+function logName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, "_");
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      filter: { type: "string", multiple: true },
+      topic: { type: "string", multiple: true },
+      flavour: { type: "string" },
+      jobs: { type: "string", default: "2" },
+      list: { type: "boolean", default: false },
+      "strict-steps": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(
+      "usage: deno run -A e2e/run.ts [--topic T]... [--filter TEXT|/RE/]... [--flavour classic|systemd]\n" +
+        "                              [--jobs N] [--list] [--strict-steps]",
+    );
+    return 0;
+  }
+  const chosen = select(ALL_SCENARIOS, {
+    ...(values.topic ? { topic: values.topic } : {}),
+    ...(values.flavour ? { flavour: values.flavour } : {}),
+    ...(values.filter ? { filter: values.filter } : {}),
+  });
+  const names = new Set<string>();
+  for (const s of ALL_SCENARIOS) {
+    if (names.has(s.name)) throw new Error(`Duplicate scenario name "${s.name}"`);
+    names.add(s.name);
+  }
+  if (values.list) {
+    for (const s of chosen) console.log(`${s.topic}\t${s.name}\t${s.cmdline}`);
+    return 0;
+  }
+  if (chosen.length === 0) {
+    console.log("no scenario matches");
+    return 1;
+  }
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`Invalid --jobs "${values.jobs}": expected a positive integer`);
+
+  // Setup phase: kernel, initramfs images, archives and disks, built once and shared.
+  const t0 = performance.now();
+  const kernel = await ensureKernel();
+  console.log(`setup: kernel ${kernel.kver}`);
+  const initrds = new Map<string, string>();
+  for (const s of chosen) {
+    const key = initrdKey(s);
+    if (initrds.has(key)) continue;
+    const i = await buildInitramfs({ flavour: s.flavour, ...(s.initramfs ?? {}) }, kernel);
+    initrds.set(key, i.path);
+    console.log(
+      `setup: initramfs ${key} ${(i.size / 1048576).toFixed(1)} MiB ${i.cached ? "(cached)" : `(built in ${i.buildSec.toFixed(1)} s)`}`,
+    );
+  }
+  for (const s of chosen) {
+    await s.disk?.();
+    await s.moreDisks?.();
+  }
+  await Deno.mkdir(LOG_DIR, { recursive: true });
+  console.log(`setup: done in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${chosen.length} boots, ${jobs} at a time`);
+
+  // Run phase.
+  const results = await pool(chosen, jobs, async (s): Promise<ScenarioResult> => {
+    const logPath = `${LOG_DIR}/${logName(s.name)}.log`;
+    let r: ScenarioResult;
+    try {
+      r = await runScenario(s, {
+        kernel: kernel.vmlinuz,
+        initrd: initrds.get(initrdKey(s))!,
+        logPath,
+        strictSteps: values["strict-steps"],
+      });
+    } catch (e) {
+      r = { scenario: s, ok: false, problems: [`harness error: ${(e as Error).stack ?? e}`], logPath };
+    }
+    const secs = r.boot ? ` (${r.boot.seconds.toFixed(1)} s)` : "";
+    if (r.ok) console.log(`ok   ${s.name}${secs}`);
+    else console.log(`FAIL ${s.name}${secs}: ${r.problems.join("; ")} [log: ${logPath}]`);
+    return r;
+  });
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+if (import.meta.main) Deno.exit(await main());

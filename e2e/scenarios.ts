@@ -1,0 +1,13 @@
+/**
+ * Every real-boot scenario, by topic. Add a topic's table here.
+ *
+ * @module
+ */
+import { BLOCK_SCENARIOS, HARNESS_SCENARIOS } from "./block_scenarios.ts";
+import type { Scenario } from "./lib/scenario.ts";
+
+/** All scenarios, in the order they run. */
+export const ALL_SCENARIOS: readonly Scenario[] = [
+  ...HARNESS_SCENARIOS,
+  ...BLOCK_SCENARIOS,
+];

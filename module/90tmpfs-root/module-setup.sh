@@ -1,0 +1,89 @@
+#!/bin/sh
+# shellcheck disable=SC3043,SC2154
+# tmpfs-root: dracut module setup (generated; do not edit).
+tmpfs_root_build_sources() {
+    if [ -n "${tmpfs_root_sources:-}" ]; then
+        printf '%s\n' "$tmpfs_root_sources"
+        return 0
+    fi
+    # The command line baked in with --kernel-cmdline, and the host's own in host-only mode.
+    local line="${kernel_cmdline:-}"
+    if [ -n "${hostonly:-}" ] && [ -r /proc/cmdline ]; then
+        line="$line"' '"$(cat /proc/cmdline)"
+    fi
+    case "$line" in
+        *tmpfs:*)
+            printf block
+            case "$line" in
+                *tmpfs:NFS=*)
+                    printf ' %s' nfs
+                    ;;
+            esac
+            case "$line" in
+                *tmpfs:http*)
+                    printf ' %s' http
+                    ;;
+            esac
+            printf '\n'
+            return 0
+            ;;
+    esac
+    if [ -n "${hostonly:-}" ]; then
+        printf 'block\n'
+    else
+        printf 'block nfs http\n'
+    fi
+}
+tmpfs_root_has_module() {
+    [ -n "$(dracut_module_path "$1")" ]
+}
+check() {
+    require_binaries cat chroot cp dd find grep gzip ln mkdir mktemp mount od rm rmdir sed sleep tar tr umount || return 1
+    # Only when asked for (-a tmpfs-root or add_dracutmodules+=" tmpfs-root ").
+    return 255
+}
+depends() {
+    local deps=
+    local sources
+    sources="$(tmpfs_root_build_sources)"
+    case ' '"$sources"' ' in
+        *' nfs '*)
+            if tmpfs_root_has_module nfs; then
+                deps="$deps"' network nfs'
+            fi
+            ;;
+    esac
+    case ' '"$sources"' ' in
+        *' http '*)
+            if tmpfs_root_has_module url-lib; then
+                deps="$deps"' network url-lib'
+            fi
+            ;;
+    esac
+    printf '%s\n' "$deps"
+    return 0
+}
+installkernel() {
+    # The file systems a source may carry; tmpfs itself is built in.
+    for m in ext4 xfs btrfs vfat iso9660 squashfs udf; do
+        hostonly='' instmods "$m" || :
+    done
+    return 0
+}
+install() {
+    inst_multiple cat chroot cp dd find grep gzip ln mkdir mktemp mount od rm rmdir sed sleep tar tr umount
+    inst_multiple -o bzip2 curl lz4 pigz xz zstd
+    inst_simple "$moddir"/tmpfs-root-lib.sh /lib/tmpfs-root-lib.sh
+    inst_hook cmdline 20 "$moddir"/tmpfs-root-cmdline.sh
+    inst_hook initqueue/finished 90 "$moddir"/tmpfs-root-finished.sh
+    inst_hook initqueue/timeout 90 "$moddir"/tmpfs-root-timeout.sh
+    inst_hook mount 50 "$moddir"/tmpfs-root-mount.sh
+    inst_hook pre-pivot 50 "$moddir"/tmpfs-root-pre-pivot.sh
+    if dracut_module_included systemd; then
+        inst_script "$moddir"/tmpfs-root-generator.sh "$systemdutildir"/system-generators/tmpfs-root-generator
+        inst_simple "$moddir"/tmpfs-root.service /lib/tmpfs-root/tmpfs-root.service
+        inst_simple "$moddir"/sysroot.mount /lib/tmpfs-root/sysroot.mount
+        inst_script "$moddir"/tmpfs-root-unpack.sh /lib/tmpfs-root/tmpfs-root-unpack.sh
+    fi
+    return 0
+}

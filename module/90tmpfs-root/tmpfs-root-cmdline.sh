@@ -1,0 +1,27 @@
+#!/bin/sh
+# shellcheck disable=SC3043
+# tmpfs-root: parse root=tmpfs:... and rd.tmpfs.* (dracut cmdline hook).
+{
+    # shellcheck source=/dev/null
+    . /lib/tmpfs-root-lib.sh
+}
+if [ -n "${DRACUT_SYSTEMD:-}" ]; then
+    # Under systemd, tmpfs-root.service checks the parameters and reports.
+    tmpfs_root_read_params
+    if [ "$?" != 2 ]; then
+        export rootok=1
+    fi
+else
+    tmpfs_root_phase_cmdline
+    case "$?" in
+        0)
+            export rootok=1
+            ;;
+        2)
+            :
+            ;;
+        *)
+            tmpfs_root_stop
+            ;;
+    esac
+fi

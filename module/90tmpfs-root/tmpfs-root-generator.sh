@@ -1,0 +1,17 @@
+#!/bin/sh
+# shellcheck disable=SC3043
+# tmpfs-root: systemd generator (arguments: normal, early and late folders).
+early="${2:-/run/systemd/generator.early}"
+{
+    # shellcheck source=/dev/null
+    . /lib/tmpfs-root-lib.sh
+}
+tmpfs_root_read_params
+if [ "$?" = 2 ]; then
+    exit 0
+fi
+mkdir -p "$early"/initrd-root-fs.target.requires || exit 1
+cp /lib/tmpfs-root/sysroot.mount "$early"/sysroot.mount || exit 1
+cp /lib/tmpfs-root/tmpfs-root.service "$early"/tmpfs-root.service || exit 1
+ln -sf ../sysroot.mount "$early"/initrd-root-fs.target.requires/sysroot.mount || exit 1
+ln -sf ../tmpfs-root.service "$early"/initrd-root-fs.target.requires/tmpfs-root.service || exit 1

@@ -1,0 +1,21 @@
+#!/bin/sh
+# shellcheck disable=SC3043
+# tmpfs-root: mount the source, the tmpfs, unpack, release (dracut mount hook).
+if [ -z "${DRACUT_SYSTEMD:-}" ] && [ ! -e /run/tmpfs-root/mount.done ]; then
+    {
+        # shellcheck source=/dev/null
+        . /lib/tmpfs-root-lib.sh
+    }
+    tmpfs_root_phase_mount
+    case "$?" in
+        0)
+            : >/run/tmpfs-root/mount.done
+            ;;
+        2)
+            :
+            ;;
+        *)
+            tmpfs_root_stop
+            ;;
+    esac
+fi

@@ -1,0 +1,30 @@
+#!/bin/sh
+# shellcheck disable=SC3043
+# tmpfs-root: run by tmpfs-root.service in a systemd initramfs.
+{
+    # shellcheck source=/dev/null
+    . /lib/tmpfs-root-lib.sh
+}
+tmpfs_root_phase_cmdline
+case "$?" in
+    0)
+        :
+        ;;
+    2)
+        exit 0
+        ;;
+    *)
+        tmpfs_root_stop
+        exit 1
+        ;;
+esac
+tmpfs_root_phase_mount
+case "$?" in
+    0)
+        : >/run/tmpfs-root/mount.done
+        ;;
+    *)
+        tmpfs_root_stop
+        exit 1
+        ;;
+esac

@@ -1,0 +1,229 @@
+/**
+ * The dracut hooks, the systemd generator and the service script: thin
+ * files that source the library and run one phase each.
+ */
+import type { AwaitSource, BootSequence } from "@tmpfs-root/model";
+import {
+  and,
+  ar,
+  arith,
+  assign,
+  caseOf,
+  cmd,
+  type Command,
+  comment,
+  func,
+  glob,
+  ifThen,
+  local,
+  or,
+  orDefault,
+  pat,
+  redir,
+  type Script,
+  script,
+  v,
+  w,
+  whileDo,
+  withRedirects,
+} from "@tmpfs-root/shell";
+import { fn, LIB_PATH, RUN_DIR, SRC } from "./_names.ts";
+import { operand } from "./_steps.ts";
+import { cause, ret, test } from "./_runtime.ts";
+
+const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
+const CLASSIC = test("-z", orDefault("DRACUT_SYSTEMD", ""));
+const DONE = (phase: string) => `${RUN_DIR}/${phase}.done`;
+
+/** Where the systemd pieces are installed in the initramfs. */
+export const SYSTEMD_DIR = "/lib/tmpfs-root";
+
+/** The one directive every file may carry: `local` is not POSIX but every initramfs shell has it. */
+export const DIRECTIVES = ["disable=SC3043"];
+
+/** `tmpfs_root_stop`: the failure policy (`rd.tmpfs.onfail`), the same for every failure. */
+export function stopFunction(policyVar: string): Command {
+  const sysrq = (key: string) => [
+    withRedirects(cmd("echo", "1"), redir(">", "/proc/sys/kernel/sysrq")),
+    withRedirects(cmd("echo", key), redir(">", "/proc/sysrq-trigger")),
+  ];
+  return func(fn("stop"), [
+    local("policy", orDefault(policyVar, "emergency")),
+    ifThen(SYSTEMD, [
+      caseOf(v("policy"), [
+        [["reboot", "poweroff", "halt"], [cmd("systemctl", "--no-block", "--force", v("policy"))]],
+        [[pat(glob("*"))], [cmd("systemctl", "--no-block", "isolate", "emergency.target")]],
+      ]),
+      ret(1),
+    ]),
+    caseOf(v("policy"), [
+      [["reboot"], sysrq("b")],
+      [["poweroff"], sysrq("o")],
+      [["halt"], [whileDo(cmd(":"), [cmd("sleep", "3600")])]],
+    ]),
+    comment("dracut's own failure handling: an emergency shell with rd.shell, else init exits."),
+    cmd("die", "tmpfs-root stopped the boot"),
+  ]);
+}
+
+/** `tmpfs_root_source_timeout`: the classic init's timeout hook for the awaitSource step. */
+export function timeoutFunction(step: AwaitSource): Command {
+  const retry = varOf(operand(step.timeout));
+  return func(fn("source_timeout"), [
+    local("seconds"),
+    or(test(orDefault(SRC.kind, ""), "=", "block"), ret(0)),
+    and(test("-b", v(SRC.device)), ret(0)),
+    comment("dracut runs its timeout hooks at two thirds of rd.retry."),
+    assign("seconds", arith(ar.op(ar.op(ar.name(retry), "*", ar.num(2)), "/", ar.num(3)))),
+    cause(
+      "device ",
+      v(SRC.device),
+      " (",
+      v(SRC.spec),
+      ") did not appear within ",
+      v("seconds"),
+      " seconds",
+    ),
+    cmd(fn("failed"), step.label),
+    cmd(fn("stop")),
+  ]);
+}
+
+function varOf(word: ReturnType<typeof operand>): string {
+  const part = word.parts[0];
+  if (word.parts.length !== 1 || part?.kind !== "var") {
+    throw new TypeError("The awaitSource timeout must be a parameter");
+  }
+  return part.name;
+}
+
+const source = (): Command => ({
+  kind: "group",
+  redirects: [],
+  body: [comment("shellcheck source=/dev/null"), cmd(".", LIB_PATH)],
+});
+
+/** Runs a phase in a hook: stop on failure; `active` runs when root= is ours. */
+function runPhase(phase: string, active: Command[] = []): Command[] {
+  return [
+    cmd(fn(`phase_${phase}`)),
+    caseOf(v("?"), [
+      [["0"], active],
+      [["2"], [cmd(":")]],
+      [[pat(glob("*"))], [cmd(fn("stop"))]],
+    ]),
+  ];
+}
+
+function hook(body: Command[], comments: string[]): Script {
+  return script([...comments.map(comment), ...body], { directives: DIRECTIVES });
+}
+
+/** The cmdline hook: sets rootok for `root=tmpfs:`; the classic init also checks here. */
+export function cmdlineHook(): Script {
+  return hook([
+    source(),
+    ifThen(SYSTEMD, [
+      comment("Under systemd, tmpfs-root.service checks the parameters and reports."),
+      cmd(fn("read_params")),
+      ifThen(test(v("?"), "!=", "2"), [cmd("export", "rootok=1")]),
+    ], runPhase("cmdline", [cmd("export", "rootok=1")])),
+  ], ["tmpfs-root: parse root=tmpfs:... and rd.tmpfs.* (dracut cmdline hook)."]);
+}
+
+/** The initqueue/finished hook: the classic init waits until the source device exists. */
+export function finishedHook(): Script {
+  return hook([
+    or(
+      test(orDefault(SRC.kind, ""), "!=", "block"),
+      test("-b", orDefault(SRC.device, "")),
+    ),
+  ], ["tmpfs-root: dracut's initqueue is finished once the source device exists."]);
+}
+
+/** The initqueue/timeout hook: a clear failure when the device never came. */
+export function timeoutHook(): Script {
+  return hook([
+    ifThen(
+      and(
+        CLASSIC,
+        withRedirects(cmd("command", "-v", fn("source_timeout")), redir(">", "/dev/null")),
+      ),
+      [
+        cmd(fn("source_timeout")),
+      ],
+    ),
+  ], ["tmpfs-root: the source device did not appear in time (dracut initqueue/timeout hook)."]);
+}
+
+/** The mount hook (classic init): the seed's steps 1 to 5, once. */
+export function mountHook(): Script {
+  return hook([
+    ifThen(and(CLASSIC, test("!", "-e", DONE("mount"))), [
+      source(),
+      ...runPhase("mount", [withRedirects(cmd(":"), redir(">", DONE("mount")))]),
+    ]),
+  ], ["tmpfs-root: mount the source, the tmpfs, unpack, release (dracut mount hook)."]);
+}
+
+/** The pre-pivot hook (both inits): SELinux labels, then the hand-over. */
+export function prePivotHook(): Script {
+  return hook([
+    ifThen(test("!", "-e", DONE("prePivot")), [
+      source(),
+      ...runPhase("prePivot", [withRedirects(cmd(":"), redir(">", DONE("prePivot")))]),
+    ]),
+  ], ["tmpfs-root: restore SELinux labels, hand over to switch-root (dracut pre-pivot hook)."]);
+}
+
+/** The script tmpfs-root.service runs under systemd: cmdline and mount phases. */
+export function unpackScript(): Script {
+  return script([
+    comment("tmpfs-root: run by tmpfs-root.service in a systemd initramfs."),
+    source(),
+    cmd(fn("phase_cmdline")),
+    caseOf(v("?"), [
+      [["0"], [cmd(":")]],
+      [["2"], [cmd("exit", "0")]],
+      [[pat(glob("*"))], [cmd(fn("stop")), cmd("exit", "1")]],
+    ]),
+    cmd(fn("phase_mount")),
+    caseOf(v("?"), [
+      [["0"], [withRedirects(cmd(":"), redir(">", DONE("mount")))]],
+      [[pat(glob("*"))], [cmd(fn("stop")), cmd("exit", "1")]],
+    ]),
+  ], { directives: DIRECTIVES });
+}
+
+/**
+ * The systemd generator: when root= is ours, put our sysroot.mount (a
+ * tmpfs) and tmpfs-root.service in the early folder, where they win over
+ * what systemd-fstab-generator made of `root=tmpfs:...`.
+ */
+export function generator(): Script {
+  const early = "early";
+  const req = w(v(early), "/initrd-root-fs.target.requires");
+  return script([
+    comment("tmpfs-root: systemd generator (arguments: normal, early and late folders)."),
+    assign(early, orDefault("2", "/run/systemd/generator.early")),
+    source(),
+    cmd(fn("read_params")),
+    ifThen(test(v("?"), "=", "2"), [cmd("exit", "0")]),
+    or(cmd("mkdir", "-p", req), cmd("exit", "1")),
+    or(cmd("cp", `${SYSTEMD_DIR}/sysroot.mount`, w(v(early), "/sysroot.mount")), cmd("exit", "1")),
+    or(
+      cmd("cp", `${SYSTEMD_DIR}/tmpfs-root.service`, w(v(early), "/tmpfs-root.service")),
+      cmd("exit", "1"),
+    ),
+    or(cmd("ln", "-sf", "../sysroot.mount", w(req, "/sysroot.mount")), cmd("exit", "1")),
+    or(cmd("ln", "-sf", "../tmpfs-root.service", w(req, "/tmpfs-root.service")), cmd("exit", "1")),
+  ], { directives: DIRECTIVES });
+}
+
+/** Every function of the hooks' own, for the library. */
+export function hookFunctions(seq: BootSequence, policyVar: string): Command[] {
+  const wait = seq.phases.flatMap((p) => p.steps).find((s): s is AwaitSource =>
+    s.kind === "awaitSource"
+  );
+  return [stopFunction(policyVar), ...(wait ? [timeoutFunction(wait)] : [])];
+}

@@ -1,0 +1,42 @@
+import type { ParamSpec } from "@tmpfs-root/model";
+
+/** Every name the module defines starts with this, so sourced hooks never clash with dracut. */
+export const PREFIX = "tmpfs_root";
+
+/** `tmpfs_root_<name>`. */
+export const fn = (name: string): string => `${PREFIX}_${name}`;
+
+/** The variable that holds a checked parameter value. */
+export const paramVar = (p: ParamSpec): string => `${PREFIX}_${p.key}`;
+
+/** The variable that holds a raw parameter value from the command line. */
+export const rawVar = (p: ParamSpec): string => `${PREFIX}_raw_${p.key}`;
+
+/** The variable set to 1 when a parameter is on the command line. */
+export const givenVar = (p: ParamSpec): string => `${PREFIX}_given_${p.key}`;
+
+/** The variable that holds a step's output. */
+export const outVar = (id: string): string => `${PREFIX}_out_${id}`;
+
+/** The variable set to 1 once a step has run (and cleared once undone). */
+export const doneVar = (id: string): string => `${PREFIX}_done_${id}`;
+
+/** The variable a failing step leaves its cause in. */
+export const CAUSE = `${PREFIX}_cause`;
+
+/** Parsed source fields. */
+export const SRC = {
+  kind: `${PREFIX}_kind`,
+  spec: `${PREFIX}_spec`,
+  device: `${PREFIX}_device`,
+  fstype: `${PREFIX}_fstype`,
+  target: `${PREFIX}_target`,
+  options: `${PREFIX}_options`,
+  url: `${PREFIX}_url`,
+} as const;
+
+/** The folder under /run where the module keeps its state. */
+export const RUN_DIR = "/run/tmpfs-root";
+
+/** Where the library is installed in the initramfs. */
+export const LIB_PATH = "/lib/tmpfs-root-lib.sh";

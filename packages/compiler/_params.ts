@@ -1,0 +1,292 @@
+/**
+ * The emitted parameter parser, derived from the model's parameter list:
+ * the same checks as the model's `checkValue` and `parseSource`, in shell.
+ */
+import { type ParamSpec, ROOT_PREFIX } from "@tmpfs-root/model";
+import {
+  and,
+  assign,
+  caseOf,
+  cmd,
+  type Command,
+  func,
+  glob,
+  ifThen,
+  len,
+  local,
+  or,
+  pat,
+  type Pattern,
+  strip,
+  subst,
+  v,
+  w,
+  whileDo,
+} from "@tmpfs-root/shell";
+import { fn, givenVar, paramVar, rawVar, SRC } from "./_names.ts";
+import { cause, ret, test } from "./_runtime.ts";
+
+const D = glob("[0-9]");
+const HEX = glob("[0-9A-Fa-f]");
+const ANY = glob("*");
+
+/** The tr(1) sets of characters allowed in URLs, NFS servers and NFS options. */
+export const URL_CHARS = "A-Za-z0-9._~:/?#@!$&'()*+,;=%-";
+const SERVER_CHARS = "A-Za-z0-9.-";
+const IPV6_CHARS = "0-9A-Fa-f:.";
+const OPTION_CHARS = "A-Za-z0-9_.=-";
+
+/** `tmpfs_root_arg NAME VALUE HAS_EQUALS`: keeps the last value of each parameter. */
+function argDispatch(params: readonly ParamSpec[]): Command {
+  return func(fn("arg"), [
+    caseOf(v("1"), [
+      ...params.map((p) =>
+        [[p.name], [assign(rawVar(p), v("2")), assign(givenVar(p), "1")]] as const
+      ),
+    ]),
+    ret(0),
+  ]);
+}
+
+/** Checks `$value` for one parameter kind; sets the parameter variable or fails. */
+function check(p: ParamSpec): Command[] {
+  const bad = [cause(`invalid ${p.name} "`, v("orig"), `": ${p.expected}`), ret(1)];
+  const target = paramVar(p);
+  switch (p.kind) {
+    case "source":
+      return [
+        caseOf(v("value"), [
+          [[pat(ROOT_PREFIX, ANY)], [
+            or(cmd(fn("parse_source"), strip("value", "#", pat(ROOT_PREFIX))), group(bad)),
+          ]],
+          [[pat(ANY)], bad],
+        ]),
+      ];
+    case "size":
+      return [
+        caseOf(v("value"), [
+          [[pat(ANY, "%")], [
+            caseOf(strip("value", "%", pat("%")), [
+              [[pat(glob("[1-9]")), pat(glob("[1-9]"), D), pat("100")], [cmd(":")]],
+              [[pat(ANY)], bad],
+            ]),
+          ]],
+          [[pat(ANY)], [
+            local("digits"),
+            assign("digits", strip("value", "%", pat(glob("[kKmMgG]")))),
+            caseOf(v("digits"), [
+              [[pat(""), pat("0", ANY), pat(ANY, glob("[!0-9]"), ANY)], bad],
+            ]),
+            ifThen(test(len("digits"), "-gt", "18"), bad),
+          ]],
+        ]),
+        assign(target, v("value")),
+      ];
+    case "relpath":
+      return [
+        whileDo(cmd(":"), [
+          caseOf(v("value"), [
+            [[pat("/", ANY)], [assign("value", strip("value", "#", pat("/")))]],
+            [[pat(ANY)], [cmd("break")]],
+          ]),
+        ]),
+        caseOf(v("value"), [
+          [[
+            pat(""),
+            pat(ANY, "/"),
+            pat(".."),
+            pat("../", ANY),
+            pat(ANY, "/.."),
+            pat(ANY, "/../", ANY),
+            pat(ANY, glob("[[:cntrl:]]"), ANY),
+          ], bad],
+        ]),
+        assign(target, v("value")),
+      ];
+    case "count":
+      return [
+        caseOf(v("value"), [
+          [
+            [1, 2, 3, 4, 5].map((n) => pat(glob("[1-9]"), ...Array(n - 1).fill(D))).concat(
+              pat("0"),
+            ),
+            [
+              cmd(":"),
+            ],
+          ],
+          [[pat(ANY)], bad],
+        ]),
+        assign(target, v("value")),
+      ];
+    case "policy":
+      return [
+        caseOf(v("value"), [
+          [(p.choices ?? []).map((c) => pat(c)), [cmd(":")]],
+          [[pat(ANY)], bad],
+        ]),
+        assign(target, v("value")),
+      ];
+    default:
+      return assertNever(p.kind);
+  }
+}
+
+function group(body: Command[]): Command {
+  return { kind: "group", body, redirects: [] };
+}
+
+/**
+ * `tmpfs_root_read_params`: scans the command line and checks every
+ * parameter. Returns 0 when all are valid, 1 with the cause set when one is
+ * not, 2 when `root=` does not select tmpfs-root.
+ */
+function readParams(params: readonly ParamSpec[]): Command {
+  const root = params.find((p) => p.kind === "source");
+  if (!root) throw new TypeError("The parameter list has no source parameter");
+  return func(fn("read_params"), [
+    local("value"),
+    local("orig"),
+    ...params.flatMap((p) => [assign(rawVar(p), ""), assign(givenVar(p), "")]),
+    cmd(fn("scan"), subst(cmd(fn("cmdline_text")))),
+    caseOf(v(rawVar(root)), [[[pat(ROOT_PREFIX, ANY)], [cmd(":")]], [[pat(ANY)], [ret(2)]]]),
+    ...params.flatMap((p) => [
+      ifThen(
+        test(v(givenVar(p)), "=", "1"),
+        [assign("value", v(rawVar(p)))],
+        [assign("value", p.default ?? "")],
+      ),
+      assign("orig", v("value")),
+      ...check(p),
+    ]),
+    ret(0),
+  ]);
+}
+
+function canonicalUuid(): Pattern {
+  const hex = (n: number) => Array(n).fill(HEX);
+  return pat(...hex(8), "-", ...hex(4), "-", ...hex(4), "-", ...hex(4), "-", ...hex(12));
+}
+
+/** `tmpfs_root_parse_source SPEC`: the model's parseSource, in shell. */
+function parseSource(): Command {
+  const encoded = (prefix: string, of: Parameters<typeof w>[number]) =>
+    assign(SRC.device, w(prefix, subst(cmd(fn("udev_encode"), of))));
+  const field = (name: string) => strip("s", "#", pat(`${name}=`));
+  return func(fn("parse_source"), [
+    local("s", v("1")),
+    local("id"),
+    ...Object.values(SRC).map((name) => assign(name, "")),
+    assign(SRC.spec, v("s")),
+    caseOf(v("s"), [[[pat(ANY, glob("[[:cntrl:]]"), ANY)], [ret(1)]]]),
+    caseOf(v("s"), [
+      [[pat("/dev/", glob("?"), ANY)], [assign(SRC.kind, "block"), assign(SRC.device, v("s"))]],
+      [[pat("LABEL=", glob("?"), ANY)], [
+        assign(SRC.kind, "block"),
+        encoded("/dev/disk/by-label/", field("LABEL")),
+      ]],
+      [[pat("UUID=", glob("?"), ANY)], [
+        assign(SRC.kind, "block"),
+        assign("id", field("UUID")),
+        caseOf(v("id"), [[[canonicalUuid()], [
+          assign("id", subst(cmd(fn("lower"), v("id")))),
+        ]]]),
+        encoded("/dev/disk/by-uuid/", v("id")),
+      ]],
+      [[pat("PARTLABEL=", glob("?"), ANY)], [
+        assign(SRC.kind, "block"),
+        encoded("/dev/disk/by-partlabel/", field("PARTLABEL")),
+      ]],
+      [[pat("PARTUUID=", glob("?"), ANY)], [
+        assign(SRC.kind, "block"),
+        encoded("/dev/disk/by-partuuid/", subst(cmd(fn("lower"), field("PARTUUID")))),
+      ]],
+      [[pat("NFS=", ANY)], [
+        cmd(fn("parse_nfs"), field("NFS")),
+      ]],
+      [[pat("http://", glob("?"), ANY), pat("https://", glob("?"), ANY)], [
+        or(cmd(fn("only"), URL_CHARS, v("s")), ret(1)),
+        assign(SRC.kind, "http"),
+        assign(SRC.url, v("s")),
+      ]],
+      [[pat(ANY)], [ret(1)]],
+    ]),
+  ]);
+}
+
+/** Appends `,item` to `$name`, or sets it to `item` when empty. */
+function append(name: string, item: string): Command {
+  return ifThen(test("-n", v(name)), [assign(name, w(v(name), ",", item))], [assign(name, item)]);
+}
+
+/** `tmpfs_root_parse_nfs nfs[4]:<server>:<export>[,options]`. */
+function parseNfs(): Command {
+  const next = (name: string) => strip(name, "#", pat(ANY, ","));
+  return func(fn("parse_nfs"), [
+    local("fstype"),
+    local("server"),
+    local("inner"),
+    local("rest"),
+    local("path"),
+    local("opts", ""),
+    local("o"),
+    local("lock", ""),
+    caseOf(v("1"), [
+      [[pat("nfs:", ANY)], [assign("fstype", "nfs")]],
+      [[pat("nfs4:", ANY)], [assign("fstype", "nfs4")]],
+      [[pat(ANY)], [ret(1)]],
+    ]),
+    assign("rest", strip("1", "#", pat(ANY, ":"))),
+    caseOf(v("rest"), [
+      [[pat("[", ANY, "]", ANY)], [
+        assign("server", w(strip("rest", "%%", pat("]", ANY)), "]")),
+        assign("rest", strip("rest", "#", pat(ANY, "]"))),
+        assign("inner", strip("server", "#", pat("["))),
+        assign("inner", strip("inner", "%", pat("]"))),
+        or(test("-n", v("inner")), ret(1)),
+        or(cmd(fn("only"), IPV6_CHARS, v("inner")), ret(1)),
+      ]],
+      [[pat(ANY)], [
+        assign("server", strip("rest", "%%", pat(":", ANY))),
+        assign("rest", strip("rest", "#", pat(v("server")))),
+        caseOf(v("server"), [
+          [[pat(""), pat(glob("[.-]"), ANY), pat(ANY, glob("[.-]"))], [ret(1)]],
+        ]),
+        or(cmd(fn("only"), SERVER_CHARS, v("server")), ret(1)),
+      ]],
+    ]),
+    caseOf(v("rest"), [
+      [[pat(":/", ANY)], [assign("rest", strip("rest", "#", pat(":")))]],
+      [[pat(ANY)], [ret(1)]],
+    ]),
+    assign("path", strip("rest", "%%", pat(",", ANY))),
+    caseOf(v("rest"), [[[pat(ANY, ",", ANY)], [
+      assign("rest", next("rest")),
+      assign("opts", v("rest")),
+      whileDo(cmd(":"), [
+        assign("o", strip("rest", "%%", pat(",", ANY))),
+        or(test("-n", v("o")), ret(1)),
+        or(cmd(fn("only"), OPTION_CHARS, v("o")), ret(1)),
+        caseOf(v("o"), [[[pat("lock"), pat("nolock")], [assign("lock", "1")]]]),
+        caseOf(v("rest"), [
+          [[pat(ANY, ",", ANY)], [assign("rest", next("rest"))]],
+          [[pat(ANY)], [cmd("break")]],
+        ]),
+      ]),
+    ]]]),
+    ifThen(and(test(v("fstype"), "=", "nfs"), test("-z", v("lock"))), [append("opts", "nolock")]),
+    append("opts", "ro"),
+    assign(SRC.kind, "nfs"),
+    assign(SRC.fstype, v("fstype")),
+    assign(SRC.target, w(v("server"), ":", v("path"))),
+    assign(SRC.options, v("opts")),
+  ]);
+}
+
+/** Every parameter function, derived from the parameter list. */
+export function paramFunctions(params: readonly ParamSpec[]): Command[] {
+  return [argDispatch(params), parseSource(), parseNfs(), readParams(params)];
+}
+
+function assertNever(x: never): never {
+  throw new TypeError(`Unexpected parameter kind ${JSON.stringify(x)}`);
+}

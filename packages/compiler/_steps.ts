@@ -1,0 +1,638 @@
+/**
+ * Compiles each step of the model into a shell function
+ * `tmpfs_root_step_<id>` that returns non-zero with `$tmpfs_root_cause` set
+ * when it fails, and each phase into `tmpfs_root_phase_<name>`, which runs
+ * the steps in order and, on a failure, prints the one console line and
+ * undoes what ran (the model's undo plan).
+ */
+import {
+  allSteps,
+  type BootSequence,
+  type Operand,
+  type Phase,
+  SIZE as SIZE_SPEC,
+  type Step,
+  type Undo,
+  undoPlan,
+} from "@tmpfs-root/model";
+import {
+  and,
+  ar,
+  arith,
+  assign,
+  caseOf,
+  cmd,
+  type Command,
+  comment,
+  func,
+  glob,
+  ifThen,
+  local,
+  not,
+  or,
+  orDefault,
+  pat,
+  pipe,
+  redir,
+  strip,
+  subst,
+  v,
+  w,
+  whileDo,
+  withRedirects,
+  type Word,
+} from "@tmpfs-root/shell";
+import { doneVar, fn, outVar, paramVar, RUN_DIR, SRC } from "./_names.ts";
+import { cause, ret, test } from "./_runtime.ts";
+
+const ANY = glob("*");
+const ERR = `${RUN_DIR}/err`;
+const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
+
+/** The shell word for an operand. */
+export function operand(op: Operand): Word {
+  switch (op.kind) {
+    case "literal":
+      return w(op.value);
+    case "param":
+      return w(v(paramVar(op.param)));
+    case "output":
+      return w(v(outVar(op.step)));
+    case "newroot":
+      return w(orDefault("NEWROOT", "/sysroot"));
+    default:
+      return assertNever(op);
+  }
+}
+
+/** `"$(tmpfs_root_first_line FILE)"`. */
+const firstLine = (file: string) => subst(cmd(fn("first_line"), file));
+
+/** Runs a command with stderr to the error file; on failure sets the cause and returns 1. */
+function attempt(c: Command, ...why: Parameters<typeof w>): Command {
+  const quiet = c.kind === "simple" ? withRedirects(c, redir(">", ERR, 2)) : c;
+  return ifThen(not(quiet), [cause(...why, ": ", firstLine(ERR)), ret(1)]);
+}
+
+/** The undo action of a step; `strict` when it is a release (failure matters). */
+function undoAction(undo: Undo, strict: boolean): Command[] {
+  const target = operand(undo.target);
+  switch (undo.kind) {
+    case "unmount":
+      return strict ? [attempt(cmd("umount", target), "could not unmount ", target)] : [
+        or(
+          withRedirects(cmd("umount", target), redir(">", "/dev/null", 2)),
+          withRedirects(cmd("umount", "-l", target), redir(">", "/dev/null", 2)),
+        ),
+      ];
+    case "remove":
+      return strict
+        ? [attempt(cmd("rmdir", target), "could not remove ", target)]
+        : [withRedirects(cmd("rmdir", target), redir(">", "/dev/null", 2))];
+    default:
+      return assertNever(undo);
+  }
+}
+
+function undoFunctions(seq: BootSequence): Command[] {
+  return allSteps(seq).flatMap((s) =>
+    s.undo === null ? [] : [
+      func(fn(`undo_${s.id}`), [
+        ifThen(test(orDefault(doneVar(s.id), ""), "=", "1"), [
+          ...undoAction(s.undo, false),
+          assign(doneVar(s.id), ""),
+        ]),
+        ret(0),
+      ]),
+    ]
+  );
+}
+
+function awaitSourceBody(step: Extract<Step, { kind: "awaitSource" }>): Command[] {
+  const limit = operand(step.timeout);
+  return [
+    comment("Under systemd, wait here; the classic init waits in its initqueue (see the hooks)."),
+    or(SYSTEMD, ret(0)),
+    local("waited", "0"),
+    whileDo(not(test("-b", v(SRC.device))), [
+      ifThen(test(v("waited"), "-ge", limit), [
+        cause(
+          "device ",
+          v(SRC.device),
+          " (",
+          v(SRC.spec),
+          ") did not appear within ",
+          limit,
+          " seconds",
+        ),
+        ret(1),
+      ]),
+      cmd("sleep", "1"),
+      assign("waited", arith(ar.op(ar.name("waited"), "+", ar.num(1)))),
+    ]),
+  ];
+}
+
+function mountSourceBody(step: Extract<Step, { kind: "mountSource" }>): Command[] {
+  const at = operand(step.at);
+  return [
+    caseOf(v(SRC.kind), [
+      [["block"], [
+        ifThen(not(test("-b", v(SRC.device))), [
+          cause("device ", v(SRC.device), " (", v(SRC.spec), ") is not there"),
+          ret(1),
+        ]),
+        attempt(
+          cmd("mount", "-o", "ro", v(SRC.device), at),
+          "could not mount ",
+          v(SRC.device),
+          " read-only",
+        ),
+      ]],
+      [["nfs"], [
+        ifThen(
+          not(withRedirects(
+            cmd("mount", "-t", v(SRC.fstype), "-o", v(SRC.options), v(SRC.target), at),
+            redir(">", ERR, 2),
+          )),
+          [
+            ifThen(cmd("grep", "-qsiE", "denied|no such file|not exported", ERR), [
+              cause(v(SRC.target), " is not exported"),
+            ], [
+              ifThen(
+                cmd("grep", "-qsiE", "refused|timed out|no route|unreachable|not responding", ERR),
+                [
+                  cause("NFS server ", strip(SRC.target, "%%", pat(":", ANY)), " did not answer"),
+                ],
+                [cause("could not mount ", v(SRC.target), ": ", firstLine(ERR))],
+              ),
+            ]),
+            ret(1),
+          ],
+        ),
+      ]],
+    ]),
+  ];
+}
+
+function mountTmpfsBody(step: Extract<Step, { kind: "mountTmpfs" }>): Command[] {
+  const at = operand(step.at);
+  const size = operand(step.size);
+  return [
+    comment("Under systemd, sysroot.mount (from our generator) has mounted the tmpfs: resize it."),
+    ifThen(SYSTEMD, [
+      attempt(
+        cmd("mount", "-o", w("remount,size=", size), at),
+        "could not resize the tmpfs on ",
+        at,
+      ),
+    ], [
+      attempt(
+        cmd("mount", "-t", "tmpfs", "-o", w("size=", size, ",mode=0755"), "tmpfs", at),
+        "could not mount a tmpfs of size ",
+        size,
+        " on ",
+        at,
+      ),
+    ]),
+  ];
+}
+
+function unpackBody(step: Extract<Step, { kind: "unpack" }>): Command[] {
+  const into = operand(step.into);
+  const file = operand(step.file);
+  return [
+    local("archive"),
+    caseOf(v(SRC.kind), [
+      [["http"], [
+        assign("archive", v(SRC.url)),
+        caseOf(v("archive"), [[[pat(ANY, "/")], [assign("archive", w(v("archive"), file))]]]),
+        cmd(fn("download"), v("archive"), into, operand(step.retries)),
+        cmd("return"),
+      ]],
+    ]),
+    assign("archive", w(operand(step.from), "/", file)),
+    ifThen(not(test("-f", v("archive"))), [
+      cause("no file ", file, " on ", v(SRC.spec)),
+      ret(1),
+    ]),
+    withRedirects(cmd(fn("extract"), into, file), redir("<", v("archive"))),
+  ];
+}
+
+function restoreSelinuxBody(step: Extract<Step, { kind: "restoreSelinux" }>): Command[] {
+  const root = operand(step.root);
+  return [
+    local("config", w(root, "/etc/selinux/config")),
+    local("line"),
+    local("mode", ""),
+    local("type", "targeted"),
+    or(test("-f", v("config")), ret(0)),
+    withRedirects(
+      {
+        kind: "group",
+        redirects: [],
+        body: [
+          whileDo(or(cmd("read", "-r", "line"), test("-n", v("line"))), [
+            caseOf(v("line"), [
+              [[pat("SELINUX=", ANY)], [assign("mode", strip("line", "#", pat("SELINUX=")))]],
+              [[pat("SELINUXTYPE=", ANY)], [
+                assign("type", strip("line", "#", pat("SELINUXTYPE="))),
+              ]],
+            ]),
+            assign("line", ""),
+          ]),
+        ],
+      },
+      redir("<", v("config")),
+    ),
+    caseOf(v("mode"), [
+      [["enforcing", "permissive"], [cmd(":")]],
+      [[pat(ANY)], [ret(0)]],
+    ]),
+    caseOf(v("type"), [[[pat(""), pat(ANY, glob("[!A-Za-z0-9_-]"), ANY)], [
+      cause("invalid SELINUXTYPE in /etc/selinux/config"),
+      ret(1),
+    ]]]),
+    attempt(
+      cmd(
+        "chroot",
+        root,
+        "setfiles",
+        "-F",
+        "-e",
+        "/proc",
+        "-e",
+        "/sys",
+        "-e",
+        "/dev",
+        w("/etc/selinux/", v("type"), "/contexts/files/file_contexts"),
+        "/",
+      ),
+      "setfiles could not relabel ",
+      root,
+    ),
+  ];
+}
+
+function stepBody(step: Step, seq: BootSequence): Command[] {
+  switch (step.kind) {
+    case "readParams":
+      return [cmd(fn("read_params"))];
+    case "awaitSource":
+      return awaitSourceBody(step);
+    case "makeTempDir": {
+      const parent = operand(step.parent);
+      return [
+        attempt(cmd("mkdir", "-p", parent), "could not make ", parent),
+        ifThen(
+          not(withRedirects(
+            assign(outVar(step.id), subst(cmd("mktemp", "-d", w(parent, "/source.XXXXXX")))),
+            redir(">", ERR, 2),
+          )),
+          [cause("could not make a directory under ", parent, ": ", firstLine(ERR)), ret(1)],
+        ),
+      ];
+    }
+    case "mountSource":
+      return mountSourceBody(step);
+    case "mountTmpfs":
+      return mountTmpfsBody(step);
+    case "unpack":
+      return unpackBody(step);
+    case "release": {
+      const target = allSteps(seq).find((s) => s.id === step.of);
+      if (!target?.undo) throw new TypeError(`Step "${step.id}" releases nothing`);
+      return [
+        ...undoAction(target.undo, true),
+        assign(doneVar(target.id), ""),
+      ];
+    }
+    case "restoreSelinux":
+      return restoreSelinuxBody(step);
+    case "handOver":
+      return [
+        cmd(fn("report"), "ok", w("unpacked into ", operand(step.root))),
+        cmd(fn("say"), "6", w("tmpfs-root: root file system unpacked into ", operand(step.root))),
+      ];
+    default:
+      return assertNever(step);
+  }
+}
+
+/** `tmpfs_root_step_<id>` for every step. */
+function stepFunctions(seq: BootSequence): Command[] {
+  return allSteps(seq).map((s) =>
+    func(fn(`step_${s.id}`), [
+      comment(s.doing),
+      ...stepBody(s, seq),
+    ])
+  );
+}
+
+/** How a phase runs one step: skip it for other source kinds, else run, report and undo on failure. */
+function runStep(seq: BootSequence, step: Step): Command {
+  const undo = undoPlan(seq, step.id).map((s) => cmd(fn(`undo_${s.id}`)));
+  const run: Command[] = step.kind === "readParams"
+    ? [
+      cmd(fn(`step_${step.id}`)),
+      assign("rc", w(v("?"))),
+      ifThen(test(v("rc"), "=", "2"), [ret(2)]),
+      ifThen(test(v("rc"), "!=", "0"), [cmd(fn("failed"), step.label), ret(1)]),
+    ]
+    : [
+      cmd(fn("say"), "7", w(`tmpfs-root: ${step.doing}`)),
+      ifThen(not(cmd(fn(`step_${step.id}`))), [
+        cmd(fn("failed"), step.label),
+        ...undo,
+        ret(1),
+      ]),
+      ...(step.undo === null ? [] : [assign(doneVar(step.id), "1")]),
+    ];
+  if (step.onlyFor === null) return { kind: "group", body: run, redirects: [] };
+  return caseOf(v(SRC.kind), [[step.onlyFor, run]]);
+}
+
+/**
+ * `tmpfs_root_phase_<name>`: 0 when done (or when root= is not ours: 2),
+ * 1 after a failure (reported and undone).
+ */
+function phaseFunction(seq: BootSequence, phase: Phase): Command {
+  const reads = phase.steps.some((s) => s.kind === "readParams");
+  const params = allSteps(seq).find((s) => s.kind === "readParams");
+  if (!params) throw new TypeError("The sequence has no readParams step");
+  return func(fn(`phase_${phase.name}`), [
+    local("rc"),
+    ...(reads ? [] : [runStep(seq, params)]),
+    ...phase.steps.map((s) => runStep(seq, s)),
+    ret(0),
+  ]);
+}
+
+/** `tmpfs_root_first_line FILE`: the first line of a file (empty when none). */
+function firstLineFn(): Command {
+  return func(fn("first_line"), [
+    local("l", ""),
+    withRedirects(
+      { kind: "group", body: [cmd("read", "-r", "l")], redirects: [] },
+      redir("<", v("1")),
+      redir(">", "/dev/null", 2),
+    ),
+    cmd("printf", "%s", v("l")),
+  ]);
+}
+
+const STATUS = (name: string) => `${RUN_DIR}/rc.${name}`;
+
+/** `tmpfs_root_decompress FORMAT`: stdin to stdout. */
+function decompressFn(): Command {
+  return func(fn("decompress"), [
+    caseOf(v("1"), [
+      [["gzip"], [
+        ifThen(withRedirects(cmd("command", "-v", "pigz"), redir(">", "/dev/null")), [
+          cmd("pigz", "-dc"),
+        ], [cmd("gzip", "-dc")]),
+      ]],
+      [["xz"], [cmd("xz", "-dc", "-T0")]],
+      [["zstd"], [cmd("zstd", "-dcq")]],
+      [["bzip2"], [cmd("bzip2", "-dc")]],
+      [["lz4"], [cmd("lz4", "-dc")]],
+      [[pat(ANY)], [cmd("cat")]],
+    ]),
+  ]);
+}
+
+/**
+ * `tmpfs_root_extract INTO NAME`: detects the format of the archive on
+ * stdin by its magic bytes, then decompresses and unpacks it into INTO,
+ * checking the exit status of every side of the pipe.
+ */
+function extractFn(): Command {
+  const head = `${RUN_DIR}/head`;
+  const hex = (skip: number, count: number) =>
+    subst(pipe(
+      cmd("od", "-An", "-tx1", "-j", String(skip), "-N", String(count), head),
+      cmd("tr", "-d", " \\n"),
+    ));
+  const status = (name: string) => w(subst(cmd("cat", STATUS(name))));
+  const record = (name: string) => withRedirects(cmd("echo", v("?")), redir(">", STATUS(name)));
+  const truncated =
+    "unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof";
+  return func(fn("extract"), [
+    local("fmt"),
+    local("rr"),
+    local("rd"),
+    local("rt"),
+    withRedirects(
+      cmd("rm", "-f", head, STATUS("read"), STATUS("dec"), STATUS("tar")),
+      redir(">", "/dev/null", 2),
+    ),
+    comment("The first 262 bytes hold every magic number we know, tar's at offset 257."),
+    ifThen(not(withRedirects(cmd("dd", "bs=1", "count=262", w("of=", head)), redir(">", ERR, 2))), [
+      cause("could not read ", v("2"), ": ", firstLine(ERR)),
+      ret(1),
+    ]),
+    ifThen(not(test("-s", head)), [cause(v("2"), " is empty"), ret(1)]),
+    caseOf(hex(0, 6), [
+      [[pat("1f8b", ANY)], [assign("fmt", "gzip")]],
+      [[pat("fd377a585a00")], [assign("fmt", "xz")]],
+      [[pat("28b52ffd", ANY)], [assign("fmt", "zstd")]],
+      [[pat("425a68", ANY)], [assign("fmt", "bzip2")]],
+      [[pat("04224d18", ANY)], [assign("fmt", "lz4")]],
+      [[pat(ANY)], [
+        ifThen(test(hex(257, 5), "=", "7573746172"), [assign("fmt", "tar")], [
+          cause(v("2"), " is not a tar archive (gzip, xz, zstd, bzip2, lz4 or plain)"),
+          ret(1),
+        ]),
+      ]],
+    ]),
+    cmd(fn("say"), "7", w("tmpfs-root: unpacking ", v("2"), " (", v("fmt"), ")")),
+    withRedirects(
+      {
+        kind: "group",
+        redirects: [],
+        body: [
+          pipe(
+            {
+              kind: "group",
+              redirects: [],
+              body: [and(cmd("cat", head), cmd("cat")), record("read")],
+            },
+            {
+              kind: "group",
+              redirects: [],
+              body: [cmd(fn("decompress"), v("fmt")), record("dec")],
+            },
+            {
+              kind: "group",
+              redirects: [],
+              body: [
+                cmd(
+                  "tar",
+                  "-x",
+                  "-p",
+                  "--same-owner",
+                  "--numeric-owner",
+                  "--xattrs",
+                  "--xattrs-include=*",
+                  "--acls",
+                  "--selinux",
+                  "-f",
+                  "-",
+                  "-C",
+                  v("1"),
+                ),
+                record("tar"),
+              ],
+            },
+          ),
+        ],
+      },
+      redir(">", ERR, 2),
+    ),
+    assign("rr", status("read")),
+    assign("rd", status("dec")),
+    assign("rt", status("tar")),
+    ifThen(cmd("grep", "-qs", "No space left on device", ERR), [
+      cause(
+        "the tmpfs is full (rd.tmpfs.size=",
+        v(paramVar(SIZE_SPEC)),
+        "): the archive needs more",
+      ),
+      ret(1),
+    ]),
+    comment("gzip exits 2 for a warning (trailing garbage ignored): not a failure."),
+    ifThen(
+      and(
+        test(v("rd"), "!=", "0"),
+        not(and(test(v("fmt"), "=", "gzip"), test(v("rd"), "=", "2"))),
+      ),
+      [
+        ifThen(
+          cmd("grep", "-qsiE", truncated, ERR),
+          [cause(v("2"), " is truncated")],
+          [cause(v("2"), " is corrupt")],
+        ),
+        ret(1),
+      ],
+    ),
+    ifThen(test(v("rt"), "!=", "0"), [
+      ifThen(cmd("grep", "-qsiE", truncated, ERR), [cause(v("2"), " is truncated")], [
+        ifThen(
+          cmd("grep", "-qs", "does not look like a tar archive", ERR),
+          [cause(v("2"), " is corrupt")],
+          [cause("tar could not unpack ", v("2"), ": ", firstLine(ERR))],
+        ),
+      ]),
+      ret(1),
+    ]),
+    ifThen(test(v("rr"), "!=", "0"), [cause("could not read ", v("2")), ret(1)]),
+    ret(0),
+  ]);
+}
+
+/**
+ * `tmpfs_root_download URL INTO RETRIES`: streams the archive from curl
+ * straight into extract (nothing staged), trying again with a growing
+ * pause (1, 2, 4 ... 30 s) after a connection failure or a 5xx answer.
+ */
+function downloadFn(): Command {
+  const n = ar.name;
+  return func(fn("download"), [
+    local("try", "0"),
+    local("pause", "1"),
+    local("rf"),
+    local("code"),
+    whileDo(cmd(":"), [
+      withRedirects(cmd("rm", "-f", STATUS("fetch")), redir(">", "/dev/null", 2)),
+      ifThen(
+        pipe(
+          {
+            kind: "group",
+            redirects: [],
+            body: [
+              withRedirects(
+                cmd(
+                  "curl",
+                  "--silent",
+                  "--show-error",
+                  "--fail",
+                  "--location",
+                  "--proto",
+                  "=http,https",
+                  "--connect-timeout",
+                  "10",
+                  "--speed-limit",
+                  "1",
+                  "--speed-time",
+                  "60",
+                  v("1"),
+                ),
+                redir(">", `${RUN_DIR}/curl.err`, 2),
+              ),
+              withRedirects(cmd("echo", v("?")), redir(">", STATUS("fetch"))),
+            ],
+          },
+          cmd(fn("extract"), v("2"), v("1")),
+        ),
+        [
+          ifThen(test(subst(cmd("cat", STATUS("fetch"))), "=", "0"), [ret(0)]),
+        ],
+      ),
+      assign("rf", subst(cmd("cat", STATUS("fetch")))),
+      ifThen(test(v("rf"), "=", "0"), [ret(1)]),
+      assign(
+        "code",
+        subst(
+          cmd("sed", "-n", "s/.*returned error: \\([0-9][0-9]*\\).*/\\1/p", `${RUN_DIR}/curl.err`),
+        ),
+      ),
+      caseOf(v("code"), [[[pat("4", ANY)], [
+        cause(v("1"), " answered ", v("code")),
+        ret(1),
+      ]]]),
+      assign("try", arith(ar.op(n("try"), "+", ar.num(1)))),
+      ifThen(test(v("try"), "-gt", v("3")), [
+        cause(
+          "download of ",
+          v("1"),
+          " failed after ",
+          v("try"),
+          " tries: ",
+          firstLine(`${RUN_DIR}/curl.err`),
+        ),
+        ret(1),
+      ]),
+      cmd(
+        fn("say"),
+        "4",
+        w("tmpfs-root: download of ", v("1"), " failed, trying again in ", v("pause"), " s"),
+      ),
+      cmd("sleep", v("pause")),
+      assign("pause", arith(ar.op(n("pause"), "*", ar.num(2)))),
+      ifThen(test(v("pause"), "-gt", "30"), [assign("pause", "30")]),
+      comment("Start again from an empty root: a partial transfer never boots."),
+      withRedirects(
+        cmd("find", v("2"), "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", "+"),
+        redir(">", "/dev/null", 2),
+      ),
+    ]),
+  ]);
+}
+
+/** Every step, undo and phase function of a sequence. */
+export function stepsLibrary(seq: BootSequence): Command[] {
+  return [
+    firstLineFn(),
+    decompressFn(),
+    extractFn(),
+    downloadFn(),
+    ...undoFunctions(seq),
+    ...stepFunctions(seq),
+    ...seq.phases.map((p) => phaseFunction(seq, p)),
+  ];
+}
+
+function assertNever(x: never): never {
+  throw new TypeError(`Unexpected node ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,113 @@
+import { type BootSequence, ONFAIL } from "@tmpfs-root/model";
+import { printScript, type Script, script } from "@tmpfs-root/shell";
+import {
+  cmdlineHook,
+  DIRECTIVES,
+  finishedHook,
+  generator,
+  hookFunctions,
+  mountHook,
+  prePivotHook,
+  SYSTEMD_DIR,
+  timeoutHook,
+  unpackScript,
+} from "./_hooks.ts";
+import { paramVar } from "./_names.ts";
+import { paramFunctions } from "./_params.ts";
+import { runtime } from "./_runtime.ts";
+import { moduleSetup, type Placement } from "./_setup.ts";
+import { stepsLibrary } from "./_steps.ts";
+import { OPTIONAL_TOOLS, programsOf } from "./_tools.ts";
+import { printUnit, sysrootMount, unpackService } from "./_units.ts";
+
+/** One file of the generated dracut module. */
+export interface ModuleFile {
+  /** The path inside the module folder. */
+  readonly path: string;
+  readonly text: string;
+  /** 0o755 for scripts dracut or systemd run, 0o644 otherwise. */
+  readonly mode: number;
+}
+
+/** The generated module, with the programs it installs. */
+export interface CompiledModule {
+  readonly files: readonly ModuleFile[];
+  readonly required: readonly string[];
+  readonly optional: readonly string[];
+}
+
+const UNPACK = "tmpfs-root-unpack.sh";
+
+/**
+ * Compiles a boot sequence into the files of a dracut module: the shared
+ * library, one file per hook, the systemd generator, service and mount
+ * unit, and module-setup.sh.
+ *
+ * @example
+ * ```ts
+ * import { compileModule } from "./compile_module.ts";
+ * import { BOOT } from "@tmpfs-root/model";
+ * const mod = compileModule(BOOT);
+ * mod.files.some((f) => f.path === "module-setup.sh"); // true
+ * ```
+ */
+export function compileModule(seq: BootSequence): CompiledModule {
+  if (seq.onFail.kind !== "param") throw new TypeError("The failure policy must be a parameter");
+  const policyVar = paramVar(seq.onFail.param);
+  void ONFAIL;
+  const lib = script([
+    ...runtime(),
+    ...paramFunctions(seq.params),
+    ...stepsLibrary(seq),
+    ...hookFunctions(seq, policyVar),
+  ], { directives: DIRECTIVES });
+  const scripts: Record<string, Script> = {
+    "tmpfs-root-lib.sh": lib,
+    "tmpfs-root-cmdline.sh": cmdlineHook(),
+    "tmpfs-root-finished.sh": finishedHook(),
+    "tmpfs-root-timeout.sh": timeoutHook(),
+    "tmpfs-root-mount.sh": mountHook(),
+    "tmpfs-root-pre-pivot.sh": prePivotHook(),
+    "tmpfs-root-generator.sh": generator(),
+    [UNPACK]: unpackScript(),
+  };
+  const programs = programsOf(Object.values(scripts));
+  const required = programs.filter((p) => !OPTIONAL_TOOLS.has(p));
+  const optional = programs.filter((p) => OPTIONAL_TOOLS.has(p));
+  const place: Placement = {
+    lib: "tmpfs-root-lib.sh",
+    hooks: [
+      { hook: "cmdline", priority: 20, file: "tmpfs-root-cmdline.sh" },
+      { hook: "initqueue/finished", priority: 90, file: "tmpfs-root-finished.sh" },
+      { hook: "initqueue/timeout", priority: 90, file: "tmpfs-root-timeout.sh" },
+      { hook: "mount", priority: 50, file: "tmpfs-root-mount.sh" },
+      { hook: "pre-pivot", priority: 50, file: "tmpfs-root-pre-pivot.sh" },
+    ],
+    systemd: [
+      {
+        file: "tmpfs-root-generator.sh",
+        to: "$systemdutildir/system-generators/tmpfs-root-generator",
+        executable: true,
+      },
+      { file: "tmpfs-root.service", to: `${SYSTEMD_DIR}/tmpfs-root.service`, executable: false },
+      { file: "sysroot.mount", to: `${SYSTEMD_DIR}/sysroot.mount`, executable: false },
+      { file: UNPACK, to: `${SYSTEMD_DIR}/${UNPACK}`, executable: true },
+    ],
+  };
+  scripts["module-setup.sh"] = moduleSetup(required, optional, place);
+  const files: ModuleFile[] = Object.entries(scripts).map(([path, s]) => ({
+    path,
+    text: printScript(s),
+    mode: path === "tmpfs-root-lib.sh" ? 0o644 : 0o755,
+  }));
+  files.push(
+    {
+      path: "tmpfs-root.service",
+      text: printUnit(unpackService(`${SYSTEMD_DIR}/${UNPACK}`)),
+      mode: 0o644,
+    },
+    { path: "sysroot.mount", text: printUnit(sysrootMount()), mode: 0o644 },
+  );
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  return { files, required, optional };
+}

@@ -1,0 +1,119 @@
+/**
+ * The tmpfs-root boot sequence, written once. The compiler turns it into
+ * the dracut module's hooks; the simulator runs it against a virtual
+ * machine.
+ *
+ * @module
+ */
+import {
+  awaitSource,
+  handOver,
+  literal,
+  makeTempDir,
+  mountSource,
+  mountTmpfs,
+  newroot,
+  output,
+  param,
+  phase,
+  readParams,
+  release,
+  remove,
+  restoreSelinux,
+  sequence,
+  unmount,
+  unpack,
+} from "./dsl.ts";
+import { IMGFILE, ONFAIL, PARAMS, RETRIES, RETRY, ROOT, SIZE } from "./params.ts";
+import type { BootSequence } from "./step.ts";
+
+/** The boot sequence of tmpfs-root. */
+export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), [
+  // The cmdline hook: check every parameter, then ask dracut to wait for the device.
+  phase(
+    "cmdline",
+    readParams({
+      id: "params",
+      label: "cmdline",
+      doing: "checking the kernel command line",
+      params: PARAMS,
+    }),
+    awaitSource({
+      id: "device",
+      label: "source",
+      doing: "waiting for the source device",
+      source: param(ROOT),
+      timeout: param(RETRY),
+      onlyFor: ["block"],
+    }),
+  ),
+  // The mount hook: the seed's steps 1 to 5.
+  phase(
+    "mount",
+    makeTempDir({
+      id: "mountpoint",
+      label: "mountpoint",
+      doing: "making a mount point for the source",
+      parent: literal("/run/tmpfs-root"),
+      onlyFor: ["block", "nfs"],
+      undo: remove(output("mountpoint")),
+    }),
+    mountSource({
+      id: "source",
+      label: "source",
+      doing: "mounting the source read-only",
+      source: param(ROOT),
+      at: output("mountpoint"),
+      onlyFor: ["block", "nfs"],
+      undo: unmount(output("mountpoint")),
+    }),
+    mountTmpfs({
+      id: "tmpfs",
+      label: "tmpfs",
+      doing: "mounting the tmpfs that becomes the root",
+      at: newroot(),
+      size: param(SIZE),
+      undo: unmount(newroot()),
+    }),
+    unpack({
+      id: "unpack",
+      label: "unpack",
+      doing: "unpacking the archive",
+      source: param(ROOT),
+      from: output("mountpoint"),
+      file: param(IMGFILE),
+      into: newroot(),
+      retries: param(RETRIES),
+    }),
+    release({
+      id: "release",
+      label: "release",
+      doing: "unmounting the source",
+      of: "source",
+      onlyFor: ["block", "nfs"],
+    }),
+    release({
+      id: "cleanup",
+      label: "release",
+      doing: "removing the source's mount point",
+      of: "mountpoint",
+      onlyFor: ["block", "nfs"],
+    }),
+  ),
+  // The pre-pivot hook: SELinux labels, then hand over to dracut's switch-root.
+  phase(
+    "prePivot",
+    restoreSelinux({
+      id: "selinux",
+      label: "selinux",
+      doing: "restoring SELinux labels",
+      root: newroot(),
+    }),
+    handOver({
+      id: "handover",
+      label: "switch-root",
+      doing: "handing over to switch-root",
+      root: newroot(),
+    }),
+  ),
+]);

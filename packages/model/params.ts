@@ -1,0 +1,107 @@
+/**
+ * The kernel parameters tmpfs-root reads. This list is the one source of
+ * truth: the TypeScript parser, the emitted shell parser and the
+ * documentation are all derived from it.
+ *
+ * @module
+ */
+
+/** How a parameter's value is checked. Each kind has one checker in TypeScript and one in shell. */
+export type ParamKind = "source" | "size" | "relpath" | "count" | "policy";
+
+/** A kernel parameter. */
+export interface ParamSpec {
+  /** The name on the command line, e.g. `rd.tmpfs.size`. */
+  readonly name: string;
+  /** A short identifier, used to name shell variables (`tmpfs_root_<key>`). */
+  readonly key: string;
+  readonly kind: ParamKind;
+  /** The value used when the parameter is absent; `null` for `root`, which must be given. */
+  readonly default: string | null;
+  /** The allowed values, for `policy` parameters. */
+  readonly choices?: readonly string[];
+  /** What a valid value looks like, said after the colon of an error message. */
+  readonly expected: string;
+  /** One line for the documentation. */
+  readonly doc: string;
+  /** An example value. */
+  readonly example: string;
+}
+
+/** The prefix of `root=` that selects tmpfs-root. */
+export const ROOT_PREFIX = "tmpfs:";
+
+/** `root=tmpfs:<source>`. */
+export const ROOT: ParamSpec = {
+  name: "root",
+  key: "root",
+  kind: "source",
+  default: null,
+  expected:
+    "expected tmpfs: followed by a /dev path, LABEL=, UUID=, PARTLABEL=, PARTUUID=, NFS=nfs:<server>:<export> or an http:// or https:// URL",
+  doc: "Where the archive lives: a block device, an NFS export or a web server.",
+  example: "tmpfs:LABEL=images",
+};
+
+/** `rd.tmpfs.size=<size>`. */
+export const SIZE: ParamSpec = {
+  name: "rd.tmpfs.size",
+  key: "size",
+  kind: "size",
+  default: "50%",
+  expected:
+    "expected a whole number of bytes, optionally with k, m or g, or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)",
+  doc: "The size limit of the tmpfs that becomes the root (tmpfs size=).",
+  example: "3G",
+};
+
+/** `rd.tmpfs.imgfile=<path>`. */
+export const IMGFILE: ParamSpec = {
+  name: "rd.tmpfs.imgfile",
+  key: "imgfile",
+  kind: "relpath",
+  default: "rootfs.tar.gz",
+  expected:
+    "expected a path relative to the source's root, without .. (e.g. rd.tmpfs.imgfile=images/rootfs.tar.gz)",
+  doc: "The archive's path on the source, or the file name appended to a URL that ends with /.",
+  example: "images/rootfs.tar.gz",
+};
+
+/** `rd.tmpfs.retries=<n>`. */
+export const RETRIES: ParamSpec = {
+  name: "rd.tmpfs.retries",
+  key: "retries",
+  kind: "count",
+  default: "3",
+  expected: "expected a whole number from 0 to 99999 (e.g. rd.tmpfs.retries=5)",
+  doc: "How many times a failed download is tried again, with a growing pause between tries.",
+  example: "5",
+};
+
+/** dracut's `rd.retry=<seconds>`: how long to wait for the source device. */
+export const RETRY: ParamSpec = {
+  name: "rd.retry",
+  key: "retry",
+  kind: "count",
+  default: "180",
+  expected: "expected a whole number of seconds from 0 to 99999 (e.g. rd.retry=60)",
+  doc:
+    "dracut's wait for the source device; tmpfs-root reports a missing device at two thirds of it, when dracut runs its timeout hooks.",
+  example: "60",
+};
+
+/** `rd.tmpfs.onfail=<policy>`. */
+export const ONFAIL: ParamSpec = {
+  name: "rd.tmpfs.onfail",
+  key: "onfail",
+  kind: "policy",
+  default: "emergency",
+  choices: ["emergency", "reboot", "poweroff", "halt"],
+  expected: "expected emergency, reboot, poweroff or halt (e.g. rd.tmpfs.onfail=reboot)",
+  doc:
+    "What happens after a failure: dracut's emergency handling (the default), or reboot, poweroff or halt.",
+  example: "reboot",
+};
+
+/** Every parameter, in the order they are checked. */
+export const PARAMS: readonly ParamSpec[] = [ROOT, SIZE, IMGFILE, RETRIES, RETRY, ONFAIL];

@@ -1,0 +1,108 @@
+import { type Arg, lastValue, splitCmdline } from "./cmdline.ts";
+import { PARAMS, type ParamSpec, ROOT_PREFIX } from "./params.ts";
+import { parseSource, type Source } from "./source.ts";
+
+/** The checked values of every parameter (defaults filled in). */
+export interface Params {
+  readonly source: Source;
+  /** Values by parameter key (`size`, `imgfile`, ...), after normalisation. */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/** The outcome of reading the command line. */
+export type ReadResult =
+  | { readonly kind: "inactive" }
+  | { readonly kind: "ok"; readonly params: Params }
+  | { readonly kind: "invalid"; readonly param: ParamSpec; readonly message: string };
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Checks one value of a parameter; returns the normalised value or `null`.
+ * (The source kind is checked by {@linkcode parseSource}.)
+ *
+ * @example
+ * ```ts
+ * import { checkValue } from "./read_params.ts";
+ * import { SIZE } from "./params.ts";
+ * checkValue(SIZE, "3G"); // "3G"
+ * checkValue(SIZE, "3Q"); // null
+ * ```
+ */
+export function checkValue(spec: ParamSpec, value: string): string | null {
+  if (CONTROL.test(value)) return null;
+  switch (spec.kind) {
+    case "source":
+      return value.startsWith(ROOT_PREFIX) && parseSource(value.slice(ROOT_PREFIX.length))
+        ? value
+        : null;
+    case "size":
+      return /^[1-9][0-9]{0,17}[kKmMgG]?$/.test(value) || /^(?:[1-9][0-9]?|100)%$/.test(value)
+        ? value
+        : null;
+    case "relpath": {
+      const rel = value.replace(/^\/+/, "");
+      if (rel === "" || rel.endsWith("/")) return null;
+      return rel.split("/").some((c) => c === "..") ? null : rel;
+    }
+    case "count":
+      return /^(?:0|[1-9][0-9]{0,4})$/.test(value) ? value : null;
+    case "policy":
+      return spec.choices?.includes(value) ? value : null;
+    default:
+      return assertNever(spec.kind);
+  }
+}
+
+/**
+ * The error message for an invalid value, as the console shows it after
+ * `tmpfs-root: cmdline failed: `.
+ *
+ * @example
+ * ```ts
+ * import { invalidMessage } from "./read_params.ts";
+ * import { SIZE } from "./params.ts";
+ * invalidMessage(SIZE, "3Q").startsWith('invalid rd.tmpfs.size "3Q": expected'); // true
+ * ```
+ */
+export function invalidMessage(spec: ParamSpec, value: string): string {
+  return `invalid ${spec.name} "${value}": ${spec.expected}`;
+}
+
+/**
+ * Reads tmpfs-root's parameters from a kernel command line (or from
+ * arguments already split). `inactive` when `root=` does not start with
+ * `tmpfs:`; otherwise every parameter is checked, in the order of
+ * {@linkcode PARAMS}, and the first invalid one is reported.
+ *
+ * @example
+ * ```ts
+ * import { parseParams } from "./read_params.ts";
+ * const r = parseParams("root=tmpfs:/dev/vda1 rd.tmpfs.size=3G");
+ * r.kind === "ok" && r.params.values.imgfile; // "rootfs.tar.gz"
+ * ```
+ */
+export function parseParams(cmdline: string | readonly Arg[]): ReadResult {
+  const args = typeof cmdline === "string" ? splitCmdline(cmdline) : cmdline;
+  const root = lastValue(args, "root");
+  if (root === null || !root.startsWith(ROOT_PREFIX)) return { kind: "inactive" };
+  const values: Record<string, string> = {};
+  for (const spec of PARAMS) {
+    const given = lastValue(args, spec.name);
+    const value = given ?? spec.default;
+    if (value === null) throw new TypeError(`Parameter ${spec.name} has no default`);
+    const checked = checkValue(spec, value);
+    if (checked === null) {
+      return { kind: "invalid", param: spec, message: invalidMessage(spec, value) };
+    }
+    values[spec.key] = checked;
+  }
+  const source = parseSource(root.slice(ROOT_PREFIX.length));
+  if (source === null) throw new TypeError(`Unreachable: root ${JSON.stringify(root)} was checked`);
+  return { kind: "ok", params: { source, values } };
+}
+
+function assertNever(x: never): never {
+  throw new TypeError(`Unexpected parameter kind ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,165 @@
+/**
+ * Sources: where the archive lives, parsed from `root=tmpfs:<source>`.
+ *
+ * @module
+ */
+
+/** A block device: a path under /dev, or a udev link for LABEL=, UUID=, PARTLABEL=, PARTUUID=. */
+export interface BlockSource {
+  readonly kind: "block";
+  /** The text after `tmpfs:` as written. */
+  readonly spec: string;
+  /** The device path to wait for and mount. */
+  readonly device: string;
+}
+
+/** An NFS export (dracut's `nfs:<server>:<export>[,options]` syntax). */
+export interface NfsSource {
+  readonly kind: "nfs";
+  readonly spec: string;
+  readonly fstype: "nfs" | "nfs4";
+  readonly server: string;
+  readonly export: string;
+  /** The options handed to mount: the user's, `nolock` for NFSv3 unless locking was chosen, then `ro`. */
+  readonly options: string;
+}
+
+/** A web server: the archive's URL, or a base URL ending with `/`. */
+export interface HttpSource {
+  readonly kind: "http";
+  readonly spec: string;
+  readonly url: string;
+}
+
+/** Any source. */
+export type Source = BlockSource | NfsSource | HttpSource;
+
+/** The kinds of source. */
+export type SourceKind = Source["kind"];
+
+/** Every kind of source. */
+export const SOURCE_KINDS: readonly SourceKind[] = ["block", "nfs", "http"];
+
+const ALLOWED = /^[0-9A-Za-z#+\-.:=@_]$/;
+
+function utf8Length(bytes: Uint8Array, i: number): number {
+  const b0 = bytes[i]!;
+  let len: number;
+  let cp: number;
+  if (b0 < 0x80) return 1;
+  if ((b0 & 0xe0) === 0xc0) [len, cp] = [2, b0 & 0x1f];
+  else if ((b0 & 0xf0) === 0xe0) [len, cp] = [3, b0 & 0x0f];
+  else if ((b0 & 0xf8) === 0xf0) [len, cp] = [4, b0 & 0x07];
+  else return 0;
+  if (i + len > bytes.length) return 0;
+  for (let k = 1; k < len; k++) {
+    const b = bytes[i + k]!;
+    if ((b & 0xc0) !== 0x80) return 0;
+    cp = cp * 64 + (b & 0x3f);
+  }
+  const encodedLen = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  if (encodedLen !== len) return 0;
+  if (cp > 0x10ffff) return 0;
+  if (cp >= 0xd800 && cp <= 0xdfff) return 0;
+  if (cp > 0xfdcf && cp < 0xfdf0) return 0;
+  if ((cp & 0xffff) === 0xffff) return 0;
+  return len;
+}
+
+/**
+ * Escapes a label the way udev names its /dev/disk/by-label and
+ * by-partlabel links (libblkid's `blkid_encode_string`): valid UTF-8
+ * sequences of two bytes or more, ASCII letters, digits and `#+-.:=@_` stay;
+ * every other byte becomes `\xNN`.
+ *
+ * @example
+ * ```ts
+ * import { udevEncode } from "./source.ts";
+ * udevEncode("my disk/1"); // "my\\x20disk\\x2f1"
+ * ```
+ */
+export function udevEncode(label: string): string {
+  const bytes = new TextEncoder().encode(label);
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length;) {
+    const len = utf8Length(bytes, i);
+    if (len > 1) {
+      out.push(...bytes.subarray(i, i + len));
+      i += len;
+      continue;
+    }
+    const c = String.fromCharCode(bytes[i]!);
+    if (ALLOWED.test(c)) out.push(bytes[i]!);
+    else out.push(...new TextEncoder().encode(`\\x${bytes[i]!.toString(16).padStart(2, "0")}`));
+    i++;
+  }
+  return new TextDecoder().decode(new Uint8Array(out));
+}
+
+const CANONICAL_UUID =
+  /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+
+function lower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** The udev link for `UUID=`: canonical UUIDs are lower-cased (blkid prints them so); FAT and NTFS serials stay as written. */
+export function uuidDevice(uuid: string): string {
+  return `/dev/disk/by-uuid/${udevEncode(CANONICAL_UUID.test(uuid) ? lower(uuid) : uuid)}`;
+}
+
+const NFS_SERVER = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])$/;
+const NFS_OPTION = /^[A-Za-z0-9_.=-]+$/;
+const URL_TEXT = /^[A-Za-z0-9._~:\/?#\[\]@!$&'()*+,;=%-]+$/;
+const HAS_LOCK = /^(?:no)?lock$/;
+
+/**
+ * Parses the text after `root=tmpfs:`. Returns `null` when it is not a
+ * source tmpfs-root understands; the caller names the parameter.
+ *
+ * @example
+ * ```ts
+ * import { parseSource } from "./source.ts";
+ * parseSource("LABEL=my disk")?.kind; // "block"
+ * ```
+ */
+export function parseSource(spec: string): Source | null {
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(spec)) return null;
+  const field = (prefix: string) => spec.startsWith(prefix) ? spec.slice(prefix.length) : null;
+  if (spec.startsWith("/dev/") && spec.length > 5) return { kind: "block", spec, device: spec };
+  const label = field("LABEL=");
+  if (label) return { kind: "block", spec, device: `/dev/disk/by-label/${udevEncode(label)}` };
+  const uuid = field("UUID=");
+  if (uuid) return { kind: "block", spec, device: uuidDevice(uuid) };
+  const partlabel = field("PARTLABEL=");
+  if (partlabel) {
+    return { kind: "block", spec, device: `/dev/disk/by-partlabel/${udevEncode(partlabel)}` };
+  }
+  const partuuid = field("PARTUUID=");
+  if (partuuid) {
+    return { kind: "block", spec, device: `/dev/disk/by-partuuid/${udevEncode(lower(partuuid))}` };
+  }
+  const nfs = field("NFS=");
+  if (nfs !== null) return parseNfs(spec, nfs);
+  if (/^https?:\/\/./.test(spec) && URL_TEXT.test(spec)) return { kind: "http", spec, url: spec };
+  return null;
+}
+
+function parseNfs(spec: string, text: string): NfsSource | null {
+  const m = /^(nfs4?):(\[[^\]]*\]|[^:\[\]]*):(\/[^,]*)(?:,(.*))?$/.exec(text);
+  if (!m) return null;
+  const [, fstype, server, path, opts] = m;
+  if (!NFS_SERVER.test(server!) || !/^\/[^,]*$/.test(path!)) return null;
+  const options = opts === undefined ? [] : opts.split(",");
+  if (!options.every((o) => NFS_OPTION.test(o))) return null;
+  const lock = fstype === "nfs" && !options.some((o) => HAS_LOCK.test(o)) ? ["nolock"] : [];
+  return {
+    kind: "nfs",
+    spec,
+    fstype: fstype as "nfs" | "nfs4",
+    server: server!,
+    export: path!,
+    options: [...options, ...lock, "ro"].join(","),
+  };
+}

@@ -1,0 +1,120 @@
+import type { ParamSpec } from "./params.ts";
+import type { SourceKind } from "./source.ts";
+
+/** A value a step works on. */
+export type Operand =
+  | { readonly kind: "literal"; readonly value: string }
+  | { readonly kind: "param"; readonly param: ParamSpec }
+  | { readonly kind: "output"; readonly step: string }
+  | { readonly kind: "newroot" };
+
+/** What undoes a step when a later step fails. */
+export type Undo =
+  | { readonly kind: "unmount"; readonly target: Operand }
+  | { readonly kind: "remove"; readonly target: Operand };
+
+/** What every step has. */
+export interface StepCommon {
+  /** A unique identifier (`[a-z]+`), used to refer to the step's output. */
+  readonly id: string;
+  /** The step's name in the failure line: `tmpfs-root: <label> failed: <cause>`. */
+  readonly label: string;
+  /** What the step does, for progress messages and the documentation. */
+  readonly doing: string;
+  /** The source kinds the step applies to (it is skipped for the others); `null` for all. */
+  readonly onlyFor: readonly SourceKind[] | null;
+  /** What to undo when a later step fails; `null` when nothing. */
+  readonly undo: Undo | null;
+}
+
+/** Read and check every parameter. */
+export interface ReadParams extends StepCommon {
+  readonly kind: "readParams";
+  readonly params: readonly ParamSpec[];
+}
+
+/** Wait for the source device (dracut's initqueue, or a bounded wait under systemd). */
+export interface AwaitSource extends StepCommon {
+  readonly kind: "awaitSource";
+  readonly source: Operand;
+  /** Seconds: dracut's `rd.retry`. */
+  readonly timeout: Operand;
+}
+
+/** Make a fresh directory under `parent`; its path is the step's output. */
+export interface MakeTempDir extends StepCommon {
+  readonly kind: "makeTempDir";
+  readonly parent: Operand;
+}
+
+/** Mount the source read-only at `at`; the mount point is the step's output. */
+export interface MountSource extends StepCommon {
+  readonly kind: "mountSource";
+  readonly source: Operand;
+  readonly at: Operand;
+}
+
+/** Mount a tmpfs of `size` at `at` (or resize the one the systemd generator mounted). */
+export interface MountTmpfs extends StepCommon {
+  readonly kind: "mountTmpfs";
+  readonly at: Operand;
+  readonly size: Operand;
+}
+
+/** Unpack the archive `file` (on the mounted source `from`, or at the URL) into `into`. */
+export interface Unpack extends StepCommon {
+  readonly kind: "unpack";
+  readonly source: Operand;
+  readonly from: Operand;
+  readonly file: Operand;
+  readonly into: Operand;
+  readonly retries: Operand;
+}
+
+/** Carry out the undo of an earlier step now (unmount the source after the unpack). */
+export interface Release extends StepCommon {
+  readonly kind: "release";
+  readonly of: string;
+}
+
+/** Relabel the new root when its /etc/selinux/config enables SELinux. */
+export interface RestoreSelinux extends StepCommon {
+  readonly kind: "restoreSelinux";
+  readonly root: Operand;
+}
+
+/** Record success, so dracut may switch root. */
+export interface HandOver extends StepCommon {
+  readonly kind: "handOver";
+  readonly root: Operand;
+}
+
+/** Any step. */
+export type Step =
+  | ReadParams
+  | AwaitSource
+  | MakeTempDir
+  | MountSource
+  | MountTmpfs
+  | Unpack
+  | Release
+  | RestoreSelinux
+  | HandOver;
+
+/** The dracut hook a phase runs in. */
+export type PhaseName = "cmdline" | "mount" | "prePivot";
+
+/** Steps run in one dracut hook. */
+export interface Phase {
+  readonly name: PhaseName;
+  readonly steps: readonly Step[];
+}
+
+/** The whole boot sequence. */
+export interface BootSequence {
+  readonly name: string;
+  readonly params: readonly ParamSpec[];
+  /** The failure policy (`rd.tmpfs.onfail`). */
+  readonly onFail: Operand;
+  readonly phases: readonly Phase[];
+}

@@ -1,0 +1,59 @@
+// The block devices a virtual machine shows under /dev, udev links included.
+import { type Arg, udevEncode, uuidDevice } from "@tmpfs-root/model";
+import type { FileTree, LogicalVolume, NfsExport, Vm, VolumeCommon } from "./vm.ts";
+
+/** A device node or link and the volume behind it. */
+export interface Volume {
+  readonly volume: VolumeCommon;
+  /** The second it appears at, or `null` for never. */
+  readonly appearsAt: number | null;
+}
+
+function mapperName(lv: LogicalVolume): string {
+  return `/dev/mapper/${lv.vg.replaceAll("-", "--")}-${lv.lv.replaceAll("-", "--")}`;
+}
+
+function commonLinks(v: VolumeCommon): string[] {
+  const links: string[] = [];
+  if (v.label) links.push(`/dev/disk/by-label/${udevEncode(v.label)}`);
+  if (v.uuid) links.push(uuidDevice(v.uuid));
+  return links;
+}
+
+/** The logical volumes `rd.lvm.lv=` arguments activate. */
+export function activeVolumes(vm: Vm, args: readonly Arg[]): readonly LogicalVolume[] {
+  const named = new Set(args.filter((a) => a.name === "rd.lvm.lv").map((a) => a.value ?? ""));
+  return vm.lvm.filter((lv) => named.has(`${lv.vg}/${lv.lv}`));
+}
+
+/** Finds the volume a /dev path names, or `null`. The first match wins. */
+export function findVolume(vm: Vm, args: readonly Arg[], path: string): Volume | null {
+  for (const disk of vm.disks) {
+    const links = [disk.path, ...commonLinks(disk)];
+    if (disk.partlabel) links.push(`/dev/disk/by-partlabel/${udevEncode(disk.partlabel)}`);
+    if (disk.partuuid) {
+      links.push(`/dev/disk/by-partuuid/${udevEncode(disk.partuuid.toLowerCase())}`);
+    }
+    if (links.includes(path)) return { volume: disk, appearsAt: appearsAt(disk) };
+  }
+  for (const lv of activeVolumes(vm, args)) {
+    const links = [mapperName(lv), `/dev/${lv.vg}/${lv.lv}`, ...commonLinks(lv)];
+    if (links.includes(path)) return { volume: lv, appearsAt: appearsAt(lv) };
+  }
+  return null;
+}
+
+function appearsAt(v: VolumeCommon): number | null {
+  return v.appearsAt === undefined ? 0 : v.appearsAt;
+}
+
+/** Finds an export by server and path. */
+export function findExport(vm: Vm, server: string, path: string): NfsExport | null {
+  return vm.nfs.find((e) => e.server === server && e.export === path) ?? null;
+}
+
+/** The file at `path` in a tree, or `null`. */
+export function fileAt(files: FileTree | undefined, path: string): Uint8Array | null {
+  const rel = path.replace(/^\/+/, "");
+  return files !== undefined && Object.hasOwn(files, rel) ? files[rel]! : null;
+}

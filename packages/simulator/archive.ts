@@ -1,0 +1,49 @@
+/**
+ * Archives as the simulator sees them: their format, the entries they
+ * unpack to, and what goes wrong when they are damaged.
+ *
+ * @module
+ */
+
+/** The formats tmpfs-root detects by content. */
+export type ArchiveFormat = "gzip" | "xz" | "zstd" | "bzip2" | "lz4" | "plain";
+
+/** Every archive format. */
+export const ARCHIVE_FORMATS: readonly ArchiveFormat[] = [
+  "gzip",
+  "xz",
+  "zstd",
+  "bzip2",
+  "lz4",
+  "plain",
+];
+
+/** One entry of an unpacked root. */
+export interface RootEntry {
+  readonly type: string;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  /** The target of a symbolic or hard link. */
+  readonly linkname?: string;
+  /** The content of a regular file. */
+  readonly data?: Uint8Array;
+  /** Extended attributes (from PAX `SCHILY.xattr.*` records), e.g. `security.selinux`. */
+  readonly xattrs?: Readonly<Record<string, string>>;
+}
+
+/** What opening an archive gives. */
+export type ArchiveResult =
+  | {
+    readonly kind: "ok";
+    readonly format: ArchiveFormat;
+    /** The entries, by absolute path inside the new root (`/etc/os-release`). */
+    readonly files: ReadonlyMap<string, RootEntry>;
+    /** The bytes the entries take in a tmpfs (regular files rounded up to 4 KiB pages). */
+    readonly size: number;
+  }
+  /** Not a tar archive in a format tmpfs-root knows. */
+  | { readonly kind: "unknown" }
+  | { readonly kind: "truncated"; readonly format: ArchiveFormat }
+  | { readonly kind: "corrupt"; readonly format: ArchiveFormat };

@@ -1,0 +1,37 @@
+/**
+ * The tmpfs-root simulator: the boot model interpreted against a virtual
+ * machine (disks, LVM volumes, NFS exports, web servers, archives, RAM and
+ * time), with faults injected through pluggable handlers. A boot takes
+ * well under a millisecond and returns a trace of every mount, unpack,
+ * unmount and message, the outcome and the final mount table.
+ *
+ * @example
+ * ```ts
+ * import { BOOT } from "@tmpfs-root/model";
+ * import { formatTrace, simulate, vmFromJson } from "./mod.ts";
+ * const vm = await vmFromJson({
+ *   ram: "4G",
+ *   disks: [{
+ *     path: "/dev/vda1",
+ *     label: "images",
+ *     files: { "rootfs.tgz": { archive: { format: "gzip", entries: { "etc/os-release": "ID=demo\n" } } } },
+ *   }],
+ * });
+ * const result = await simulate(BOOT, vm, "root=tmpfs:LABEL=images rd.tmpfs.imgfile=rootfs.tgz");
+ * console.log(formatTrace(result));
+ * ```
+ *
+ * @module
+ */
+export * from "./archive.ts";
+export * from "./default_handlers.ts";
+export * from "./detect_format.ts";
+export * from "./format_trace.ts";
+export type * from "./handlers.ts";
+export * from "./make_archive.ts";
+export * from "./open_archive.ts";
+export * from "./simulate.ts";
+export * from "./tmpfs_bytes.ts";
+export type * from "./trace.ts";
+export type * from "./vm.ts";
+export * from "./vm_from_json.ts";

@@ -1,0 +1,134 @@
+/**
+ * What a simulated boot returns: the events it went through, in order,
+ * the outcome and the final state of the virtual machine.
+ *
+ * Each action event corresponds to one command the emitted shell runs:
+ *
+ * | event      | command                                              |
+ * | ---------- | ---------------------------------------------------- |
+ * | `wait`     | dracut's wait for the device (`wait_for_dev`)        |
+ * | `mkdir`    | `mkdir -p <parent>; mktemp -d <parent>/source.XXXXXX` |
+ * | `mount`    | `mount [-t <fstype>] -o <options> <source> <target>` |
+ * | `unmount`  | `umount <target>`                                    |
+ * | `rmdir`    | `rmdir <path>`                                       |
+ * | `fetch`    | one download attempt of `<url>`                      |
+ * | `sleep`    | `sleep <seconds>` between download attempts          |
+ * | `unpack`   | `<decompressor> \| tar -x -C <into>` of `<from>`     |
+ * | `relabel`  | `setfiles` of `<root>` with the policy `<policy>`    |
+ * | `message`  | one line on the console                              |
+ * | `handOver` | the marker that lets dracut switch root              |
+ *
+ * @module
+ */
+
+import type { ArchiveFormat, RootEntry } from "./archive.ts";
+
+/** What every event has. */
+export interface EventCommon {
+  /** The id of the step that caused it (`source`, `unpack`, ...). */
+  readonly step: string;
+  /** Whether it was part of the undo after a failure. */
+  readonly undo?: boolean;
+}
+
+/** The result of an action: `null` when it worked, else the cause. */
+export type Failure = string | null;
+
+/** A simulated event. */
+export type SimEvent =
+  & EventCommon
+  & (
+    | {
+      readonly kind: "wait";
+      readonly device: string;
+      /** Seconds waited at most. */
+      readonly timeout: number;
+      /** The second the device appeared at, or `null` when it did not. */
+      readonly appeared: number | null;
+    }
+    | { readonly kind: "mkdir"; readonly parent: string; readonly path: string }
+    | {
+      readonly kind: "mount";
+      /** `null` lets mount detect the type (block devices). */
+      readonly fstype: string | null;
+      readonly source: string;
+      readonly target: string;
+      readonly options: string;
+      readonly failed: Failure;
+    }
+    | { readonly kind: "unmount"; readonly target: string; readonly failed: Failure }
+    | { readonly kind: "rmdir"; readonly path: string; readonly failed: Failure }
+    | {
+      readonly kind: "fetch";
+      readonly url: string;
+      /** 1 for the first try. */
+      readonly attempt: number;
+      readonly result: FetchOutcome;
+    }
+    | { readonly kind: "sleep"; readonly seconds: number }
+    | {
+      readonly kind: "unpack";
+      readonly format: ArchiveFormat;
+      /** The archive's path on the mounted source, or its URL. */
+      readonly from: string;
+      readonly into: string;
+      readonly failed: Failure;
+    }
+    | {
+      readonly kind: "relabel";
+      readonly root: string;
+      readonly policy: string;
+      readonly failed: Failure;
+    }
+    | { readonly kind: "skip"; readonly reason: string }
+    | { readonly kind: "message"; readonly text: string }
+    | { readonly kind: "handOver"; readonly root: string }
+  );
+
+/** What one download attempt got. */
+export type FetchOutcome = "ok" | "refused" | "dropped" | `status ${number}`;
+
+/** A mounted file system. */
+export interface Mount {
+  readonly fstype: string | null;
+  readonly source: string;
+  readonly target: string;
+  readonly options: string;
+}
+
+/** How a simulated boot ended. */
+export type Outcome =
+  /** `root=` does not name tmpfs-root: nothing happened. */
+  | { readonly kind: "inactive" }
+  /** Handed over: dracut switches root into `root`, which holds `files`. */
+  | {
+    readonly kind: "switched";
+    readonly root: string;
+    /** The unpacked root, by absolute path inside it (`/etc/os-release`). */
+    readonly files: ReadonlyMap<string, RootEntry>;
+  }
+  /** Stopped by a failure: `message` is the one console line. */
+  | {
+    readonly kind: "stopped";
+    /** The failed step's label (`unpack`). */
+    readonly step: string;
+    /** The failed step's id. */
+    readonly stepId: string;
+    readonly message: string;
+    /** The failure policy (`rd.tmpfs.onfail`), when the command line was read that far. */
+    readonly policy: string | null;
+  }
+  /** The sequence ran to its end without a hand-over step. */
+  | { readonly kind: "ended" };
+
+/** The result of `simulate()`. */
+export interface SimResult {
+  readonly outcome: Outcome;
+  readonly events: readonly SimEvent[];
+  /** The mount table at the end (source and tmpfs mounts only). */
+  readonly mounts: readonly Mount[];
+  /** The temporary directories left at the end. */
+  readonly dirs: readonly string[];
+  /** Simulated seconds since boot at the end. */
+  readonly elapsed: number;
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tmpfs-root's tests and real boots need.
+# Idempotent; run as root. Fails loudly when a package cannot be had.
+set -euo pipefail
+PKGS=(
+  dracut-core dracut-network busybox-static dash bash shellcheck
+  qemu-system-x86 cpio pigz gzip zstd xz-utils lz4 bzip2 e2fsprogs fdisk lvm2
+  nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common libnfs-utils kmod attr curl openssl
+  coreutils util-linux iproute2 tar
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
