@@ -112,6 +112,16 @@ tmpfs_root_scan() {
     done
 }
 tmpfs_root_udev_encode() {
+    # Most labels need no escaping.
+    case "$1" in
+        *[!0-9A-Za-z#+.:=@_-]*)
+            :
+            ;;
+        *)
+            printf %s "$1"
+            return 0
+            ;;
+    esac
     # Hex digits of every byte, then one byte (or one UTF-8 sequence) at a time.
     local hex
     hex="$(printf %s "$1" | od -An -v -tx1 | tr -d ' \n')"
@@ -350,7 +360,7 @@ tmpfs_root_parse_nfs() {
     esac
     rest="${1#*:}"
     case "$rest" in
-        [*]*)
+        '['*']'*)
             server="${rest%%\]*}"]
             rest="${rest#*\]}"
             inner="${server#\[}"
@@ -469,7 +479,7 @@ tmpfs_root_read_params() {
     orig="$value"
     case "$value" in
         *%)
-            case "${value%%}" in
+            case "${value%\%}" in
                 [1-9] | [1-9][0-9] | 100)
                     :
                     ;;

@@ -222,6 +222,11 @@ function udevEncode(): Command {
   const n = ar.name;
   const k = ar.num;
   return func(fn("udev_encode"), [
+    comment("Most labels need no escaping."),
+    caseOf(v("1"), [[[pat(glob("*"), glob("[!0-9A-Za-z#+.:=@_-]"), glob("*"))], [cmd(":")]], [[pat(glob("*"))], [
+      cmd("printf", "%s", v("1")),
+      ret(0),
+    ]]]),
     comment("Hex digits of every byte, then one byte (or one UTF-8 sequence) at a time."),
     local("hex"),
     assign(

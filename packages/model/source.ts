@@ -110,7 +110,7 @@ export function uuidDevice(uuid: string): string {
 
 const NFS_SERVER = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])$/;
 const NFS_OPTION = /^[A-Za-z0-9_.=-]+$/;
-const URL_TEXT = /^[A-Za-z0-9._~:\/?#\[\]@!$&'()*+,;=%-]+$/;
+const URL_TEXT = /^[A-Za-z0-9._~:\/?#@!$&'()*+,;=%-]+$/;
 const HAS_LOCK = /^(?:no)?lock$/;
 
 /**

@@ -39,7 +39,7 @@ import type {
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SPECIAL = /^(?:[0-9]|[?#@$!])$/;
-const GLOB = /^(?:\*|\?|\[!?(?:[A-Za-z0-9_.:\/+=@%,~ -]|\[:[a-z]+:\])+\])$/;
+const GLOB = /^(?:\*|\?|\[!?(?:[A-Za-z0-9_.:\/+=@%,~ #-]|\[:[a-z]+:\])+\])$/;
 
 /**
  * Rejects text that cannot appear in generated shell: NUL and other control

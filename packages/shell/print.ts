@@ -8,7 +8,7 @@
 import type { ArithExpr, Command, Pattern, Redirect, Script, Simple, Word } from "./ast.ts";
 
 const SAFE = /^[A-Za-z0-9_@%+=:,.\/-]+$/;
-const PATTERN_SAFE = /^[A-Za-z0-9_@%+=:,.\/-]$/;
+const PATTERN_SAFE = /^[A-Za-z0-9_@+=:,.\/-]$/;
 const RESERVED = new Set([
   "!",
   "{",
@@ -33,8 +33,9 @@ function singleQuote(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
-function printLit(value: string, commandName: boolean): string {
+function printLit(value: string, commandName: boolean, inPattern = false): string {
   if (value === "") return "";
+  if (inPattern) return SAFE.test(value) ? value : singleQuote(value);
   if (value === "[" || value === "]") return value;
   if (!commandName && /^[A-Za-z0-9_@%+=:,.\/!-]+$/.test(value)) return value;
   if (SAFE.test(value) && !(commandName && value.includes("="))) return value;
@@ -137,7 +138,7 @@ function printPattern(p: Pattern): string {
   return p.parts.map((part) => {
     switch (part.kind) {
       case "lit":
-        return printLit(part.value, false);
+        return printLit(part.value, false, true);
       case "var":
         return `"${printVar(part)}"`;
       case "glob":

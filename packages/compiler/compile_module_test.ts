@@ -1,0 +1,142 @@
+import assert from "#assert";
+import { BOOT, parseParams, PARAMS } from "@tmpfs-root/model";
+import { requireProgram, runShell, SHELLS } from "../../tools/require.ts";
+import { compileModule } from "./compile_module.ts";
+import { hostileCmdlines } from "./testdata/hostile_cmdlines.ts";
+
+const mod = compileModule(BOOT);
+const scripts = mod.files.filter((f) => f.path.endsWith(".sh"));
+const lib = mod.files.find((f) => f.path === "tmpfs-root-lib.sh")!.text;
+
+Deno.test("compileModule() makes every hook, the generator, the units and module-setup.sh", () => {
+  const paths = mod.files.map((f) => f.path);
+  for (
+    const p of [
+      "module-setup.sh",
+      "tmpfs-root-lib.sh",
+      "tmpfs-root-cmdline.sh",
+      "tmpfs-root-mount.sh",
+      "tmpfs-root-pre-pivot.sh",
+      "tmpfs-root-generator.sh",
+      "tmpfs-root.service",
+      "sysroot.mount",
+    ]
+  ) assert.ok(paths.includes(p), p);
+  for (const f of scripts) assert.ok(f.text.startsWith("#!/bin/sh\n"), f.path);
+});
+
+Deno.test("compileModule() derives the programs to install from the emitted scripts", () => {
+  for (const p of ["mount", "umount", "tar", "mktemp", "od", "gzip"]) {
+    assert.ok(mod.required.includes(p), p);
+  }
+  assert.deepEqual([...mod.optional].sort(), ["bzip2", "curl", "lz4", "pigz", "xz", "zstd"]);
+  const setup = mod.files.find((f) => f.path === "module-setup.sh")!.text;
+  assert.match(setup, new RegExp(`inst_multiple ${mod.required.join(" ")}\n`));
+  assert.ok(!mod.required.includes("tmpfs_root_scan"));
+});
+
+Deno.test("every generated file parses with dash -n, busybox sh -n and bash -n", async () => {
+  for (const f of scripts) {
+    for (const shell of [["dash"], ["busybox", "sh"], ["bash"]]) {
+      await requireProgram(shell[0]!);
+      const out = await new Deno.Command(shell[0]!, {
+        args: [...shell.slice(1), "-n"],
+        stdin: "piped",
+        stderr: "piped",
+      }).spawn();
+      const w = out.stdin.getWriter();
+      await w.write(new TextEncoder().encode(f.text));
+      await w.close();
+      const r = await out.output();
+      assert.equal(r.code, 0, `${shell.join(" ")} -n ${f.path}: ${new TextDecoder().decode(r.stderr)}`);
+    }
+  }
+});
+
+Deno.test("every generated file is clean under shellcheck -s sh", async () => {
+  await requireProgram("shellcheck");
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const f of scripts) await Deno.writeTextFile(`${dir}/${f.path}`, f.text);
+    const out = await new Deno.Command("shellcheck", {
+      args: ["-s", "sh", "-S", "style", ...scripts.map((f) => `${dir}/${f.path}`)],
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stdout));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** What the emitted parser leaves behind, one field per line, for comparison with the model. */
+const FIELDS = [
+  "rc",
+  "tmpfs_root_cause",
+  ...PARAMS.filter((p) => p.kind !== "source").map((p) => `tmpfs_root_${p.key}`),
+  "tmpfs_root_kind",
+  "tmpfs_root_spec",
+  "tmpfs_root_device",
+  "tmpfs_root_fstype",
+  "tmpfs_root_target",
+  "tmpfs_root_options",
+  "tmpfs_root_url",
+];
+
+function expected(line: string): string[] {
+  const r = parseParams(line);
+  const blank = FIELDS.map(() => "");
+  if (r.kind === "inactive") return ["2", ...blank.slice(1)];
+  if (r.kind === "invalid") return ["1", r.message, ...blank.slice(2)];
+  const s = r.params.source;
+  const values = PARAMS.filter((p) => p.kind !== "source").map((p) => r.params.values[p.key]!);
+  return [
+    "0",
+    "",
+    ...values,
+    s.kind,
+    s.spec,
+    s.kind === "block" ? s.device : "",
+    s.kind === "nfs" ? s.fstype : "",
+    s.kind === "nfs" ? `${s.server}:${s.export}` : "",
+    s.kind === "nfs" ? s.options : "",
+    s.kind === "http" ? s.url : "",
+  ];
+}
+
+/** Runs the emitted parser on many command lines in one shell process. */
+async function shellParse(shell: readonly string[], lines: readonly string[]) {
+  const harness = [
+    lib,
+    // The test replaces only where the command line comes from.
+    'tmpfs_root_cmdline_text() { printf %s "$CMDLINE"; }',
+    "pwned() { echo PWNED >&2; }",
+    'for CMDLINE in "$@"; do',
+    "  tmpfs_root_kind= tmpfs_root_spec= tmpfs_root_device= tmpfs_root_fstype= tmpfs_root_target= tmpfs_root_options= tmpfs_root_url= tmpfs_root_cause=",
+    ...PARAMS.filter((p) => p.kind !== "source").map((p) => `  tmpfs_root_${p.key}=`),
+    "  tmpfs_root_read_params; rc=$?",
+    `  for f in ${FIELDS.map((f) => `"$${f}"`).join(" ")}; do printf '%s\\036' "$f"; done`,
+    "  printf '\\035'",
+    "done",
+  ].join("\n");
+  return await runShell(shell, harness, lines);
+}
+
+Deno.test("the emitted parameter parser agrees with the model on hostile command lines", async () => {
+  const lines = hostileCmdlines(200);
+  const want = lines.map(expected);
+  for (const [name, shell] of SHELLS) {
+    const out = await shellParse(shell, lines);
+    assert.equal(out.stderr.includes("PWNED"), false, `${name} executed a payload`);
+    assert.equal(out.code, 0, `${name}: ${out.stderr}`);
+    const got = out.stdout.split("\u001d").slice(0, -1).map((r) => r.split("\u001e").slice(0, -1));
+    assert.equal(got.length, lines.length, name);
+    got.forEach((all, i) => {
+      // After a failure only the status and the cause are defined.
+      const fields = all.map((f, j) => (want[i]![0] === "0" || j < 2 ? f : ""));
+      assert.deepEqual(
+        Object.fromEntries(FIELDS.map((f, j) => [f, fields[j]])),
+        Object.fromEntries(FIELDS.map((f, j) => [f, want[i]![j]])),
+        `${name}: ${JSON.stringify(lines[i])}`,
+      );
+    });
+  }
+});

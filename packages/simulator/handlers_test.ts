@@ -1,0 +1,165 @@
+import assert from "#assert";
+import { assertClean, boot, messageOf, SELINUX_TGZ, VM, WEB } from "./_testing.ts";
+import { defaultHandlers as d } from "./default_handlers.ts";
+import type { Handlers } from "./handlers.ts";
+import type { Vm } from "./vm.ts";
+
+const BLOCK = "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.tgz rd.tmpfs.size=1G";
+const HTTP = `root=tmpfs:${WEB}/rootfs.tar.gz rd.tmpfs.retries=2`;
+const SELINUX_VM: Vm = { ...VM, disks: [{ path: "/dev/vda1", files: { "rootfs.tgz": SELINUX_TGZ } }] };
+
+/** Makes a handler fail once, then act as the default. */
+function once<A extends unknown[], R>(fault: R, real: (...a: A) => R): (...a: A) => R {
+  let failed = false;
+  return (...a) => {
+    if (failed) return real(...a);
+    failed = true;
+    return fault;
+  };
+}
+
+/** Faults injected through handlers: [name, cmdline, vm, handlers, message]. */
+const FAULTS: readonly (readonly [string, string, Vm, Partial<Handlers>, string])[] = [
+  [
+    "at source when the device never appears",
+    BLOCK,
+    VM,
+    { waitForDevice: () => null },
+    "tmpfs-root: source failed: device /dev/vda1 (/dev/vda1) did not appear within 120 seconds",
+  ],
+  [
+    "at source when the mount fails",
+    BLOCK,
+    VM,
+    { mount: (m, x) => x.fstype === null ? "mount: I/O error" : d.mount(m, x) },
+    "tmpfs-root: source failed: mount: I/O error",
+  ],
+  [
+    "at tmpfs when the tmpfs mount fails",
+    BLOCK,
+    VM,
+    {
+      mount: (m, x) =>
+        x.fstype === "tmpfs" ? "could not mount a tmpfs of size 1G on /sysroot" : d.mount(m, x),
+    },
+    "tmpfs-root: tmpfs failed: could not mount a tmpfs of size 1G on /sysroot",
+  ],
+  [
+    "at unpack when the archive is missing",
+    BLOCK,
+    VM,
+    { readFile: () => null },
+    "tmpfs-root: unpack failed: no file rootfs.tgz on /dev/vda1",
+  ],
+  [
+    "at unpack when the archive is truncated",
+    BLOCK,
+    VM,
+    { readFile: async (m, x, p) => (await d.readFile(m, x, p))?.slice(0, 100) ?? null },
+    "tmpfs-root: unpack failed: rootfs.tgz is truncated",
+  ],
+  [
+    "at unpack when the archive is corrupt",
+    BLOCK,
+    VM,
+    {
+      readFile: async (m, x, p) =>
+        (await d.readFile(m, x, p))?.map((b, i) => i > 20 && i < 40 ? b ^ 0x55 : b) ?? null,
+    },
+    "tmpfs-root: unpack failed: rootfs.tgz is corrupt",
+  ],
+  [
+    "at unpack when the tmpfs is full",
+    BLOCK,
+    VM,
+    {
+      openArchive: async (bytes) => {
+        const r = await d.openArchive(bytes);
+        return r.kind === "ok" ? { ...r, size: 2 * 1024 ** 3 } : r;
+      },
+    },
+    "tmpfs-root: unpack failed: the tmpfs is full (rd.tmpfs.size=1G): the archive needs more",
+  ],
+  [
+    "at unpack when the network drops mid-transfer",
+    HTTP,
+    VM,
+    { fetch: () => ({ kind: "dropped", received: 1000 }) },
+    `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 3 tries`,
+  ],
+  [
+    "at unpack when the checksum does not match",
+    BLOCK,
+    VM,
+    { verify: (_m, file) => `the sha256 of ${file} does not match` },
+    "tmpfs-root: unpack failed: the sha256 of rootfs.tgz does not match",
+  ],
+  [
+    "at unpack when a downloaded archive's checksum does not match",
+    HTTP,
+    VM,
+    { verify: (_m, file) => `the sha256 of ${file} does not match` },
+    "tmpfs-root: unpack failed: the sha256 of rootfs.tar.gz does not match",
+  ],
+  [
+    "at release when the source cannot be unmounted",
+    BLOCK,
+    VM,
+    { unmount: once("umount: target is busy", d.unmount) },
+    "tmpfs-root: release failed: umount: target is busy",
+  ],
+  [
+    "at release when the mount point cannot be removed",
+    BLOCK,
+    VM,
+    { removeDir: once("rmdir: not empty", d.removeDir) },
+    "tmpfs-root: release failed: rmdir: not empty",
+  ],
+  [
+    "at selinux when relabelling fails",
+    BLOCK,
+    SELINUX_VM,
+    { relabel: () => "setfiles exited with status 1" },
+    "tmpfs-root: selinux failed: setfiles exited with status 1",
+  ],
+];
+
+for (const [name, cmdline, vm, handlers, message] of FAULTS) {
+  Deno.test(`simulate() stops ${name}, and nothing stays mounted`, async () => {
+    const r = await boot(cmdline, vm, handlers);
+    assert.equal(messageOf(r), message);
+    assert.equal(r.events.filter((e) => e.kind === "message").length, 1);
+    assert.ok(!r.events.some((e) => e.kind === "handOver"));
+    assertClean(r);
+  });
+}
+
+Deno.test("simulate() does not retry a download whose checksum does not match", async () => {
+  const r = await boot(HTTP, VM, { verify: () => "mismatch" });
+  assert.equal(r.events.filter((e) => e.kind === "fetch").length, 1);
+});
+
+Deno.test("simulate() retries a dropped transfer and boots when a later try completes", async () => {
+  const r = await boot(HTTP, VM, { fetch: once({ kind: "dropped", received: 10 }, d.fetch) });
+  assert.equal(messageOf(r), "switched");
+  assert.deepEqual(r.events.flatMap((e) => e.kind === "fetch" ? [e.result] : []), ["dropped", "ok"]);
+});
+
+Deno.test("simulate() undoes a failed release by unmounting again", async () => {
+  const r = await boot(BLOCK, VM, { unmount: once("busy", d.unmount) });
+  const unmounts = r.events.flatMap((e) => e.kind === "unmount" ? [[e.target, e.failed, !!e.undo]] : []);
+  assert.deepEqual(unmounts, [
+    ["/run/tmpfs-root/source.0", "busy", false],
+    ["/sysroot", null, true],
+    ["/run/tmpfs-root/source.0", null, true],
+  ]);
+});
+
+Deno.test("simulate() reports an undo that fails and keeps its mount", async () => {
+  const r = await boot(BLOCK, VM, {
+    readFile: () => null,
+    unmount: (m, t) => t === "/sysroot" ? "busy" : d.unmount(m, t),
+  });
+  assert.deepEqual(r.mounts.map((m) => m.target), ["/sysroot"]);
+  assert.equal(messageOf(r), "tmpfs-root: unpack failed: no file rootfs.tgz on /dev/vda1");
+});
