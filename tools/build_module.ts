@@ -6,7 +6,7 @@
  * @module
  */
 import { parseArgs } from "#args";
-import { BOOT } from "@tmpfs-root/model";
+import { BOOT, PARAMS, paramsDoc } from "@tmpfs-root/model";
 import { compileModule } from "@tmpfs-root/compiler";
 import { diffModule, writeModule } from "@tmpfs-root/dracut";
 
@@ -15,8 +15,12 @@ const { values } = parseArgs({
 });
 const dir = values.out ?? new URL("../module/90tmpfs-root/", import.meta.url).pathname;
 const mod = compileModule(BOOT);
+const docPath = new URL("../docs/kernel-parameters.md", import.meta.url).pathname;
+const doc = paramsDoc(PARAMS);
 if (values.check) {
   const problems = await diffModule(dir, mod.files);
+  const committed = await Deno.readTextFile(docPath).catch(() => "");
+  if (values.out === undefined && committed !== doc) problems.push(`${docPath}: differs`);
   if (problems.length > 0) {
     console.error(`The committed module in ${dir} differs from the model:`);
     for (const p of problems) console.error(`  ${p}`);
@@ -26,5 +30,9 @@ if (values.check) {
   console.log(`module ok: ${mod.files.length} files in ${dir} match the model`);
 } else {
   await writeModule(dir, mod.files);
+  if (values.out === undefined) {
+    await Deno.mkdir(new URL("../docs/", import.meta.url), { recursive: true });
+    await Deno.writeTextFile(docPath, doc);
+  }
   console.log(`wrote ${mod.files.length} files to ${dir}`);
 }

@@ -24,6 +24,11 @@ tmpfs_root_build_sources() {
                     printf ' %s' http
                     ;;
             esac
+            case "$line" in
+                *rd.lvm.lv=*)
+                    printf ' %s' lvm
+                    ;;
+            esac
             printf '\n'
             return 0
             ;;
@@ -57,6 +62,13 @@ depends() {
         *' http '*)
             if tmpfs_root_has_module url-lib; then
                 deps="$deps"' network url-lib'
+            fi
+            ;;
+    esac
+    case ' '"$sources"' ' in
+        *' lvm '*)
+            if tmpfs_root_has_module lvm; then
+                deps="$deps"' lvm'
             fi
             ;;
     esac

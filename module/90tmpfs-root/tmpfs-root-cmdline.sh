@@ -10,6 +10,7 @@ if [ -n "${DRACUT_SYSTEMD:-}" ]; then
     tmpfs_root_read_params
     if [ "$?" != 2 ]; then
         export rootok=1
+        tmpfs_root_request_network
     fi
 else
     tmpfs_root_phase_cmdline

@@ -585,6 +585,15 @@ tmpfs_root_first_line() {
     } <"$1" 2>/dev/null
     printf %s "$l"
 }
+tmpfs_root_request_network() {
+    case "$tmpfs_root_kind" in
+        nfs | http)
+            mkdir -p /etc/cmdline.d 2>/dev/null
+            echo rd.neednet=1 >/etc/cmdline.d/90-tmpfs-root-neednet.conf
+            ;;
+    esac
+    return 0
+}
 tmpfs_root_decompress() {
     case "$1" in
         gzip)
@@ -762,7 +771,11 @@ tmpfs_root_step_params() {
     tmpfs_root_read_params
 }
 tmpfs_root_step_device() {
-    # waiting for the source device
+    # waiting for the source device, or asking dracut for the network
+    if [ "$tmpfs_root_kind" != block ]; then
+        tmpfs_root_request_network
+        return 0
+    fi
     # Under systemd, wait here; the classic init waits in its initqueue (see the hooks).
     [ -n "${DRACUT_SYSTEMD:-}" ] || return 0
     local waited=0
@@ -925,15 +938,13 @@ tmpfs_root_phase_cmdline() {
             return 1
         fi
     }
-    case "$tmpfs_root_kind" in
-        block)
-            tmpfs_root_say 7 'tmpfs-root: waiting for the source device'
-            if ! tmpfs_root_step_device; then
-                tmpfs_root_failed source
-                return 1
-            fi
-            ;;
-    esac
+    {
+        tmpfs_root_say 7 'tmpfs-root: waiting for the source device, or asking dracut for the network'
+        if ! tmpfs_root_step_device; then
+            tmpfs_root_failed source
+            return 1
+        fi
+    }
     return 0
 }
 tmpfs_root_phase_mount() {

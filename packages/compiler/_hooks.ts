@@ -126,7 +126,7 @@ export function cmdlineHook(): Script {
     ifThen(SYSTEMD, [
       comment("Under systemd, tmpfs-root.service checks the parameters and reports."),
       cmd(fn("read_params")),
-      ifThen(test(v("?"), "!=", "2"), [cmd("export", "rootok=1")]),
+      ifThen(test(v("?"), "!=", "2"), [cmd("export", "rootok=1"), cmd(fn("request_network"))]),
     ], runPhase("cmdline", [cmd("export", "rootok=1")])),
   ], ["tmpfs-root: parse root=tmpfs:... and rd.tmpfs.* (dracut cmdline hook)."]);
 }

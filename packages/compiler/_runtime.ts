@@ -223,7 +223,9 @@ function udevEncode(): Command {
   const k = ar.num;
   return func(fn("udev_encode"), [
     comment("Most labels need no escaping."),
-    caseOf(v("1"), [[[pat(glob("*"), glob("[!0-9A-Za-z#+.:=@_-]"), glob("*"))], [cmd(":")]], [[pat(glob("*"))], [
+    caseOf(v("1"), [[[pat(glob("*"), glob("[!0-9A-Za-z#+.:=@_-]"), glob("*"))], [cmd(":")]], [[
+      pat(glob("*")),
+    ], [
       cmd("printf", "%s", v("1")),
       ret(0),
     ]]]),

@@ -3,6 +3,8 @@
  * with the programs to install derived from the emitted scripts.
  */
 import {
+  and,
+  assign,
   caseOf,
   cmd,
   type Command,
@@ -20,6 +22,7 @@ import {
   subst,
   v,
   w,
+  withAssign,
 } from "@tmpfs-root/shell";
 import { fn, LIB_PATH } from "./_names.ts";
 import { ret, test } from "./_runtime.ts";
@@ -57,29 +60,15 @@ function buildSources(): Command {
       "The command line baked in with --kernel-cmdline, and the host's own in host-only mode.",
     ),
     local("line", orDefault("kernel_cmdline", "")),
-    ifThen(
-      {
-        kind: "andor",
-        op: "&&",
-        left: test("-n", orDefault("hostonly", "")),
-        right: test("-r", "/proc/cmdline"),
-      },
-      [{
-        kind: "simple",
-        assigns: [{
-          kind: "assign",
-          name: "line",
-          value: w(v("line"), " ", subst(cmd("cat", "/proc/cmdline"))),
-        }],
-        args: [],
-        redirects: [],
-      }],
-    ),
+    ifThen(and(test("-n", orDefault("hostonly", "")), test("-r", "/proc/cmdline")), [
+      assign("line", w(v("line"), " ", subst(cmd("cat", "/proc/cmdline")))),
+    ]),
     caseOf(v("line"), [
       [[pat(ANY, "tmpfs:", ANY)], [
         cmd("printf", "block"),
         has("tmpfs:NFS=", "nfs"),
         has("tmpfs:http", "http"),
+        has("rd.lvm.lv=", "lvm"),
         cmd("printf", "\\n"),
         ret(0),
       ]],
@@ -116,30 +105,20 @@ export function moduleSetup(
     func("depends", [
       local("deps", ""),
       local("sources"),
-      {
-        kind: "simple",
-        assigns: [{ kind: "assign", name: "sources", value: w(subst(cmd(sources))) }],
-        args: [],
-        redirects: [],
-      },
+      assign("sources", subst(cmd(sources))),
       caseOf(w(" ", v("sources"), " "), [[[pat(ANY, " nfs ", ANY)], [
         ifThen(cmd(fn("has_module"), "nfs"), [
-          {
-            kind: "simple",
-            assigns: [{ kind: "assign", name: "deps", value: w(v("deps"), " network nfs") }],
-            args: [],
-            redirects: [],
-          },
+          assign("deps", w(v("deps"), " network nfs")),
         ]),
       ]]]),
       caseOf(w(" ", v("sources"), " "), [[[pat(ANY, " http ", ANY)], [
         ifThen(cmd(fn("has_module"), "url-lib"), [
-          {
-            kind: "simple",
-            assigns: [{ kind: "assign", name: "deps", value: w(v("deps"), " network url-lib") }],
-            args: [],
-            redirects: [],
-          },
+          assign("deps", w(v("deps"), " network url-lib")),
+        ]),
+      ]]]),
+      caseOf(w(" ", v("sources"), " "), [[[pat(ANY, " lvm ", ANY)], [
+        ifThen(cmd(fn("has_module"), "lvm"), [
+          assign("deps", w(v("deps"), " lvm")),
         ]),
       ]]]),
       cmd("printf", "%s\\n", v("deps")),
@@ -148,12 +127,7 @@ export function moduleSetup(
     func("installkernel", [
       comment("The file systems a source may carry; tmpfs itself is built in."),
       forIn("m", ["ext4", "xfs", "btrfs", "vfat", "iso9660", "squashfs", "udf"], [
-        or({
-          kind: "simple",
-          assigns: [{ kind: "assign", name: "hostonly", value: w("") }],
-          args: [w("instmods"), w(v("m"))],
-          redirects: [],
-        }, cmd(":")),
+        or(withAssign("hostonly", "", cmd("instmods", v("m"))), cmd(":")),
       ]),
       ret(0),
     ]),

@@ -108,9 +108,24 @@ function undoFunctions(seq: BootSequence): Command[] {
   );
 }
 
+/** `tmpfs_root_request_network`: network sources make dracut bring up the network (rd.neednet=1). */
+export function requestNetworkFn(): Command {
+  return func(fn("request_network"), [
+    caseOf(v(SRC.kind), [[["nfs", "http"], [
+      withRedirects(cmd("mkdir", "-p", "/etc/cmdline.d"), redir(">", "/dev/null", 2)),
+      withRedirects(cmd("echo", "rd.neednet=1"), redir(">", NEEDNET_CONF)),
+    ]]]),
+    ret(0),
+  ]);
+}
+
+/** Where the network request goes: dracut's network modules read it with getargbool. */
+export const NEEDNET_CONF = "/etc/cmdline.d/90-tmpfs-root-neednet.conf";
+
 function awaitSourceBody(step: Extract<Step, { kind: "awaitSource" }>): Command[] {
   const limit = operand(step.timeout);
   return [
+    ifThen(test(v(SRC.kind), "!=", "block"), [cmd(fn("request_network")), ret(0)]),
     comment("Under systemd, wait here; the classic init waits in its initqueue (see the hooks)."),
     or(SYSTEMD, ret(0)),
     local("waited", "0"),
@@ -624,6 +639,7 @@ function downloadFn(): Command {
 export function stepsLibrary(seq: BootSequence): Command[] {
   return [
     firstLineFn(),
+    requestNetworkFn(),
     decompressFn(),
     extractFn(),
     downloadFn(),

@@ -1,5 +1,5 @@
 import assert from "#assert";
-import { BOOT, parseParams, PARAMS } from "@tmpfs-root/model";
+import { BOOT, PARAMS, parseParams } from "@tmpfs-root/model";
 import { requireProgram, runShell, SHELLS } from "../../tools/require.ts";
 import { compileModule } from "./compile_module.ts";
 import { hostileCmdlines } from "./testdata/hostile_cmdlines.ts";
@@ -48,7 +48,11 @@ Deno.test("every generated file parses with dash -n, busybox sh -n and bash -n",
       await w.write(new TextEncoder().encode(f.text));
       await w.close();
       const r = await out.output();
-      assert.equal(r.code, 0, `${shell.join(" ")} -n ${f.path}: ${new TextDecoder().decode(r.stderr)}`);
+      assert.equal(
+        r.code,
+        0,
+        `${shell.join(" ")} -n ${f.path}: ${new TextDecoder().decode(r.stderr)}`,
+      );
     }
   }
 });

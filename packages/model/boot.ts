@@ -29,7 +29,8 @@ import type { BootSequence } from "./step.ts";
 
 /** The boot sequence of tmpfs-root. */
 export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), [
-  // The cmdline hook: check every parameter, then ask dracut to wait for the device.
+  // The cmdline hook: check every parameter, then ask dracut to wait for the device
+  // (or to bring up the network for NFS and HTTP).
   phase(
     "cmdline",
     readParams({
@@ -41,10 +42,9 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
     awaitSource({
       id: "device",
       label: "source",
-      doing: "waiting for the source device",
+      doing: "waiting for the source device, or asking dracut for the network",
       source: param(ROOT),
       timeout: param(RETRY),
-      onlyFor: ["block"],
     }),
   ),
   // The mount hook: the seed's steps 1 to 5.

@@ -18,3 +18,4 @@ export * from "./params.ts";
 export * from "./read_params.ts";
 export * from "./source.ts";
 export type * from "./step.ts";
+export * from "./params_doc.ts";

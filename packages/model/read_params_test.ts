@@ -3,7 +3,9 @@ import { checkValue, parseParams } from "./read_params.ts";
 import { IMGFILE, RETRIES, SIZE } from "./params.ts";
 
 Deno.test("parseParams() is inactive unless root= starts with tmpfs:", () => {
-  for (const line of ["", "root=/dev/sda1", "root=tmpfs", "ro quiet", "root=tmpfs:x root=/dev/sda"]) {
+  for (
+    const line of ["", "root=/dev/sda1", "root=tmpfs", "ro quiet", "root=tmpfs:x root=/dev/sda"]
+  ) {
     assert.equal(parseParams(line).kind, "inactive", line);
   }
 });
@@ -42,7 +44,21 @@ Deno.test("checkValue() accepts only valid sizes", () => {
   for (const ok of ["3G", "3g", "512M", "1024k", "1073741824", "50%", "1%", "100%"]) {
     assert.equal(checkValue(SIZE, ok), ok, ok);
   }
-  for (const bad of ["", "0", "3Q", "1.5G", "-1", "0%", "101%", "03G", "G", "3GB", "1234567890123456789"]) {
+  for (
+    const bad of [
+      "",
+      "0",
+      "3Q",
+      "1.5G",
+      "-1",
+      "0%",
+      "101%",
+      "03G",
+      "G",
+      "3GB",
+      "1234567890123456789",
+    ]
+  ) {
     assert.equal(checkValue(SIZE, bad), null, bad);
   }
 });
@@ -58,5 +74,7 @@ Deno.test("checkValue() keeps image paths inside the source", () => {
 Deno.test("checkValue() reads counts from 0 to 99999", () => {
   assert.equal(checkValue(RETRIES, "0"), "0");
   assert.equal(checkValue(RETRIES, "99999"), "99999");
-  for (const bad of ["", "-1", "01", "100000", "1e3", "three"]) assert.equal(checkValue(RETRIES, bad), null, bad);
+  for (const bad of ["", "-1", "01", "100000", "1e3", "three"]) {
+    assert.equal(checkValue(RETRIES, bad), null, bad);
+  }
 });

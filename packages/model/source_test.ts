@@ -19,7 +19,10 @@ Deno.test("parseSource() maps every block form to its device path", () => {
     ["/dev/vda1", "/dev/vda1"],
     ["/dev/mapper/centos-root", "/dev/mapper/centos-root"],
     ["LABEL=my disk/1", "/dev/disk/by-label/my\\x20disk\\x2f1"],
-    ["UUID=2F0F6D4E-1B7A-4C3E-9A55-6D1E8F3B2A10", "/dev/disk/by-uuid/2f0f6d4e-1b7a-4c3e-9a55-6d1e8f3b2a10"],
+    [
+      "UUID=2F0F6D4E-1B7A-4C3E-9A55-6D1E8F3B2A10",
+      "/dev/disk/by-uuid/2f0f6d4e-1b7a-4c3e-9a55-6d1e8f3b2a10",
+    ],
     ["UUID=ABCD-1234", "/dev/disk/by-uuid/ABCD-1234"],
     ["PARTLABEL=root part/1", "/dev/disk/by-partlabel/root\\x20part\\x2f1"],
     ["PARTUUID=1234ABCD-01", "/dev/disk/by-partuuid/1234abcd-01"],

@@ -33,7 +33,10 @@ export interface ReadParams extends StepCommon {
   readonly params: readonly ParamSpec[];
 }
 
-/** Wait for the source device (dracut's initqueue, or a bounded wait under systemd). */
+/**
+ * Wait for the source device (dracut's initqueue, or a bounded wait under
+ * systemd); for network sources, ask dracut to bring up the network.
+ */
 export interface AwaitSource extends StepCommon {
   readonly kind: "awaitSource";
   readonly source: Operand;

@@ -184,6 +184,12 @@ export function assign(name: string, value: WordLike): Simple {
   return { kind: "simple", assigns: [a], args: [], redirects: [] };
 }
 
+/** `name=value command ...`: an assignment for one command only. */
+export function withAssign(name: string, value: WordLike, c: Simple): Simple {
+  const a: Assign = { kind: "assign", name: checkName(name), value: toWord(value) };
+  return { ...c, assigns: [...c.assigns, a] };
+}
+
 /** `local name=value` (or `local name`). */
 export function local(name: string, value?: WordLike): Simple {
   checkName(name);

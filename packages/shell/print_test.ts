@@ -54,7 +54,10 @@ Deno.test("lit() rejects NUL and control characters with a clear error", () => {
   for (const bad of ["a\u0000b", "line\nbreak", "tab\there", "\u001b[31m", "del\u007f"]) {
     assert.throws(() => lit(bad), (e: Error) => {
       assert.ok(e instanceof TypeError);
-      assert.match(e.message, /^Invalid shell literal ".*": control character U\+00[0-9A-F]{2} at index \d+$/);
+      assert.match(
+        e.message,
+        /^Invalid shell literal ".*": control character U\+00[0-9A-F]{2} at index \d+$/,
+      );
       return true;
     });
   }

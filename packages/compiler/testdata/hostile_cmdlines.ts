@@ -116,7 +116,13 @@ export function hostileCmdlines(count: number, seed = 42): string[] {
     const extra = next(6);
     for (let j = 0; j < extra; j++) {
       const name = pick(NAMES);
-      args.push(name === "root" ? quote(name, pick(ROOTS)) : next(8) === 0 ? name : quote(name, pick(VALUES)));
+      args.push(
+        name === "root"
+          ? quote(name, pick(ROOTS))
+          : next(8) === 0
+          ? name
+          : quote(name, pick(VALUES)),
+      );
     }
     if (next(4) === 0) args.unshift(quote("root", pick(ROOTS)));
     const sep = pick([" ", "  ", "\t", " \n "]);
