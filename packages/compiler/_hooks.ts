@@ -14,6 +14,7 @@ import {
   comment,
   func,
   glob,
+  group,
   ifThen,
   local,
   or,
@@ -97,11 +98,7 @@ function varOf(word: ReturnType<typeof operand>): string {
   return part.name;
 }
 
-const source = (): Command => ({
-  kind: "group",
-  redirects: [],
-  body: [comment("shellcheck source=/dev/null"), cmd(".", LIB_PATH)],
-});
+const source = (): Command => group([comment("shellcheck source=/dev/null"), cmd(".", LIB_PATH)]);
 
 /** Runs a phase in a hook: stop on failure; `active` runs when root= is ours. */
 function runPhase(phase: string, active: Command[] = []): Command[] {

@@ -11,6 +11,7 @@ import {
   type Command,
   func,
   glob,
+  group,
   ifThen,
   len,
   local,
@@ -129,10 +130,6 @@ function check(p: ParamSpec): Command[] {
     default:
       return assertNever(p.kind);
   }
-}
-
-function group(body: Command[]): Command {
-  return { kind: "group", body, redirects: [] };
 }
 
 /**

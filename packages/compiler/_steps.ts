@@ -26,6 +26,7 @@ import {
   comment,
   func,
   glob,
+  group,
   ifThen,
   local,
   not,
@@ -244,21 +245,17 @@ function restoreSelinuxBody(step: Extract<Step, { kind: "restoreSelinux" }>): Co
     local("type", "targeted"),
     or(test("-f", v("config")), ret(0)),
     withRedirects(
-      {
-        kind: "group",
-        redirects: [],
-        body: [
-          whileDo(or(cmd("read", "-r", "line"), test("-n", v("line"))), [
-            caseOf(v("line"), [
-              [[pat("SELINUX=", ANY)], [assign("mode", strip("line", "#", pat("SELINUX=")))]],
-              [[pat("SELINUXTYPE=", ANY)], [
-                assign("type", strip("line", "#", pat("SELINUXTYPE="))),
-              ]],
-            ]),
-            assign("line", ""),
+      group([
+        whileDo(or(cmd("read", "-r", "line"), test("-n", v("line"))), [
+          caseOf(v("line"), [
+            [[pat("SELINUX=", ANY)], [assign("mode", strip("line", "#", pat("SELINUX=")))]],
+            [[pat("SELINUXTYPE=", ANY)], [
+              assign("type", strip("line", "#", pat("SELINUXTYPE="))),
+            ]],
           ]),
-        ],
-      },
+          assign("line", ""),
+        ]),
+      ]),
       redir("<", v("config")),
     ),
     caseOf(v("mode"), [
@@ -364,7 +361,7 @@ function runStep(seq: BootSequence, step: Step): Command {
       ]),
       ...(step.undo === null ? [] : [assign(doneVar(step.id), "1")]),
     ];
-  if (step.onlyFor === null) return { kind: "group", body: run, redirects: [] };
+  if (step.onlyFor === null) return group(run);
   return caseOf(v(SRC.kind), [[step.onlyFor, run]]);
 }
 
@@ -389,7 +386,7 @@ function firstLineFn(): Command {
   return func(fn("first_line"), [
     local("l", ""),
     withRedirects(
-      { kind: "group", body: [cmd("read", "-r", "l")], redirects: [] },
+      group([cmd("read", "-r", "l")]),
       redir("<", v("1")),
       redir(">", "/dev/null", 2),
     ),
@@ -463,46 +460,30 @@ function extractFn(): Command {
     ]),
     cmd(fn("say"), "7", w("tmpfs-root: unpacking ", v("2"), " (", v("fmt"), ")")),
     withRedirects(
-      {
-        kind: "group",
-        redirects: [],
-        body: [
-          pipe(
-            {
-              kind: "group",
-              redirects: [],
-              body: [and(cmd("cat", head), cmd("cat")), record("read")],
-            },
-            {
-              kind: "group",
-              redirects: [],
-              body: [cmd(fn("decompress"), v("fmt")), record("dec")],
-            },
-            {
-              kind: "group",
-              redirects: [],
-              body: [
-                cmd(
-                  "tar",
-                  "-x",
-                  "-p",
-                  "--same-owner",
-                  "--numeric-owner",
-                  "--xattrs",
-                  "--xattrs-include=*",
-                  "--acls",
-                  "--selinux",
-                  "-f",
-                  "-",
-                  "-C",
-                  v("1"),
-                ),
-                record("tar"),
-              ],
-            },
-          ),
-        ],
-      },
+      group([
+        pipe(
+          group([and(cmd("cat", head), cmd("cat")), record("read")]),
+          group([cmd(fn("decompress"), v("fmt")), record("dec")]),
+          group([
+            cmd(
+              "tar",
+              "-x",
+              "-p",
+              "--same-owner",
+              "--numeric-owner",
+              "--xattrs",
+              "--xattrs-include=*",
+              "--acls",
+              "--selinux",
+              "-f",
+              "-",
+              "-C",
+              v("1"),
+            ),
+            record("tar"),
+          ]),
+        ),
+      ]),
       redir(">", ERR, 2),
     ),
     assign("rr", status("read")),
@@ -562,32 +543,28 @@ function downloadFn(): Command {
       withRedirects(cmd("rm", "-f", STATUS("fetch")), redir(">", "/dev/null", 2)),
       ifThen(
         pipe(
-          {
-            kind: "group",
-            redirects: [],
-            body: [
-              withRedirects(
-                cmd(
-                  "curl",
-                  "--silent",
-                  "--show-error",
-                  "--fail",
-                  "--location",
-                  "--proto",
-                  "=http,https",
-                  "--connect-timeout",
-                  "10",
-                  "--speed-limit",
-                  "1",
-                  "--speed-time",
-                  "60",
-                  v("1"),
-                ),
-                redir(">", `${RUN_DIR}/curl.err`, 2),
+          group([
+            withRedirects(
+              cmd(
+                "curl",
+                "--silent",
+                "--show-error",
+                "--fail",
+                "--location",
+                "--proto",
+                "=http,https",
+                "--connect-timeout",
+                "10",
+                "--speed-limit",
+                "1",
+                "--speed-time",
+                "60",
+                v("1"),
               ),
-              withRedirects(cmd("echo", v("?")), redir(">", STATUS("fetch"))),
-            ],
-          },
+              redir(">", `${RUN_DIR}/curl.err`, 2),
+            ),
+            withRedirects(cmd("echo", v("?")), redir(">", STATUS("fetch"))),
+          ]),
           cmd(fn("extract"), v("2"), v("1")),
         ),
         [
