@@ -1,0 +1,67 @@
+/**
+ * The `tmpfs-root` command line: `deno task tmpfs-root <command>`.
+ *
+ * @module
+ */
+import { parseArgs } from "#args";
+import { BOOT } from "@tmpfs-root/model";
+import { compileModule } from "@tmpfs-root/compiler";
+import { diffModule, writeModule } from "@tmpfs-root/dracut";
+import { checkCmdline } from "./check_cmdline.ts";
+
+const USAGE = `Usage: tmpfs-root <command> [options]
+
+Commands:
+  build-module [--out DIR] [--check]   write (or check) the dracut module
+  check-cmdline '<kernel command line>' check a command line as the module will at boot
+`;
+
+/**
+ * Runs the command line; returns the exit status.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./main.ts";
+ * await main(["check-cmdline", "root=tmpfs:/dev/vda1"]); // 0
+ * ```
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "build-module": {
+      const { values } = parseArgs({
+        args: [...rest],
+        options: { out: { type: "string" }, check: { type: "boolean", default: false } },
+      });
+      const dir = values.out ?? "module/90tmpfs-root";
+      const mod = compileModule(BOOT);
+      if (values.check) {
+        const problems = await diffModule(dir, mod.files);
+        for (const p of problems) console.error(p);
+        return problems.length === 0 ? 0 : 1;
+      }
+      await writeModule(dir, mod.files);
+      console.log(`wrote ${mod.files.length} files to ${dir}`);
+      return 0;
+    }
+    case "check-cmdline": {
+      if (rest.length !== 1) {
+        console.error("check-cmdline takes one argument: the whole command line, quoted");
+        return 2;
+      }
+      const r = checkCmdline(rest[0]!);
+      (r.ok ? console.log : console.error)(r.report);
+      return r.ok ? 0 : 1;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`Unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
