@@ -271,6 +271,10 @@ tmpfs_root_arg() {
             tmpfs_root_raw_retries="$2"
             tmpfs_root_given_retries=1
             ;;
+        rd.tmpfs.cafile)
+            tmpfs_root_raw_cafile="$2"
+            tmpfs_root_given_cafile=1
+            ;;
         rd.retry)
             tmpfs_root_raw_retry="$2"
             tmpfs_root_given_retry=1
@@ -440,6 +444,8 @@ tmpfs_root_read_params() {
     tmpfs_root_given_imgfile=''
     tmpfs_root_raw_retries=''
     tmpfs_root_given_retries=''
+    tmpfs_root_raw_cafile=''
+    tmpfs_root_given_cafile=''
     tmpfs_root_raw_retry=''
     tmpfs_root_given_retry=''
     tmpfs_root_raw_onfail=''
@@ -544,6 +550,29 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_retries="$value"
+    if [ "$tmpfs_root_given_cafile" = 1 ]; then
+        value="$tmpfs_root_raw_cafile"
+    else
+        value=''
+    fi
+    orig="$value"
+    case "$value" in
+        '')
+            :
+            ;;
+        */ | */.. | */../* | *[[:cntrl:]]*)
+            tmpfs_root_cause='invalid rd.tmpfs.cafile "'"$orig"'": expected an absolute path of a file in the initramfs, without .. (e.g. rd.tmpfs.cafile=/etc/tmpfs-root/ca.pem)'
+            return 1
+            ;;
+        /*)
+            :
+            ;;
+        *)
+            tmpfs_root_cause='invalid rd.tmpfs.cafile "'"$orig"'": expected an absolute path of a file in the initramfs, without .. (e.g. rd.tmpfs.cafile=/etc/tmpfs-root/ca.pem)'
+            return 1
+            ;;
+    esac
+    tmpfs_root_cafile="$value"
     if [ "$tmpfs_root_given_retry" = 1 ]; then
         value="$tmpfs_root_raw_retry"
     else
@@ -707,6 +736,13 @@ tmpfs_root_extract() {
     fi
     return 0
 }
+tmpfs_root_fetch() {
+    if [ -n "$2" ]; then
+        curl --silent --show-error --fail --location --proto =http,https --proto-redir =http,https --connect-timeout 10 --speed-limit 1 --speed-time 60 --cacert "$2" "$1" 2>/run/tmpfs-root/curl.err
+    else
+        curl --silent --show-error --fail --location --proto =http,https --proto-redir =http,https --connect-timeout 10 --speed-limit 1 --speed-time 60 "$1" 2>/run/tmpfs-root/curl.err
+    fi
+}
 tmpfs_root_download() {
     local try=0
     local pause=1
@@ -714,7 +750,7 @@ tmpfs_root_download() {
     local code
     while :; do
         rm -f /run/tmpfs-root/rc.fetch 2>/dev/null
-        if { curl --silent --show-error --fail --location --proto =http,https --connect-timeout 10 --speed-limit 1 --speed-time 60 "$1" 2>/run/tmpfs-root/curl.err; echo "$?" >/run/tmpfs-root/rc.fetch; } | tmpfs_root_extract "$2" "$1"; then
+        if { tmpfs_root_fetch "$1" "$4"; echo "$?" >/run/tmpfs-root/rc.fetch; } | tmpfs_root_extract "$2" "$1"; then
             if [ "$(cat /run/tmpfs-root/rc.fetch)" = 0 ]; then
                 return 0
             fi
@@ -854,7 +890,7 @@ tmpfs_root_step_unpack() {
                     archive="$archive""$tmpfs_root_imgfile"
                     ;;
             esac
-            tmpfs_root_download "$archive" "${NEWROOT:-/sysroot}" "$tmpfs_root_retries"
+            tmpfs_root_download "$archive" "${NEWROOT:-/sysroot}" "$tmpfs_root_retries" "$tmpfs_root_cafile"
             return
             ;;
     esac

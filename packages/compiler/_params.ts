@@ -104,6 +104,21 @@ function check(p: ParamSpec): Command[] {
         ]),
         assign(target, v("value")),
       ];
+    case "abspath":
+      return [
+        caseOf(v("value"), [
+          [[pat("")], [cmd(":")]],
+          [[
+            pat(ANY, "/"),
+            pat(ANY, "/.."),
+            pat(ANY, "/../", ANY),
+            pat(ANY, glob("[[:cntrl:]]"), ANY),
+          ], bad],
+          [[pat("/", ANY)], [cmd(":")]],
+          [[pat(ANY)], bad],
+        ]),
+        assign(target, v("value")),
+      ];
     case "count":
       return [
         caseOf(v("value"), [

@@ -48,6 +48,7 @@ import { cause, ret, test } from "./_runtime.ts";
 
 const ANY = glob("*");
 const ERR = `${RUN_DIR}/err`;
+const CURL_ERR = `${RUN_DIR}/curl.err`;
 const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
 
 /** The shell word for an operand. */
@@ -223,7 +224,7 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>): Command[] {
       [["http"], [
         assign("archive", v(SRC.url)),
         caseOf(v("archive"), [[[pat(ANY, "/")], [assign("archive", w(v("archive"), file))]]]),
-        cmd(fn("download"), v("archive"), into, operand(step.retries)),
+        cmd(fn("download"), v("archive"), into, operand(step.retries), operand(step.ca)),
         cmd("return"),
       ]],
     ]),
@@ -544,25 +545,7 @@ function downloadFn(): Command {
       ifThen(
         pipe(
           group([
-            withRedirects(
-              cmd(
-                "curl",
-                "--silent",
-                "--show-error",
-                "--fail",
-                "--location",
-                "--proto",
-                "=http,https",
-                "--connect-timeout",
-                "10",
-                "--speed-limit",
-                "1",
-                "--speed-time",
-                "60",
-                v("1"),
-              ),
-              redir(">", `${RUN_DIR}/curl.err`, 2),
-            ),
+            cmd(fn("fetch"), v("1"), v("4")),
             withRedirects(cmd("echo", v("?")), redir(">", STATUS("fetch"))),
           ]),
           cmd(fn("extract"), v("2"), v("1")),
@@ -576,7 +559,7 @@ function downloadFn(): Command {
       assign(
         "code",
         subst(
-          cmd("sed", "-n", "s/.*returned error: \\([0-9][0-9]*\\).*/\\1/p", `${RUN_DIR}/curl.err`),
+          cmd("sed", "-n", "s/.*returned error: \\([0-9][0-9]*\\).*/\\1/p", CURL_ERR),
         ),
       ),
       caseOf(v("code"), [[[pat("4", ANY)], [
@@ -591,7 +574,7 @@ function downloadFn(): Command {
           " failed after ",
           v("try"),
           " tries: ",
-          firstLine(`${RUN_DIR}/curl.err`),
+          firstLine(CURL_ERR),
         ),
         ret(1),
       ]),
@@ -612,6 +595,39 @@ function downloadFn(): Command {
   ]);
 }
 
+/**
+ * `tmpfs_root_fetch URL CAFILE`: the archive to stdout; only http and https,
+ * also after redirects; a stalled transfer (under 1 byte/s for 60 s) fails.
+ */
+function fetchFn(): Command {
+  const curl = (...extra: string[]) =>
+    withRedirects(
+      cmd(
+        "curl",
+        "--silent",
+        "--show-error",
+        "--fail",
+        "--location",
+        "--proto",
+        "=http,https",
+        "--proto-redir",
+        "=http,https",
+        "--connect-timeout",
+        "10",
+        "--speed-limit",
+        "1",
+        "--speed-time",
+        "60",
+        ...extra.map((e) => e === "$2" ? w(v("2")) : w(e)),
+        v("1"),
+      ),
+      redir(">", CURL_ERR, 2),
+    );
+  return func(fn("fetch"), [
+    ifThen(test("-n", v("2")), [curl("--cacert", "$2")], [curl()]),
+  ]);
+}
+
 /** Every step, undo and phase function of a sequence. */
 export function stepsLibrary(seq: BootSequence): Command[] {
   return [
@@ -619,6 +635,7 @@ export function stepsLibrary(seq: BootSequence): Command[] {
     requestNetworkFn(),
     decompressFn(),
     extractFn(),
+    fetchFn(),
     downloadFn(),
     ...undoFunctions(seq),
     ...stepFunctions(seq),

@@ -24,7 +24,7 @@ import {
   unmount,
   unpack,
 } from "./dsl.ts";
-import { IMGFILE, ONFAIL, PARAMS, RETRIES, RETRY, ROOT, SIZE } from "./params.ts";
+import { CAFILE, IMGFILE, ONFAIL, PARAMS, RETRIES, RETRY, ROOT, SIZE } from "./params.ts";
 import type { BootSequence } from "./step.ts";
 
 /** The boot sequence of tmpfs-root. */
@@ -84,6 +84,7 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       file: param(IMGFILE),
       into: newroot(),
       retries: param(RETRIES),
+      ca: param(CAFILE),
     }),
     release({
       id: "release",

@@ -7,7 +7,7 @@
  */
 
 /** How a parameter's value is checked. Each kind has one checker in TypeScript and one in shell. */
-export type ParamKind = "source" | "size" | "relpath" | "count" | "policy";
+export type ParamKind = "source" | "size" | "relpath" | "abspath" | "count" | "policy";
 
 /** A kernel parameter. */
 export interface ParamSpec {
@@ -78,6 +78,19 @@ export const RETRIES: ParamSpec = {
   example: "5",
 };
 
+/** `rd.tmpfs.cafile=<path>`: the CA bundle for HTTPS, a file in the initramfs. */
+export const CAFILE: ParamSpec = {
+  name: "rd.tmpfs.cafile",
+  key: "cafile",
+  kind: "abspath",
+  default: "",
+  expected:
+    "expected an absolute path of a file in the initramfs, without .. (e.g. rd.tmpfs.cafile=/etc/tmpfs-root/ca.pem)",
+  doc:
+    "The CA certificates that HTTPS servers are checked against; by default the system's bundle (dracut's url-lib installs it). Add the file with dracut's install_items.",
+  example: "/etc/tmpfs-root/ca.pem",
+};
+
 /** dracut's `rd.retry=<seconds>`: how long to wait for the source device. */
 export const RETRY: ParamSpec = {
   name: "rd.retry",
@@ -104,4 +117,4 @@ export const ONFAIL: ParamSpec = {
 };
 
 /** Every parameter, in the order they are checked. */
-export const PARAMS: readonly ParamSpec[] = [ROOT, SIZE, IMGFILE, RETRIES, RETRY, ONFAIL];
+export const PARAMS: readonly ParamSpec[] = [ROOT, SIZE, IMGFILE, RETRIES, CAFILE, RETRY, ONFAIL];

@@ -46,6 +46,10 @@ export function checkValue(spec: ParamSpec, value: string): string | null {
       if (rel === "" || rel.endsWith("/")) return null;
       return rel.split("/").some((c) => c === "..") ? null : rel;
     }
+    case "abspath":
+      if (value === "") return value;
+      if (!value.startsWith("/") || value.endsWith("/")) return null;
+      return value.split("/").some((c) => c === "..") ? null : value;
     case "count":
       return /^(?:0|[1-9][0-9]{0,4})$/.test(value) ? value : null;
     case "policy":

@@ -72,6 +72,8 @@ export interface Unpack extends StepCommon {
   readonly file: Operand;
   readonly into: Operand;
   readonly retries: Operand;
+  /** The CA bundle for HTTPS sources (empty: the system's). */
+  readonly ca: Operand;
 }
 
 /** Carry out the undo of an earlier step now (unmount the source after the unpack). */

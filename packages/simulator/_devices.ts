@@ -1,6 +1,6 @@
 // The block devices a virtual machine shows under /dev, udev links included.
 import { type Arg, udevEncode, uuidDevice } from "@tmpfs-root/model";
-import type { FileTree, LogicalVolume, NfsExport, Vm, VolumeCommon } from "./vm.ts";
+import type { BlockDevice, FileTree, LogicalVolume, NfsExport, Vm, VolumeCommon } from "./vm.ts";
 
 /** A device node or link and the volume behind it. */
 export interface Volume {
@@ -26,19 +26,40 @@ export function activeVolumes(vm: Vm, args: readonly Arg[]): readonly LogicalVol
   return vm.lvm.filter((lv) => named.has(`${lv.vg}/${lv.lv}`));
 }
 
+// The names of each volume, computed once per volume object.
+const names = new WeakMap<VolumeCommon, readonly string[]>();
+
+function diskNames(disk: BlockDevice): readonly string[] {
+  let links = names.get(disk);
+  if (links === undefined) {
+    const all = [disk.path, ...commonLinks(disk)];
+    if (disk.partlabel) all.push(`/dev/disk/by-partlabel/${udevEncode(disk.partlabel)}`);
+    if (disk.partuuid) {
+      all.push(`/dev/disk/by-partuuid/${udevEncode(disk.partuuid.toLowerCase())}`);
+    }
+    links = all;
+    names.set(disk, links);
+  }
+  return links;
+}
+
+function volumeNames(lv: LogicalVolume): readonly string[] {
+  let links = names.get(lv);
+  if (links === undefined) {
+    links = [mapperName(lv), `/dev/${lv.vg}/${lv.lv}`, ...commonLinks(lv)];
+    names.set(lv, links);
+  }
+  return links;
+}
+
 /** Finds the volume a /dev path names, or `null`. The first match wins. */
 export function findVolume(vm: Vm, args: readonly Arg[], path: string): Volume | null {
   for (const disk of vm.disks) {
-    const links = [disk.path, ...commonLinks(disk)];
-    if (disk.partlabel) links.push(`/dev/disk/by-partlabel/${udevEncode(disk.partlabel)}`);
-    if (disk.partuuid) {
-      links.push(`/dev/disk/by-partuuid/${udevEncode(disk.partuuid.toLowerCase())}`);
-    }
-    if (links.includes(path)) return { volume: disk, appearsAt: appearsAt(disk) };
+    if (diskNames(disk).includes(path)) return { volume: disk, appearsAt: appearsAt(disk) };
   }
+  if (vm.lvm.length === 0) return null;
   for (const lv of activeVolumes(vm, args)) {
-    const links = [mapperName(lv), `/dev/${lv.vg}/${lv.lv}`, ...commonLinks(lv)];
-    if (links.includes(path)) return { volume: lv, appearsAt: appearsAt(lv) };
+    if (volumeNames(lv).includes(path)) return { volume: lv, appearsAt: appearsAt(lv) };
   }
   return null;
 }

@@ -8,7 +8,15 @@
 /** The formats tmpfs-root detects by content. */
 export type ArchiveFormat = "gzip" | "xz" | "zstd" | "bzip2" | "lz4" | "plain";
 
-/** Every archive format. */
+/**
+ * Every archive format, in the order the console names them.
+ *
+ * @example
+ * ```ts
+ * import { ARCHIVE_FORMATS } from "./archive.ts";
+ * ARCHIVE_FORMATS.join(", "); // "gzip, xz, zstd, bzip2, lz4, plain"
+ * ```
+ */
 export const ARCHIVE_FORMATS: readonly ArchiveFormat[] = [
   "gzip",
   "xz",
@@ -20,10 +28,15 @@ export const ARCHIVE_FORMATS: readonly ArchiveFormat[] = [
 
 /** One entry of an unpacked root. */
 export interface RootEntry {
+  /** The tar entry type: `file`, `directory`, `symlink`, `link`, ... */
   readonly type: string;
+  /** The permission bits. */
   readonly mode: number;
+  /** The numeric owner. */
   readonly uid: number;
+  /** The numeric group. */
   readonly gid: number;
+  /** The size in bytes (0 for all but regular files). */
   readonly size: number;
   /** The target of a symbolic or hard link. */
   readonly linkname?: string;

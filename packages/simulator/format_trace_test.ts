@@ -3,7 +3,9 @@ import { boot, WEB } from "./_testing.ts";
 import { formatTrace } from "./format_trace.ts";
 
 Deno.test("formatTrace() prints a successful boot line by line", async () => {
-  const text = formatTrace(await boot("root=tmpfs:/dev/vda1 rd.tmpfs.size=3G rd.tmpfs.imgfile=rootfs.tgz"));
+  const text = formatTrace(
+    await boot("root=tmpfs:/dev/vda1 rd.tmpfs.size=3G rd.tmpfs.imgfile=rootfs.tgz"),
+  );
   assert.equal(
     text,
     [

@@ -15,6 +15,7 @@ export type Awaitable<T> = T | Promise<T>;
 
 /** The state a handler sees. */
 export interface Machine {
+  /** The machine's description. */
   readonly vm: Vm;
   /** The kernel command line, split. */
   readonly args: readonly Arg[];

@@ -6,7 +6,10 @@ import type { Vm } from "./vm.ts";
 
 const BLOCK = "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.tgz rd.tmpfs.size=1G";
 const HTTP = `root=tmpfs:${WEB}/rootfs.tar.gz rd.tmpfs.retries=2`;
-const SELINUX_VM: Vm = { ...VM, disks: [{ path: "/dev/vda1", files: { "rootfs.tgz": SELINUX_TGZ } }] };
+const SELINUX_VM: Vm = {
+  ...VM,
+  disks: [{ path: "/dev/vda1", files: { "rootfs.tgz": SELINUX_TGZ } }],
+};
 
 /** Makes a handler fail once, then act as the default. */
 function once<A extends unknown[], R>(fault: R, real: (...a: A) => R): (...a: A) => R {
@@ -142,12 +145,17 @@ Deno.test("simulate() does not retry a download whose checksum does not match", 
 Deno.test("simulate() retries a dropped transfer and boots when a later try completes", async () => {
   const r = await boot(HTTP, VM, { fetch: once({ kind: "dropped", received: 10 }, d.fetch) });
   assert.equal(messageOf(r), "switched");
-  assert.deepEqual(r.events.flatMap((e) => e.kind === "fetch" ? [e.result] : []), ["dropped", "ok"]);
+  assert.deepEqual(r.events.flatMap((e) => e.kind === "fetch" ? [e.result] : []), [
+    "dropped",
+    "ok",
+  ]);
 });
 
 Deno.test("simulate() undoes a failed release by unmounting again", async () => {
   const r = await boot(BLOCK, VM, { unmount: once("busy", d.unmount) });
-  const unmounts = r.events.flatMap((e) => e.kind === "unmount" ? [[e.target, e.failed, !!e.undo]] : []);
+  const unmounts = r.events.flatMap((e) =>
+    e.kind === "unmount" ? [[e.target, e.failed, !!e.undo]] : []
+  );
   assert.deepEqual(unmounts, [
     ["/run/tmpfs-root/source.0", "busy", false],
     ["/sysroot", null, true],

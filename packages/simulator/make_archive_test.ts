@@ -6,7 +6,13 @@ import { makeArchive } from "./make_archive.ts";
 Deno.test("makeArchive() adds missing parent directories before their first entry", async () => {
   const tar = await makeArchive({ "a/b/c": "x", "a/d": "y", "e/": { type: "directory" } });
   const names = (await unpackTar(tar)).map((e) => `${e.header.type}:${e.header.name}`);
-  assert.deepEqual(names, ["directory:a/", "directory:a/b/", "file:a/b/c", "file:a/d", "directory:e/"]);
+  assert.deepEqual(names, [
+    "directory:a/",
+    "directory:a/b/",
+    "file:a/b/c",
+    "file:a/d",
+    "directory:e/",
+  ]);
 });
 
 Deno.test("makeArchive() gzips a real tar archive", async () => {

@@ -34,4 +34,5 @@ export * from "./simulate.ts";
 export * from "./tmpfs_bytes.ts";
 export type * from "./trace.ts";
 export type * from "./vm.ts";
+export * from "./vm_from_file.ts";
 export * from "./vm_from_json.ts";

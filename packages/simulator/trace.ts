@@ -4,19 +4,27 @@
  *
  * Each action event corresponds to one command the emitted shell runs:
  *
- * | event      | command                                              |
- * | ---------- | ---------------------------------------------------- |
- * | `wait`     | dracut's wait for the device (`wait_for_dev`)        |
- * | `mkdir`    | `mkdir -p <parent>; mktemp -d <parent>/source.XXXXXX` |
- * | `mount`    | `mount [-t <fstype>] -o <options> <source> <target>` |
- * | `unmount`  | `umount <target>`                                    |
- * | `rmdir`    | `rmdir <path>`                                       |
- * | `fetch`    | one download attempt of `<url>`                      |
- * | `sleep`    | `sleep <seconds>` between download attempts          |
- * | `unpack`   | `<decompressor> \| tar -x -C <into>` of `<from>`     |
- * | `relabel`  | `setfiles` of `<root>` with the policy `<policy>`    |
- * | `message`  | one line on the console                              |
- * | `handOver` | the marker that lets dracut switch root              |
+ * | event      | command                                                         |
+ * | ---------- | --------------------------------------------------------------- |
+ * | `wait`     | dracut's wait for the device (`wait_for_dev`), up to `timeout`  |
+ * | `mkdir`    | `mkdir -p <parent>` then `mktemp -d <parent>/source.XXXXXX`     |
+ * | `mount`    | `mount [-t <fstype>] -o <options> <source> <target>`            |
+ * | `unmount`  | `umount <target>`                                               |
+ * | `rmdir`    | `rmdir <path>`                                                  |
+ * | `fetch`    | one download attempt of `<url>`                                 |
+ * | `sleep`    | `sleep <seconds>` before the next download attempt              |
+ * | `unpack`   | `<decompressor> \| tar -x -C <into>` of `<from>`                |
+ * | `relabel`  | `setfiles` over `<root>` with the SELinux policy `<policy>`     |
+ * | `skip`     | nothing: a step found nothing to do                             |
+ * | `message`  | the one console line of a failure                               |
+ * | `handOver` | the marker that lets dracut switch root                         |
+ *
+ * The simulated `mktemp` names its directories `source.0`, `source.1`, ...
+ * An `unpack` event follows the file's format detection: there is none for
+ * a missing file or a file of unknown format, and for a web source it
+ * follows only the attempt that received the whole body (the dropped
+ * attempts before it are `fetch` events alone). Events with `undo: true`
+ * are the clean-up after a failure, latest step first.
  *
  * @module
  */
@@ -90,9 +98,13 @@ export type FetchOutcome = "ok" | "refused" | "dropped" | `status ${number}`;
 
 /** A mounted file system. */
 export interface Mount {
+  /** The type, or `null` for a block device whose type mount detects. */
   readonly fstype: string | null;
+  /** The device, `<server>:<export>` or `tmpfs`. */
   readonly source: string;
+  /** The mount point. */
   readonly target: string;
+  /** The options given with `-o`. */
   readonly options: string;
 }
 
@@ -123,7 +135,9 @@ export type Outcome =
 
 /** The result of `simulate()`. */
 export interface SimResult {
+  /** How the boot ended. */
   readonly outcome: Outcome;
+  /** Every event, in order. */
   readonly events: readonly SimEvent[];
   /** The mount table at the end (source and tmpfs mounts only). */
   readonly mounts: readonly Mount[];

@@ -37,7 +37,9 @@ export interface BlockDevice extends VolumeCommon {
  * appears only when an `rd.lvm.lv=<vg>/<lv>` argument names it.
  */
 export interface LogicalVolume extends VolumeCommon {
+  /** The volume group. */
   readonly vg: string;
+  /** The logical volume. */
   readonly lv: string;
 }
 
@@ -51,6 +53,7 @@ export interface NfsExport {
   readonly up?: boolean;
   /** The NFS versions the server offers (4 covers 4.x). Default `[3, 4]`. */
   readonly versions?: readonly number[];
+  /** The exported files. */
   readonly files?: FileTree;
 }
 
@@ -78,11 +81,16 @@ export type Flavour = "classic" | "systemd";
 
 /** A virtual machine. */
 export interface Vm {
+  /** dracut's init flavour, which sets the device timeout. */
   readonly flavour: Flavour;
   /** RAM in bytes. */
   readonly ram: number;
+  /** Disks and partitions. */
   readonly disks: readonly BlockDevice[];
+  /** LVM logical volumes. */
   readonly lvm: readonly LogicalVolume[];
+  /** NFS exports on the virtual network. */
   readonly nfs: readonly NfsExport[];
+  /** Files on web servers on the virtual network. */
   readonly web: readonly WebResource[];
 }

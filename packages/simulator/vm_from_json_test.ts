@@ -3,16 +3,30 @@ import { BOOT } from "@tmpfs-root/model";
 import { simulate } from "./simulate.ts";
 import { vmFromJson } from "./vm_from_json.ts";
 
-const ENTRIES = { "etc/os-release": "ID=demo\n", "sbin/init": { type: "symlink", target: "/bin/busybox" } };
+const ENTRIES = {
+  "etc/os-release": "ID=demo\n",
+  "sbin/init": { type: "symlink", target: "/bin/busybox" },
+};
 
 Deno.test("vmFromJson() builds every kind of source that then boots", async () => {
   const archive = { archive: { format: "gzip", entries: ENTRIES } };
   const vm = await vmFromJson({
     flavour: "systemd",
     ram: "1G",
-    disks: [{ path: "/dev/vda1", label: "images", partuuid: "abcd-01", appearsAt: 5, files: { "rootfs.tar.gz": archive } }],
+    disks: [{
+      path: "/dev/vda1",
+      label: "images",
+      partuuid: "abcd-01",
+      appearsAt: 5,
+      files: { "rootfs.tar.gz": archive },
+    }],
     lvm: [{ vg: "centos", lv: "root", files: { "rootfs.tar.gz": archive } }],
-    nfs: [{ server: "10.0.2.2", export: "/srv", versions: [4], files: { "rootfs.tar.gz": archive } }],
+    nfs: [{
+      server: "10.0.2.2",
+      export: "/srv",
+      versions: [4],
+      files: { "rootfs.tar.gz": archive },
+    }],
     web: [{ url: "http://10.0.2.2/rootfs.tar.gz", body: archive, failFirst: 1, failWith: "drop" }],
   });
   assert.equal(vm.flavour, "systemd");
@@ -36,7 +50,10 @@ Deno.test("vmFromJson() reads text, base64 and files relative to a folder", asyn
   try {
     await Deno.writeFile(`${dir}/blob`, new Uint8Array([1, 2, 3]));
     const vm = await vmFromJson({
-      disks: [{ path: "/dev/vda", files: { a: "text", b: { base64: "AAEC" }, c: { path: "blob" } } }],
+      disks: [{
+        path: "/dev/vda",
+        files: { a: "text", b: { base64: "AAEC" }, c: { path: "blob" } },
+      }],
     }, dir);
     assert.deepEqual(vm.disks[0]?.files, {
       a: new TextEncoder().encode("text"),
@@ -51,8 +68,14 @@ Deno.test("vmFromJson() reads text, base64 and files relative to a folder", asyn
 Deno.test("vmFromJson() damages archives on request", async () => {
   const vm = await vmFromJson({
     disks: [
-      { path: "/dev/vda", files: { "rootfs.tar.gz": { archive: { entries: ENTRIES, truncate: 40 } } } },
-      { path: "/dev/vdb", files: { "rootfs.tar.gz": { archive: { entries: ENTRIES, corrupt: true } } } },
+      {
+        path: "/dev/vda",
+        files: { "rootfs.tar.gz": { archive: { entries: ENTRIES, truncate: 40 } } },
+      },
+      {
+        path: "/dev/vdb",
+        files: { "rootfs.tar.gz": { archive: { entries: ENTRIES, corrupt: true } } },
+      },
       { path: "/dev/vdc", appearsAt: "never" },
     ],
   });
@@ -70,12 +93,36 @@ Deno.test("vmFromJson() damages archives on request", async () => {
 
 const INVALID: readonly (readonly [string, unknown, string])[] = [
   ["a list at the top", [], "Invalid VM description at the top level: expected an object"],
-  ["an unknown flavour", { flavour: "upstart" }, 'Invalid VM description at flavour: expected "classic" or "systemd"'],
-  ["a RAM size with a bad unit", { ram: "4Q" }, 'Invalid VM description at ram: expected bytes with an optional k, m or g (e.g. "4G")'],
-  ["a disk without a path", { disks: [{}] }, "Invalid VM description at disks[0].path: expected a string"],
-  ["a negative appearsAt", { disks: [{ path: "/dev/vda", appearsAt: -1 }] }, "Invalid VM description at disks[0].appearsAt: expected a whole number"],
-  ["an unknown archive format", { nfs: [{ server: "s", export: "/e", files: { a: { archive: { format: "rar" } } } }] }, "Invalid VM description at nfs[0].files.a.archive.format: expected gzip, xz, zstd, bzip2, lz4, plain"],
-  ["a bad failWith", { web: [{ url: "http://x/", failWith: "maybe" }] }, 'Invalid VM description at web[0].failWith: expected "refused", "drop" or an HTTP status'],
+  [
+    "an unknown flavour",
+    { flavour: "upstart" },
+    'Invalid VM description at flavour: expected "classic" or "systemd"',
+  ],
+  [
+    "a RAM size with a bad unit",
+    { ram: "4Q" },
+    'Invalid VM description at ram: expected bytes with an optional k, m or g (e.g. "4G")',
+  ],
+  [
+    "a disk without a path",
+    { disks: [{}] },
+    "Invalid VM description at disks[0].path: expected a string",
+  ],
+  [
+    "a negative appearsAt",
+    { disks: [{ path: "/dev/vda", appearsAt: -1 }] },
+    "Invalid VM description at disks[0].appearsAt: expected a whole number",
+  ],
+  [
+    "an unknown archive format",
+    { nfs: [{ server: "s", export: "/e", files: { a: { archive: { format: "rar" } } } }] },
+    "Invalid VM description at nfs[0].files.a.archive.format: expected gzip, xz, zstd, bzip2, lz4, plain",
+  ],
+  [
+    "a bad failWith",
+    { web: [{ url: "http://x/", failWith: "maybe" }] },
+    'Invalid VM description at web[0].failWith: expected "refused", "drop" or an HTTP status',
+  ],
 ];
 
 for (const [name, json, message] of INVALID) {
