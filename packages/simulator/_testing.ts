@@ -81,22 +81,3 @@ export function assertClean(r: SimResult): void {
 export function messageOf(r: SimResult): string {
   return r.outcome.kind === "stopped" ? r.outcome.message : r.outcome.kind;
 }
-
-function installed(command: string): boolean {
-  try {
-    return new Deno.Command(command, { args: ["--help"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether the host has the tool for a format (node:zlib covers gzip and zstd). */
-export const HAVE_TOOL: Readonly<Record<string, boolean>> = {
-  gzip: true,
-  zstd: true,
-  plain: true,
-  xz: installed("xz"),
-  bzip2: installed("bzip2"),
-  lz4: installed("lz4"),
-};

@@ -3,15 +3,18 @@ import type { FetchResult, Handlers, Machine } from "./handlers.ts";
 import { openArchive } from "./open_archive.ts";
 import type { Failure, Mount } from "./trace.ts";
 
-function spec(m: Machine): string {
-  return m.source.spec;
+function present(m: Machine, path: string): boolean {
+  const found = findVolume(m.vm, m.args, path);
+  return found !== null && found.appearsAt !== null && found.appearsAt <= m.time;
 }
 
 function mountBlock(m: Machine, mount: Mount): Failure {
-  const found = findVolume(m.vm, m.args, mount.source);
-  const fs = found?.volume.fs === undefined ? "ext4" : found.volume.fs;
-  if (found === null || found.appearsAt === null || found.appearsAt > m.time || fs === null) {
-    return `device ${mount.source} (${spec(m)}) could not be mounted read-only`;
+  if (!present(m, mount.source)) {
+    return `mount: ${mount.target}: special device ${mount.source} does not exist.`;
+  }
+  const fs = findVolume(m.vm, m.args, mount.source)?.volume.fs;
+  if (fs === null) {
+    return `mount: ${mount.target}: wrong fs type, bad option, bad superblock on ${mount.source}, missing codepage or helper program, or other error.`;
   }
   return null;
 }
@@ -31,36 +34,60 @@ function mountNfs(m: Machine, mount: Mount): Failure {
   const path = mount.source.slice(at + 1);
   const known = m.vm.nfs.filter((e) => e.server === server);
   if (at < 0 || known.length === 0 || known.every((e) => e.up === false)) {
-    return `NFS server ${server} did not answer`;
+    return "mount.nfs: Connection timed out";
   }
   const exp = findExport(m.vm, server, path);
-  if (exp === null || exp.up === false) return `${mount.source} is not exported`;
+  if (exp === null || exp.up === false) {
+    return `mount.nfs: access denied by server while mounting ${mount.source}`;
+  }
   const wanted = nfsVersions(mount.fstype ?? "nfs", mount.options);
   const offered = exp.versions ?? [3, 4];
-  if (!wanted.some((v) => offered.includes(v))) {
-    return `NFS server ${server} does not offer NFS version ${wanted.join(" or ")}`;
-  }
+  if (!wanted.some((v) => offered.includes(v))) return "mount.nfs: Protocol not supported";
   return null;
+}
+
+const origin = (u: string) => /^[a-z]+:\/\/([^/]*)/.exec(u)?.[1] ?? "";
+
+function refused(url: string): FetchResult {
+  const [host, port] = /^(.*?)(?::([0-9]+))?$/.exec(origin(url))!.slice(1);
+  const p = port ?? (url.startsWith("https:") ? "443" : "80");
+  return {
+    kind: "refused",
+    error:
+      `curl: (7) Failed to connect to ${host} port ${p} after 0 ms: Couldn't connect to server`,
+  };
+}
+
+function status(status: number): FetchResult {
+  return {
+    kind: "status",
+    status,
+    error: `curl: (22) The requested URL returned error: ${status}`,
+  };
+}
+
+function dropped(body: Uint8Array, received: number): FetchResult {
+  return {
+    kind: "dropped",
+    body: body.subarray(0, received),
+    error: `curl: (18) transfer closed with ${body.length - received} bytes remaining to read`,
+  };
 }
 
 function fetchUrl(m: Machine, url: string, attempt: number): FetchResult {
   const res = m.vm.web.find((w) => w.url === url);
   if (res === undefined) {
-    const origin = (u: string) => /^[a-z]+:\/\/[^/]*/.exec(u)?.[0];
-    return m.vm.web.some((w) => origin(w.url) === origin(url))
-      ? { kind: "status", status: 404 }
-      : { kind: "refused" };
+    return m.vm.web.some((w) => origin(w.url) === origin(url)) ? status(404) : refused(url);
   }
   if (attempt <= (res.failFirst ?? 0)) {
     const how = res.failWith ?? "refused";
-    if (how === "refused") return { kind: "refused" };
-    if (how === "drop") return { kind: "dropped", received: Math.floor(res.body.length / 2) };
-    return { kind: "status", status: how };
+    if (how === "refused") return refused(url);
+    if (how === "drop") return dropped(res.body, Math.floor(res.body.length / 2));
+    return status(how);
   }
-  const status = res.status ?? 200;
-  if (status !== 200) return { kind: "status", status };
+  if ((res.status ?? 200) !== 200) return status(res.status ?? 200);
   if (res.dropAfter !== undefined && res.dropAfter !== null && res.dropAfter < res.body.length) {
-    return { kind: "dropped", received: res.dropAfter };
+    return dropped(res.body, res.dropAfter);
   }
   return { kind: "ok", body: res.body };
 }
@@ -76,7 +103,8 @@ function fetchUrl(m: Machine, url: string, attempt: number): FetchResult {
  * import { defaultHandlers } from "./default_handlers.ts";
  * import type { Handlers } from "./handlers.ts";
  * const mountFails: Partial<Handlers> = {
- *   mount: (m, mount) => mount.fstype === "tmpfs" ? "no memory" : defaultHandlers.mount(m, mount),
+ *   mount: (m, mount) =>
+ *     mount.fstype === "tmpfs" ? "mount: /sysroot: out of memory." : defaultHandlers.mount(m, mount),
  * };
  * typeof mountFails.mount; // "function"
  * ```
@@ -88,7 +116,16 @@ export const defaultHandlers: Handlers = {
     const at = Math.max(found.appearsAt, m.time);
     return at <= m.time + timeout ? at : null;
   },
+  isDevice(m, path) {
+    return present(m, path);
+  },
   mount(m, mount) {
+    if (mount.options.startsWith("remount,")) {
+      // In the systemd flavour, sysroot.mount has mounted the tmpfs before the unpack service.
+      return m.vm.flavour === "systemd" || m.mounts.some((x) => x.target === mount.target)
+        ? null
+        : `mount: ${mount.target}: mount point not mounted or bad option.`;
+    }
     switch (mount.fstype) {
       case "tmpfs":
         return null;
@@ -98,11 +135,11 @@ export const defaultHandlers: Handlers = {
       case null:
         return mountBlock(m, mount);
       default:
-        return `unknown file system type ${mount.fstype}`;
+        return `mount: ${mount.target}: unknown filesystem type '${mount.fstype}'.`;
     }
   },
   unmount(m, target) {
-    return m.mounts.some((x) => x.target === target) ? null : `${target} is not mounted`;
+    return m.mounts.some((x) => x.target === target) ? null : `umount: ${target}: not mounted.`;
   },
   removeDir() {
     return null;

@@ -11,17 +11,21 @@ function describe(e: SimEvent): string {
       return `wait for ${e.device} (up to ${e.timeout} s): ` +
         (e.appeared === null ? "did not appear" : `appeared at ${e.appeared} s`);
     case "mkdir":
-      return `mktemp -d ${e.parent}/source.XXXXXX: ${e.path}`;
+      return `mkdir -p ${e.parent}; mktemp -d ${e.parent}/source.XXXXXX: ${e.path}`;
     case "mount":
       return mountLine(e);
+    case "remount":
+      return `mount -o remount,${e.options} ${e.target}`;
     case "unmount":
-      return `umount ${e.target}`;
+      return `umount ${e.lazy ? "-l " : ""}${e.target}`;
     case "rmdir":
       return `rmdir ${e.path}`;
     case "fetch":
       return `download ${e.url} (try ${e.attempt}): ${e.result}`;
     case "sleep":
       return `sleep ${e.seconds}`;
+    case "clear":
+      return `empty ${e.path}`;
     case "unpack":
       return `unpack ${e.format} ${e.from} into ${e.into}`;
     case "relabel":

@@ -10,16 +10,16 @@ Deno.test("formatTrace() prints a successful boot line by line", async () => {
     text,
     [
       "    2s  wait for /dev/vda1 (up to 120 s): appeared at 2 s",
-      "    2s  mktemp -d /run/tmpfs-root/source.XXXXXX: /run/tmpfs-root/source.0",
+      "    2s  mkdir -p /run/tmpfs-root; mktemp -d /run/tmpfs-root/source.XXXXXX: /run/tmpfs-root/source.0",
       "    2s  mount -o ro /dev/vda1 /run/tmpfs-root/source.0",
-      "    2s  mount -t tmpfs -o size=3G tmpfs /sysroot",
+      "    2s  mount -t tmpfs -o size=3G,mode=0755 tmpfs /sysroot",
       "    2s  unpack gzip /run/tmpfs-root/source.0/rootfs.tgz into /sysroot",
       "    2s  umount /run/tmpfs-root/source.0",
       "    2s  rmdir /run/tmpfs-root/source.0",
       "    2s  skip selinux: the new root has no /etc/selinux/config",
       "    2s  hand over /sysroot to switch-root",
       "outcome: switched into /sysroot (7 entries)",
-      "mounts: tmpfs on /sysroot (size=3G)",
+      "mounts: tmpfs on /sysroot (size=3G,mode=0755)",
       "elapsed: 2 s",
       "",
     ].join("\n"),
@@ -31,7 +31,7 @@ Deno.test("formatTrace() marks failures, undo steps and retries", async () => {
   assert.equal(
     text,
     [
-      "    0s  mount -t tmpfs -o size=50% tmpfs /sysroot",
+      "    0s  mount -t tmpfs -o size=50%,mode=0755 tmpfs /sysroot",
       `    0s  download ${WEB}/nothere (try 1): status 404`,
       `    0s  console: tmpfs-root: unpack failed: ${WEB}/nothere answered 404`,
       "    0s  undo: umount /sysroot",

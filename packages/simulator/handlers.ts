@@ -29,22 +29,33 @@ export interface Machine {
   readonly mounts: readonly Mount[];
 }
 
-/** What one download attempt gets. */
+/**
+ * What one download attempt gets. `error` is the first line curl prints
+ * (`curl: (7) Failed to connect to ...`).
+ */
 export type FetchResult =
   | { readonly kind: "ok"; readonly body: Uint8Array }
-  | { readonly kind: "status"; readonly status: number }
-  | { readonly kind: "refused" }
-  | { readonly kind: "dropped"; readonly received: number };
+  | { readonly kind: "status"; readonly status: number; readonly error: string }
+  | { readonly kind: "refused"; readonly error: string }
+  /** The connection dropped after `body`, the part received. */
+  | { readonly kind: "dropped"; readonly body: Uint8Array; readonly error: string };
 
-/** The side effects of a boot. Each returns `null` for success or a failure's cause. */
+/**
+ * The side effects of a boot. Those that can fail return `null` for
+ * success, or the first line the command would print on its standard
+ * error; the simulator turns it into the cause as the emitted shell does
+ * (`could not mount /dev/vdb read-only: <error>`).
+ */
 export interface Handlers {
   /** Waits up to `timeout` seconds for `device`; the second it appeared at, or `null`. */
   waitForDevice(m: Machine, device: string, timeout: number): Awaitable<number | null>;
-  /** Mounts a file system. */
+  /** Whether `path` is a block device now (`[ -b path ]`). */
+  isDevice(m: Machine, path: string): Awaitable<boolean>;
+  /** Mounts a file system (`mount`), or changes the options of one (`options` starting with `remount,`). */
   mount(m: Machine, mount: Mount): Awaitable<Failure>;
-  /** Unmounts what is mounted at `target`. */
-  unmount(m: Machine, target: string): Awaitable<Failure>;
-  /** Removes an empty directory. */
+  /** Unmounts what is mounted at `target` (`umount`, or `umount -l` when `lazy`). */
+  unmount(m: Machine, target: string, lazy: boolean): Awaitable<Failure>;
+  /** Removes an empty directory (`rmdir`). */
   removeDir(m: Machine, path: string): Awaitable<Failure>;
   /** Reads `path` (relative to the source's root) on a mounted source; `null` when there is no such file. */
   readFile(m: Machine, mount: Mount, path: string): Awaitable<Uint8Array | null>;
@@ -54,6 +65,6 @@ export interface Handlers {
   openArchive(bytes: Uint8Array): Awaitable<ArchiveResult>;
   /** Checks the archive's checksum while it streams (a hook point: the model has no checksum parameter yet). */
   verify(m: Machine, file: string, bytes: Uint8Array): Awaitable<Failure>;
-  /** Restores SELinux labels in `root` with the policy `policy`. */
+  /** Restores SELinux labels in `root` with the policy `policy` (`chroot <root> setfiles ...`). */
   relabel(m: Machine, root: string, policy: string): Awaitable<Failure>;
 }

@@ -6,6 +6,7 @@ import type { Vm } from "./vm.ts";
 
 const BLOCK = "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.tgz rd.tmpfs.size=1G";
 const HTTP = `root=tmpfs:${WEB}/rootfs.tar.gz rd.tmpfs.retries=2`;
+const RESET = "curl: (56) Recv failure: Connection reset by peer";
 const SELINUX_VM: Vm = {
   ...VM,
   disks: [{ path: "/dev/vda1", files: { "rootfs.tgz": SELINUX_TGZ } }],
@@ -35,17 +36,23 @@ const FAULTS: readonly (readonly [string, string, Vm, Partial<Handlers>, string]
     BLOCK,
     VM,
     { mount: (m, x) => x.fstype === null ? "mount: I/O error" : d.mount(m, x) },
-    "tmpfs-root: source failed: mount: I/O error",
+    "tmpfs-root: source failed: could not mount /dev/vda1 read-only: mount: I/O error",
   ],
   [
     "at tmpfs when the tmpfs mount fails",
     BLOCK,
     VM,
     {
-      mount: (m, x) =>
-        x.fstype === "tmpfs" ? "could not mount a tmpfs of size 1G on /sysroot" : d.mount(m, x),
+      mount: (m, x) => x.fstype === "tmpfs" ? "mount: /sysroot: out of memory." : d.mount(m, x),
     },
-    "tmpfs-root: tmpfs failed: could not mount a tmpfs of size 1G on /sysroot",
+    "tmpfs-root: tmpfs failed: could not mount a tmpfs of size 1G on /sysroot: mount: /sysroot: out of memory.",
+  ],
+  [
+    "at source when the device is gone by the time it is mounted",
+    BLOCK,
+    VM,
+    { isDevice: () => false },
+    "tmpfs-root: source failed: device /dev/vda1 (/dev/vda1) is not there",
   ],
   [
     "at unpack when the archive is missing",
@@ -87,8 +94,8 @@ const FAULTS: readonly (readonly [string, string, Vm, Partial<Handlers>, string]
     "at unpack when the network drops mid-transfer",
     HTTP,
     VM,
-    { fetch: () => ({ kind: "dropped", received: 1000 }) },
-    `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 3 tries`,
+    { fetch: () => ({ kind: "dropped", body: new Uint8Array(0), error: RESET }) },
+    `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 3 tries: ${RESET}`,
   ],
   [
     "at unpack when the checksum does not match",
@@ -102,28 +109,28 @@ const FAULTS: readonly (readonly [string, string, Vm, Partial<Handlers>, string]
     HTTP,
     VM,
     { verify: (_m, file) => `the sha256 of ${file} does not match` },
-    "tmpfs-root: unpack failed: the sha256 of rootfs.tar.gz does not match",
+    `tmpfs-root: unpack failed: the sha256 of ${WEB}/rootfs.tar.gz does not match`,
   ],
   [
     "at release when the source cannot be unmounted",
     BLOCK,
     VM,
     { unmount: once("umount: target is busy", d.unmount) },
-    "tmpfs-root: release failed: umount: target is busy",
+    "tmpfs-root: release failed: could not unmount /run/tmpfs-root/source.0: umount: target is busy",
   ],
   [
     "at release when the mount point cannot be removed",
     BLOCK,
     VM,
     { removeDir: once("rmdir: not empty", d.removeDir) },
-    "tmpfs-root: release failed: rmdir: not empty",
+    "tmpfs-root: release failed: could not remove /run/tmpfs-root/source.0: rmdir: not empty",
   ],
   [
     "at selinux when relabelling fails",
     BLOCK,
     SELINUX_VM,
     { relabel: () => "setfiles exited with status 1" },
-    "tmpfs-root: selinux failed: setfiles exited with status 1",
+    "tmpfs-root: selinux failed: setfiles could not relabel /sysroot: setfiles exited with status 1",
   ],
 ];
 
@@ -143,7 +150,9 @@ Deno.test("simulate() does not retry a download whose checksum does not match", 
 });
 
 Deno.test("simulate() retries a dropped transfer and boots when a later try completes", async () => {
-  const r = await boot(HTTP, VM, { fetch: once({ kind: "dropped", received: 10 }, d.fetch) });
+  const r = await boot(HTTP, VM, {
+    fetch: once({ kind: "dropped", body: new Uint8Array(0), error: RESET } as const, d.fetch),
+  });
   assert.equal(messageOf(r), "switched");
   assert.deepEqual(r.events.flatMap((e) => e.kind === "fetch" ? [e.result] : []), [
     "dropped",
@@ -166,8 +175,16 @@ Deno.test("simulate() undoes a failed release by unmounting again", async () => 
 Deno.test("simulate() reports an undo that fails and keeps its mount", async () => {
   const r = await boot(BLOCK, VM, {
     readFile: () => null,
-    unmount: (m, t) => t === "/sysroot" ? "busy" : d.unmount(m, t),
+    unmount: (m, t, lazy) => t === "/sysroot" ? "busy" : d.unmount(m, t, lazy),
   });
   assert.deepEqual(r.mounts.map((m) => m.target), ["/sysroot"]);
   assert.equal(messageOf(r), "tmpfs-root: unpack failed: no file rootfs.tgz on /dev/vda1");
+  const undo = r.events.flatMap((e) =>
+    e.kind === "unmount" ? [`${e.lazy ? "umount -l" : "umount"} ${e.target}: ${e.failed}`] : []
+  );
+  assert.deepEqual(undo, [
+    "umount /sysroot: busy",
+    "umount -l /sysroot: busy",
+    "umount /run/tmpfs-root/source.0: null",
+  ]);
 });

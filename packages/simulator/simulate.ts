@@ -1,7 +1,9 @@
 import {
   allSteps,
   type Arg,
+  type BlockSource,
   type BootSequence,
+  type NfsSource,
   type Operand,
   type Params,
   parseParams,
@@ -22,6 +24,8 @@ const NEWROOT = "/sysroot";
 /** The longest pause between download attempts, in seconds. */
 const MAX_BACKOFF = 30;
 const FORMATS = "gzip, xz, zstd, bzip2, lz4 or plain";
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/g;
 
 /** Thrown inside a run to stop at a step. */
 class StepFailed {
@@ -108,7 +112,8 @@ class Run implements Machine {
   }
 
   private async fail(step: Step, cause: string): Promise<Outcome> {
-    const message = `tmpfs-root: ${step.label} failed: ${cause}`;
+    // The shell drops control characters from the line (tr -d '\000-\037\177').
+    const message = `tmpfs-root: ${step.label} failed: ${cause}`.replace(CONTROL, "");
     this.events.push({ kind: "message", step: step.id, text: message });
     for (const s of undoPlan(this.seq, step.id)) {
       if (this.ran.has(s.id) && !this.undone.has(s.id)) await this.undo(s, true);
@@ -122,7 +127,11 @@ class Run implements Machine {
     };
   }
 
-  /** Carries out the undo of `step`; returns the failure's cause. */
+  /**
+   * Carries out the undo of `step`, as a release (`asUndo` false) or after
+   * a failure; returns the failure's cause. An undo's failed `umount` is
+   * followed by `umount -l`.
+   */
   private async undo(step: Step, asUndo: boolean, by = step.id): Promise<Failure> {
     const undo = step.undo;
     if (undo === null) return null;
@@ -131,9 +140,13 @@ class Run implements Machine {
     const flag = asUndo ? { undo: true } : {};
     switch (undo.kind) {
       case "unmount": {
-        const failed = await this.h.unmount(this, target);
+        let failed = await this.h.unmount(this, target, false);
         this.events.push({ kind: "unmount", step: by, target, failed, ...flag });
-        if (failed !== null) return failed;
+        if (failed !== null && asUndo) {
+          failed = await this.h.unmount(this, target, true);
+          this.events.push({ kind: "unmount", step: by, target, lazy: true, failed, ...flag });
+        }
+        if (failed !== null) return `could not unmount ${target}: ${failed}`;
         const i = this.mountTable.findLastIndex((m) => m.target === target);
         if (i >= 0) this.mountTable.splice(i, 1);
         break;
@@ -141,7 +154,7 @@ class Run implements Machine {
       case "remove": {
         const failed = await this.h.removeDir(this, target);
         this.events.push({ kind: "rmdir", step: by, path: target, failed, ...flag });
-        if (failed !== null) return failed;
+        if (failed !== null) return `could not remove ${target}: ${failed}`;
         const i = this.dirs.indexOf(target);
         if (i >= 0) this.dirs.splice(i, 1);
         break;
@@ -197,41 +210,15 @@ class Run implements Machine {
       }
       case "mountSource": {
         const at = this.need(step.at, "the source's mount point");
-        const src = this.source;
-        switch (src.kind) {
-          case "block":
-            await this.mount(step.id, {
-              fstype: null,
-              source: src.device,
-              target: at,
-              options: "ro",
-            });
-            break;
-          case "nfs":
-            await this.mount(step.id, {
-              fstype: src.fstype,
-              source: `${src.server}:${src.export}`,
-              target: at,
-              options: src.options,
-            });
-            break;
-          case "http":
-            return null;
-          default:
-            return assertNever(src);
-        }
+        if (this.source.kind === "http") return null;
+        await this.mountSource(step.id, this.source, at);
         this.outputs.set(step.id, at);
         return null;
       }
       case "mountTmpfs": {
         const at = this.need(step.at, "the tmpfs mount point");
         const size = this.need(step.size, "the tmpfs size");
-        await this.mount(step.id, {
-          fstype: "tmpfs",
-          source: "tmpfs",
-          target: at,
-          options: `size=${size}`,
-        });
+        await this.mountTmpfs(step.id, at, size);
         this.capacity.set(at, {
           bytes: Math.min(tmpfsBytes(size, this.vm.ram), this.vm.ram),
           size,
@@ -271,6 +258,7 @@ class Run implements Machine {
   private async awaitSource(src: Source, retry: string, id: string): Promise<void> {
     if (src.kind !== "block") return;
     const seconds = Number(retry);
+    // The classic init runs its timeout hooks at two thirds of rd.retry.
     const timeout = this.vm.flavour === "classic" ? Math.floor((seconds * 2) / 3) : seconds;
     const appeared = await this.h.waitForDevice(this, src.device, timeout);
     this.events.push({ kind: "wait", step: id, device: src.device, timeout, appeared });
@@ -283,11 +271,66 @@ class Run implements Machine {
     this.time = Math.max(this.time, appeared);
   }
 
-  private async mount(id: string, mount: Mount): Promise<void> {
+  /** Mounts; returns the error the mount printed. */
+  private async mount(id: string, mount: Mount): Promise<Failure> {
     const failed = await this.h.mount(this, mount);
     this.events.push({ kind: "mount", step: id, ...mount, failed });
-    if (failed !== null) throw new StepFailed(failed);
-    this.mountTable.push(mount);
+    if (failed === null) this.mountTable.push(mount);
+    return failed;
+  }
+
+  private async mountSource(id: string, src: BlockSource | NfsSource, at: string): Promise<void> {
+    switch (src.kind) {
+      case "block": {
+        if (!await this.h.isDevice(this, src.device)) {
+          throw new StepFailed(`device ${src.device} (${src.spec}) is not there`);
+        }
+        const mount = { fstype: null, source: src.device, target: at, options: "ro" };
+        const failed = await this.mount(id, mount);
+        if (failed !== null) {
+          throw new StepFailed(`could not mount ${src.device} read-only: ${failed}`);
+        }
+        return;
+      }
+      case "nfs": {
+        const target = `${src.server}:${src.export}`;
+        const mount = { fstype: src.fstype, source: target, target: at, options: src.options };
+        const failed = await this.mount(id, mount);
+        if (failed === null) return;
+        // The causes the shell tells apart by mount.nfs's message.
+        if (/denied|no such file|not exported/i.test(failed)) {
+          throw new StepFailed(`${target} is not exported`);
+        }
+        if (/refused|timed out|no route|unreachable|not responding/i.test(failed)) {
+          throw new StepFailed(`NFS server ${src.server} did not answer`);
+        }
+        throw new StepFailed(`could not mount ${target}: ${failed}`);
+      }
+      default:
+        return assertNever(src);
+    }
+  }
+
+  private async mountTmpfs(id: string, at: string, size: string): Promise<void> {
+    const mount = {
+      fstype: "tmpfs",
+      source: "tmpfs",
+      target: at,
+      options: `size=${size},mode=0755`,
+    };
+    if (this.vm.flavour === "systemd") {
+      // sysroot.mount, from the generator, has mounted the tmpfs: set its size.
+      const options = `size=${size}`;
+      const failed = await this.h.mount(this, { ...mount, options: `remount,${options}` });
+      this.events.push({ kind: "remount", step: id, target: at, options, failed });
+      if (failed !== null) throw new StepFailed(`could not resize the tmpfs on ${at}: ${failed}`);
+      this.mountTable.push(mount);
+      return;
+    }
+    const failed = await this.mount(id, mount);
+    if (failed !== null) {
+      throw new StepFailed(`could not mount a tmpfs of size ${size} on ${at}: ${failed}`);
+    }
   }
 
   private async unpack(
@@ -298,8 +341,6 @@ class Run implements Machine {
     retries: number,
   ): Promise<void> {
     const src = this.source;
-    let bytes: Uint8Array;
-    let origin: string;
     switch (src.kind) {
       case "block":
       case "nfs": {
@@ -307,103 +348,136 @@ class Run implements Machine {
         if (from === null || mount === undefined) {
           throw new TypeError(`The source is not mounted for step "${id}"`);
         }
-        const found = await this.h.readFile(this, mount, file);
-        if (found === null) throw new StepFailed(`no file ${file} on ${src.spec}`);
-        bytes = found;
-        origin = `${from}/${file}`;
-        break;
+        const bytes = await this.h.readFile(this, mount, file);
+        if (bytes === null) throw new StepFailed(`no file ${file} on ${src.spec}`);
+        const failed = await this.extract(id, bytes, file, `${from}/${file}`, into);
+        if (failed !== null) throw new StepFailed(failed);
+        return;
       }
-      case "http":
-        origin = src.url.endsWith("/") ? `${src.url}${file}` : src.url;
-        bytes = await this.download(id, origin, retries);
-        break;
+      case "http": {
+        const url = src.url.endsWith("/") ? `${src.url}${file}` : src.url;
+        return await this.download(id, url, into, retries);
+      }
       default:
         return assertNever(src);
     }
+  }
+
+  /**
+   * Unpacks `bytes` into `into` as the shell's pipeline does; `name` names
+   * the archive in causes, `from` in the event. Returns the cause of a failure.
+   */
+  private async extract(
+    id: string,
+    bytes: Uint8Array,
+    name: string,
+    from: string,
+    into: string,
+  ): Promise<Failure> {
+    if (bytes.length === 0) return `${name} is empty`;
     const archive = await this.h.openArchive(bytes);
-    if (archive.kind === "unknown") {
-      throw new StepFailed(`${file} is not a tar archive (${FORMATS})`);
-    }
+    if (archive.kind === "unknown") return `${name} is not a tar archive (${FORMATS})`;
     let failed: Failure = null;
     const room = this.capacity.get(into);
     switch (archive.kind) {
       case "truncated":
-        failed = `${file} is truncated`;
+        failed = `${name} is truncated`;
         break;
       case "corrupt":
-        failed = `${file} is corrupt`;
+        failed = `${name} is corrupt`;
         break;
       case "ok":
         if (room !== undefined && archive.size > room.bytes) {
           failed = `the tmpfs is full (rd.tmpfs.size=${room.size}): the archive needs more`;
         } else {
-          failed = await this.h.verify(this, file, bytes);
+          failed = await this.h.verify(this, name, bytes);
         }
         break;
       default:
         return assertNever(archive);
     }
-    this.events.push({
-      kind: "unpack",
-      step: id,
-      format: archive.format,
-      from: origin,
-      into,
-      failed,
-    });
-    if (failed !== null) throw new StepFailed(failed);
-    if (archive.kind === "ok") this.root = archive.files;
+    this.events.push({ kind: "unpack", step: id, format: archive.format, from, into, failed });
+    if (failed === null && archive.kind === "ok") this.root = archive.files;
+    return failed;
   }
 
-  private async download(id: string, url: string, retries: number): Promise<Uint8Array> {
-    const tries = retries + 1;
-    for (let attempt = 1; attempt <= tries; attempt++) {
-      if (attempt > 1) {
-        const seconds = Math.min(2 ** (attempt - 2), MAX_BACKOFF);
-        this.events.push({ kind: "sleep", step: id, seconds });
-        this.time += seconds;
-      }
+  private async download(id: string, url: string, into: string, retries: number): Promise<void> {
+    let pause = 1;
+    for (let attempt = 1;; attempt++) {
       const r = await this.h.fetch(this, url, attempt);
+      const result = r.kind === "status" ? `status ${r.status}` as const : r.kind;
+      this.events.push({ kind: "fetch", step: id, url, attempt, result });
       switch (r.kind) {
-        case "ok":
-          this.events.push({ kind: "fetch", step: id, url, attempt, result: "ok" });
-          return r.body;
+        case "ok": {
+          const failed = await this.extract(id, r.body, url, url, into);
+          if (failed !== null) throw new StepFailed(failed);
+          return;
+        }
+        case "dropped": {
+          // The pipeline unpacks what arrived; the transfer's failure decides.
+          const archive = r.body.length > 0 ? await this.h.openArchive(r.body) : null;
+          if (archive !== null && archive.kind !== "unknown") {
+            const format = archive.format;
+            this.events.push({
+              kind: "unpack",
+              step: id,
+              format,
+              from: url,
+              into,
+              failed: r.error,
+            });
+          }
+          break;
+        }
         case "status":
-          this.events.push({ kind: "fetch", step: id, url, attempt, result: `status ${r.status}` });
-          if (r.status < 500) throw new StepFailed(`${url} answered ${r.status}`);
+          if (r.status >= 400 && r.status < 500) {
+            throw new StepFailed(`${url} answered ${r.status}`);
+          }
           break;
         case "refused":
-        case "dropped":
-          this.events.push({ kind: "fetch", step: id, url, attempt, result: r.kind });
           break;
         default:
           return assertNever(r);
       }
+      if (attempt > retries) {
+        throw new StepFailed(`download of ${url} failed after ${attempt} tries: ${r.error}`);
+      }
+      this.events.push({ kind: "sleep", step: id, seconds: pause });
+      this.time += pause;
+      pause = Math.min(pause * 2, MAX_BACKOFF);
+      // Start again from an empty root: a partial transfer never boots.
+      this.events.push({ kind: "clear", step: id, path: into });
     }
-    throw new StepFailed(`download of ${url} failed after ${tries} tries`);
   }
 
+  /** Reads /etc/selinux/config as the shell's `read -r` loop does: the last setting wins. */
   private async restoreSelinux(id: string, root: string): Promise<void> {
-    const config = this.root?.get("/etc/selinux/config")?.data;
-    const settings = new Map<string, string>();
-    if (config !== undefined) {
-      for (const line of new TextDecoder().decode(config).split("\n")) {
-        const m = /^\s*([A-Z]+)\s*=\s*"?([^"#\s]*)"?\s*(?:#.*)?$/.exec(line);
-        if (m) settings.set(m[1]!, m[2]!);
-      }
-    }
-    const mode = settings.get("SELINUX");
-    if (mode !== "enforcing" && mode !== "permissive") {
-      const reason = config === undefined
-        ? "the new root has no /etc/selinux/config"
-        : `SELinux is ${mode ?? "not set"} in the new root`;
-      this.events.push({ kind: "skip", step: id, reason });
+    const config = this.root?.get("/etc/selinux/config");
+    if (config?.data === undefined || config.type !== "file") {
+      this.events.push({
+        kind: "skip",
+        step: id,
+        reason: "the new root has no /etc/selinux/config",
+      });
       return;
     }
-    const policy = settings.get("SELINUXTYPE") || "targeted";
-    const failed = await this.h.relabel(this, root, policy);
-    this.events.push({ kind: "relabel", step: id, root, policy, failed });
-    if (failed !== null) throw new StepFailed(failed);
+    let mode = "";
+    let type = "targeted";
+    for (const raw of new TextDecoder().decode(config.data).split("\n")) {
+      const line = raw.replace(/^[ \t]+|[ \t]+$/g, "");
+      if (line.startsWith("SELINUX=")) mode = line.slice("SELINUX=".length);
+      else if (line.startsWith("SELINUXTYPE=")) type = line.slice("SELINUXTYPE=".length);
+    }
+    if (mode !== "enforcing" && mode !== "permissive") {
+      this.events.push({ kind: "skip", step: id, reason: `SELinux is "${mode}" in the new root` });
+      return;
+    }
+    if (!/^[A-Za-z0-9_-]+$/.test(type)) {
+      throw new StepFailed("invalid SELINUXTYPE in /etc/selinux/config");
+    }
+    const failed = await this.h.relabel(this, root, type);
+    this.events.push({ kind: "relabel", step: id, root, policy: type, failed });
+    if (failed !== null) throw new StepFailed(`setfiles could not relabel ${root}: ${failed}`);
   }
 }
 
@@ -417,7 +491,10 @@ function assertNever(x: never): never {
  * `cmdline`, with side effects through `handlers` (the defaults act on the
  * machine's description; pass some to inject faults). On a failure it
  * prints one line, `tmpfs-root: <label> failed: <cause>`, undoes what the
- * steps that ran had done (`undoPlan()`), and stops.
+ * steps that ran had done (`undoPlan()`), and stops. Causes are worded as
+ * the emitted shell words them, from what the handlers report (a
+ * command's first line of error output), so a differential test can
+ * compare the two line for line.
  *
  * @example
  * ```ts

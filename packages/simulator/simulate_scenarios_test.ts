@@ -62,11 +62,18 @@ function once<A extends unknown[], R>(fault: R, real: (...a: A) => R): () => (..
 
 const FAULTS: readonly (() => Partial<Handlers>)[] = [
   () => ({}),
-  () => ({ mount: (m, x) => x.fstype === "tmpfs" ? "no memory" : d.mount(m, x) }),
+  () => ({ mount: (m, x) => x.fstype === "tmpfs" ? "out of memory" : d.mount(m, x) }),
   () => ({ unmount: once("busy", d.unmount)() }),
+  () => ({ unmount: (m, t, lazy) => lazy ? d.unmount(m, t, lazy) : "busy" }),
+  () => ({ isDevice: () => false }),
   () => ({ removeDir: once("busy", d.removeDir)() }),
   () => ({ verify: () => "checksum mismatch" }),
-  () => ({ fetch: once({ kind: "dropped", received: 1 } as const, d.fetch)() }),
+  () => ({
+    fetch: once(
+      { kind: "dropped", body: new Uint8Array(0), error: "curl: (56) reset" } as const,
+      d.fetch,
+    )(),
+  }),
   () => ({ relabel: () => "setfiles failed" }),
   () => ({ readFile: () => null }),
 ];
@@ -87,14 +94,18 @@ function check(r: SimResult, cmdline: string): void {
       assert.ok(r.outcome.files.size > 0, cmdline);
       break;
     case "stopped": {
-      // Only what an undo failed to unmount or remove may stay.
-      const stuck = (kind: string) =>
-        r.events.flatMap((e) =>
-          e.undo && e.kind === kind && "failed" in e && e.failed !== null
-            ? [e.kind === "unmount" ? e.target : e.kind === "rmdir" ? e.path : ""]
-            : []
-        );
-      assert.deepEqual(r.mounts.map((m) => m.target), stuck("unmount"), cmdline);
+      // Only what an undo failed to unmount (even with umount -l) or remove may stay.
+      const stuck = (kind: string) => {
+        const last = new Map<string, boolean>();
+        for (const e of r.events) {
+          if (e.undo && e.kind === "unmount" && kind === "unmount") {
+            last.set(e.target, e.failed !== null);
+          }
+          if (e.undo && e.kind === "rmdir" && kind === "rmdir") last.set(e.path, e.failed !== null);
+        }
+        return [...last].flatMap(([path, failed]) => failed ? [path] : []);
+      };
+      assert.deepEqual(r.mounts.map((m) => m.target).sort(), stuck("unmount").sort(), cmdline);
       assert.deepEqual(r.dirs, stuck("rmdir"), cmdline);
       assert.equal(messages.length, 1, cmdline);
       assert.match(r.outcome.message, /^tmpfs-root: [a-z-]+ failed: \S/, cmdline);

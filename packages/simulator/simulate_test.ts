@@ -14,7 +14,6 @@ import {
   assertClean,
   BIG_TGZ,
   boot,
-  HAVE_TOOL,
   messageOf,
   ROOT_ENTRIES,
   SELINUX_TGZ,
@@ -85,7 +84,7 @@ Deno.test("simulate() traces every command of a block-device boot in order", asy
       fstype: "tmpfs",
       source: "tmpfs",
       target: "/sysroot",
-      options: "size=3G",
+      options: "size=3G,mode=0755",
       failed: null,
     },
     {
@@ -175,7 +174,7 @@ const FORMATS: readonly ArchiveFormat[] = ["gzip", "xz", "zstd", "bzip2", "lz4",
 for (const format of FORMATS) {
   Deno.test({
     name: `simulate() unpacks a ${format} archive detected by content`,
-    ignore: !HAVE_TOOL[format],
+
     async fn() {
       const archive = await makeArchive(ROOT_ENTRIES, format);
       const vm: Vm = { ...VM, disks: [{ path: "/dev/vda1", files: { "rootfs": archive } }] };
@@ -188,6 +187,9 @@ for (const format of FORMATS) {
 }
 
 const small: Vm = { ...VM, ram: 1024 * 1024 };
+const SELINUX_BAD_TGZ = await makeArchive({
+  "etc/selinux/config": "SELINUX=enforcing\nSELINUXTYPE=targeted # the default\n",
+}, "gzip");
 const withFiles = (files: Record<string, Uint8Array>): Vm => ({
   ...VM,
   disks: [{ path: "/dev/vda1", files }],
@@ -239,7 +241,7 @@ const FAILURES: readonly (readonly [string, string, Vm, string])[] = [
     "at source when the device has no file system",
     "root=tmpfs:/dev/vdb",
     VM,
-    "tmpfs-root: source failed: device /dev/vdb (/dev/vdb) could not be mounted read-only",
+    "tmpfs-root: source failed: could not mount /dev/vdb read-only: mount: /run/tmpfs-root/source.0: wrong fs type, bad option, bad superblock on /dev/vdb, missing codepage or helper program, or other error.",
   ],
   [
     "at source when the NFS server is down",
@@ -263,7 +265,7 @@ const FAILURES: readonly (readonly [string, string, Vm, string])[] = [
     "at source when the server lacks the NFS version",
     "root=tmpfs:NFS=nfs:10.0.0.12:/v4only,vers=3",
     VM,
-    "tmpfs-root: source failed: NFS server 10.0.0.12 does not offer NFS version 3",
+    "tmpfs-root: source failed: could not mount 10.0.0.12:/v4only: mount.nfs: Protocol not supported",
   ],
   [
     "at unpack when the archive is missing",
@@ -323,25 +325,39 @@ const FAILURES: readonly (readonly [string, string, Vm, string])[] = [
     "at unpack when the web server never answers",
     "root=tmpfs:http://10.9.9.9/rootfs.tar.gz rd.tmpfs.retries=2",
     VM,
-    "tmpfs-root: unpack failed: download of http://10.9.9.9/rootfs.tar.gz failed after 3 tries",
+    "tmpfs-root: unpack failed: download of http://10.9.9.9/rootfs.tar.gz failed after 3 tries: curl: (7) Failed to connect to 10.9.9.9 port 80 after 0 ms: Couldn't connect to server",
   ],
   [
     "at unpack when every download drops mid-transfer",
     `root=tmpfs:${WEB}/rootfs.tar.gz`,
     failingWeb({ dropAfter: 10 }),
-    `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 4 tries`,
+    `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 4 tries: curl: (18) transfer closed with ${
+      TGZ.length - 10
+    } bytes remaining to read`,
   ],
   [
     "at unpack when the server answers 503 to every try",
     `root=tmpfs:${WEB}/rootfs.tar.gz rd.tmpfs.retries=0`,
     failingWeb({ status: 503 }),
-    `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 1 tries`,
+    `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 1 tries: curl: (22) The requested URL returned error: 503`,
   ],
   [
     "at unpack when the downloaded archive is truncated",
     `root=tmpfs:${WEB}/rootfs.tar.gz`,
     failingWeb({ body: TGZ.slice(0, 50) }),
-    "tmpfs-root: unpack failed: rootfs.tar.gz is truncated",
+    `tmpfs-root: unpack failed: ${WEB}/rootfs.tar.gz is truncated`,
+  ],
+  [
+    "at unpack when the archive is empty",
+    "root=tmpfs:/dev/vda1",
+    withFiles({ "rootfs.tar.gz": new Uint8Array(0) }),
+    "tmpfs-root: unpack failed: rootfs.tar.gz is empty",
+  ],
+  [
+    "at selinux when SELINUXTYPE is not a policy name",
+    "root=tmpfs:/dev/vda1",
+    withFiles({ "rootfs.tar.gz": SELINUX_BAD_TGZ }),
+    "tmpfs-root: selinux failed: invalid SELINUXTYPE in /etc/selinux/config",
   ],
 ];
 
@@ -377,6 +393,44 @@ Deno.test("simulate() waits for a late device up to the systemd timeout", async 
   });
 });
 
+Deno.test("simulate() resizes the tmpfs that sysroot.mount mounted in the systemd flavour", async () => {
+  const r = await boot("root=tmpfs:/dev/vda1 rd.tmpfs.size=2G", { ...VM, flavour: "systemd" });
+  assert.deepEqual(plain(r.events.filter((e) => e.kind === "remount")), [
+    { kind: "remount", target: "/sysroot", options: "size=2G", failed: null },
+  ]);
+  assert.ok(!r.events.some((e) => e.kind === "mount" && e.fstype === "tmpfs"));
+  assert.deepEqual(r.mounts.map((m) => m.target), ["/sysroot"]);
+});
+
+Deno.test("simulate() empties the root between download attempts", async () => {
+  const r = await boot(
+    `root=tmpfs:${WEB}/rootfs.tar.gz`,
+    failingWeb({ failFirst: 1, failWith: "drop" }),
+  );
+  assert.deepEqual(plain(r.events.filter((e) => e.step === "unpack")), [
+    { kind: "fetch", url: `${WEB}/rootfs.tar.gz`, attempt: 1, result: "dropped" },
+    {
+      kind: "unpack",
+      format: "gzip",
+      from: `${WEB}/rootfs.tar.gz`,
+      into: "/sysroot",
+      failed: `curl: (18) transfer closed with ${
+        TGZ.length - Math.floor(TGZ.length / 2)
+      } bytes remaining to read`,
+    },
+    { kind: "sleep", seconds: 1 },
+    { kind: "clear", path: "/sysroot" },
+    { kind: "fetch", url: `${WEB}/rootfs.tar.gz`, attempt: 2, result: "ok" },
+    {
+      kind: "unpack",
+      format: "gzip",
+      from: `${WEB}/rootfs.tar.gz`,
+      into: "/sysroot",
+      failed: null,
+    },
+  ]);
+});
+
 Deno.test("simulate() retries a download with a growing pause capped at 30 s", async () => {
   const r = await boot(
     `root=tmpfs:${WEB}/rootfs.tar.gz rd.tmpfs.retries=7`,
@@ -395,7 +449,7 @@ Deno.test("simulate() retries a download with a growing pause capped at 30 s", a
   assert.equal(r.elapsed, 91);
   assert.equal(
     messageOf(r),
-    `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 8 tries`,
+    `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 8 tries: curl: (22) The requested URL returned error: 502`,
   );
   assertClean(r);
 });
@@ -441,9 +495,10 @@ Deno.test("simulate() relabels a root whose SELinux is enforcing", async () => {
 for (
   const [config, expected] of [
     ["SELINUX=permissive\n", "relabel targeted"],
-    ['SELINUX="enforcing"\nSELINUXTYPE=targeted # default\n', "relabel targeted"],
-    ["SELINUX=disabled\n", "skip SELinux is disabled in the new root"],
-    ["SELINUXTYPE=mls\n", "skip SELinux is not set in the new root"],
+    ["  SELINUX=enforcing  \nSELINUXTYPE=mls\nSELINUXTYPE=default\n", "relabel default"],
+    ['SELINUX="enforcing"\n', 'skip SELinux is ""enforcing"" in the new root'],
+    ["SELINUX=disabled\n", 'skip SELinux is "disabled" in the new root'],
+    ["SELINUXTYPE=mls\n", 'skip SELinux is "" in the new root'],
   ] as const
 ) {
   Deno.test(`simulate() reads /etc/selinux/config ${JSON.stringify(config)}`, async () => {
@@ -481,4 +536,9 @@ Deno.test("simulate() ends without handing over when the sequence has no hand-ov
   const r = await simulate(seq, VM, "root=tmpfs:/dev/vda1");
   assert.deepEqual(r.outcome, { kind: "ended" });
   assert.deepEqual(r.dirs, ["/run/demo/source.0"]);
+});
+
+Deno.test("simulate() drops control characters from the failure line, as the shell does", async () => {
+  const r = await boot("root=tmpfs:/dev/vda1 rd.tmpfs.size=3\x01Q");
+  assert.match(messageOf(r), /^tmpfs-root: cmdline failed: invalid rd\.tmpfs\.size "3Q": expected/);
 });

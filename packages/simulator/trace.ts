@@ -9,10 +9,12 @@
  * | `wait`     | dracut's wait for the device (`wait_for_dev`), up to `timeout`  |
  * | `mkdir`    | `mkdir -p <parent>` then `mktemp -d <parent>/source.XXXXXX`     |
  * | `mount`    | `mount [-t <fstype>] -o <options> <source> <target>`            |
- * | `unmount`  | `umount <target>`                                               |
+ * | `remount`  | `mount -o remount,<options> <target>` (systemd flavour's tmpfs) |
+ * | `unmount`  | `umount <target>`, or `umount -l <target>` when `lazy`          |
  * | `rmdir`    | `rmdir <path>`                                                  |
  * | `fetch`    | one download attempt of `<url>`                                 |
  * | `sleep`    | `sleep <seconds>` before the next download attempt              |
+ * | `clear`    | `find <path> -mindepth 1 -maxdepth 1 -exec rm -rf {} +`         |
  * | `unpack`   | `<decompressor> \| tar -x -C <into>` of `<from>`                |
  * | `relabel`  | `setfiles` over `<root>` with the SELinux policy `<policy>`     |
  * | `skip`     | nothing: a step found nothing to do                             |
@@ -21,10 +23,13 @@
  *
  * The simulated `mktemp` names its directories `source.0`, `source.1`, ...
  * An `unpack` event follows the file's format detection: there is none for
- * a missing file or a file of unknown format, and for a web source it
- * follows only the attempt that received the whole body (the dropped
- * attempts before it are `fetch` events alone). Events with `undo: true`
- * are the clean-up after a failure, latest step first.
+ * a missing or empty file or a file of unknown format. For a web source,
+ * each attempt is a `fetch` event, then an `unpack` event when some bytes
+ * of a known format arrived; between attempts come `sleep` and `clear`.
+ * In the systemd flavour the generator's sysroot.mount has mounted the
+ * tmpfs, and the tmpfs step is a `remount` that sets its size. Events with
+ * `undo: true` are the clean-up after a failure, latest step first; an
+ * undo whose `umount` fails tries `umount -l`.
  *
  * @module
  */
@@ -64,7 +69,20 @@ export type SimEvent =
       readonly options: string;
       readonly failed: Failure;
     }
-    | { readonly kind: "unmount"; readonly target: string; readonly failed: Failure }
+    | {
+      readonly kind: "remount";
+      readonly target: string;
+      /** The options after `remount,`. */
+      readonly options: string;
+      readonly failed: Failure;
+    }
+    | {
+      readonly kind: "unmount";
+      readonly target: string;
+      /** `umount -l`, tried when an undo's `umount` fails. */
+      readonly lazy?: boolean;
+      readonly failed: Failure;
+    }
     | { readonly kind: "rmdir"; readonly path: string; readonly failed: Failure }
     | {
       readonly kind: "fetch";
@@ -74,6 +92,7 @@ export type SimEvent =
       readonly result: FetchOutcome;
     }
     | { readonly kind: "sleep"; readonly seconds: number }
+    | { readonly kind: "clear"; readonly path: string }
     | {
       readonly kind: "unpack";
       readonly format: ArchiveFormat;
