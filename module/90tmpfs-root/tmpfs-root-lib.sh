@@ -611,7 +611,7 @@ tmpfs_root_first_line() {
     local l=
     {
         read -r l
-    } <"$1" 2>/dev/null
+    } 2>/dev/null <"$1"
     printf %s "$l"
 }
 tmpfs_root_request_network() {
@@ -963,6 +963,8 @@ tmpfs_root_step_handover() {
 }
 tmpfs_root_phase_cmdline() {
     local rc
+    # Step errors are collected under here.
+    mkdir -p /run/tmpfs-root 2>/dev/null
     {
         tmpfs_root_step_params
         rc="$?"
@@ -985,6 +987,8 @@ tmpfs_root_phase_cmdline() {
 }
 tmpfs_root_phase_mount() {
     local rc
+    # Step errors are collected under here.
+    mkdir -p /run/tmpfs-root 2>/dev/null
     {
         tmpfs_root_step_params
         rc="$?"
@@ -1064,6 +1068,8 @@ tmpfs_root_phase_mount() {
 }
 tmpfs_root_phase_prePivot() {
     local rc
+    # Step errors are collected under here.
+    mkdir -p /run/tmpfs-root 2>/dev/null
     {
         tmpfs_root_step_params
         rc="$?"

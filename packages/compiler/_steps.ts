@@ -376,6 +376,8 @@ function phaseFunction(seq: BootSequence, phase: Phase): Command {
   if (!params) throw new TypeError("The sequence has no readParams step");
   return func(fn(`phase_${phase.name}`), [
     local("rc"),
+    comment("Step errors are collected under here."),
+    withRedirects(cmd("mkdir", "-p", RUN_DIR), redir(">", "/dev/null", 2)),
     ...(reads ? [] : [runStep(seq, params)]),
     ...phase.steps.map((s) => runStep(seq, s)),
     ret(0),
@@ -388,8 +390,8 @@ function firstLineFn(): Command {
     local("l", ""),
     withRedirects(
       group([cmd("read", "-r", "l")]),
-      redir("<", v("1")),
       redir(">", "/dev/null", 2),
+      redir("<", v("1")),
     ),
     cmd("printf", "%s", v("l")),
   ]);
