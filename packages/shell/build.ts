@@ -101,8 +101,20 @@ export function subst(...body: Command[]): CmdSubst {
   return { kind: "cmdsubst", body };
 }
 
+type ArithOp = "+" | "-" | "*" | "/" | "%" | "<" | ">" | "<=" | ">=" | "==" | "!=";
+
+/** Arithmetic expression constructors. */
+export interface ArithBuilders {
+  /** A whole-number constant. */
+  num(value: number): ArithExpr;
+  /** A variable, by name. */
+  name(name: string): ArithExpr;
+  /** `left op right`. */
+  op(left: ArithExpr, op: ArithOp, right: ArithExpr): ArithExpr;
+}
+
 /** Arithmetic expressions. */
-export const ar = {
+export const ar: ArithBuilders = {
   num(value: number): ArithExpr {
     if (!Number.isSafeInteger(value)) throw new RangeError(`Invalid arithmetic constant ${value}`);
     return { kind: "num", value };
@@ -110,11 +122,7 @@ export const ar = {
   name(name: string): ArithExpr {
     return { kind: "name", name: checkName(name) };
   },
-  op(
-    left: ArithExpr,
-    op: "+" | "-" | "*" | "/" | "%" | "<" | ">" | "<=" | ">=" | "==" | "!=",
-    right: ArithExpr,
-  ): ArithExpr {
+  op(left: ArithExpr, op: ArithOp, right: ArithExpr): ArithExpr {
     return { kind: "binop", op, left, right };
   },
 };
