@@ -85,7 +85,12 @@ function both(base: Base): Scenario[] {
 }
 
 /** A failure scenario: `tmpfs-root: <step> failed: …`, no guest init, QEMU ends by itself. */
-function failing(name: string, step: string, cmdline: string, extra: Partial<Base> = {}): Scenario[] {
+function failing(
+  name: string,
+  step: string,
+  cmdline: string,
+  extra: Partial<Base> = {},
+): Scenario[] {
   return both({
     name,
     cmdline,
@@ -106,7 +111,8 @@ export const BLOCK_SCENARIOS: readonly Scenario[] = [
   }),
   ...both({
     name: "label-escaped",
-    cmdline: `root=tmpfs:LABEL=${FS_LABEL_ESCAPED} rd.tmpfs.size=256M rd.tmpfs.imgfile=rootfs.tgz ro`,
+    cmdline:
+      `root=tmpfs:LABEL=${FS_LABEL_ESCAPED} rd.tmpfs.size=256M rd.tmpfs.imgfile=rootfs.tgz ro`,
     disk: labelledDisk,
     expect: { kind: "pass", tmpfsSize: "256M" },
   }),
@@ -124,19 +130,23 @@ export const BLOCK_SCENARIOS: readonly Scenario[] = [
   }),
   ...both({
     name: "partuuid-mbr",
-    cmdline: `root=tmpfs:PARTUUID=${MBR_DISK_ID.slice(2)}-01 rd.tmpfs.size=40% rd.tmpfs.imgfile=rootfs.tar.gz ro`,
+    cmdline: `root=tmpfs:PARTUUID=${
+      MBR_DISK_ID.slice(2)
+    }-01 rd.tmpfs.size=40% rd.tmpfs.imgfile=rootfs.tar.gz ro`,
     disk: labelledDisk,
     expect: { kind: "pass", tmpfsSize: "40%" },
   }),
   ...both({
     name: "partlabel-gpt",
-    cmdline: `root="tmpfs:PARTLABEL=${PART_LABEL}" rd.tmpfs.size=1g rd.tmpfs.imgfile=images/rootfs.tar.gz ro`,
+    cmdline:
+      `root="tmpfs:PARTLABEL=${PART_LABEL}" rd.tmpfs.size=1g rd.tmpfs.imgfile=images/rootfs.tar.gz ro`,
     disk: gptDisk,
     expect: { kind: "pass", tmpfsSize: "1g" },
   }),
   ...both({
     name: "partuuid-gpt",
-    cmdline: `root=tmpfs:PARTUUID=${PART_UUID} rd.tmpfs.size=262144k rd.tmpfs.imgfile=images/rootfs.tar.gz ro`,
+    cmdline:
+      `root=tmpfs:PARTUUID=${PART_UUID} rd.tmpfs.size=262144k rd.tmpfs.imgfile=images/rootfs.tar.gz ro`,
     disk: gptDisk,
     expect: { kind: "pass", tmpfsSize: "262144k" },
   }),
@@ -147,28 +157,49 @@ export const BLOCK_SCENARIOS: readonly Scenario[] = [
     disk: labelledDisk,
     expect: { kind: "pass", tmpfsSize: "50%" },
   }),
-  // A host-only initramfs (dracut -H) with the distribution's default module set.
+  // A host-only initramfs (dracut -H) with dracut's default module set, as a distribution builds it.
   ...both({
     name: "hostonly",
-    cmdline: `root=tmpfs:LABEL=${FS_LABEL_ESCAPED} rd.tmpfs.size=3G rd.tmpfs.imgfile=rootfs.tgz ro`,
+    cmdline: `root=tmpfs:UUID=${FS_UUID} rd.tmpfs.size=3G rd.tmpfs.imgfile=rootfs.tgz ro`,
     disk: labelledDisk,
-    initramfs: { hostonly: true },
+    initramfs: { hostonly: true, full: true },
     expect: { kind: "pass", tmpfsSize: "3G" },
   }),
 
   // Failures.
-  ...failing("fail-no-device", "source", "root=tmpfs:LABEL=nosuchlabel rd.retry=10 rd.timeout=30 ro", {
-    expect: { kind: "fail", step: "source", line: /tmpfs-root: source failed: .+/ },
-    timeoutSec: 240,
-  }),
-  ...failing("fail-missing-archive", "unpack", `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=nosuch.tar.gz ro`),
-  ...failing("fail-truncated", "unpack", `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=truncated.tar.gz ro`),
+  ...failing(
+    "fail-no-device",
+    "source",
+    "root=tmpfs:LABEL=nosuchlabel rd.retry=10 rd.timeout=30 ro",
+    {
+      expect: { kind: "fail", step: "source", line: /tmpfs-root: source failed: .+/ },
+      timeoutSec: 240,
+    },
+  ),
+  ...failing(
+    "fail-missing-archive",
+    "unpack",
+    `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=nosuch.tar.gz ro`,
+  ),
+  ...failing(
+    "fail-truncated",
+    "unpack",
+    `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=truncated.tar.gz ro`,
+  ),
   ...failing("fail-corrupt", "unpack", `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=corrupt.tar.gz ro`),
   ...failing("fail-tmpfs-too-small", "unpack", `root=tmpfs:/dev/vda1 rd.tmpfs.size=1M ro`),
   ...failing("fail-invalid-size", "cmdline", `root=tmpfs:/dev/vda1 rd.tmpfs.size=3Q ro`),
   // Hostile parameters: fail cleanly, never execute.
-  ...failing("hostile-imgfile-subst", "unpack", `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile='$(reboot)' ro`),
-  ...failing("hostile-imgfile-semicolon", "unpack", `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=;reboot ro`),
+  ...failing(
+    "hostile-imgfile-subst",
+    "unpack",
+    `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile='$(reboot)' ro`,
+  ),
+  ...failing(
+    "hostile-imgfile-semicolon",
+    "unpack",
+    `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=;reboot ro`,
+  ),
   ...failing(
     "hostile-imgfile-canary",
     "unpack",

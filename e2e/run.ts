@@ -16,7 +16,7 @@
  * @module
  */
 import { parseArgs } from "#args";
-import { buildInitramfs, type InitramfsOptions } from "./lib/dracut.ts";
+import { buildInitramfsInfo, type InitramfsOptions, pruneInitramfs } from "./lib/dracut.ts";
 import { ensureKernel } from "./lib/kernel.ts";
 import { CACHE_DIR } from "./lib/_paths.ts";
 import { runScenario, type Scenario, type ScenarioResult } from "./lib/scenario.ts";
@@ -47,7 +47,11 @@ function initrdKey(s: Scenario): string {
 }
 
 /** Runs `f` over `items`, at most `jobs` at a time, keeping order in the result. */
-async function pool<T, R>(items: readonly T[], jobs: number, f: (t: T) => Promise<R>): Promise<R[]> {
+async function pool<T, R>(
+  items: readonly T[],
+  jobs: number,
+  f: (t: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -58,6 +62,44 @@ async function pool<T, R>(items: readonly T[], jobs: number, f: (t: T) => Promis
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
   return results;
+}
+
+/** Host tools the e2e run needs, with the Debian package that has each. */
+export const REQUIRED_TOOLS: Readonly<Record<string, string>> = {
+  "qemu-system-x86_64": "qemu-system-x86",
+  dracut: "dracut-core",
+  "/bin/busybox": "busybox-static",
+  sfdisk: "fdisk",
+  "mkfs.ext4": "e2fsprogs",
+  lvm: "lvm2",
+  losetup: "mount",
+  getfattr: "attr",
+  setfattr: "attr",
+  pigz: "pigz",
+  zstd: "zstd",
+  xz: "xz-utils",
+  lz4: "lz4",
+  bzip2: "bzip2",
+  depmod: "kmod",
+  "apt-get": "apt",
+  "dpkg-deb": "dpkg",
+  timeout: "coreutils",
+};
+
+/** Names the missing tools and their packages, or returns an empty list. */
+export async function preflight(): Promise<string[]> {
+  const problems: string[] = [];
+  if (Deno.uid() !== 0) problems.push("run as root (chown, mknod, trusted.* xattrs, losetup)");
+  const missing: string[] = [];
+  for (const [tool, pkg] of Object.entries(REQUIRED_TOOLS)) {
+    const found = tool.startsWith("/")
+      ? await Deno.stat(tool).then(() => true, () => false)
+      : (await new Deno.Command("sh", { args: ["-c", 'command -v "$1"', "sh", tool] }).output())
+        .success;
+    if (!found) missing.push(`${tool} (${pkg})`);
+  }
+  if (missing.length) problems.push(`missing tools: ${missing.join(", ")}`);
+  return problems;
 }
 
 function logName(name: string): string {
@@ -103,7 +145,15 @@ async function main(): Promise<number> {
     return 1;
   }
   const jobs = Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`Invalid --jobs "${values.jobs}": expected a positive integer`);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new RangeError(`Invalid --jobs "${values.jobs}": expected a positive integer`);
+  }
+
+  const problems = await preflight();
+  if (problems.length) {
+    for (const p of problems) console.log(`cannot run: ${p}`);
+    return 1;
+  }
 
   // Setup phase: kernel, initramfs images, archives and disks, built once and shared.
   const t0 = performance.now();
@@ -113,18 +163,26 @@ async function main(): Promise<number> {
   for (const s of chosen) {
     const key = initrdKey(s);
     if (initrds.has(key)) continue;
-    const i = await buildInitramfs({ flavour: s.flavour, ...(s.initramfs ?? {}) }, kernel);
+    const i = await buildInitramfsInfo({ flavour: s.flavour, ...(s.initramfs ?? {}) }, kernel);
     initrds.set(key, i.path);
     console.log(
-      `setup: initramfs ${key} ${(i.size / 1048576).toFixed(1)} MiB ${i.cached ? "(cached)" : `(built in ${i.buildSec.toFixed(1)} s)`}`,
+      `setup: initramfs ${key} ${(i.size / 1048576).toFixed(1)} MiB ${
+        i.cached ? "(cached)" : `(built in ${i.buildSec.toFixed(1)} s)`
+      }`,
     );
   }
+  const pruned = await pruneInitramfs(2);
+  if (pruned) console.log(`setup: pruned ${pruned} initramfs images unused for 2 days`);
   for (const s of chosen) {
     await s.disk?.();
     await s.moreDisks?.();
   }
   await Deno.mkdir(LOG_DIR, { recursive: true });
-  console.log(`setup: done in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${chosen.length} boots, ${jobs} at a time`);
+  console.log(
+    `setup: done in ${
+      ((performance.now() - t0) / 1000).toFixed(1)
+    } s; ${chosen.length} boots, ${jobs} at a time`,
+  );
 
   // Run phase.
   const results = await pool(chosen, jobs, async (s): Promise<ScenarioResult> => {
@@ -138,10 +196,16 @@ async function main(): Promise<number> {
         strictSteps: values["strict-steps"],
       });
     } catch (e) {
-      r = { scenario: s, ok: false, problems: [`harness error: ${(e as Error).stack ?? e}`], logPath };
+      r = {
+        scenario: s,
+        ok: false,
+        problems: [`harness error: ${(e as Error).stack ?? e}`],
+        logPath,
+      };
     }
     const secs = r.boot ? ` (${r.boot.seconds.toFixed(1)} s)` : "";
-    if (r.ok) console.log(`ok   ${s.name}${secs}`);
+    const notes = r.notes?.length ? ` -- ${r.notes.join("; ")}` : "";
+    if (r.ok) console.log(`ok   ${s.name}${secs}${notes.slice(0, 200)}`);
     else console.log(`FAIL ${s.name}${secs}: ${r.problems.join("; ")} [log: ${logPath}]`);
     return r;
   });

@@ -4,10 +4,16 @@
  * @module
  */
 import { BLOCK_SCENARIOS, HARNESS_SCENARIOS } from "./block_scenarios.ts";
+import { FORMAT_SCENARIOS } from "./format_scenarios.ts";
+import { LVM_SCENARIOS } from "./lvm_scenarios.ts";
+import { NETWORK_SCENARIOS } from "./network_scenarios.ts";
 import type { Scenario } from "./lib/scenario.ts";
 
 /** All scenarios, in the order they run. */
 export const ALL_SCENARIOS: readonly Scenario[] = [
   ...HARNESS_SCENARIOS,
   ...BLOCK_SCENARIOS,
+  ...LVM_SCENARIOS,
+  ...FORMAT_SCENARIOS,
+  ...NETWORK_SCENARIOS,
 ];

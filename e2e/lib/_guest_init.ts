@@ -4,18 +4,12 @@
  * off. Private to `e2e/lib`.
  */
 
-/** The init script's text. */
-export const GUEST_INIT = String.raw`#!/bin/sh
-# tmpfs-root e2e guest init: check, print one marker line, power off.
-PATH=/bin:/sbin:/usr/bin:/usr/sbin
-export PATH
-[ -e /proc/self ] || mount -t proc proc /proc
-[ -e /sys/kernel ] || mount -t sysfs sysfs /sys
-[ -e /dev/null ] || mount -t devtmpfs devtmpfs /dev
-# systemd hands over with stdio on /dev/null: talk to the console ourselves.
-exec </dev/console >/dev/console 2>&1
-echo 1 >/proc/sys/kernel/printk 2>/dev/null
-
+/**
+ * The shell functions of the init script (checks, marker, power-off), without
+ * side effects when sourced: tests run them under busybox sh on the host.
+ */
+export const GUEST_FUNCTIONS = String.raw`# E2E_PROC: where proc is (tests point it at a fake one)
+E2E_PROC=${"$"}{E2E_PROC:-/proc}
 FAILS=""
 fail() { FAILS="$FAILS$*; "; }
 note() { echo "TMPFS-ROOT-E2E-NOTE: $*"; }
@@ -37,7 +31,7 @@ finish() {
 # cmdline value of key ($1), last one wins; empty when absent
 cmdarg() {
   _v=""
-  for _w in $(cat /proc/cmdline); do
+  for _w in $(cat "$E2E_PROC/cmdline"); do
     case "$_w" in "$1="*) _v=${"$"}{_w#"$1="} ;; esac
   done
   printf %s "$_v"
@@ -49,7 +43,7 @@ expected_kib() {
   case "$_s" in
     *%)
       _pct=${"$"}{_s%\%}
-      _mem=$(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
+      _mem=$(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' "$E2E_PROC/meminfo")
       _pages=$((_mem / 4))
       echo $(( (_pct * _pages + 99) / 100 * 4 ))
       return
@@ -63,7 +57,7 @@ expected_kib() {
 }
 
 check_root() {
-  _line=$(grep '^[^ ]* / ' /proc/mounts | tail -n 1)
+  _line=$(grep '^[^ ]* / ' "$E2E_PROC/mounts" | tail -n 1)
   set -- $_line
   [ "$3" = tmpfs ] || { fail "/ is '$3', not tmpfs"; return; }
   note "root: $_line"
@@ -84,7 +78,7 @@ check_released() {
         fail "source still mounted: $_dev on $_mnt" ;;
     esac
     case "$_type" in nfs | nfs4) fail "source still mounted: $_dev on $_mnt ($_type)" ;; esac
-  done </proc/mounts
+  done <"$E2E_PROC/mounts"
 }
 
 check_mode() { # path mode uid gid
@@ -149,7 +143,23 @@ check_sha256() { # path hex
   [ "$_h" = "$2" ] || fail "$1: sha256 $_h, want $2"
 }
 
-[ -f /etc/os-release ] || fail "no /etc/os-release"
+`;
+
+/** The init script's text. */
+export const GUEST_INIT = String.raw`#!/bin/sh
+# tmpfs-root e2e guest init: check, print one marker line, power off.
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PATH
+[ -e /proc/self ] || mount -t proc proc /proc
+[ -e /sys/kernel ] || mount -t sysfs sysfs /sys
+[ -e /dev/null ] || mount -t devtmpfs devtmpfs /dev
+# systemd hands over with stdio on /dev/null: talk to the console ourselves.
+exec </dev/console >/dev/console 2>&1
+echo 1 >/proc/sys/kernel/printk 2>/dev/null
+
+` +
+  GUEST_FUNCTIONS +
+  String.raw`[ -f /etc/os-release ] || fail "no /etc/os-release"
 check_root
 check_released
 if [ -f /etc/e2e-expect ]; then

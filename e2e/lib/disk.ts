@@ -45,7 +45,9 @@ const BUILD_VERSION = "1";
 
 /** Checks a label and returns it. */
 function checkText(what: string, s: string): string {
-  if (/[\0\n]/.test(s)) throw new RangeError(`Invalid ${what} ${JSON.stringify(s)}: NUL and newline are not allowed`);
+  if (/[\0\n]/.test(s)) {
+    throw new RangeError(`Invalid ${what} ${JSON.stringify(s)}: NUL and newline are not allowed`);
+  }
   return s;
 }
 
@@ -60,7 +62,9 @@ async function specKey(spec: unknown, files: Readonly<Record<string, string>>): 
 }
 
 /** Copies the files into a fresh staging folder (on /dev/shm) and returns it with their total size. */
-async function stage(files: Readonly<Record<string, string>>): Promise<{ dir: string; bytes: number }> {
+async function stage(
+  files: Readonly<Record<string, string>>,
+): Promise<{ dir: string; bytes: number }> {
   const dir = await Deno.makeTempDir({ dir: "/dev/shm", prefix: "tmpfs-root-e2e-disk-" });
   let bytes = 0;
   for (const [path, host] of Object.entries(files)) {
@@ -89,7 +93,8 @@ export async function mkfsExt4(
     args.push("-L", checkText("file system label", opts.label));
   }
   if (opts.uuid !== undefined) args.push("-U", opts.uuid);
-  await $`mkfs.ext4 ${args} ${img} ${`${opts.sizeKiB}k`}`.env({ E2FSPROGS_FAKE_TIME: "1700000000" }).quiet();
+  await $`mkfs.ext4 ${args} ${img} ${`${opts.sizeKiB}k`}`.env({ E2FSPROGS_FAKE_TIME: "1700000000" })
+    .quiet();
 }
 
 /**
@@ -103,7 +108,9 @@ export async function mkfsExt4(
  * ```
  */
 export async function makeDisk(spec: DiskSpec): Promise<string> {
-  if (!/^[A-Za-z0-9._-]+$/.test(spec.name)) throw new RangeError(`Invalid disk name "${spec.name}"`);
+  if (!/^[A-Za-z0-9._-]+$/.test(spec.name)) {
+    throw new RangeError(`Invalid disk name "${spec.name}"`);
+  }
   const table = spec.table ?? "mbr";
   if (table !== "gpt" && (spec.partLabel !== undefined || spec.partUuid !== undefined)) {
     throw new RangeError(`Invalid disk "${spec.name}": partLabel and partUuid need a gpt table`);
@@ -124,14 +131,19 @@ export async function makeDisk(spec: DiskSpec): Promise<string> {
     if (table !== "none") {
       const script = table === "gpt"
         ? `label: gpt\nstart=${START_SECTOR}, type=${GPT_LINUX}\n`
-        : `label: dos\n${spec.diskId ? `label-id: ${spec.diskId}\n` : ""}start=${START_SECTOR}, type=83\n`;
+        : `label: dos\n${
+          spec.diskId ? `label-id: ${spec.diskId}\n` : ""
+        }start=${START_SECTOR}, type=83\n`;
       await $`sfdisk --no-reread --no-tell-kernel -q ${tmp}`.stdinText(script).quiet();
       if (spec.partLabel !== undefined) {
-        await $`sfdisk --no-reread --no-tell-kernel -q --part-label ${tmp} 1 ${checkText("partition label", spec.partLabel)}`
+        await $`sfdisk --no-reread --no-tell-kernel -q --part-label ${tmp} 1 ${
+          checkText("partition label", spec.partLabel)
+        }`
           .quiet();
       }
       if (spec.partUuid !== undefined) {
-        await $`sfdisk --no-reread --no-tell-kernel -q --part-uuid ${tmp} 1 ${spec.partUuid}`.quiet();
+        await $`sfdisk --no-reread --no-tell-kernel -q --part-uuid ${tmp} 1 ${spec.partUuid}`
+          .quiet();
       }
       const json = JSON.parse(await $`sfdisk -J ${tmp}`.text()) as {
         partitiontable: { sectorsize?: number; partitions: { start: number; size: number }[] };

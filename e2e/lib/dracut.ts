@@ -120,18 +120,54 @@ export function dracutArgs(opts: InitramfsOptions): string[] {
   return args;
 }
 
+/** dracut's complaint when "network" picked systemd-networkd in a build without systemd. */
+const NETWORKD_RE = /depends on 'systemd-networkd', which can't be installed/;
+
+/** Runs one dracut build into a fresh temporary folder; the log goes to `log`. */
+async function runDracut(
+  base: string,
+  k: Kernel,
+  args: readonly string[],
+  log: string,
+): Promise<{ code: number; log: string; image: string; tmpdir: string }> {
+  const tmpdir = await Deno.makeTempDir({ dir: INITRD_DIR, prefix: ".tmp-" });
+  const image = `${tmpdir}/initrd.img`;
+  const r =
+    await $`dracut --force --conf /dev/null --confdir ${`${base}/empty-confdir`} --tmpdir ${tmpdir} --kver ${k.kver} --kmoddir ${k.moddir} ${args} ${image}`
+      .env({ dracutbasedir: base })
+      .stdin("null")
+      .noThrow()
+      .captureCombined();
+  await Deno.writeTextFile(log, r.combined);
+  if (r.code !== 0) await Deno.remove(tmpdir, { recursive: true }).catch(() => {});
+  return { code: r.code, log: r.combined, image, tmpdir };
+}
+
 /**
  * Builds (or takes from `.cache/initrd/`) an initramfs for the guest kernel
- * with the tmpfs-root module. The cache key covers the module folder's
- * contents, the options, the kernel and dracut's version.
+ * with the tmpfs-root module and returns its path. The cache key covers the
+ * module folder's contents, the options, the kernel and dracut's version.
  *
  * @example
  * ```ts ignore
- * const initrd = await buildInitramfs({ flavour: "classic" });
+ * const initrd = await buildInitramfs({ flavour: "systemd", modules: ["lvm"] });
+ * ```
+ */
+export async function buildInitramfs(opts: InitramfsOptions, kernel?: Kernel): Promise<string> {
+  return (await buildInitramfsInfo(opts, kernel)).path;
+}
+
+/**
+ * Like {@linkcode buildInitramfs}, but returns the size, the build time and
+ * whether the image came from the cache.
+ *
+ * @example
+ * ```ts ignore
+ * const initrd = await buildInitramfsInfo({ flavour: "classic" });
  * console.log(initrd.path, initrd.size);
  * ```
  */
-export async function buildInitramfs(
+export async function buildInitramfsInfo(
   opts: InitramfsOptions,
   kernel?: Kernel,
 ): Promise<Initramfs> {
@@ -151,38 +187,64 @@ export async function buildInitramfs(
   }))).slice(0, 16);
   const out = `${INITRD_DIR}/${opts.flavour}${opts.hostonly ? "-hostonly" : ""}-${key}.img`;
   if (await exists(out)) {
+    const now = new Date();
+    await Deno.utime(out, now, now); // keeps it from pruneInitramfs()
     return { path: out, size: (await Deno.stat(out)).size, buildSec: 0, cached: true };
   }
   await Deno.mkdir(INITRD_DIR, { recursive: true });
   const base = await ensureBaseDir(module);
-  const tmpdir = await Deno.makeTempDir({ dir: INITRD_DIR, prefix: ".tmp-" });
   const started = performance.now();
-  try {
-    const log = `${out}.log`;
-    const result =
-      await $`dracut --force --conf /dev/null --confdir ${`${base}/empty-confdir`} --tmpdir ${tmpdir} --kver ${k.kver} --kmoddir ${k.moddir} ${args} ${`${tmpdir}/initrd.img`}`
-        .env({ dracutbasedir: base })
-        .stdin("null")
-        .noThrow()
-        .captureCombined();
-    await Deno.writeTextFile(log, result.combined);
-    if (result.code !== 0) {
-      throw new Error(
-        `dracut failed with exit code ${result.code}: see ${log}\n${result.combined.slice(-2000)}`,
-      );
-    }
-    await Deno.rename(`${tmpdir}/initrd.img`, out);
-  } finally {
-    await Deno.remove(tmpdir, { recursive: true }).catch(() => {});
+  let used = args;
+  let r = await runDracut(base, k, used, `${out}.log`);
+  if (r.code !== 0 && opts.flavour === "classic" && NETWORKD_RE.test(r.log)) {
+    // dracut's "network" module picks systemd-networkd whenever the host has it installed,
+    // which a build without systemd cannot include. A host with the classic init would have
+    // network-legacy: name it, so "network" picks it.
+    used = dracutArgs({ ...opts, modules: [...(opts.modules ?? []), "network-legacy"] });
+    r = await runDracut(base, k, used, `${out}.log`);
   }
+  if (r.code !== 0) {
+    throw new Error(
+      `dracut failed with exit code ${r.code}: see ${out}.log\n${r.log.slice(-2000)}`,
+    );
+  }
+  await Deno.rename(r.image, out);
+  await Deno.remove(r.tmpdir, { recursive: true }).catch(() => {});
   const buildSec = (performance.now() - started) / 1000;
   const size = (await Deno.stat(out)).size;
-  await writeAtomic(`${out}.json`, JSON.stringify({ opts, args, size, buildSec }, null, 2) + "\n");
+  await writeAtomic(
+    `${out}.json`,
+    JSON.stringify({ opts, args: used, size, buildSec }, null, 2) + "\n",
+  );
   return { path: out, size, buildSec, cached: false };
+}
+
+/**
+ * Deletes cached initramfs images (and their logs) unused for `maxAgeDays`:
+ * every change to the module folder makes new ones.
+ *
+ * @example
+ * ```ts ignore
+ * await pruneInitramfs(2);
+ * ```
+ */
+export async function pruneInitramfs(maxAgeDays = 2): Promise<number> {
+  if (!(await exists(INITRD_DIR))) return 0;
+  const limit = Date.now() - maxAgeDays * 86_400_000;
+  let removed = 0;
+  for await (const e of Deno.readDir(INITRD_DIR)) {
+    if (!e.isFile || !e.name.endsWith(".img")) continue;
+    const path = `${INITRD_DIR}/${e.name}`;
+    const st = await Deno.stat(path);
+    if ((st.mtime?.getTime() ?? 0) >= limit) continue;
+    for (const f of [path, `${path}.log`, `${path}.json`]) await Deno.remove(f).catch(() => {});
+    removed++;
+  }
+  return removed;
 }
 
 if (import.meta.main) {
   const flavour = (Deno.args[0] ?? "classic") as Flavour;
   const hostonly = Deno.args.includes("--hostonly");
-  console.log(JSON.stringify(await buildInitramfs({ flavour, hostonly }), null, 2));
+  console.log(JSON.stringify(await buildInitramfsInfo({ flavour, hostonly }), null, 2));
 }

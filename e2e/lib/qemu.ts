@@ -4,8 +4,6 @@
  *
  * @module
  */
-import $ from "dax";
-
 /** A virtio disk attached to the guest (`/dev/vda`, `/dev/vdb`, … in order). */
 export interface Drive {
   /** Path of a raw image. */
@@ -52,6 +50,12 @@ export interface BootResult {
   readonly exitCode: number;
   /** Whether the guest was killed because it ran out of time. */
   readonly timedOut: boolean;
+  /**
+   * Whether the guest halted (`reboot: System halted`) and the harness
+   * stopped QEMU: a halt, unlike a power-off or a panic with `panic=1`,
+   * never ends QEMU by itself.
+   */
+  readonly halted: boolean;
   /** Wall-clock seconds. */
   readonly seconds: number;
   /** QEMU's own stderr (warnings, errors). */
@@ -132,18 +136,45 @@ export async function boot(opts: BootOptions): Promise<BootResult> {
     ...qemuArgs(opts),
   ];
   const started = performance.now();
-  const r = await $`${cmd}`.stdin("null").stdout("null").stderr("piped").noThrow().spawn();
+  const child = new Deno.Command(cmd[0]!, {
+    args: cmd.slice(1),
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderrText = new Response(child.stderr).text();
+  // A halted guest never ends QEMU: notice the kernel's last words and stop it early.
+  let halted = false;
+  let haltSeen = false;
+  const timer = setInterval(async () => {
+    if (haltSeen) return;
+    const text = await Deno.readTextFile(opts.log).catch(() => "");
+    if (!HALTED_RE.test(text)) return;
+    haltSeen = true;
+    // Give a guest that merely prints the line a moment to exit by itself.
+    await new Promise((r) => setTimeout(r, 2000));
+    try {
+      // timeout(1) forwards the signal to QEMU.
+      child.kill("SIGTERM");
+      halted = true;
+    } catch { /* already gone */ }
+  }, 1000);
+  const st = await child.status.finally(() => clearInterval(timer));
   const seconds = (performance.now() - started) / 1000;
   const log = await Deno.readTextFile(opts.log);
   return {
     log,
     logPath: opts.log,
-    exitCode: r.code,
-    timedOut: r.code === 124 || r.code === 137,
+    exitCode: st.code,
+    timedOut: !halted && (st.code === 124 || st.code === 137),
+    halted,
     seconds,
-    stderr: r.stderr,
+    stderr: await stderrText,
   };
 }
+
+/** What the kernel prints when the machine halts (which QEMU does not notice). */
+export const HALTED_RE = /reboot: System halted/;
 
 /**
  * The guest's marker, if it printed exactly one: `{ pass: true }` or

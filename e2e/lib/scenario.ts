@@ -64,7 +64,7 @@ export interface Scenario {
   readonly forbid?: readonly RegExp[];
   /** Guest RAM in MiB (default 768). */
   readonly memMiB?: number;
-  /** Seconds before QEMU is killed (default 150). */
+  /** Seconds before QEMU is killed (default 90; a boot takes 10 to 30 s). */
   readonly timeoutSec?: number;
   /** Made before the boot (e.g. an NFS server in a network namespace). */
   readonly context?: () => Promise<BootContext>;
@@ -96,6 +96,11 @@ export interface ScenarioResult {
   readonly boot?: BootResult;
   /** Path of the serial log. */
   readonly logPath: string;
+  /**
+   * For a `fail` expectation: the module's failure line, and a remark when
+   * it names another step than the scenario expects.
+   */
+  readonly notes?: readonly string[];
 }
 
 /** Memoizes an async factory, so a disk or archive is built once and shared. */
@@ -125,8 +130,13 @@ function withoutCmdline(log: string): string {
 export function judge(s: Scenario, r: BootResult, strictSteps = false): string[] {
   const problems: string[] = [];
   const log = withoutCmdline(r.log);
-  if (r.timedOut) problems.push(`timed out after ${Math.round(r.seconds)} s: the boot did not end by itself`);
-  else if (r.exitCode !== 0) problems.push(`QEMU exited with code ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
+  if (r.halted) {
+    problems.push("the guest halted, which never ends QEMU: a failed boot must power off or panic");
+  } else if (r.timedOut) {
+    problems.push(`timed out after ${Math.round(r.seconds)} s: the boot did not end by itself`);
+  } else if (r.exitCode !== 0) {
+    problems.push(`QEMU exited with code ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
+  }
   let marker: ReturnType<typeof findMarker>;
   try {
     marker = findMarker(log);
@@ -144,7 +154,9 @@ export function judge(s: Scenario, r: BootResult, strictSteps = false): string[]
       const re = strictSteps ? new RegExp(`tmpfs-root: ${e.step} failed: .+`) : e.line;
       if (findLine(log, re) === undefined) {
         const seen = findLine(log, /tmpfs-root/);
-        problems.push(`no console line matches ${re}${seen ? ` (saw: ${seen.slice(0, 200)})` : ""}`);
+        problems.push(
+          `no console line matches ${re}${seen ? ` (saw: ${seen.slice(0, 200)})` : ""}`,
+        );
       }
       break;
     }
@@ -165,6 +177,21 @@ export function judge(s: Scenario, r: BootResult, strictSteps = false): string[]
     if (hit !== undefined) problems.push(`forbidden console text ${re}: ${hit.slice(0, 200)}`);
   }
   return problems;
+}
+
+/**
+ * For a `fail` expectation, the module's failure line in the log and, when
+ * its step differs from the expected one, a remark saying so.
+ */
+export function failureNotes(s: Scenario, log: string): string[] {
+  if (s.expect.kind !== "fail") return [];
+  const line = findLine(withoutCmdline(log), /tmpfs-root: [a-z -]+ failed: /);
+  if (line === undefined) return [];
+  const text = line.slice(line.indexOf("tmpfs-root: "));
+  const step = /tmpfs-root: ([a-z -]+) failed: /.exec(text)?.[1];
+  return step === s.expect.step
+    ? [text]
+    : [text, `step "${step}" where "${s.expect.step}" was expected`];
 }
 
 /** Everything a scenario run needs from the setup phase. */
@@ -193,18 +220,27 @@ export async function runScenario(s: Scenario, p: Prepared): Promise<ScenarioRes
       drives,
       log: p.logPath,
       memMiB: s.memMiB ?? 768,
-      timeoutSec: s.timeoutSec ?? 150,
+      timeoutSec: s.timeoutSec ?? 90,
       ...(ctx.wrap ? { wrap: ctx.wrap } : {}),
       ...(ctx.net ? { net: ctx.net } : {}),
     };
     const quote = (a: string) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`;
     await Deno.writeTextFile(
       p.logPath.replace(/\.log$/, ".sh"),
-      `#!/bin/sh\n# repeat the boot of ${s.name}\nexec ${[...(ctx.wrap ?? []), ...qemuArgs(opts)].map(quote).join(" ")}\n`,
+      `#!/bin/sh\n# repeat the boot of ${s.name}\nexec ${
+        [...(ctx.wrap ?? []), ...qemuArgs(opts)].map(quote).join(" ")
+      }\n`,
     );
     const r = await boot(opts);
     const problems = judge(s, r, p.strictSteps);
-    return { scenario: s, ok: problems.length === 0, problems, boot: r, logPath: p.logPath };
+    return {
+      scenario: s,
+      ok: problems.length === 0,
+      problems,
+      boot: r,
+      logPath: p.logPath,
+      notes: failureNotes(s, r.log),
+    };
   } finally {
     await ctx.cleanup?.();
   }

@@ -690,28 +690,27 @@ tmpfs_root_extract() {
             ;;
     esac
     tmpfs_root_say 7 'tmpfs-root: unpacking '"$2"' ('"$fmt"')'
+    # Each side of the pipe records its exit status and keeps its own messages.
     {
-        {
-            cat /run/tmpfs-root/head && cat
-            echo "$?" >/run/tmpfs-root/rc.read
-        } | {
-            tmpfs_root_decompress "$fmt"
-            echo "$?" >/run/tmpfs-root/rc.dec
-        } | {
-            tar -x -p --same-owner --numeric-owner --xattrs '--xattrs-include=*' --acls --selinux -f - -C "$1"
-            echo "$?" >/run/tmpfs-root/rc.tar
-        }
-    } 2>/run/tmpfs-root/err
+        cat /run/tmpfs-root/head && cat
+        echo "$?" >/run/tmpfs-root/rc.read
+    } 2>/run/tmpfs-root/err | {
+        tmpfs_root_decompress "$fmt"
+        echo "$?" >/run/tmpfs-root/rc.dec
+    } 2>/run/tmpfs-root/dec.err | {
+        tar -x -p --same-owner --numeric-owner --xattrs '--xattrs-include=*' --acls --selinux -f - -C "$1"
+        echo "$?" >/run/tmpfs-root/rc.tar
+    } 2>/run/tmpfs-root/tar.err
     rr="$(cat /run/tmpfs-root/rc.read)"
     rd="$(cat /run/tmpfs-root/rc.dec)"
     rt="$(cat /run/tmpfs-root/rc.tar)"
-    if grep -qs 'No space left on device' /run/tmpfs-root/err; then
+    if grep -qs 'No space left on device' /run/tmpfs-root/tar.err; then
         tmpfs_root_cause='the tmpfs is full (rd.tmpfs.size='"$tmpfs_root_size"'): the archive needs more'
         return 1
     fi
-    # gzip exits 2 for a warning (trailing garbage ignored): not a failure.
-    if [ "$rd" != 0 ] && ! [ "$fmt" = gzip ] && [ "$rd" = 2 ]; then
-        if grep -qsiE 'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof' /run/tmpfs-root/err; then
+    # The decompressor's own word decides; gzip exits 2 for a warning (trailing garbage).
+    if [ "$rd" != 0 ] && [ -s /run/tmpfs-root/dec.err ] && ! [ "$fmt" = gzip ] && [ "$rd" = 2 ]; then
+        if grep -qsiE 'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof' /run/tmpfs-root/dec.err; then
             tmpfs_root_cause="$2"' is truncated'
         else
             tmpfs_root_cause="$2"' is corrupt'
@@ -719,15 +718,19 @@ tmpfs_root_extract() {
         return 1
     fi
     if [ "$rt" != 0 ]; then
-        if grep -qsiE 'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof' /run/tmpfs-root/err; then
+        if grep -qsiE 'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof' /run/tmpfs-root/tar.err; then
             tmpfs_root_cause="$2"' is truncated'
         else
-            if grep -qs 'does not look like a tar archive' /run/tmpfs-root/err; then
+            if grep -qs 'does not look like a tar archive' /run/tmpfs-root/tar.err; then
                 tmpfs_root_cause="$2"' is corrupt'
             else
-                tmpfs_root_cause='tar could not unpack '"$2"': '"$(tmpfs_root_first_line /run/tmpfs-root/err)"
+                tmpfs_root_cause='tar could not unpack '"$2"': '"$(tmpfs_root_first_line /run/tmpfs-root/tar.err)"
             fi
         fi
+        return 1
+    fi
+    if [ "$rd" != 0 ] && ! [ "$fmt" = gzip ] && [ "$rd" = 2 ]; then
+        tmpfs_root_cause="$2"' is corrupt'
         return 1
     fi
     if [ "$rr" != 0 ]; then

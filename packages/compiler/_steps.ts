@@ -49,6 +49,8 @@ import { cause, ret, test } from "./_runtime.ts";
 const ANY = glob("*");
 const ERR = `${RUN_DIR}/err`;
 const CURL_ERR = `${RUN_DIR}/curl.err`;
+const DEC_ERR = `${RUN_DIR}/dec.err`;
+const TAR_ERR = `${RUN_DIR}/tar.err`;
 const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
 
 /** The shell word for an operand. */
@@ -462,37 +464,33 @@ function extractFn(): Command {
       ]],
     ]),
     cmd(fn("say"), "7", w("tmpfs-root: unpacking ", v("2"), " (", v("fmt"), ")")),
-    withRedirects(
+    comment("Each side of the pipe records its exit status and keeps its own messages."),
+    pipe(
+      group([and(cmd("cat", head), cmd("cat")), record("read")], redir(">", ERR, 2)),
+      group([cmd(fn("decompress"), v("fmt")), record("dec")], redir(">", DEC_ERR, 2)),
       group([
-        pipe(
-          group([and(cmd("cat", head), cmd("cat")), record("read")]),
-          group([cmd(fn("decompress"), v("fmt")), record("dec")]),
-          group([
-            cmd(
-              "tar",
-              "-x",
-              "-p",
-              "--same-owner",
-              "--numeric-owner",
-              "--xattrs",
-              "--xattrs-include=*",
-              "--acls",
-              "--selinux",
-              "-f",
-              "-",
-              "-C",
-              v("1"),
-            ),
-            record("tar"),
-          ]),
+        cmd(
+          "tar",
+          "-x",
+          "-p",
+          "--same-owner",
+          "--numeric-owner",
+          "--xattrs",
+          "--xattrs-include=*",
+          "--acls",
+          "--selinux",
+          "-f",
+          "-",
+          "-C",
+          v("1"),
         ),
-      ]),
-      redir(">", ERR, 2),
+        record("tar"),
+      ], redir(">", TAR_ERR, 2)),
     ),
     assign("rr", status("read")),
     assign("rd", status("dec")),
     assign("rt", status("tar")),
-    ifThen(cmd("grep", "-qs", "No space left on device", ERR), [
+    ifThen(cmd("grep", "-qs", "No space left on device", TAR_ERR), [
       cause(
         "the tmpfs is full (rd.tmpfs.size=",
         v(paramVar(SIZE_SPEC)),
@@ -500,15 +498,16 @@ function extractFn(): Command {
       ),
       ret(1),
     ]),
-    comment("gzip exits 2 for a warning (trailing garbage ignored): not a failure."),
+    comment("The decompressor's own word decides; gzip exits 2 for a warning (trailing garbage)."),
     ifThen(
       and(
         test(v("rd"), "!=", "0"),
+        test("-s", DEC_ERR),
         not(and(test(v("fmt"), "=", "gzip"), test(v("rd"), "=", "2"))),
       ),
       [
         ifThen(
-          cmd("grep", "-qsiE", truncated, ERR),
+          cmd("grep", "-qsiE", truncated, DEC_ERR),
           [cause(v("2"), " is truncated")],
           [cause(v("2"), " is corrupt")],
         ),
@@ -516,15 +515,19 @@ function extractFn(): Command {
       ],
     ),
     ifThen(test(v("rt"), "!=", "0"), [
-      ifThen(cmd("grep", "-qsiE", truncated, ERR), [cause(v("2"), " is truncated")], [
+      ifThen(cmd("grep", "-qsiE", truncated, TAR_ERR), [cause(v("2"), " is truncated")], [
         ifThen(
-          cmd("grep", "-qs", "does not look like a tar archive", ERR),
+          cmd("grep", "-qs", "does not look like a tar archive", TAR_ERR),
           [cause(v("2"), " is corrupt")],
-          [cause("tar could not unpack ", v("2"), ": ", firstLine(ERR))],
+          [cause("tar could not unpack ", v("2"), ": ", firstLine(TAR_ERR))],
         ),
       ]),
       ret(1),
     ]),
+    ifThen(
+      and(test(v("rd"), "!=", "0"), not(and(test(v("fmt"), "=", "gzip"), test(v("rd"), "=", "2")))),
+      [cause(v("2"), " is corrupt"), ret(1)],
+    ),
     ifThen(test(v("rr"), "!=", "0"), [cause("could not read ", v("2")), ret(1)]),
     ret(0),
   ]);

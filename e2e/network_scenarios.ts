@@ -1,0 +1,192 @@
+/**
+ * Real boots from network sources, in both dracut flavours: NFS v3 (the
+ * seed's option form and its static `ip=` form) and v4 from nfs-ganesha,
+ * HTTP (archive URL, base URL + `rd.tmpfs.imgfile`, a transfer dropped once)
+ * and HTTPS with `rd.tmpfs.cafile`, and the failures: NFS server down, export
+ * missing, HTTP 404, a transfer dropped on every try.
+ *
+ * Each boot gets its own network namespace with its own servers (see
+ * `lib/network_env.ts`); QEMU runs inside it on user networking and reaches
+ * them at 10.0.2.2. Passing guests also check, after switch-root, that an
+ * interface still holds an address and the host's web server answers, and
+ * that no NFS export is still mounted.
+ *
+ * @module
+ */
+import type { Flavour } from "./lib/dracut.ts";
+import {
+  CAFILE_IN_INITRD,
+  ensureTestCa,
+  HTTP_PORT,
+  HTTPS_PORT,
+  IMGFILE,
+  netContext,
+  type NetSetup,
+  NFS_EXPORT,
+} from "./lib/network_env.ts";
+import type { Scenario } from "./lib/scenario.ts";
+
+/**
+ * The guest's NIC as each flavour names it: the classic initramfs keeps the
+ * kernel's name; systemd's udev renames it by its PCI slot
+ * (`virtio_net virtio0 ens2: renamed from eth0`).
+ */
+export const GUEST_IFACE: Readonly<Record<Flavour, string>> = { classic: "eth0", systemd: "ens2" };
+
+const ARCHIVE_PATH = `/${IMGFILE}`;
+const HTTP = `http://10.0.2.2:${HTTP_PORT}`;
+const HTTPS = `https://10.0.2.2:${HTTPS_PORT}`;
+const NFS_SRC = `10.0.2.2:${NFS_EXPORT}`;
+/** Bytes after which the faulty server drops a transfer (the archive is about 2 MB). */
+const DROP_AFTER = 300_000;
+
+/** The CA the HTTPS scenarios bake into their initramfs (made once, cached). */
+const tls = await ensureTestCa();
+
+/** Nothing in these tests may reboot: success powers off, failure panics or powers off. */
+const NO_REBOOT = /reboot: Restarting system/;
+
+type Base =
+  & Omit<Scenario, "flavour" | "name" | "topic" | "context" | "cmdline">
+  & {
+    readonly name: string;
+    readonly net: NetSetup;
+    /** The command line, or a function of the flavour. */
+    readonly cmdline: string | ((flavour: Flavour) => string);
+  };
+
+/** A scenario for both flavours, named `<flavour>/net-<name>`, each in its own namespace. */
+function both(base: Base): Scenario[] {
+  return (["classic", "systemd"] as Flavour[]).map((flavour) => {
+    const { net, cmdline, ...rest } = base;
+    const name = `${flavour}/net-${base.name}`;
+    return {
+      timeoutSec: 180,
+      ...rest,
+      cmdline: typeof cmdline === "string" ? cmdline : cmdline(flavour),
+      name,
+      topic: "network",
+      flavour,
+      context: netContext(name, net),
+      forbid: [NO_REBOOT, ...(base.forbid ?? [])],
+    };
+  });
+}
+
+/** Regex-escapes a literal. */
+function lit(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** The network scenarios (20 boots). */
+export const NETWORK_SCENARIOS: readonly Scenario[] = [
+  // NFS v3 with the seed's option form, DHCP.
+  ...both({
+    name: "nfs3-opts-dhcp",
+    cmdline:
+      `root=tmpfs:NFS=nfs:${NFS_SRC},tcp,hard,vers=3 rd.tmpfs.size=256M rd.tmpfs.imgfile=${IMGFILE} ip=dhcp rd.neednet=1 ro`,
+    net: { nfs: "up" },
+    expect: { kind: "pass", tmpfsSize: "256M" },
+  }),
+  // NFS v4, DHCP.
+  ...both({
+    name: "nfs4-dhcp",
+    cmdline:
+      `root=tmpfs:NFS=nfs4:${NFS_SRC} rd.tmpfs.size=256M rd.tmpfs.imgfile=${IMGFILE} ip=dhcp rd.neednet=1 ro`,
+    net: { nfs: "up" },
+    expect: { kind: "pass", tmpfsSize: "256M" },
+  }),
+  // The seed's third example, verbatim apart from addresses and the NIC's name.
+  ...both({
+    name: "nfs-seed-static-ip",
+    cmdline: (flavour) =>
+      `root=tmpfs:NFS=nfs:${NFS_SRC},tcp rd.tmpfs.size=5G rd.tmpfs.imgfile=${IMGFILE} ip=10.0.2.15:::24:compute1:${
+        GUEST_IFACE[flavour]
+      }:none rd.neednet=1 ro`,
+    net: { nfs: "up" },
+    expect: { kind: "pass", tmpfsSize: "5G" },
+  }),
+  // The archive URL; no ip= and no rd.neednet: the module asks dracut for the network.
+  ...both({
+    name: "http-url",
+    cmdline: `root=tmpfs:${HTTP}${ARCHIVE_PATH} rd.tmpfs.size=256M ro`,
+    net: { expectRequests: { path: ARCHIVE_PATH, outcomes: ["ok"] } },
+    expect: { kind: "pass", tmpfsSize: "256M" },
+  }),
+  // A base URL joined with rd.tmpfs.imgfile; the server drops the first transfer
+  // mid-stream, the module clears the tmpfs and tries again.
+  ...both({
+    name: "http-base-imgfile-drop-once",
+    cmdline:
+      `root=tmpfs:${HTTP}/images/ rd.tmpfs.imgfile=rootfs.tar.gz rd.tmpfs.size=256M ip=dhcp rd.neednet=1 ro`,
+    net: {
+      httpFaults: { dropAfterBytes: { bytes: DROP_AFTER, path: ARCHIVE_PATH, times: 1 } },
+      expectRequests: { path: ARCHIVE_PATH, outcomes: ["dropped", "ok"] },
+    },
+    expect: { kind: "pass", tmpfsSize: "256M" },
+  }),
+  // HTTPS, verified with a CA file baked into the initramfs.
+  ...both({
+    name: "https-cafile",
+    cmdline:
+      `root=tmpfs:${HTTPS}${ARCHIVE_PATH} rd.tmpfs.cafile=${CAFILE_IN_INITRD} rd.tmpfs.size=256M ip=dhcp rd.neednet=1 ro`,
+    net: { https: true, expectRequests: { path: ARCHIVE_PATH, outcomes: ["ok"] } },
+    initramfs: { extraArgs: ["--include", tls.caInitrd, CAFILE_IN_INITRD] },
+    expect: { kind: "pass", tmpfsSize: "256M" },
+  }),
+  // Failures: each stops with one line naming the source and the cause.
+  ...both({
+    name: "fail-nfs-server-down",
+    cmdline:
+      `root=tmpfs:NFS=nfs:${NFS_SRC},tcp,vers=3 rd.tmpfs.imgfile=${IMGFILE} ip=dhcp rd.neednet=1 ro`,
+    net: { nfs: "down" },
+    expect: {
+      kind: "fail",
+      step: "source",
+      line: /tmpfs-root: source failed: NFS server 10\.0\.2\.2 did not answer/,
+    },
+    // mount.nfs keeps trying a refused server for 2 minutes (its default retry=2).
+    timeoutSec: 360,
+  }),
+  ...both({
+    name: "fail-nfs-export-missing",
+    cmdline: `root=tmpfs:NFS=nfs4:${NFS_SRC} rd.tmpfs.imgfile=${IMGFILE} ip=dhcp rd.neednet=1 ro`,
+    net: { nfs: "export-missing" },
+    expect: {
+      kind: "fail",
+      step: "source",
+      line: new RegExp(`tmpfs-root: source failed: ${lit(NFS_SRC)} is not exported`),
+    },
+    timeoutSec: 360,
+  }),
+  ...both({
+    name: "fail-http-404",
+    cmdline: `root=tmpfs:${HTTP}/images/missing.tar.gz ip=dhcp rd.neednet=1 ro`,
+    net: { expectRequests: { path: "/images/missing.tar.gz", outcomes: ["not-found"] } },
+    expect: {
+      kind: "fail",
+      step: "unpack",
+      line: new RegExp(
+        `tmpfs-root: unpack failed: ${lit(`${HTTP}/images/missing.tar.gz`)} answered 404`,
+      ),
+    },
+  }),
+  // The server drops every transfer mid-stream: three tries (rd.tmpfs.retries=2), then stop.
+  ...both({
+    name: "fail-http-drop-every-try",
+    cmdline: `root=tmpfs:${HTTP}${ARCHIVE_PATH} rd.tmpfs.retries=2 ip=dhcp rd.neednet=1 ro`,
+    net: {
+      httpFaults: { dropAfterBytes: { bytes: DROP_AFTER, path: ARCHIVE_PATH } },
+      expectRequests: { path: ARCHIVE_PATH, outcomes: ["dropped", "dropped", "dropped"] },
+    },
+    expect: {
+      kind: "fail",
+      step: "unpack",
+      line: new RegExp(
+        `tmpfs-root: unpack failed: download of ${
+          lit(`${HTTP}${ARCHIVE_PATH}`)
+        } failed after 3 tries: `,
+      ),
+    },
+  }),
+];
