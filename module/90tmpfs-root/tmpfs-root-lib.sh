@@ -111,6 +111,58 @@ tmpfs_root_scan() {
         tmpfs_root_arg "$name" "$val" "$eq"
     done
 }
+tmpfs_root_hex_digit() {
+    case "$1" in
+        30*)
+            printf 0
+            ;;
+        31*)
+            printf 1
+            ;;
+        32*)
+            printf 2
+            ;;
+        33*)
+            printf 3
+            ;;
+        34*)
+            printf 4
+            ;;
+        35*)
+            printf 5
+            ;;
+        36*)
+            printf 6
+            ;;
+        37*)
+            printf 7
+            ;;
+        38*)
+            printf 8
+            ;;
+        39*)
+            printf 9
+            ;;
+        41* | 61*)
+            printf a
+            ;;
+        42* | 62*)
+            printf b
+            ;;
+        43* | 63*)
+            printf c
+            ;;
+        44* | 64*)
+            printf d
+            ;;
+        45* | 65*)
+            printf e
+            ;;
+        46* | 66*)
+            printf f
+            ;;
+    esac
+}
 tmpfs_root_udev_encode() {
     # Most labels need no escaping.
     case "$1" in
@@ -125,6 +177,21 @@ tmpfs_root_udev_encode() {
     # Hex digits of every byte, then one byte (or one UTF-8 sequence) at a time.
     local hex
     hex="$(printf %s "$1" | od -An -v -tx1 | tr -d ' \n')"
+    # A label may be written already escaped: \xNN stands for the byte NN.
+    local dec=
+    while [ -n "$hex" ]; do
+        case "$hex" in
+            5c783[0-9]3[0-9]* | 5c783[0-9]4[1-6]* | 5c783[0-9]6[1-6]* | 5c784[1-6]3[0-9]* | 5c784[1-6]4[1-6]* | 5c784[1-6]6[1-6]* | 5c786[1-6]3[0-9]* | 5c786[1-6]4[1-6]* | 5c786[1-6]6[1-6]*)
+                dec="$dec""$(tmpfs_root_hex_digit "${hex#????}")""$(tmpfs_root_hex_digit "${hex#??????}")"
+                hex="${hex#????????}"
+                ;;
+            *)
+                dec="$dec""${hex%"${hex#??}"}"
+                hex="${hex#??}"
+                ;;
+        esac
+    done
+    hex="$dec"
     local out=
     local b0
     local n0

@@ -138,18 +138,14 @@ export function finishedHook(): Script {
   ], ["tmpfs-root: dracut's initqueue is finished once the source device exists."]);
 }
 
-/** The initqueue/timeout hook: a clear failure when the device never came. */
+/**
+ * The initqueue/timeout hook (both inits run it at two thirds of rd.retry):
+ * a clear failure when the device never came, before dracut gives up on its own.
+ */
 export function timeoutHook(): Script {
   return hook([
-    ifThen(
-      and(
-        CLASSIC,
-        withRedirects(cmd("command", "-v", fn("source_timeout")), redir(">", "/dev/null")),
-      ),
-      [
-        cmd(fn("source_timeout")),
-      ],
-    ),
+    source(),
+    ifThen(cmd(fn("read_params")), [cmd(fn("source_timeout"))]),
   ], ["tmpfs-root: the source device did not appear in time (dracut initqueue/timeout hook)."]);
 }
 

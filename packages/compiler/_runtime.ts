@@ -239,6 +239,33 @@ function udevEncode(): Command {
         cmd("tr", "-d", " \\n"),
       )),
     ),
+    comment("A label may be written already escaped: \\xNN stands for the byte NN."),
+    local("dec", ""),
+    whileDo(test("-n", v("hex")), [
+      caseOf(v("hex"), [
+        [escapedPatterns(), [
+          assign(
+            "dec",
+            w(
+              v("dec"),
+              subst(
+                cmd(
+                  fn("hex_digit"),
+                  strip("hex", "#", pat(glob("?"), glob("?"), glob("?"), glob("?"))),
+                ),
+              ),
+              subst(cmd(fn("hex_digit"), strip("hex", "#", pat(...Array(6).fill(glob("?")))))),
+            ),
+          ),
+          assign("hex", strip("hex", "#", pat(...Array(8).fill(glob("?"))))),
+        ]],
+        [[pat(glob("*"))], [
+          assign("dec", w(v("dec"), take2("hex"))),
+          drop2("hex"),
+        ]],
+      ]),
+    ]),
+    assign("hex", v("dec")),
     local("out", ""),
     local("b0"),
     local("n0"),
@@ -319,11 +346,43 @@ function udevEncode(): Command {
   ]);
 }
 
+/** `5c 78` (a backslash and x) followed by the codes of two hex digits. */
+function escapedPatterns() {
+  const digit = [pat("3", glob("[0-9]")), pat("4", glob("[1-6]")), pat("6", glob("[1-6]"))];
+  return digit.flatMap((a) =>
+    digit.map((b) => pat("5c78", ...a.parts, ...b.parts, glob("*")) as ReturnType<typeof pat>)
+  );
+}
+
+/** `tmpfs_root_hex_digit HEX...`: the hex digit (lower case) whose ASCII code starts the text. */
+function hexDigit(): Command {
+  const arms = [
+    ...Array.from(
+      { length: 10 },
+      (_, i) => [[pat(`3${i}`, glob("*"))], [cmd("printf", String(i))]] as const,
+    ),
+    ..."abcdef".split("").map((c, i) =>
+      [[pat(`4${i + 1}`, glob("*")), pat(`6${i + 1}`, glob("*"))], [cmd("printf", c)]] as const
+    ),
+  ];
+  return func(fn("hex_digit"), [caseOf(v("1"), arms)]);
+}
+
 function is1(name: string): Command {
   return test(v(name), "=", "1");
 }
 
 /** Every shared function, in the order the library defines them. */
 export function runtime(): Command[] {
-  return [say(), report(), failed(), only(), lower(), cmdlineText(), scan(), udevEncode()];
+  return [
+    say(),
+    report(),
+    failed(),
+    only(),
+    lower(),
+    cmdlineText(),
+    scan(),
+    hexDigit(),
+    udevEncode(),
+  ];
 }

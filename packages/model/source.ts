@@ -66,20 +66,40 @@ function utf8Length(bytes: Uint8Array, i: number): number {
   return len;
 }
 
+const HEX_DIGIT = /^[0-9A-Fa-f]$/;
+
+/** The label's bytes with udev-style `\xNN` escapes turned back into bytes. */
+function unescape(label: string): Uint8Array {
+  const raw = new TextEncoder().encode(label);
+  const out: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const [a, b, c] = [raw[i + 1], raw[i + 2], raw[i + 3]];
+    const hex = (x: number | undefined) =>
+      x !== undefined && HEX_DIGIT.test(String.fromCharCode(x));
+    if (raw[i] === 0x5c && a === 0x78 && hex(b) && hex(c)) {
+      out.push(parseInt(String.fromCharCode(b!, c!), 16));
+      i += 3;
+    } else out.push(raw[i]!);
+  }
+  return new Uint8Array(out);
+}
+
 /**
  * Escapes a label the way udev names its /dev/disk/by-label and
  * by-partlabel links (libblkid's `blkid_encode_string`): valid UTF-8
  * sequences of two bytes or more, ASCII letters, digits and `#+-.:=@_` stay;
- * every other byte becomes `\xNN`.
+ * every other byte becomes `\xNN`. A label may also be written already
+ * escaped, as dracut accepts it: `\xNN` stands for the byte NN.
  *
  * @example
  * ```ts
  * import { udevEncode } from "./source.ts";
  * udevEncode("my disk/1"); // "my\\x20disk\\x2f1"
+ * udevEncode("my\\x20disk\\x2f1"); // "my\\x20disk\\x2f1"
  * ```
  */
 export function udevEncode(label: string): string {
-  const bytes = new TextEncoder().encode(label);
+  const bytes = unescape(label);
   const out: number[] = [];
   for (let i = 0; i < bytes.length;) {
     const len = utf8Length(bytes, i);
