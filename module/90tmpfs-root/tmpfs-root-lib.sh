@@ -232,7 +232,7 @@ tmpfs_root_udev_encode() {
                 b="${rest%"${rest#??}"}"
                 rest="${rest#??}"
                 n="$(printf %d 0x"$b")"
-                if ! [ "$n" -ge 128 ] && [ "$n" -le 191 ]; then
+                if ! { [ "$n" -ge 128 ] && [ "$n" -le 191 ]; }; then
                     ok=0
                     break
                 fi
@@ -776,7 +776,7 @@ tmpfs_root_extract() {
         return 1
     fi
     # The decompressor's own word decides; gzip exits 2 for a warning (trailing garbage).
-    if [ "$rd" != 0 ] && [ -s /run/tmpfs-root/dec.err ] && ! [ "$fmt" = gzip ] && [ "$rd" = 2 ]; then
+    if [ "$rd" != 0 ] && [ -s /run/tmpfs-root/dec.err ] && ! { [ "$fmt" = gzip ] && [ "$rd" = 2 ]; }; then
         if grep -qsiE 'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof' /run/tmpfs-root/dec.err; then
             tmpfs_root_cause="$2"' is truncated'
         else
@@ -796,7 +796,7 @@ tmpfs_root_extract() {
         fi
         return 1
     fi
-    if [ "$rd" != 0 ] && ! [ "$fmt" = gzip ] && [ "$rd" = 2 ]; then
+    if [ "$rd" != 0 ] && ! { [ "$fmt" = gzip ] && [ "$rd" = 2 ]; }; then
         tmpfs_root_cause="$2"' is corrupt'
         return 1
     fi

@@ -201,6 +201,12 @@ function condLine(cond: readonly Command[]): string {
   return printInline(cond);
 }
 
+/** A command as an element of a pipeline, or the right side of `&&`/`||`: grouped when it is a list. */
+function operand(c: Command, inPipeline: boolean): Command {
+  const list = c.kind === "andor" || (inPipeline && c.kind === "pipeline");
+  return list ? { kind: "group", body: [c], redirects: [] } : c;
+}
+
 /** Prints a command as lines (without a trailing newline). */
 export function printCommand(c: Command): string[] {
   switch (c.kind) {
@@ -209,12 +215,13 @@ export function printCommand(c: Command): string[] {
     case "pipeline": {
       let lines: string[] = [];
       c.commands.forEach((sub, i) => {
-        lines = i === 0 ? printCommand(sub) : glue(lines, " | ", printCommand(sub));
+        const printed = printCommand(operand(sub, true));
+        lines = i === 0 ? printed : glue(lines, " | ", printed);
       });
       return c.negate ? glue(["!"], " ", lines) : lines;
     }
     case "andor":
-      return glue(printCommand(c.left), ` ${c.op} `, printCommand(c.right));
+      return glue(printCommand(c.left), ` ${c.op} `, printCommand(operand(c.right, false)));
     case "if": {
       const lines: string[] = [];
       c.branches.forEach((b, i) => {
@@ -275,9 +282,11 @@ function inline(c: Command): string {
     case "simple":
       return printSimple(c);
     case "pipeline":
-      return `${c.negate ? "! " : ""}${c.commands.map(inline).join(" | ")}`;
+      return `${c.negate ? "! " : ""}${
+        c.commands.map((x) => inline(operand(x, true))).join(" | ")
+      }`;
     case "andor":
-      return `${inline(c.left)} ${c.op} ${inline(c.right)}`;
+      return `${inline(c.left)} ${c.op} ${inline(operand(c.right, false))}`;
     case "if":
       return `${
         c.branches.map((b, i) =>

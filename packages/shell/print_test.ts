@@ -1,6 +1,7 @@
 import assert from "#assert";
 import { runShell, SHELLS } from "../../tools/require.ts";
 import {
+  and,
   assign,
   caseOf,
   cmd,
@@ -9,6 +10,8 @@ import {
   glob,
   ifThen,
   lit,
+  not,
+  or,
   orDefault,
   pat,
   pipe,
@@ -160,5 +163,23 @@ Deno.test("case patterns match literal text, never as a glob (fuzz)", async () =
   for (const [name, shell] of SHELLS) {
     const o = await runShell(shell, printScript(script(body)));
     assert.equal(o.stdout, "yN".repeat(inputs.length), name);
+  }
+});
+
+Deno.test("printCommand() groups lists inside pipelines and on the right of && and ||", async () => {
+  const t = cmd("true");
+  const f = cmd("false");
+  const cases: [import("./ast.ts").Command, string][] = [
+    [not(and(t, f)), "T"],
+    [or(f, and(t, f)), "F"],
+    [and(t, or(f, t)), "T"],
+    [pipe(cmd("echo", "x"), and(withRedirects(cmd("cat"), redir(">", "/dev/null")), f)), "F"],
+  ];
+  for (const [c, want] of cases) {
+    const text = printScript(script([ifThen(c, [cmd("printf", "T")], [cmd("printf", "F")])]));
+    for (const [name, shell] of SHELLS) {
+      const out = await runShell(shell, text);
+      assert.equal(out.stdout, want, `${name}: ${text}`);
+    }
   }
 });
