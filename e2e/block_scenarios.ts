@@ -27,6 +27,7 @@ export const PART_UUID = "8c3f9e2a-5b1d-4f6e-a7c8-d9e0f1a2b3c4";
 const small = once(() => buildGuestArchive({}));
 const big = once(() => buildGuestArchive({ bigFileMiB: 64 }));
 const noXattrs = once(() => buildGuestArchive({ xattrs: false }));
+const selinux = once(() => buildGuestArchive({ selinux: true }));
 
 /** The seed's disk: `rootfs.tgz` with a 64 MiB random file on an MBR partition. */
 const seedDisk = once(async () =>
@@ -51,6 +52,7 @@ const labelledDisk = once(async () => {
       "truncated.tar.gz": await truncatedCopy(a, `${dir}/truncated.tar.gz`),
       "corrupt.tar.gz": await corruptedCopy(a, `${dir}/corrupt.tar.gz`),
       "noxattrs.tar.gz": (await noXattrs()).path,
+      "selinux.tar.gz": (await selinux()).path,
     },
   });
 });
@@ -122,6 +124,12 @@ export const BLOCK_SCENARIOS: readonly Scenario[] = [
     cmdline: `root="tmpfs:LABEL=${FS_LABEL}" rd.tmpfs.size=256M rd.tmpfs.imgfile=rootfs.tgz ro`,
     disk: labelledDisk,
     expect: { kind: "pass", tmpfsSize: "256M" },
+  }),
+  ...both({
+    name: "selinux-relabel",
+    cmdline: `root=tmpfs:UUID=${FS_UUID} rd.tmpfs.imgfile=selinux.tar.gz ro`,
+    disk: labelledDisk,
+    expect: { kind: "pass" },
   }),
   ...both({
     name: "uuid",

@@ -28,7 +28,17 @@ export interface GuestOptions {
    * the guest must reject: a self-test of the guest's checks.
    */
   readonly xattrs?: boolean;
+  /**
+   * Enable SELinux in the image's /etc/selinux/config and ship a stand-in
+   * `/usr/sbin/setfiles` that records how it was called; the guest checks
+   * that the module relabelled (and, without this, that it did not).
+   */
+  readonly selinux?: boolean;
 }
+
+/** The arguments the module gives setfiles (run with chroot in the new root). */
+export const SETFILES_ARGS =
+  "-F -e /proc -e /sys -e /dev /etc/selinux/targeted/contexts/files/file_contexts /";
 
 /** A built archive. */
 export interface GuestArchive {
@@ -249,6 +259,24 @@ async function buildTree(
     await Deno.mkdir(`${root}${path.replace(/\/[^/]*$/, "")}`, { recursive: true });
     await Deno.writeTextFile(`${root}${path}`, content);
     ex.push(`check_content ${q(path)} ${q(content.replace(/\n+$/, ""))}`);
+  }
+
+  // SELinux: the module runs setfiles from the new root when the config enables it.
+  if (opts.selinux) {
+    await Deno.mkdir(`${root}/etc/selinux`, { recursive: true });
+    await Deno.writeTextFile(
+      `${root}/etc/selinux/config`,
+      "# e2e\nSELINUX=enforcing\nSELINUXTYPE=targeted\n",
+    );
+    await Deno.mkdir(`${root}/usr/sbin`, { recursive: true });
+    await Deno.writeTextFile(
+      `${root}/usr/sbin/setfiles`,
+      "#!/bin/sh\nprintf '%s\\n' \"$*\" >/setfiles.log\n",
+    );
+    await Deno.chmod(`${root}/usr/sbin/setfiles`, 0o755);
+    ex.push(`check_content /setfiles.log ${q(SETFILES_ARGS)}`);
+  } else {
+    ex.push(`[ ! -e /setfiles.log ] || fail "setfiles ran, but SELinux is not enabled"`);
   }
 
   // the big random file
