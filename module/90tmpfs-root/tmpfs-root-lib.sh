@@ -885,9 +885,12 @@ tmpfs_root_step_device() {
     # Under systemd, wait here; the classic init waits in its initqueue (see the hooks).
     [ -n "${DRACUT_SYSTEMD:-}" ] || return 0
     local waited=0
+    local limit
+    # As long as the classic init waits: two thirds of rd.retry.
+    limit="$(((tmpfs_root_retry * 2) / 3))"
     while ! [ -b "$tmpfs_root_device" ]; do
-        if [ "$waited" -ge "$tmpfs_root_retry" ]; then
-            tmpfs_root_cause='device '"$tmpfs_root_device"' ('"$tmpfs_root_spec"') did not appear within '"$tmpfs_root_retry"' seconds'
+        if [ "$waited" -ge "$limit" ]; then
+            tmpfs_root_cause='device '"$tmpfs_root_device"' ('"$tmpfs_root_spec"') did not appear within '"$limit"' seconds'
             return 1
         fi
         sleep 1

@@ -29,7 +29,7 @@ import {
   withRedirects,
 } from "@tmpfs-root/shell";
 import { fn, LIB_PATH, RUN_DIR, SRC } from "./_names.ts";
-import { operand } from "./_steps.ts";
+import { operand, varOf } from "./_steps.ts";
 import { cause, ret, test } from "./_runtime.ts";
 
 const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
@@ -88,14 +88,6 @@ export function timeoutFunction(step: AwaitSource): Command {
     cmd(fn("failed"), step.label),
     cmd(fn("stop")),
   ]);
-}
-
-function varOf(word: ReturnType<typeof operand>): string {
-  const part = word.parts[0];
-  if (word.parts.length !== 1 || part?.kind !== "var") {
-    throw new TypeError("The awaitSource timeout must be a parameter");
-  }
-  return part.name;
 }
 
 const source = (): Command => group([comment("shellcheck source=/dev/null"), cmd(".", LIB_PATH)]);

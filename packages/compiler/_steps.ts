@@ -69,6 +69,15 @@ export function operand(op: Operand): Word {
   }
 }
 
+/** The variable behind a parameter operand. */
+export function varOf(word: Word): string {
+  const part = word.parts[0];
+  if (word.parts.length !== 1 || part?.kind !== "var") {
+    throw new TypeError("Expected a parameter operand");
+  }
+  return part.name;
+}
+
 /** `"$(tmpfs_root_first_line FILE)"`. */
 const firstLine = (file: string) => subst(cmd(fn("first_line"), file));
 
@@ -133,15 +142,18 @@ function awaitSourceBody(step: Extract<Step, { kind: "awaitSource" }>): Command[
     comment("Under systemd, wait here; the classic init waits in its initqueue (see the hooks)."),
     or(SYSTEMD, ret(0)),
     local("waited", "0"),
+    local("limit"),
+    comment("As long as the classic init waits: two thirds of rd.retry."),
+    assign("limit", arith(ar.op(ar.op(ar.name(varOf(limit)), "*", ar.num(2)), "/", ar.num(3)))),
     whileDo(not(test("-b", v(SRC.device))), [
-      ifThen(test(v("waited"), "-ge", limit), [
+      ifThen(test(v("waited"), "-ge", v("limit")), [
         cause(
           "device ",
           v(SRC.device),
           " (",
           v(SRC.spec),
           ") did not appear within ",
-          limit,
+          v("limit"),
           " seconds",
         ),
         ret(1),

@@ -258,8 +258,9 @@ class Run implements Machine {
   private async awaitSource(src: Source, retry: string, id: string): Promise<void> {
     if (src.kind !== "block") return;
     const seconds = Number(retry);
-    // The classic init runs its timeout hooks at two thirds of rd.retry.
-    const timeout = this.vm.flavour === "classic" ? Math.floor((seconds * 2) / 3) : seconds;
+    // Both inits report a missing device at two thirds of rd.retry (the classic one when
+    // dracut runs its timeout hooks; under systemd tmpfs-root.service waits as long).
+    const timeout = Math.floor((seconds * 2) / 3);
     const appeared = await this.h.waitForDevice(this, src.device, timeout);
     this.events.push({ kind: "wait", step: id, device: src.device, timeout, appeared });
     if (appeared === null) {

@@ -220,10 +220,10 @@ const FAILURES: readonly (readonly [string, string, Vm, string])[] = [
     "tmpfs-root: source failed: device /dev/vdc (/dev/vdc) did not appear within 120 seconds",
   ],
   [
-    "at source when the device never appears (systemd: rd.retry)",
+    "at source when the device never appears (systemd: two thirds of rd.retry too)",
     "root=tmpfs:LABEL=missing rd.retry=30",
     { ...VM, flavour: "systemd" },
-    "tmpfs-root: source failed: device /dev/disk/by-label/missing (LABEL=missing) did not appear within 30 seconds",
+    "tmpfs-root: source failed: device /dev/disk/by-label/missing (LABEL=missing) did not appear within 20 seconds",
   ],
   [
     "at source when the device appears after the timeout",
@@ -383,7 +383,7 @@ Deno.test("simulate() is inactive when root= does not start with tmpfs:", async 
 
 Deno.test("simulate() waits for a late device up to the systemd timeout", async () => {
   const vm: Vm = { ...VM, flavour: "systemd" };
-  const r = await boot("root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.tgz rd.retry=2", vm);
+  const r = await boot("root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.tgz rd.retry=3", vm);
   assert.equal(messageOf(r), "switched");
   assert.deepEqual(plain(r.events)[0], {
     kind: "wait",
