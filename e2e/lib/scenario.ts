@@ -151,6 +151,8 @@ export function judge(s: Scenario, r: BootResult, strictSteps = false): string[]
       break;
     case "fail": {
       if (marker) problems.push("the guest's init ran, but the boot should have stopped");
+      const lines = log.split("\n").filter((l) => FAILURE_LINE.test(l)).length;
+      if (lines > 1) problems.push(`${lines} failure lines on the console, expected exactly one`);
       const re = strictSteps ? new RegExp(`tmpfs-root: ${e.step} failed: .+`) : e.line;
       if (findLine(log, re) === undefined) {
         const seen = findLine(log, /tmpfs-root/);
