@@ -164,17 +164,21 @@ export function renderDoc(rows: readonly SizeRow[], kver: string, dracut: string
     "`tmpfs-root`, uncompressed (`--no-compress`); the zstd column is the same cpio",
     "through `zstd -3`.",
     "",
-    "| flavour | source | command line | size | zstd -3 | vs block | network dracut modules |",
-    "| --- | --- | --- | ---: | ---: | ---: | --- |",
+    "| image | size | zstd -3 | vs block | network dracut modules |",
+    "| --- | ---: | ---: | ---: | --- |",
   ];
   for (const r of rows) {
     const block = rows.find((b) => b.flavour === r.flavour && b.source === "block")!;
     const delta = r.source === "block" ? "" : `+${mib(r.bytes - block.bytes)}`;
     lines.push(
-      `| ${r.flavour} | ${r.source} | \`${SIZE_CMDLINES[r.source]}\` | ${mib(r.bytes)} | ${
-        mib(r.zstdBytes)
-      } | ${delta} | ${r.networkModules.join(", ") || "none"} |`,
+      `| ${r.flavour}/${r.source} | ${mib(r.bytes)} | ${mib(r.zstdBytes)} | ${delta} | ${
+        r.networkModules.join(", ") || "none"
+      } |`,
     );
+  }
+  lines.push("", "The command lines baked in:", "");
+  for (const [source, cmdline] of Object.entries(SIZE_CMDLINES)) {
+    lines.push(`- ${source}: \`${cmdline}\``);
   }
   const problems = rows.filter((r) => r.problems.length > 0);
   if (problems.length > 0) {
@@ -234,6 +238,9 @@ if (import.meta.main) {
       `${REPO_ROOT}/docs/initramfs-sizes.md`,
       renderDoc(rows, kernel.kver, dracut),
     );
+    await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", `${REPO_ROOT}/docs/initramfs-sizes.md`],
+    }).output();
     console.log("wrote docs/initramfs-sizes.md");
   }
   console.log(`${rows.length - failed} passed, ${failed} failed`);

@@ -84,7 +84,7 @@ installkernel() {
 }
 install() {
     inst_multiple cat chroot cp dd find grep gzip ln mkdir mktemp mount od rm rmdir sed sleep tar tr umount
-    inst_multiple -o bzip2 curl lz4 pigz xz zstd
+    inst_multiple -o bzip2 lz4 pigz xz zstd
     inst_simple "$moddir"/tmpfs-root-lib.sh /lib/tmpfs-root-lib.sh
     inst_hook cmdline 20 "$moddir"/tmpfs-root-cmdline.sh
     inst_hook initqueue/finished 90 "$moddir"/tmpfs-root-finished.sh
@@ -95,6 +95,8 @@ install() {
         inst_script "$moddir"/tmpfs-root-generator.sh "$systemdutildir"/system-generators/tmpfs-root-generator
         inst_simple "$moddir"/tmpfs-root.service /lib/tmpfs-root/tmpfs-root.service
         inst_simple "$moddir"/sysroot.mount /lib/tmpfs-root/sysroot.mount
+        inst_simple "$moddir"/50-tmpfs-root-network.conf /lib/tmpfs-root/50-tmpfs-root-network.conf
+        inst_simple "$moddir"/90-tmpfs-root-dhcp.network /lib/tmpfs-root/90-tmpfs-root-dhcp.network
         inst_script "$moddir"/tmpfs-root-unpack.sh /lib/tmpfs-root/tmpfs-root-unpack.sh
     fi
     return 0

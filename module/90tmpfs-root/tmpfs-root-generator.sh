@@ -15,3 +15,4 @@ cp /lib/tmpfs-root/sysroot.mount "$early"/sysroot.mount || exit 1
 cp /lib/tmpfs-root/tmpfs-root.service "$early"/tmpfs-root.service || exit 1
 ln -sf ../sysroot.mount "$early"/initrd-root-fs.target.requires/sysroot.mount || exit 1
 ln -sf ../tmpfs-root.service "$early"/initrd-root-fs.target.requires/tmpfs-root.service || exit 1
+tmpfs_root_generate_network "$early" || exit 1

@@ -350,6 +350,9 @@ tmpfs_root_arg() {
             tmpfs_root_raw_onfail="$2"
             tmpfs_root_given_onfail=1
             ;;
+        ip)
+            tmpfs_root_given_ip=1
+            ;;
     esac
     return 0
 }
@@ -517,6 +520,7 @@ tmpfs_root_read_params() {
     tmpfs_root_given_retry=''
     tmpfs_root_raw_onfail=''
     tmpfs_root_given_onfail=''
+    tmpfs_root_given_ip=''
     tmpfs_root_scan "$(tmpfs_root_cmdline_text)"
     case "$tmpfs_root_raw_root" in
         tmpfs:*)
@@ -1202,6 +1206,19 @@ tmpfs_root_stop() {
     esac
     # dracut's own failure handling: an emergency shell with rd.shell, else init exits.
     die 'tmpfs-root stopped the boot'
+}
+tmpfs_root_generate_network() {
+    case "$tmpfs_root_kind" in
+        nfs | http)
+            mkdir -p "$1"/tmpfs-root.service.d || return 1
+            cp /lib/tmpfs-root/50-tmpfs-root-network.conf "$1"/tmpfs-root.service.d/50-tmpfs-root-network.conf || return 1
+            if [ -z "$tmpfs_root_given_ip" ]; then
+                mkdir -p /run/systemd/network 2>/dev/null
+                cp /lib/tmpfs-root/90-tmpfs-root-dhcp.network /run/systemd/network/90-tmpfs-root-dhcp.network 2>/dev/null
+            fi
+            ;;
+    esac
+    return 0
 }
 tmpfs_root_source_timeout() {
     local seconds

@@ -28,13 +28,18 @@ import {
   whileDo,
   withRedirects,
 } from "@tmpfs-root/shell";
-import { fn, LIB_PATH, RUN_DIR, SRC } from "./_names.ts";
+import { fn, IP_GIVEN, LIB_PATH, RUN_DIR, SRC } from "./_names.ts";
 import { operand, varOf } from "./_steps.ts";
 import { cause, ret, test } from "./_runtime.ts";
 
 const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
 const CLASSIC = test("-z", orDefault("DRACUT_SYSTEMD", ""));
 const DONE = (phase: string) => `${RUN_DIR}/${phase}.done`;
+
+/** The drop-in that orders tmpfs-root.service after the network. */
+export const NETWORK_DROPIN = "50-tmpfs-root-network.conf";
+/** The systemd-networkd configuration for DHCP when no ip= is given. */
+export const DHCP_NETWORK = "90-tmpfs-root-dhcp.network";
 
 /** Where the systemd pieces are installed in the initramfs. */
 export const SYSTEMD_DIR = "/lib/tmpfs-root";
@@ -202,7 +207,38 @@ export function generator(): Script {
     ),
     or(cmd("ln", "-sf", "../sysroot.mount", w(req, "/sysroot.mount")), cmd("exit", "1")),
     or(cmd("ln", "-sf", "../tmpfs-root.service", w(req, "/tmpfs-root.service")), cmd("exit", "1")),
+    or(cmd(fn("generate_network"), v(early)), cmd("exit", "1")),
   ], { directives: DIRECTIVES });
+}
+
+/**
+ * `tmpfs_root_generate_network EARLY`: for a network source, order
+ * tmpfs-root.service after network-online.target; without ip=, have
+ * systemd-networkd run DHCP on every Ethernet interface.
+ */
+function generateNetwork(): Command {
+  const early = "1";
+  return func(fn("generate_network"), [
+    caseOf(v(SRC.kind), [[["nfs", "http"], [
+      or(cmd("mkdir", "-p", w(v(early), "/tmpfs-root.service.d")), ret(1)),
+      or(
+        cmd(
+          "cp",
+          `${SYSTEMD_DIR}/${NETWORK_DROPIN}`,
+          w(v(early), `/tmpfs-root.service.d/${NETWORK_DROPIN}`),
+        ),
+        ret(1),
+      ),
+      ifThen(test("-z", v(IP_GIVEN)), [
+        withRedirects(cmd("mkdir", "-p", "/run/systemd/network"), redir(">", "/dev/null", 2)),
+        withRedirects(
+          cmd("cp", `${SYSTEMD_DIR}/${DHCP_NETWORK}`, `/run/systemd/network/${DHCP_NETWORK}`),
+          redir(">", "/dev/null", 2),
+        ),
+      ]),
+    ]]]),
+    ret(0),
+  ]);
 }
 
 /** Every function of the hooks' own, for the library. */
@@ -210,5 +246,5 @@ export function hookFunctions(seq: BootSequence, policyVar: string): Command[] {
   const wait = seq.phases.flatMap((p) => p.steps).find((s): s is AwaitSource =>
     s.kind === "awaitSource"
   );
-  return [stopFunction(policyVar), ...(wait ? [timeoutFunction(wait)] : [])];
+  return [stopFunction(policyVar), generateNetwork(), ...(wait ? [timeoutFunction(wait)] : [])];
 }

@@ -40,3 +40,6 @@ export const RUN_DIR = "/run/tmpfs-root";
 
 /** Where the library is installed in the initramfs. */
 export const LIB_PATH = "/lib/tmpfs-root-lib.sh";
+
+/** Set by the command line scanner when dracut's `ip=` is given. */
+export const IP_GIVEN = `${PREFIX}_given_ip`;

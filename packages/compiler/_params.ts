@@ -24,7 +24,7 @@ import {
   w,
   whileDo,
 } from "@tmpfs-root/shell";
-import { fn, givenVar, paramVar, rawVar, SRC } from "./_names.ts";
+import { fn, givenVar, IP_GIVEN, paramVar, rawVar, SRC } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
 
 const D = glob("[0-9]");
@@ -44,6 +44,8 @@ function argDispatch(params: readonly ParamSpec[]): Command {
       ...params.map((p) =>
         [[p.name], [assign(rawVar(p), v("2")), assign(givenVar(p), "1")]] as const
       ),
+      // dracut's own ip=: without it, the systemd generator asks for DHCP.
+      [["ip"], [assign(IP_GIVEN, "1")]] as const,
     ]),
     ret(0),
   ]);
@@ -159,6 +161,7 @@ function readParams(params: readonly ParamSpec[]): Command {
     local("value"),
     local("orig"),
     ...params.flatMap((p) => [assign(rawVar(p), ""), assign(givenVar(p), "")]),
+    assign(IP_GIVEN, ""),
     cmd(fn("scan"), subst(cmd(fn("cmdline_text")))),
     caseOf(v(rawVar(root)), [[[pat(ROOT_PREFIX, ANY)], [cmd(":")]], [[pat(ANY)], [ret(2)]]]),
     ...params.flatMap((p) => [

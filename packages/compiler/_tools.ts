@@ -29,14 +29,26 @@ const BUILTINS = new Set([
   "unset",
 ]);
 
-/** Functions dracut's library provides to hooks, and systemctl, which its systemd module installs. */
-const DRACUT_FUNCTIONS = new Set(["die", "emergency_shell", "getarg", "info", "warn", "systemctl"]);
+/**
+ * Functions dracut's library provides to hooks, and programs that dracut
+ * modules we depend on install: systemctl (systemd), curl and its CA bundle
+ * (url-lib, pulled in only for HTTP sources).
+ */
+const DRACUT_FUNCTIONS = new Set([
+  "die",
+  "emergency_shell",
+  "getarg",
+  "info",
+  "warn",
+  "systemctl",
+  "curl",
+]);
 
 /**
  * Programs that only some sources or formats need: installed when the host
  * has them (`inst_multiple -o`), so a missing one fails that boot clearly.
  */
-export const OPTIONAL_TOOLS = new Set(["bzip2", "curl", "lz4", "pigz", "xz", "zstd"]);
+export const OPTIONAL_TOOLS = new Set(["bzip2", "lz4", "pigz", "xz", "zstd"]);
 
 function wordText(word: Word): string | null {
   return word.parts.length === 1 && word.parts[0]?.kind === "lit" ? word.parts[0].value : null;

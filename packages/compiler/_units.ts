@@ -65,3 +65,13 @@ export function sysrootMount(): Unit {
     ]],
   ];
 }
+
+/** A drop-in for tmpfs-root.service with a network source: start once the network is online. */
+export function networkDropIn(): Unit {
+  return [["Unit", [["Wants", "network-online.target"], ["After", "network-online.target"]]]];
+}
+
+/** DHCP on every Ethernet interface, for systemd-networkd when the command line has no ip=. */
+export function dhcpNetwork(): Unit {
+  return [["Match", [["Type", "ether"]]], ["Network", [["DHCP", "yes"]]]];
+}

@@ -2,11 +2,13 @@ import { type BootSequence, ONFAIL } from "@tmpfs-root/model";
 import { printScript, type Script, script } from "@tmpfs-root/shell";
 import {
   cmdlineHook,
+  DHCP_NETWORK,
   DIRECTIVES,
   finishedHook,
   generator,
   hookFunctions,
   mountHook,
+  NETWORK_DROPIN,
   prePivotHook,
   SYSTEMD_DIR,
   timeoutHook,
@@ -18,7 +20,7 @@ import { runtime } from "./_runtime.ts";
 import { moduleSetup, type Placement } from "./_setup.ts";
 import { stepsLibrary } from "./_steps.ts";
 import { OPTIONAL_TOOLS, programsOf } from "./_tools.ts";
-import { printUnit, sysrootMount, unpackService } from "./_units.ts";
+import { dhcpNetwork, networkDropIn, printUnit, sysrootMount, unpackService } from "./_units.ts";
 
 /** One file of the generated dracut module. */
 export interface ModuleFile {
@@ -91,6 +93,8 @@ export function compileModule(seq: BootSequence): CompiledModule {
       },
       { file: "tmpfs-root.service", to: `${SYSTEMD_DIR}/tmpfs-root.service`, executable: false },
       { file: "sysroot.mount", to: `${SYSTEMD_DIR}/sysroot.mount`, executable: false },
+      { file: NETWORK_DROPIN, to: `${SYSTEMD_DIR}/${NETWORK_DROPIN}`, executable: false },
+      { file: DHCP_NETWORK, to: `${SYSTEMD_DIR}/${DHCP_NETWORK}`, executable: false },
       { file: UNPACK, to: `${SYSTEMD_DIR}/${UNPACK}`, executable: true },
     ],
   };
@@ -107,6 +111,8 @@ export function compileModule(seq: BootSequence): CompiledModule {
       mode: 0o644,
     },
     { path: "sysroot.mount", text: printUnit(sysrootMount()), mode: 0o644 },
+    { path: NETWORK_DROPIN, text: printUnit(networkDropIn()), mode: 0o644 },
+    { path: DHCP_NETWORK, text: printUnit(dhcpNetwork()), mode: 0o644 },
   );
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, required, optional };

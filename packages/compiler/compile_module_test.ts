@@ -29,7 +29,8 @@ Deno.test("compileModule() derives the programs to install from the emitted scri
   for (const p of ["mount", "umount", "tar", "mktemp", "od", "gzip"]) {
     assert.ok(mod.required.includes(p), p);
   }
-  assert.deepEqual([...mod.optional].sort(), ["bzip2", "curl", "lz4", "pigz", "xz", "zstd"]);
+  assert.deepEqual([...mod.optional].sort(), ["bzip2", "lz4", "pigz", "xz", "zstd"]);
+  assert.ok(!mod.required.includes("curl"), "curl comes with url-lib, for HTTP sources only");
   const setup = mod.files.find((f) => f.path === "module-setup.sh")!.text;
   assert.match(setup, new RegExp(`inst_multiple ${mod.required.join(" ")}\n`));
   assert.ok(!mod.required.includes("tmpfs_root_scan"));
