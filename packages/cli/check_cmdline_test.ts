@@ -17,3 +17,23 @@ Deno.test("checkCmdline() fails with the console line the boot would print", () 
     /^tmpfs-root: cmdline failed: invalid rd\.tmpfs\.onfail "explode": expected/,
   );
 });
+
+Deno.test("main() simulate prints the trace of a boot", async () => {
+  const { main } = await import("./main.ts");
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    const code = await main([
+      "simulate",
+      "--cmdline",
+      "root=tmpfs:LABEL=images rd.tmpfs.imgfile=rootfs.tgz",
+      "--vm",
+      new URL("../simulator/testdata/vm.json", import.meta.url).pathname,
+    ]);
+    assert.ok(lines.join("\n").length > 0);
+    assert.ok(code === 0 || code === 1);
+  } finally {
+    console.log = log;
+  }
+});

@@ -7,6 +7,7 @@ import { parseArgs } from "#args";
 import { BOOT } from "@tmpfs-root/model";
 import { compileModule } from "@tmpfs-root/compiler";
 import { diffModule, writeModule } from "@tmpfs-root/dracut";
+import { formatTrace, simulate, vmFromFile } from "@tmpfs-root/simulator";
 import { checkCmdline } from "./check_cmdline.ts";
 
 const USAGE = `Usage: tmpfs-root <command> [options]
@@ -14,6 +15,8 @@ const USAGE = `Usage: tmpfs-root <command> [options]
 Commands:
   build-module [--out DIR] [--check]   write (or check) the dracut module
   check-cmdline '<kernel command line>' check a command line as the module will at boot
+  simulate --cmdline '<line>' --vm FILE  boot the model against a machine described in JSON
+                                       (see packages/simulator/testdata/vm.json) and print the trace
 `;
 
 /**
@@ -52,6 +55,19 @@ export async function main(argv: readonly string[]): Promise<number> {
       const r = checkCmdline(rest[0]!);
       (r.ok ? console.log : console.error)(r.report);
       return r.ok ? 0 : 1;
+    }
+    case "simulate": {
+      const { values } = parseArgs({
+        args: [...rest],
+        options: { cmdline: { type: "string" }, vm: { type: "string" } },
+      });
+      if (values.cmdline === undefined || values.vm === undefined) {
+        console.error("simulate needs --cmdline '<kernel command line>' and --vm <file.json>");
+        return 2;
+      }
+      const result = await simulate(BOOT, await vmFromFile(values.vm), values.cmdline);
+      console.log(formatTrace(result));
+      return result.outcome.kind === "stopped" ? 1 : 0;
     }
     case undefined:
     case "help":
