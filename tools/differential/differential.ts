@@ -1,0 +1,167 @@
+/**
+ * The differential comparison: each scenario runs in the simulator and, in
+ * sandboxes, through the emitted hooks under busybox ash and dash; the
+ * shell's log must equal the log expected from the simulator's trace
+ * (expected_log.ts), with no stray error output and no payload executed.
+ *
+ * @module
+ */
+import { BOOT, parseParams } from "@tmpfs-root/model";
+import { simulate } from "@tmpfs-root/simulator";
+import { expectedLog, normaliseLog } from "./expected_log.ts";
+import { runSandbox, type ShellName, type ShellRun } from "./sandbox.ts";
+import { faultHandlers, type Scenario } from "./scenario.ts";
+
+/** One scenario on which a shell and the simulator disagree. */
+export interface Disagreement {
+  readonly scenario: Scenario;
+  readonly shell: ShellName;
+  /** What went wrong, in one line. */
+  readonly reason: string;
+  readonly expected: readonly string[];
+  readonly actual: readonly string[];
+  readonly stderr: string;
+}
+
+/** Options of {@linkcode runDifferential}. */
+export interface DifferentialOptions {
+  /** The shells to run (default both). */
+  readonly shells?: readonly ShellName[];
+  /** Scenarios per sandbox (one shell process). Default 100. */
+  readonly batch?: number;
+  /** Batches at once (each runs one sandbox per shell). Default half the number of CPUs, at least 1. */
+  readonly parallel?: number;
+  /** Module files by name (default: the committed module). */
+  readonly module?: ReadonlyMap<string, string>;
+  /** Changes the expected log before the comparison (for self-checks). */
+  readonly mutate?: (expected: string[], scenario: Scenario) => string[];
+  /** Called after each sandbox with the number of scenarios done. */
+  readonly progress?: (done: number) => void;
+}
+
+/** The log the simulator expects for a scenario. */
+export async function simulatedLog(s: Scenario): Promise<string[]> {
+  const r = await simulate(BOOT, s.vm, s.cmdline, faultHandlers(s.fault));
+  const p = parseParams(s.cmdline);
+  return expectedLog(r, s.vm.flavour, p.kind === "ok" ? p.params : null);
+}
+
+/**
+ * Compares a shell's run of a scenario with the expected log; returns the
+ * reason of a disagreement, or `null`.
+ *
+ * @example
+ * ```ts
+ * import { compareRun } from "./differential.ts";
+ * compareRun(["$ inactive"], { log: "$ inactive\n", stderr: "" }); // null
+ * compareRun(["$ inactive"], { log: "$ pwned\n$ inactive\n", stderr: "" }); // "a payload ran: $ pwned"
+ * ```
+ */
+export function compareRun(expected: readonly string[], run: ShellRun): string | null {
+  const actual = normaliseLog(run.log);
+  const pwned = actual.find((l) => l.startsWith("$ pwned"));
+  if (pwned !== undefined) return `a payload ran: ${pwned}`;
+  // The shell's own note on the process rd.tmpfs.onfail=halt's endless sleep ends with.
+  const halted = expected.includes("$ sleep 3600");
+  const stderr = halted ? run.stderr.replace(/^Killed\n?$/m, "") : run.stderr;
+  if (stderr !== "") return `stray error output: ${stderr.split("\n", 1)[0]}`;
+  const n = Math.max(expected.length, actual.length);
+  for (let i = 0; i < n; i++) {
+    if (expected[i] !== actual[i]) {
+      return `line ${i + 1}: expected ${JSON.stringify(expected[i] ?? null)}, got ${
+        JSON.stringify(actual[i] ?? null)
+      }`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Runs every scenario under each shell and in the simulator; returns the
+ * disagreements (none when the shell and the model agree).
+ *
+ * @example
+ * ```ts ignore
+ * import { runDifferential } from "./differential.ts";
+ * import { generateScenarios } from "./generate.ts";
+ * const scenarios = await generateScenarios(50);
+ * (await runDifferential(scenarios)).length; // 0
+ * ```
+ */
+export async function runDifferential(
+  scenarios: readonly Scenario[],
+  options: DifferentialOptions = {},
+): Promise<Disagreement[]> {
+  const shells = options.shells ?? ["dash", "busybox"];
+  const batch = options.batch ?? 100;
+  const parallel = options.parallel ?? Math.max(1, navigator.hardwareConcurrency / 2);
+  const expected = await Promise.all(scenarios.map(async (s) => {
+    const e = await simulatedLog(s);
+    return options.mutate ? options.mutate(e, s) : e;
+  }));
+  const jobs: { from: number; to: number }[] = [];
+  for (let from = 0; from < scenarios.length; from += batch) {
+    jobs.push({ from, to: Math.min(from + batch, scenarios.length) });
+  }
+  const found: Disagreement[] = [];
+  let done = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
+      const slice = scenarios.slice(job.from, job.to);
+      const all = await runSandbox(shells, slice, options.module);
+      for (const [shell, runs] of all) {
+        runs.forEach((run, i) => {
+          const want = expected[job.from + i]!;
+          const reason = compareRun(want, run);
+          if (reason !== null) {
+            found.push({
+              scenario: slice[i]!,
+              shell,
+              reason,
+              expected: want,
+              actual: normaliseLog(run.log),
+              stderr: run.stderr,
+            });
+          }
+        });
+      }
+      done += slice.length;
+      options.progress?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
+  return found;
+}
+
+/**
+ * A readable report of a disagreement: the scenario and both logs.
+ *
+ * @example
+ * ```ts
+ * import { formatDisagreement } from "./differential.ts";
+ * const vm = { flavour: "classic", ram: 1 << 20, disks: [], lvm: [], nfs: [], web: [] } as const;
+ * formatDisagreement({
+ *   scenario: { cmdline: "quiet", vm, fault: { kind: "none" } },
+ *   shell: "dash", reason: "line 1", expected: [], actual: [], stderr: "",
+ * }).startsWith("dash"); // true
+ * ```
+ */
+export function formatDisagreement(d: Disagreement): string {
+  const vm = JSON.stringify(
+    d.scenario.vm,
+    (_k, v) => v instanceof Uint8Array ? `<${v.length} bytes>` : v,
+  );
+  return [
+    `${d.shell}, ${d.scenario.vm.flavour}: ${d.reason}`,
+    `  cmdline: ${JSON.stringify(d.scenario.cmdline)}`,
+    `  fault:   ${JSON.stringify(d.scenario.fault)}`,
+    `  vm:      ${vm.length > 600 ? `${vm.slice(0, 600)}...` : vm}`,
+    "  expected:",
+    ...d.expected.map((l) => `    ${l}`),
+    "  shell:",
+    ...d.actual.map((l) => `    ${l}`),
+    ...(d.stderr ? ["  stderr:", ...d.stderr.trimEnd().split("\n").map((l) => `    ${l}`)] : []),
+  ].join("\n");
+}

@@ -1,0 +1,104 @@
+import assert from "#assert";
+import { type Disagreement, formatDisagreement, runDifferential } from "./differential.ts";
+import { generateScenarios } from "./generate.ts";
+import { hostileCmdlines } from "./hostile_cmdlines.ts";
+import { classify, KNOWN_BUGS } from "./known_bugs.ts";
+import { committedModule } from "./sandbox.ts";
+import { compileModule } from "@tmpfs-root/compiler";
+import { BOOT } from "@tmpfs-root/model";
+import type { Scenario } from "./scenario.ts";
+import { makeArchive, type Vm } from "@tmpfs-root/simulator";
+
+async function unknown(found: readonly Disagreement[]): Promise<Disagreement[]> {
+  const out: Disagreement[] = [];
+  for (const d of found) if (await classify(d) === null) out.push(d);
+  return out;
+}
+
+function show(found: readonly Disagreement[]): string {
+  return found.slice(0, 3).map(formatDisagreement).join("\n\n");
+}
+
+Deno.test("runDifferential() agrees with the simulator on 1,000 generated scenarios under dash and busybox ash", async () => {
+  const scenarios = await generateScenarios(1000, 1);
+  const found = await runDifferential(scenarios, { batch: 50 });
+  const left = await unknown(found);
+  assert.equal(left.length, 0, `${left.length} unexplained disagreements:\n${show(left)}`);
+});
+
+Deno.test("runDifferential() runs no payload of hostile command lines, and both parsers agree", async () => {
+  const vm: Vm = { flavour: "classic", ram: 64 << 20, disks: [], lvm: [], nfs: [], web: [] };
+  const scenarios: Scenario[] = hostileCmdlines(150, 99).map((cmdline, i) => ({
+    cmdline,
+    vm: { ...vm, flavour: i % 2 === 0 ? "classic" : "systemd" },
+    fault: { kind: "none" },
+  }));
+  const found = await runDifferential(scenarios, { batch: 25 });
+  assert.equal(found.filter((d) => d.reason.startsWith("a payload ran")).length, 0);
+  const left = await unknown(found);
+  assert.equal(left.length, 0, `${left.length} unexplained disagreements:\n${show(left)}`);
+});
+
+Deno.test("runDifferential() runs compileModule(BOOT)'s output as well as the committed module", async () => {
+  const module = new Map(compileModule(BOOT).files.map((f) => [f.path, f.text]));
+  const found = await runDifferential(await generateScenarios(40, 2), { module });
+  const left = await unknown(found);
+  assert.equal(left.length, 0, `${left.length} unexplained disagreements:\n${show(left)}`);
+});
+
+Deno.test("runDifferential() detects a wrong expectation (a mutated trace)", async () => {
+  const scenarios = await generateScenarios(12, 5);
+  const found = await runDifferential(scenarios, {
+    mutate: (e) => [...e.slice(0, -1), "$ not what the shell does"],
+  });
+  assert.equal(found.length, scenarios.length * 2);
+  const dropped = await runDifferential(scenarios.slice(0, 2), {
+    shells: ["dash"],
+    mutate: (e) => e.slice(1),
+  });
+  assert.equal(dropped.length, 2);
+});
+
+Deno.test("runDifferential() detects an executed payload in a shell that evaluates the command line", async () => {
+  const module = await committedModule();
+  const lib = module.get("tmpfs-root-lib.sh")!;
+  const evil = lib.replace(
+    'tmpfs_root_scan "$(tmpfs_root_cmdline_text)"',
+    'eval "tmpfs_root_scan $(tmpfs_root_cmdline_text)"',
+  );
+  assert.notEqual(evil, lib);
+  module.set("tmpfs-root-lib.sh", evil);
+  const vm: Vm = { flavour: "classic", ram: 64 << 20, disks: [], lvm: [], nfs: [], web: [] };
+  const found = await runDifferential(
+    [{ cmdline: "root=tmpfs:/dev/vda1$(pwned)", vm, fault: { kind: "none" } }],
+    { module },
+  );
+  assert.equal(found.length, 2);
+  for (const d of found) assert.match(d.reason, /^a payload ran: \$ pwned/);
+});
+
+Deno.test("runDifferential() boots a block source without a /run/tmpfs-root made beforehand", async () => {
+  // Found by this harness (fixed in c502504): `mkdir -p /run/tmpfs-root 2>/run/tmpfs-root/err`
+  // failed before mkdir ran, because the redirection needs the folder.
+  const tgz = await makeArchive({ "etc/os-release": "ID=demo\n" }, "gzip");
+  const vm: Vm = {
+    flavour: "classic",
+    ram: 64 << 20,
+    disks: [{ path: "/dev/vda1", files: { "rootfs.tar.gz": tgz } }],
+    lvm: [],
+    nfs: [],
+    web: [],
+  };
+  const scenario: Scenario = { cmdline: "root=tmpfs:/dev/vda1", vm, fault: { kind: "none" } };
+  assert.deepEqual(await runDifferential([scenario]), []);
+});
+
+for (const bug of KNOWN_BUGS) {
+  Deno.test(`runDifferential() still finds the known bug "${bug.id}" (remove it once fixed)`, async () => {
+    const found = await runDifferential([await bug.repro()], {
+      shells: ["dash"],
+    });
+    assert.equal(found.length, 1, `no disagreement: is "${bug.id}" fixed? Remove it.`);
+    assert.equal((await classify(found[0]!))?.id, bug.id, formatDisagreement(found[0]!));
+  });
+}

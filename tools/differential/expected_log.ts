@@ -1,0 +1,227 @@
+/**
+ * The one place where the simulator's events become the command lines the
+ * stub environment logs, and where the shell's log is normalised for the
+ * comparison.
+ *
+ * | event / outcome        | expected log lines                                            |
+ * | ---------------------- | ------------------------------------------------------------- |
+ * | `wait` (classic)       | `$ initqueue finished <s>` or `$ initqueue timeout <s>`       |
+ * | `wait` (systemd)       | one `$ sleep 1` per second waited                             |
+ * | `mkdir`                | `$ mktemp -d <parent>/source.XXXXXX`                          |
+ * | `mount`                | `$ mount [-t <fstype>] -o <options> <source> <target>`        |
+ * | `remount`              | `$ mount -o remount,<options> <target>`                       |
+ * | `unmount`              | `$ umount [-l] <target>`                                      |
+ * | `rmdir`                | `$ rmdir <path>`                                              |
+ * | `fetch`                | `$ curl <curl options> [--cacert <ca>] <url>`                 |
+ * | `sleep`                | `<4>tmpfs-root: download of <url> failed, ...`, `$ sleep <s>` |
+ * | `clear`                | `$ find <path> -mindepth 1 -maxdepth 1 -exec rm -rf {} +`     |
+ * | `unpack`               | `$ <decompressor> <options>` (not for plain), `$ tar <options>` |
+ * | `relabel`              | `$ chroot <root> setfiles ...`                                |
+ * | `message`              | `<2><text>`                                                   |
+ * | `handOver`             | `<6>tmpfs-root: root file system unpacked into <root>`        |
+ * | inactive               | `$ inactive`                                                  |
+ * | stopped                | the failure policy's commands (`$ die ...`, `$ systemctl ...`) |
+ * | switched               | `$ switch_root`                                               |
+ * | mounts left            | `$ mounted <target>` each                                     |
+ *
+ * @module
+ */
+import { BOOT, type Params } from "@tmpfs-root/model";
+import type { ArchiveFormat, SimResult } from "@tmpfs-root/simulator";
+
+const NEWROOT = "/sysroot";
+const CURL = "curl --silent --show-error --fail --location --proto =http,https " +
+  "--proto-redir =http,https --connect-timeout 10 --speed-limit 1 --speed-time 60";
+const TAR = "tar -x -p --same-owner --numeric-owner --xattrs --xattrs-include=* --acls --selinux";
+
+const DECOMPRESS: Readonly<Record<ArchiveFormat, string | null>> = {
+  gzip: "gzip -dc",
+  xz: "xz -dc -T0",
+  zstd: "zstd -dcq",
+  bzip2: "bzip2 -dc",
+  lz4: "lz4 -dc",
+  plain: null,
+};
+
+/** The phase each step runs in. */
+const PHASE_OF = new Map(BOOT.phases.flatMap((p) => p.steps.map((s) => [s.id, p.name])));
+
+/**
+ * The log the stub environment must show for a simulated boot.
+ * `params` are the checked parameters (`null` when the command line was not valid).
+ *
+ * @example
+ * ```ts
+ * import { expectedLog } from "./expected_log.ts";
+ * const r = { outcome: { kind: "inactive" }, events: [], mounts: [], dirs: [], elapsed: 0 } as const;
+ * expectedLog(r, "classic", null); // ["$ inactive"]
+ * ```
+ */
+export function expectedLog(
+  r: SimResult,
+  flavour: "classic" | "systemd",
+  params: Params | null,
+): string[] {
+  const out: string[] = [];
+  if (r.outcome.kind === "inactive") return ["$ inactive"];
+  const stoppedAtParams = r.outcome.kind === "stopped" && r.outcome.stepId === "params";
+  if (flavour === "classic" && !stoppedAtParams && params?.source.kind !== "block") {
+    out.push("$ initqueue finished 0");
+  }
+  let url = "";
+  for (const e of r.events) {
+    switch (e.kind) {
+      case "wait":
+        if (flavour === "classic") {
+          out.push(
+            e.appeared === null
+              ? `$ initqueue timeout ${e.timeout}`
+              : `$ initqueue finished ${e.appeared}`,
+          );
+        } else {
+          for (let i = 0; i < (e.appeared ?? e.timeout); i++) out.push("$ sleep 1");
+        }
+        break;
+      case "mkdir":
+        out.push(`$ mktemp -d ${e.parent}/source.XXXXXX`);
+        break;
+      case "mount":
+        out.push(
+          `$ mount${
+            e.fstype === null ? "" : ` -t ${e.fstype}`
+          } -o ${e.options} ${e.source} ${e.target}`,
+        );
+        break;
+      case "remount":
+        out.push(`$ mount -o remount,${e.options} ${e.target}`);
+        break;
+      case "unmount":
+        out.push(`$ umount${e.lazy ? " -l" : ""} ${e.target}`);
+        break;
+      case "rmdir":
+        out.push(`$ rmdir ${e.path}`);
+        break;
+      case "fetch": {
+        url = e.url;
+        const ca = params?.values.cafile ?? "";
+        out.push(`$ ${CURL}${ca === "" ? "" : ` --cacert ${ca}`} ${e.url}`);
+        break;
+      }
+      case "sleep":
+        out.push(`<4>tmpfs-root: download of ${url} failed, trying again in ${e.seconds} s`);
+        out.push(`$ sleep ${e.seconds}`);
+        break;
+      case "clear":
+        out.push(`$ find ${e.path} -mindepth 1 -maxdepth 1 -exec rm -rf {} +`);
+        break;
+      case "unpack": {
+        const d = DECOMPRESS[e.format];
+        if (d !== null) out.push(`$ ${d}`);
+        out.push(`$ ${TAR} -f - -C ${e.into}`);
+        break;
+      }
+      case "relabel":
+        out.push(
+          `$ chroot ${e.root} setfiles -F -e /proc -e /sys -e /dev /etc/selinux/${e.policy}/contexts/files/file_contexts /`,
+        );
+        break;
+      case "skip":
+        break;
+      case "message":
+        out.push(`<2>${e.text}`);
+        break;
+      case "handOver":
+        out.push(`<6>tmpfs-root: root file system unpacked into ${e.root}`);
+        break;
+      default:
+        assertNever(e);
+    }
+  }
+  const o = r.outcome;
+  let sysrq: string | null = null;
+  switch (o.kind) {
+    case "stopped": {
+      const policy = o.policy ?? "emergency";
+      if (flavour === "systemd") {
+        out.push(
+          policy === "emergency"
+            ? "$ systemctl --no-block isolate emergency.target"
+            : `$ systemctl --no-block --force ${policy}`,
+        );
+        if (PHASE_OF.get(o.stepId) !== "prePivot") out.push("$ unit failed");
+      } else if (policy === "halt") {
+        out.push("$ sleep 3600");
+      } else {
+        if (policy === "reboot") sysrq = "b";
+        if (policy === "poweroff") sysrq = "o";
+        out.push("$ die tmpfs-root stopped the boot");
+      }
+      break;
+    }
+    case "switched":
+      out.push("$ switch_root");
+      break;
+    case "ended":
+      break;
+    default:
+      assertNever(o);
+  }
+  if (sysrq !== null) out.push(`$ sysrq ${sysrq}`);
+  const mounted = r.mounts.map((m) => m.target);
+  // systemd's sysroot.mount (from the generator) mounts the tmpfs before the unpack service;
+  // the simulator counts it from the remount on. It stays unless an unmount took it away.
+  const unmounted = r.events.some((e) =>
+    e.kind === "unmount" && e.target === NEWROOT && e.failed === null
+  );
+  if (flavour === "systemd" && !mounted.includes(NEWROOT) && !unmounted) mounted.push(NEWROOT);
+  for (const m of mounted.sort()) out.push(`$ mounted ${m}`);
+  return out;
+}
+
+const RANK: Readonly<Record<string, number>> = {
+  curl: 0,
+  gzip: 1,
+  xz: 1,
+  zstd: 1,
+  bzip2: 1,
+  lz4: 1,
+  tar: 2,
+};
+
+function rank(line: string): number | undefined {
+  return line.startsWith("$ ") ? RANK[line.slice(2).split(" ", 1)[0]!] : undefined;
+}
+
+/**
+ * Normalises a shell log for comparison: drops the progress messages (`<7>`)
+ * and orders the commands of one pipeline (curl, decompressor, tar), which
+ * start at the same time, as they appear in the pipeline.
+ *
+ * @example
+ * ```ts
+ * import { normaliseLog } from "./expected_log.ts";
+ * normaliseLog("<7>tmpfs-root: unpacking\n$ tar -x\n$ gzip -dc\n"); // ["$ gzip -dc", "$ tar -x"]
+ * ```
+ */
+export function normaliseLog(log: string): string[] {
+  const lines = log.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  const kept = lines.filter((l) => !l.startsWith("<7>"));
+  // The mount table comes last, in the kernel's order: sort it as the expectation does.
+  const firstMounted = kept.findIndex((l) => l.startsWith("$ mounted "));
+  if (firstMounted >= 0) kept.splice(firstMounted, kept.length, ...kept.slice(firstMounted).sort());
+  for (let i = 0; i < kept.length;) {
+    let j = i;
+    while (j < kept.length && rank(kept[j]!) !== undefined) j++;
+    if (j - i > 1) {
+      const group = kept.slice(i, j).sort((a, b) => rank(a)! - rank(b)!);
+      kept.splice(i, j - i, ...group);
+    }
+    i = j === i ? i + 1 : j;
+  }
+  return kept;
+}
+
+function assertNever(x: never): never {
+  throw new TypeError(`Unexpected ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,242 @@
+/**
+ * Generated scenarios: command lines (valid ones for every source kind,
+ * invalid ones, and hostile ones) x disk layouts (devices that appear late
+ * or never, a disk without a file system, LVM, NFS exports, web servers
+ * that refuse, fail or drop) x archives (every format, truncated, corrupt,
+ * not an archive, empty, too big for the tmpfs, SELinux roots) x injected
+ * faults x flavour. The same seed gives the same scenarios.
+ *
+ * @module
+ */
+import {
+  type ArchiveFormat,
+  type FileTree,
+  makeArchive,
+  type Vm,
+  type WebResource,
+} from "@tmpfs-root/simulator";
+import { hostileCmdlines, Lcg } from "./hostile_cmdlines.ts";
+import type { Fault, Scenario } from "./scenario.ts";
+
+const ROOT = {
+  "etc/os-release": "ID=demo\n",
+  "bin/busybox": { data: "\x7fELF", mode: 0o755 },
+  "bin/sh": { type: "symlink", target: "busybox" },
+  "sbin/init": { type: "symlink", target: "../bin/busybox" },
+} as const;
+
+/** The archives scenarios put on their sources. */
+interface Archives {
+  readonly good: readonly Uint8Array[];
+  readonly bad: readonly Uint8Array[];
+  readonly big: Uint8Array;
+  readonly selinux: readonly Uint8Array[];
+}
+
+let archives: Promise<Archives> | null = null;
+
+function damaged(bytes: Uint8Array, how: "truncate" | "corrupt"): Uint8Array {
+  if (how === "truncate") return bytes.slice(0, Math.floor(bytes.length / 2));
+  const out = bytes.slice();
+  for (let i = Math.floor(out.length / 3); i < Math.floor((out.length * 2) / 3); i++) {
+    out[i] = out[i]! ^ 0x5a;
+  }
+  return out;
+}
+
+async function makeArchives(): Promise<Archives> {
+  const formats: ArchiveFormat[] = ["gzip", "xz", "zstd", "bzip2", "lz4", "plain"];
+  const good = await Promise.all(formats.map((f) => makeArchive(ROOT, f)));
+  const bad = [
+    ...good.map((b) => damaged(b, "truncate")),
+    ...good.map((b) => damaged(b, "corrupt")),
+    new TextEncoder().encode("hello, not an archive\n"),
+    new Uint8Array(0),
+  ];
+  const big = await makeArchive({ ...ROOT, "big": new Uint8Array(1 << 20) }, "gzip");
+  const selinux = await Promise.all(
+    [
+      "SELINUX=enforcing\nSELINUXTYPE=mls\n",
+      "# c\nSELINUX=permissive\n",
+      "SELINUX=disabled\nSELINUXTYPE=targeted\n",
+      "SELINUX=enforcing\nSELINUXTYPE=bad type\n",
+      "SELINUXTYPE=x\nSELINUX=enforcing",
+    ].map((c) => makeArchive({ ...ROOT, "etc/selinux/config": c }, "gzip")),
+  );
+  return { good, bad, big, selinux };
+}
+
+const WEB = "http://10.0.2.2:8080";
+const IMG = "rootfs.tar.gz";
+
+/**
+ * `count` scenarios, the same for the same `seed`. About one in eight has
+ * a hostile command line.
+ *
+ * @example
+ * ```ts
+ * import { generateScenarios } from "./generate.ts";
+ * const s = await generateScenarios(3);
+ * s.length; // 3
+ * ```
+ */
+export async function generateScenarios(count: number, seed = 1): Promise<Scenario[]> {
+  archives ??= makeArchives();
+  const a = await archives;
+  const r = new Lcg(seed);
+  const hostile = hostileCmdlines(Math.ceil(count / 8) + 1, seed);
+  const trees = new Map<Uint8Array, FileTree>();
+  const tree = (bytes: Uint8Array, name = IMG): FileTree => {
+    if (name !== IMG) return { [name]: bytes };
+    let t = trees.get(bytes);
+    if (t === undefined) {
+      t = { [IMG]: bytes, "images/rootfs.tar.gz": bytes };
+      trees.set(bytes, t);
+    }
+    return t;
+  };
+  const archive = (): Uint8Array => {
+    const k = r.int(20);
+    if (k < 9) return r.pick(a.good);
+    if (k < 14) return r.pick(a.bad);
+    if (k < 16) return a.big;
+    return r.pick(a.selinux);
+  };
+  const scenarios: Scenario[] = [];
+  for (let i = 0; i < count; i++) {
+    const flavour = r.int(2) === 0 ? "classic" : "systemd";
+    const appears = () => r.pick([0, 0, 0, 1, 2, 3, null]);
+    const web: WebResource[] = [{
+      url: `${WEB}/${IMG}`,
+      body: archive(),
+      ...(r.int(3) === 0
+        ? {
+          failFirst: r.int(4),
+          failWith: r.pick(["refused", "drop", 500, 503, 404] as const),
+        }
+        : {}),
+      ...(r.int(6) === 0 ? { status: r.pick([404, 500, 403]) } : {}),
+      ...(r.int(8) === 0 ? { dropAfter: r.pick([0, 10, 300]) } : {}),
+    }];
+    const vm: Vm = {
+      flavour,
+      ram: r.pick([1 << 20, 64 << 20]),
+      disks: [
+        {
+          path: "/dev/vda1",
+          label: r.pick(["images", "my disk", "é€日本"]),
+          uuid: "0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9",
+          partlabel: "root fs",
+          partuuid: "AAAABBBB-01",
+          appearsAt: appears(),
+          files: tree(archive()),
+        },
+        { path: "/dev/vdb", fs: r.int(2) === 0 ? null : "ext4", files: tree(archive()) },
+        { path: "/dev/vdc", appearsAt: appears(), label: "images", files: tree(archive()) },
+      ],
+      lvm: [{ vg: "centos", lv: "root", appearsAt: appears(), files: tree(archive()) }],
+      nfs: [
+        { server: "10.0.2.2", export: "/nfsexport", files: tree(archive()) },
+        { server: "10.0.2.3", export: "/v4only", versions: [4], files: tree(archive()) },
+        { server: "10.0.2.4", export: "/down", up: false },
+      ],
+      web,
+    };
+    const cmdline = i % 8 === 7 ? hostile[Math.floor(i / 8)]! : validish(r);
+    scenarios.push({ cmdline, vm, fault: fault(r) });
+  }
+  return scenarios;
+}
+
+function validish(r: Lcg): string {
+  const args: string[] = [];
+  const root = r.pick([
+    "tmpfs:/dev/vda1",
+    "tmpfs:/dev/vdb",
+    "tmpfs:/dev/vdc",
+    "tmpfs:/dev/vdz",
+    "tmpfs:LABEL=images",
+    '"tmpfs:LABEL=my disk"',
+    "tmpfs:LABEL=é€日本",
+    "tmpfs:UUID=0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+    "tmpfs:UUID=0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9",
+    '"tmpfs:PARTLABEL=root fs"',
+    "tmpfs:PARTUUID=aaaabbbb-01",
+    "tmpfs:/dev/mapper/centos-root",
+    "tmpfs:/dev/centos/root",
+    "tmpfs:NFS=nfs:10.0.2.2:/nfsexport",
+    "tmpfs:NFS=nfs4:10.0.2.2:/nfsexport",
+    "tmpfs:NFS=nfs:10.0.2.2:/nfsexport,vers=3,lock",
+    "tmpfs:NFS=nfs:10.0.2.3:/v4only",
+    "tmpfs:NFS=nfs:10.0.2.3:/v4only,vers=4.2",
+    "tmpfs:NFS=nfs:10.0.2.4:/down",
+    "tmpfs:NFS=nfs:10.0.2.2:/missing",
+    "tmpfs:NFS=nfs:10.0.2.9:/nfsexport",
+    `tmpfs:${WEB}/${IMG}`,
+    `tmpfs:${WEB}/`,
+    `tmpfs:${WEB}/images/`,
+    "tmpfs:http://10.0.2.7/rootfs.tar.gz",
+    "tmpfs:/dev/vda1",
+    "/dev/sda1",
+  ]);
+  args.push(`root=${root}`);
+  if (r.int(4) === 0) args.push("rd.lvm.lv=centos/root");
+  if (r.int(2) === 0) {
+    args.push(`rd.tmpfs.size=${r.pick(["1G", "50%", "4k", "100%", "8k", "3Q", "0"])}`);
+  }
+  if (r.int(3) === 0) {
+    args.push(
+      `rd.tmpfs.imgfile=${
+        r.pick(["images/rootfs.tar.gz", "/rootfs.tar.gz", "missing.tgz", "../x", "images/"])
+      }`,
+    );
+  }
+  // A short rd.retry most of the time: a device that never appears costs rd.retry virtual seconds.
+  args.push(`rd.retry=${r.pick(["0", "1", "3", "6", "20"])}`);
+  if (r.int(30) === 0) args.pop();
+  if (r.int(2) === 0) args.push(`rd.tmpfs.retries=${r.pick(["0", "1", "2", "x"])}`);
+  if (r.int(5) === 0) args.push(`rd.tmpfs.cafile=${r.pick(["/etc/ca.pem", "ca.pem"])}`);
+  if (r.int(3) === 0) {
+    args.push(`rd.tmpfs.onfail=${r.pick(["reboot", "poweroff", "halt", "emergency", "bogus"])}`);
+  }
+  if (r.int(3) === 0) args.push(r.pick(["ro", "quiet", "rd.shell", "console=ttyS0"]));
+  // Shuffle a little: order must not matter, except that the last of a repeated parameter wins.
+  if (r.int(3) === 0) args.reverse();
+  return args.join(r.pick([" ", "  ", "\t"]));
+}
+
+function fault(r: Lcg): Fault {
+  switch (r.int(12)) {
+    case 0:
+      return {
+        kind: "mount",
+        at: "source",
+        error: "mount: /run/tmpfs-root/source.0: can't read superblock on /dev/vda1.",
+      };
+    case 1:
+      return { kind: "mount", at: "tmpfs", error: "mount: /sysroot: out of memory." };
+    case 2:
+      return {
+        kind: "umount",
+        at: "source",
+        lazyToo: r.int(2) === 0,
+        error: "umount: /run/tmpfs-root/source.0: target is busy.",
+      };
+    case 3:
+      return {
+        kind: "umount",
+        at: "tmpfs",
+        lazyToo: false,
+        error: "umount: /sysroot: target is busy.",
+      };
+    case 4:
+      return {
+        kind: "rmdir",
+        error: "rmdir: failed to remove '/run/tmpfs-root/source.0': Directory not empty",
+      };
+    case 5:
+      return { kind: "relabel", error: "setfiles: could not read policy" };
+    default:
+      return { kind: "none" };
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * Runs scenarios through the emitted hooks in a sandbox: a new mount and
+ * PID namespace (`unshare`), a tmpfs root with the host's /usr read-only,
+ * the module's files where dracut installs them, stub commands that log to
+ * a FIFO at /dev/kmsg, and a driver that plays dracut's init or systemd.
+ * Every scenario of a batch runs in one shell process, one after another.
+ *
+ * @module
+ */
+import { requireProgram } from "../require.ts";
+import type { Scenario } from "./scenario.ts";
+import { type Entry, scenarioFiles, Volumes } from "./scenario_files.ts";
+
+/** The shells the hooks run under. */
+export type ShellName = "dash" | "busybox";
+
+/** How each shell is started inside the sandbox. */
+export const SHELL_COMMAND: Readonly<Record<ShellName, string>> = {
+  dash: "/bin/dash",
+  busybox: "/bin/busybox sh",
+};
+
+/** What one scenario left: its log (kmsg and stub lines, in order) and its stray stderr. */
+export interface ShellRun {
+  readonly log: string;
+  readonly stderr: string;
+}
+
+/**
+ * Where each module file goes in the initramfs, read from module-setup.sh's
+ * `inst_hook`, `inst_simple` and `inst_script` lines (one source of truth):
+ * hooks to lib/dracut/hooks/<hook>/<priority>-<name>, the systemd generator
+ * to lib/systemd-generators/, the rest where module-setup.sh puts them.
+ *
+ * @example
+ * ```ts
+ * import { placements } from "./sandbox.ts";
+ * placements('inst_hook mount 50 "$moddir"/tmpfs-root-mount.sh\n').get("tmpfs-root-mount.sh");
+ * // "lib/dracut/hooks/mount/50-tmpfs-root-mount.sh"
+ * ```
+ */
+export function placements(moduleSetup: string): Map<string, string> {
+  const places = new Map<string, string>();
+  for (const line of moduleSetup.split("\n")) {
+    const hook = /^\s*inst_hook (\S+) (\d+) "\$moddir"\/(\S+)$/.exec(line);
+    if (hook) places.set(hook[3]!, `lib/dracut/hooks/${hook[1]}/${hook[2]}-${hook[3]}`);
+    const file = /^\s*inst_(?:simple|script) "\$moddir"\/(\S+) (\S+)$/.exec(line);
+    if (file) {
+      const dest = file[2]!;
+      places.set(
+        file[1]!,
+        dest.includes("/system-generators/")
+          ? `lib/systemd-generators/${dest.slice(dest.lastIndexOf("/") + 1)}`
+          : dest.replace(/^\/+/, ""),
+      );
+    }
+  }
+  return places;
+}
+
+const HERE = new URL("./sandbox/", import.meta.url);
+const MODULE = new URL("../../module/90tmpfs-root/", import.meta.url);
+
+/**
+ * The committed module's files (module/90tmpfs-root), by name.
+ *
+ * @example
+ * ```ts
+ * import { committedModule } from "./sandbox.ts";
+ * (await committedModule()).has("tmpfs-root-lib.sh"); // true
+ * ```
+ */
+export async function committedModule(): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for await (const e of Deno.readDir(MODULE)) {
+    if (e.isFile) files.set(e.name, await Deno.readTextFile(new URL(e.name, MODULE)));
+  }
+  return files;
+}
+
+async function write(path: string, entry: Entry, made?: Set<string>): Promise<void> {
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  if (made === undefined || !made.has(dir)) {
+    await Deno.mkdir(dir, { recursive: true });
+    made?.add(dir);
+  }
+  if (typeof entry === "string") await Deno.writeTextFile(path, entry);
+  else if (entry instanceof Uint8Array) await Deno.writeFile(path, entry);
+  else await Deno.symlink(entry.symlink, path);
+}
+
+/** The sandbox's fixed files: the module, the stub dracut library, the stubs and the driver. */
+async function fixedFiles(module: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const setup = module.get("module-setup.sh");
+  if (setup === undefined) throw new TypeError("The module has no module-setup.sh");
+  const places = placements(setup);
+  for (const [name, text] of module) {
+    const place = places.get(name);
+    if (place !== undefined) files.set(place, text);
+  }
+  for (const needed of ["lib/tmpfs-root-lib.sh", "lib/systemd-generators/tmpfs-root-generator"]) {
+    if (![...places.values()].includes(needed)) {
+      throw new TypeError(`module-setup.sh does not install ${needed}`);
+    }
+  }
+  const stubLib = await Deno.readTextFile(new URL("stub/_lib.sh", HERE));
+  files.set("stub/_lib.sh", stubLib);
+  for await (const e of Deno.readDir(new URL("stub/", HERE))) {
+    if (e.name.startsWith("_")) continue;
+    const body = await Deno.readTextFile(new URL(`stub/${e.name}`, HERE));
+    const text = `#!/bin/busybox sh\n. /stub/_lib.sh\n${body}`;
+    if (e.name === "pwned") files.set("bin/pwned", text);
+    else files.set(`stub/${e.name}`, text);
+  }
+  files.set("lib/dracut-lib.sh", await Deno.readTextFile(new URL("dracut-lib.sh", HERE)));
+  files.set("driver.sh", await Deno.readTextFile(new URL("driver.sh", HERE)));
+  return files;
+}
+
+/**
+ * Runs `scenarios` under each of `shells`, one sandbox (and one shell
+ * process) per shell, all at once; returns each shell's runs in the
+ * scenarios' order. `module` maps module file names to their text
+ * (default: the committed module).
+ *
+ * @example
+ * ```ts ignore
+ * import { runSandbox } from "./sandbox.ts";
+ * const vm = { flavour: "classic", ram: 1 << 20, disks: [], lvm: [], nfs: [], web: [] } as const;
+ * const runs = await runSandbox(["dash"], [{ cmdline: "quiet", vm, fault: { kind: "none" } }]);
+ * runs.get("dash")![0]!.log; // "$ inactive\n"
+ * ```
+ */
+export async function runSandbox(
+  shells: readonly ShellName[],
+  scenarios: readonly Scenario[],
+  module?: ReadonlyMap<string, string>,
+): Promise<Map<ShellName, ShellRun[]>> {
+  for (const p of ["unshare", "busybox", "dash", "tar", "gzip", "xz", "zstd", "bzip2", "lz4"]) {
+    await requireProgram(p);
+  }
+  const work = await Deno.makeTempDir({ prefix: "tmpfs-root-diff-" });
+  try {
+    const made = new Set<string>();
+    for (const [path, text] of await fixedFiles(module ?? await committedModule())) {
+      await write(`${work}/files/${path}`, text, made);
+    }
+    const volumes = new Volumes();
+    const names = scenarios.map((_, i) => String(i).padStart(6, "0"));
+    for (const [i, s] of scenarios.entries()) {
+      const { files } = await scenarioFiles(s, volumes);
+      for (const [path, entry] of files) {
+        await write(`${work}/scen/${names[i]}/${path}`, entry, made);
+      }
+    }
+    await Deno.mkdir(`${work}/vols`);
+    for (const [id, tree] of volumes.trees.entries()) {
+      await Deno.mkdir(`${work}/vols/${id}`);
+      for (const [path, bytes] of Object.entries(tree)) {
+        await write(`${work}/vols/${id}/${path}`, bytes, made);
+      }
+    }
+    const setup = new URL("setup.sh", HERE).pathname;
+    const dec = new TextDecoder();
+    const results = await Promise.all(shells.map(async (shell) => {
+      const box = `${work}/${shell}`;
+      await Deno.mkdir(`${box}/root`, { recursive: true });
+      await Deno.mkdir(`${box}/out`);
+      const out = await new Deno.Command("unshare", {
+        args: [
+          "--mount",
+          "--pid",
+          "--fork",
+          "--kill-child",
+          "--propagation",
+          "private",
+          "sh",
+          setup,
+          work,
+          box,
+          SHELL_COMMAND[shell],
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      if (!out.success) {
+        throw new Error(
+          `The ${shell} sandbox failed (status ${out.code}): ${
+            dec.decode(out.stderr).slice(-2000)
+          }`,
+        );
+      }
+      const runs: ShellRun[] = [];
+      for (const name of names) {
+        const read = (ext: string) =>
+          Deno.readTextFile(`${box}/out/${name}.${ext}`).catch(() => "<missing>");
+        runs.push({ log: await read("log"), stderr: await read("err") });
+      }
+      return [shell, runs] as const;
+    }));
+    return new Map(results);
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
+}

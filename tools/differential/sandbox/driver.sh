@@ -1,0 +1,107 @@
+# shellcheck shell=sh disable=SC3043,SC1090,SC1091,SC2030,SC2031
+# The driver plays dracut's init (classic flavour) or systemd (systemd
+# flavour) for every scenario under /scen, with the emitted hooks sourced
+# unmodified, and writes each scenario's log (kmsg lines and stub command
+# lines, in order) to /out/<scenario>.log and its stray stderr to .err.
+. /stub/_lib.sh
+H=/lib/dracut/hooks
+baseline=" $(while read -r _ _ _ _ m _; do printf '%s ' "$m"; done </.proc/self/mountinfo)"
+classic() (
+    export NEWROOT=/sysroot
+    . /lib/dracut-lib.sh
+    . "$H"/cmdline/20-tmpfs-root-cmdline.sh
+    if [ "${rootok:-}" != 1 ]; then log inactive; exit 0; fi
+    # dracut's initqueue: the finished hooks each second, the timeout hooks
+    # at two thirds of rd.retry.
+    _h_t=0
+    _h_to="$((${tmpfs_root_retry:-180} * 2 / 3))"
+    while :; do
+        if . "$H"/initqueue/finished/90-tmpfs-root-finished.sh; then
+            log initqueue finished "$_h_t"
+            break
+        fi
+        if [ "$_h_t" -ge "$_h_to" ]; then
+            log initqueue timeout "$_h_t"
+            . "$H"/initqueue/timeout/90-tmpfs-root-timeout.sh
+            break
+        fi
+        _h_t="$((_h_t + 1))"
+        advance 1
+    done
+    . "$H"/mount/50-tmpfs-root-mount.sh
+    . "$H"/pre-pivot/50-tmpfs-root-pre-pivot.sh
+    if [ -e /run/tmpfs-root/prePivot.done ]; then log switch_root; fi
+)
+systemd() (
+    export DRACUT_SYSTEMD=1 NEWROOT=/sysroot
+    # dracut-cmdline.service
+    (
+        . /lib/dracut-lib.sh
+        . "$H"/cmdline/20-tmpfs-root-cmdline.sh
+    )
+    # the generator, with systemd's three folders
+    if ! (
+        set -- /run/systemd/generator /run/systemd/generator.early /run/systemd/generator.late
+        . /lib/systemd-generators/tmpfs-root-generator
+    ); then
+        log generator failed
+        exit 0
+    fi
+    if ! [ -e /run/systemd/generator.early/tmpfs-root.service ]; then log inactive; exit 0; fi
+    # sysroot.mount, as systemd mounts it
+    busybox mount -t tmpfs -o mode=0755 tmpfs /sysroot && echo /sysroot >>/state/mounts
+    # tmpfs-root.service
+    if ! (
+        set --
+        . /lib/dracut-lib.sh
+        . /lib/tmpfs-root/tmpfs-root-unpack.sh
+    ); then
+        log unit failed
+        exit 0
+    fi
+    # dracut-pre-pivot.service
+    (
+        . /lib/dracut-lib.sh
+        . "$H"/pre-pivot/50-tmpfs-root-pre-pivot.sh
+    )
+    if [ -e /run/tmpfs-root/prePivot.done ]; then log switch_root; fi
+)
+for s in /scen/*; do
+    name="${s##*/}"
+    # One rm for everything the last boot left; /proc/cmdline is a link to /vm/cmdline.
+    set -- /run /sysroot /etc/cmdline.d /etc/cmdline /state /vm
+    for f in /dev/*; do
+        case "$f" in /dev/null | /dev/kmsg) ;; *) set -- "$@" "$f" ;; esac
+    done
+    rm -rf "$@"
+    mkdir -p /run /sysroot /state
+    ln -s "$s" /vm
+    : >/proc/sysrq-trigger
+    : >/state/mounts
+    echo 0 >/state/clock
+    udev
+    cat /dev/kmsg >/out/"$name".log &
+    reader="$!"
+    exec 7>/dev/kmsg
+    # (The outer redirection keeps the shell's own "Killed" for rd.tmpfs.onfail=halt out of .err.)
+    read -r flavour <"$s"/flavour
+    if [ "$flavour" = systemd ]; then
+        { systemd 2>/out/"$name".err; } 2>/dev/null
+    else
+        { classic 2>/out/"$name".err; } 2>/dev/null
+    fi
+    if [ -s /proc/sysrq-trigger ]; then
+        read -r sysrq </proc/sysrq-trigger
+        log sysrq "$sysrq"
+    fi
+    left=
+    while read -r _ _ _ _ m _; do
+        case "$baseline" in *" $m "*) continue ;; esac
+        log mounted "$m"
+        left="$m $left"
+    done </.proc/self/mountinfo
+    exec 7>&-
+    wait "$reader"
+    for m in $left; do busybox umount -l "$m"; done
+    echo "$name" >>/out/done
+done

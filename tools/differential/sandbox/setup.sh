@@ -1,0 +1,38 @@
+# shellcheck shell=sh
+# Builds the sandbox in a new mount and PID namespace (run by unshare) and
+# runs the driver in it: a tmpfs root with the host's /usr read-only, the
+# module's files where dracut installs them, the stubs, fake /proc files
+# and a FIFO for /dev/kmsg. Arguments: the work folder (files, scen, vols),
+# this sandbox's folder (root, out), the shell to test.
+set -eu
+W="$1"
+B="$2"
+SH="$3"
+R="$B/root"
+mount -t tmpfs -o mode=0755 tmpfs "$R"
+cd "$R"
+mkdir -p bin usr etc run sysroot dev proc/sys/kernel .proc scen out state vols
+mount --bind /usr usr
+mount -o remount,bind,ro usr
+ln -s usr/lib64 lib64
+cp -r "$W"/files/. .
+ln -s /usr/lib/x86_64-linux-gnu lib/x86_64-linux-gnu
+cp "$(command -v busybox)" bin/busybox
+ln -s /usr/bin/dash bin/dash
+for t in cat cp dd grep ln mkdir od rm sed tr; do ln -s /usr/bin/"$t" bin/"$t"; done
+chmod 755 stub/* bin/pwned
+mknod -m 666 dev/null c 1 3
+# The block devices' nodes (major 240 is for local use): udev's links point here.
+mkdir .nodes
+for i in 0 1 2 3 4 5 6 7; do mknod .nodes/"$i" b 240 "$i"; done
+mkfifo dev/kmsg
+ln -s /.proc/self/mounts proc/mounts
+ln -s /vm/cmdline proc/cmdline
+: >proc/sysrq-trigger
+: >proc/sys/kernel/sysrq
+mount --bind "$W"/scen scen
+mount --bind "$W"/vols vols
+mount --bind "$B"/out out
+mount -t proc -o ro proc .proc
+# shellcheck disable=SC2086
+exec /usr/sbin/chroot . /usr/bin/env -i PATH=/bin LC_ALL=C $SH /driver.sh

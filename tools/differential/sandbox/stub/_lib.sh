@@ -1,0 +1,39 @@
+# shellcheck shell=sh disable=SC3043
+# Shared by the stub commands: log to the scenario's /dev/kmsg, look up
+# injected faults and answers, and play udev as the virtual clock advances.
+log() { printf '$ %s\n' "$*" >/dev/kmsg; }
+# fault KEY: prints the injected error for KEY and succeeds, if there is one.
+fault() {
+    [ -f /vm/faults ] || return 1
+    while IFS='	' read -r k e; do
+        if [ "$k" = "$1" ]; then printf '%s\n' "$e" >&2; return 0; fi
+    done </vm/faults
+    return 1
+}
+# lookup FILE KEY: prints the value after the tab on KEY's line.
+lookup() {
+    [ -f "$1" ] || return 1
+    while IFS='	' read -r k v; do
+        if [ "$k" = "$2" ]; then printf '%s' "$v"; return 0; fi
+    done <"$1"
+    return 1
+}
+# udev: makes the device links that are due by the clock (/vm/udev/<second>/).
+udev() {
+    local now t
+    read -r now </state/clock
+    for t in /vm/udev/*; do
+        [ -d "$t" ] || continue
+        [ "${t##*/}" -le "$now" ] || continue
+        [ -e "/state/udev.${t##*/}" ] && continue
+        : >"/state/udev.${t##*/}"
+        cp -a "$t"/. /dev/
+    done
+}
+# advance SECONDS: moves the virtual clock.
+advance() {
+    local now
+    read -r now </state/clock
+    echo "$((now + $1))" >/state/clock
+    udev
+}

@@ -1,0 +1,190 @@
+/**
+ * Turns a scenario into the files the stub environment reads under /vm:
+ * the command line, the flavour, the fault table, the device nodes udev
+ * makes at each second, the volumes' files, and the answers of the NFS
+ * server and the web servers (from the simulator's own default handlers).
+ *
+ * @module
+ */
+import {
+  type Arg,
+  parseParams,
+  type Source,
+  splitCmdline,
+  udevEncode,
+  uuidDevice,
+} from "@tmpfs-root/model";
+import {
+  defaultHandlers,
+  type FileTree,
+  type Machine,
+  tmpfsBytes,
+  type Vm,
+  type VolumeCommon,
+} from "@tmpfs-root/simulator";
+import { faultLines, type Scenario, SOURCE_MOUNTPOINT } from "./scenario.ts";
+
+/** A file's content, or a symbolic link. */
+export type Entry = string | Uint8Array | { readonly symlink: string };
+
+/** A scenario's folder, and the shared volumes it links to. */
+export interface ScenarioFiles {
+  /** Files by path inside the scenario's folder. */
+  readonly files: ReadonlyMap<string, Entry>;
+}
+
+/** Shared file trees by id, written once per sandbox under /vols/<id>. */
+export class Volumes {
+  readonly #ids = new Map<FileTree, number>();
+  /** The trees, by id. */
+  readonly trees: FileTree[] = [];
+
+  /** The id of a tree (the same tree object, the same id). */
+  id(tree: FileTree): number {
+    let id = this.#ids.get(tree);
+    if (id === undefined) {
+      id = this.trees.length;
+      this.trees.push(tree);
+      this.#ids.set(tree, id);
+    }
+    return id;
+  }
+}
+
+const EMPTY: FileTree = {};
+
+/** The most volumes (disks and active logical volumes) a machine may have: the sandbox's block nodes. */
+export const MAX_VOLUMES = 8;
+
+function active(vm: Vm, args: readonly Arg[]) {
+  const named = new Set(args.filter((a) => a.name === "rd.lvm.lv").map((a) => a.value ?? ""));
+  return vm.lvm.filter((lv) => named.has(`${lv.vg}/${lv.lv}`));
+}
+
+function links(v: VolumeCommon): string[] {
+  const out: string[] = [];
+  if (v.label) out.push(`/dev/disk/by-label/${udevEncode(v.label)}`);
+  if (v.uuid) out.push(uuidDevice(v.uuid));
+  return out;
+}
+
+/**
+ * The files of `scenario`'s folder; shared trees go to `volumes`.
+ *
+ * @example
+ * ```ts
+ * import { scenarioFiles, Volumes } from "./scenario_files.ts";
+ * const vm = { flavour: "classic", ram: 1 << 20, disks: [], lvm: [], nfs: [], web: [] } as const;
+ * const f = await scenarioFiles({ cmdline: "quiet", vm, fault: { kind: "none" } }, new Volumes());
+ * f.files.get("flavour"); // "classic"
+ * ```
+ */
+export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promise<ScenarioFiles> {
+  const { vm, cmdline } = scenario;
+  const files = new Map<string, Entry>();
+  files.set("cmdline", `${cmdline}\n`);
+  files.set("flavour", vm.flavour);
+  const faults = faultLines(scenario.fault);
+  if (faults.length > 0) files.set("faults", `${faults.join("\n")}\n`);
+  const args = splitCmdline(cmdline);
+
+  // udev: the devices due at second <t> are links under udev/<t>/, copied into /dev then. A
+  // volume's kernel name links to the block node /.nodes/<minor> (major 240, minor = its index
+  // here), which the stub mount follows; udev's names link to the kernel name.
+  const claimed = new Set<string>();
+  const volumesInOrder: { v: VolumeCommon; primary: string; names: string[] }[] = [
+    ...vm.disks.map((d) => ({
+      v: d as VolumeCommon,
+      primary: d.path,
+      names: [
+        ...links(d),
+        ...(d.partlabel ? [`/dev/disk/by-partlabel/${udevEncode(d.partlabel)}`] : []),
+        ...(d.partuuid ? [`/dev/disk/by-partuuid/${udevEncode(d.partuuid.toLowerCase())}`] : []),
+      ],
+    })),
+    ...active(vm, args).map((lv) => ({
+      v: lv as VolumeCommon,
+      primary: `/dev/mapper/${lv.vg.replaceAll("-", "--")}-${lv.lv.replaceAll("-", "--")}`,
+      names: [`/dev/${lv.vg}/${lv.lv}`, ...links(lv)],
+    })),
+  ];
+  if (volumesInOrder.length > MAX_VOLUMES) {
+    throw new RangeError(`Too many volumes: ${volumesInOrder.length}, at most ${MAX_VOLUMES}`);
+  }
+  volumesInOrder.forEach(({ v, primary, names }, minor) => {
+    files.set(`vol/${minor}/files`, { symlink: `/vols/${volumes.id(v.files ?? EMPTY)}` });
+    if (v.fs === null) files.set(`vol/${minor}/nofs`, "");
+    if (claimed.has(primary)) return;
+    // As the simulator's machines: a name belongs to the first volume that has it, even one
+    // that appears later than another (or never).
+    const mine = [primary, ...names.filter((n) => !claimed.has(n))];
+    for (const n of mine) claimed.add(n);
+    const at = v.appearsAt === undefined ? 0 : v.appearsAt;
+    if (at === null) return;
+    const under = (p: string) => `udev/${at}/${p.slice("/dev/".length)}`;
+    if (!primary.startsWith("/dev/")) throw new RangeError(`Invalid device path "${primary}"`);
+    files.set(under(primary), { symlink: `/.nodes/${minor}` });
+    for (const name of mine.slice(1)) files.set(under(name), { symlink: primary });
+  });
+
+  const parsed = parseParams(args);
+  if (parsed.kind !== "ok") return { files };
+  const { source, values } = parsed.params;
+  const size = values.size!;
+  files.set("sizes", `${size}\t${Math.min(tmpfsBytes(size, vm.ram), vm.ram)}\n`);
+  const machine: Machine = { vm, args, source, values, time: 0, mounts: [] };
+  if (source.kind === "nfs") await nfsAnswer(files, machine, source, volumes);
+  if (source.kind === "http") {
+    const file = values.imgfile!;
+    const urls = new Set(vm.web.map((w) => w.url));
+    urls.add(source.url.endsWith("/") ? `${source.url}${file}` : source.url);
+    let k = 0;
+    for (const url of urls) {
+      files.set(`web/${k}/url`, url);
+      for (let attempt = 1; attempt <= Number(values.retries) + 1; attempt++) {
+        const r = await defaultHandlers.fetch(machine, url, attempt);
+        const p = `web/${k}/${attempt}`;
+        switch (r.kind) {
+          case "ok":
+            files.set(`${p}.rc`, "0");
+            files.set(`${p}.body`, r.body);
+            break;
+          case "dropped":
+            files.set(`${p}.rc`, "18");
+            files.set(`${p}.body`, r.body);
+            files.set(`${p}.err`, `${r.error}\n`);
+            break;
+          case "status":
+            files.set(`${p}.rc`, "22");
+            files.set(`${p}.err`, `${r.error}\n`);
+            break;
+          case "refused":
+            files.set(`${p}.rc`, "7");
+            files.set(`${p}.err`, `${r.error}\n`);
+            break;
+        }
+      }
+      k++;
+    }
+  }
+  return { files };
+}
+
+async function nfsAnswer(
+  files: Map<string, Entry>,
+  m: Machine,
+  src: Extract<Source, { kind: "nfs" }>,
+  volumes: Volumes,
+): Promise<void> {
+  const target = `${src.server}:${src.export}`;
+  files.set("nfs/key", `${src.fstype} ${src.options} ${target}`);
+  const error = await defaultHandlers.mount(m, {
+    fstype: src.fstype,
+    source: target,
+    target: SOURCE_MOUNTPOINT,
+    options: src.options,
+  });
+  if (error !== null) files.set("nfs/error", `${error}\n`);
+  const exp = m.vm.nfs.find((e) => e.server === src.server && e.export === src.export);
+  files.set("nfs/files", { symlink: `/vols/${volumes.id(exp?.files ?? EMPTY)}` });
+}
