@@ -22,9 +22,12 @@ tmpfs_root_lower() {
 }
 tmpfs_root_cmdline_text() {
     local f
+    local sep=
+    # One space between files, none after the last: an open quote must not swallow it.
     for f in /etc/cmdline.d/*.conf /etc/cmdline /proc/cmdline; do
         if [ -f "$f" ]; then
-            printf '%s ' "$(cat "$f")"
+            printf %s%s "$sep" "$(cat "$f")"
+            sep=' '
         fi
     done
     return 0
@@ -735,7 +738,7 @@ tmpfs_root_extract() {
         tmpfs_root_cause="$2"' is empty'
         return 1
     fi
-    case "$(od -An -tx1 -j 0 -N 6 /run/tmpfs-root/head | tr -d ' \n')" in
+    case "$(od -An -tx1 -j 0 -N 6 /run/tmpfs-root/head 2>/dev/null | tr -d ' \n')" in
         1f8b*)
             fmt=gzip
             ;;
@@ -752,7 +755,7 @@ tmpfs_root_extract() {
             fmt=lz4
             ;;
         *)
-            if [ "$(od -An -tx1 -j 257 -N 5 /run/tmpfs-root/head | tr -d ' \n')" = 7573746172 ]; then
+            if [ "$(od -An -tx1 -j 257 -N 5 /run/tmpfs-root/head 2>/dev/null | tr -d ' \n')" = 7573746172 ]; then
                 fmt=tar
             else
                 tmpfs_root_cause="$2"' is not a tar archive (gzip, xz, zstd, bzip2, lz4 or plain)'
@@ -760,6 +763,7 @@ tmpfs_root_extract() {
             fi
             ;;
     esac
+    tmpfs_root_format="$fmt"
     tmpfs_root_say 7 'tmpfs-root: unpacking '"$2"' ('"$fmt"')'
     # Each side of the pipe records its exit status and keeps its own messages.
     {
@@ -775,13 +779,14 @@ tmpfs_root_extract() {
     rr="$(cat /run/tmpfs-root/rc.read)"
     rd="$(cat /run/tmpfs-root/rc.dec)"
     rt="$(cat /run/tmpfs-root/rc.tar)"
-    if grep -qs 'No space left on device' /run/tmpfs-root/tar.err; then
+    # GNU tar says "Wrote only N of M bytes" when a write comes up short on a full tmpfs.
+    if grep -qsE 'No space left on device|Wrote only [0-9]+ of [0-9]+ bytes' /run/tmpfs-root/tar.err; then
         tmpfs_root_cause='the tmpfs is full (rd.tmpfs.size='"$tmpfs_root_size"'): the archive needs more'
         return 1
     fi
     # The decompressor's own word decides; gzip exits 2 for a warning (trailing garbage).
     if [ "$rd" != 0 ] && [ -s /run/tmpfs-root/dec.err ] && ! { [ "$fmt" = gzip ] && [ "$rd" = 2 ]; }; then
-        if grep -qsiE 'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof' /run/tmpfs-root/dec.err; then
+        if grep -qsiE 'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof|unfinished stream' /run/tmpfs-root/dec.err; then
             tmpfs_root_cause="$2"' is truncated'
         else
             tmpfs_root_cause="$2"' is corrupt'
@@ -789,10 +794,10 @@ tmpfs_root_extract() {
         return 1
     fi
     if [ "$rt" != 0 ]; then
-        if grep -qsiE 'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof' /run/tmpfs-root/tar.err; then
+        if grep -qsiE 'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof|unfinished stream' /run/tmpfs-root/tar.err; then
             tmpfs_root_cause="$2"' is truncated'
         else
-            if grep -qs 'does not look like a tar archive' /run/tmpfs-root/tar.err; then
+            if grep -qsE 'does not look like a tar archive|Skipping to next header' /run/tmpfs-root/tar.err; then
                 tmpfs_root_cause="$2"' is corrupt'
             else
                 tmpfs_root_cause='tar could not unpack '"$2"': '"$(tmpfs_root_first_line /run/tmpfs-root/tar.err)"
@@ -821,16 +826,19 @@ tmpfs_root_download() {
     local try=0
     local pause=1
     local rf
+    local rc
     local code
     while :; do
         rm -f /run/tmpfs-root/rc.fetch 2>/dev/null
-        if { tmpfs_root_fetch "$1" "$4"; echo "$?" >/run/tmpfs-root/rc.fetch; } | tmpfs_root_extract "$2" "$1"; then
+        # extract runs on the right of a pipe, in a subshell: its cause comes back in a file.
+        if { tmpfs_root_fetch "$1" "$4"; echo "$?" >/run/tmpfs-root/rc.fetch; } | (tmpfs_root_extract "$2" "$1"; rc="$?"; printf %s "$tmpfs_root_cause" >/run/tmpfs-root/cause; exit "$rc"); then
             if [ "$(cat /run/tmpfs-root/rc.fetch)" = 0 ]; then
                 return 0
             fi
         fi
         rf="$(cat /run/tmpfs-root/rc.fetch)"
         if [ "$rf" = 0 ]; then
+            tmpfs_root_cause="$(cat /run/tmpfs-root/cause)"
             return 1
         fi
         code="$(sed -n 's/.*returned error: \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
@@ -856,23 +864,23 @@ tmpfs_root_download() {
     done
 }
 tmpfs_root_undo_mountpoint() {
-    if [ "${tmpfs_root_done_mountpoint:-}" = 1 ]; then
+    if [ -e /run/tmpfs-root/done.mountpoint ]; then
         rmdir "$tmpfs_root_out_mountpoint" 2>/dev/null
-        tmpfs_root_done_mountpoint=''
+        rm -f /run/tmpfs-root/done.mountpoint 2>/dev/null
     fi
     return 0
 }
 tmpfs_root_undo_source() {
-    if [ "${tmpfs_root_done_source:-}" = 1 ]; then
+    if [ -e /run/tmpfs-root/done.source ]; then
         umount "$tmpfs_root_out_mountpoint" 2>/dev/null || umount -l "$tmpfs_root_out_mountpoint" 2>/dev/null
-        tmpfs_root_done_source=''
+        rm -f /run/tmpfs-root/done.source 2>/dev/null
     fi
     return 0
 }
 tmpfs_root_undo_tmpfs() {
-    if [ "${tmpfs_root_done_tmpfs:-}" = 1 ]; then
+    if [ -e /run/tmpfs-root/done.tmpfs ]; then
         umount "${NEWROOT:-/sysroot}" 2>/dev/null || umount -l "${NEWROOT:-/sysroot}" 2>/dev/null
-        tmpfs_root_done_tmpfs=''
+        rm -f /run/tmpfs-root/done.tmpfs 2>/dev/null
     fi
     return 0
 }
@@ -931,7 +939,7 @@ tmpfs_root_step_source() {
                     tmpfs_root_cause="$tmpfs_root_target"' is not exported'
                 else
                     if grep -qsiE 'refused|timed out|no route|unreachable|not responding' /run/tmpfs-root/err; then
-                        tmpfs_root_cause='NFS server '"${tmpfs_root_target%%:*}"' did not answer'
+                        tmpfs_root_cause='NFS server '"${tmpfs_root_target%%:/*}"' did not answer'
                     else
                         tmpfs_root_cause='could not mount '"$tmpfs_root_target"': '"$(tmpfs_root_first_line /run/tmpfs-root/err)"
                     fi
@@ -976,7 +984,12 @@ tmpfs_root_step_unpack() {
         tmpfs_root_cause='no file '"$tmpfs_root_imgfile"' on '"$tmpfs_root_spec"
         return 1
     fi
-    tmpfs_root_extract "${NEWROOT:-/sysroot}" "$tmpfs_root_imgfile" <"$archive"
+    tmpfs_root_extract "${NEWROOT:-/sysroot}" "$tmpfs_root_imgfile" <"$archive" || return 1
+    # GNU tar accepts a plain tar cut short: it must end with two zero blocks.
+    if [ "$tmpfs_root_format" = tar ] && [ -n "$(tail -c 1024 "$archive" 2>/dev/null | od -An -v -tx1 | tr -d ' \n0')" ]; then
+        tmpfs_root_cause="$tmpfs_root_imgfile"' is truncated'
+        return 1
+    fi
 }
 tmpfs_root_step_release() {
     # unmounting the source
@@ -984,7 +997,7 @@ tmpfs_root_step_release() {
         tmpfs_root_cause='could not unmount '"$tmpfs_root_out_mountpoint"': '"$(tmpfs_root_first_line /run/tmpfs-root/err)"
         return 1
     fi
-    tmpfs_root_done_source=''
+    rm -f /run/tmpfs-root/done.source 2>/dev/null
 }
 tmpfs_root_step_cleanup() {
     # removing the source's mount point
@@ -992,7 +1005,7 @@ tmpfs_root_step_cleanup() {
         tmpfs_root_cause='could not remove '"$tmpfs_root_out_mountpoint"': '"$(tmpfs_root_first_line /run/tmpfs-root/err)"
         return 1
     fi
-    tmpfs_root_done_mountpoint=''
+    rm -f /run/tmpfs-root/done.mountpoint 2>/dev/null
 }
 tmpfs_root_step_selinux() {
     # restoring SELinux labels
@@ -1084,7 +1097,7 @@ tmpfs_root_phase_mount() {
                 tmpfs_root_failed mountpoint
                 return 1
             fi
-            tmpfs_root_done_mountpoint=1
+            : >/run/tmpfs-root/done.mountpoint
             ;;
     esac
     case "$tmpfs_root_kind" in
@@ -1095,7 +1108,7 @@ tmpfs_root_phase_mount() {
                 tmpfs_root_undo_mountpoint
                 return 1
             fi
-            tmpfs_root_done_source=1
+            : >/run/tmpfs-root/done.source
             ;;
     esac
     {
@@ -1106,7 +1119,7 @@ tmpfs_root_phase_mount() {
             tmpfs_root_undo_mountpoint
             return 1
         fi
-        tmpfs_root_done_tmpfs=1
+        : >/run/tmpfs-root/done.tmpfs
     }
     {
         tmpfs_root_say 7 'tmpfs-root: unpacking the archive'

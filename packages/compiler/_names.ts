@@ -18,8 +18,12 @@ export const givenVar = (p: ParamSpec): string => `${PREFIX}_given_${p.key}`;
 /** The variable that holds a step's output. */
 export const outVar = (id: string): string => `${PREFIX}_out_${id}`;
 
-/** The variable set to 1 once a step has run (and cleared once undone). */
-export const doneVar = (id: string): string => `${PREFIX}_done_${id}`;
+/**
+ * The file that marks a step as run (removed once undone). A file, not a
+ * variable: under systemd the pre-pivot hook runs in another process than
+ * the unpack service, and may have to undo what that one did.
+ */
+export const doneFile = (id: string): string => `/run/tmpfs-root/done.${id}`;
 
 /** The variable a failing step leaves its cause in. */
 export const CAUSE = `${PREFIX}_cause`;

@@ -110,9 +110,12 @@ function lower(): Command {
 function cmdlineText(): Command {
   return func(fn("cmdline_text"), [
     local("f"),
+    local("sep", ""),
+    comment("One space between files, none after the last: an open quote must not swallow it."),
     forIn("f", [pat("/etc/cmdline.d/", glob("*"), ".conf"), "/etc/cmdline", "/proc/cmdline"], [
       ifThen(test("-f", v("f")), [
-        cmd("printf", "%s ", subst(cmd("cat", v("f")))),
+        cmd("printf", "%s%s", v("sep"), subst(cmd("cat", v("f")))),
+        assign("sep", " "),
       ]),
     ]),
     ret(0),

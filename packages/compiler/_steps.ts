@@ -36,6 +36,7 @@ import {
   pipe,
   redir,
   strip,
+  subshell,
   subst,
   v,
   w,
@@ -43,13 +44,16 @@ import {
   withRedirects,
   type Word,
 } from "@tmpfs-root/shell";
-import { doneVar, fn, outVar, paramVar, RUN_DIR, SRC } from "./_names.ts";
+import { CAUSE, doneFile, fn, outVar, paramVar, RUN_DIR, SRC } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
 
 const ANY = glob("*");
 const ERR = `${RUN_DIR}/err`;
 const CURL_ERR = `${RUN_DIR}/curl.err`;
 const DEC_ERR = `${RUN_DIR}/dec.err`;
+const CAUSE_FILE = `${RUN_DIR}/cause`;
+/** The format extract detected (gzip, xz, zstd, bzip2, lz4 or tar). */
+const FORMAT = "tmpfs_root_format";
 const TAR_ERR = `${RUN_DIR}/tar.err`;
 const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
 
@@ -111,9 +115,9 @@ function undoFunctions(seq: BootSequence): Command[] {
   return allSteps(seq).flatMap((s) =>
     s.undo === null ? [] : [
       func(fn(`undo_${s.id}`), [
-        ifThen(test(orDefault(doneVar(s.id), ""), "=", "1"), [
+        ifThen(test("-e", doneFile(s.id)), [
           ...undoAction(s.undo, false),
-          assign(doneVar(s.id), ""),
+          withRedirects(cmd("rm", "-f", doneFile(s.id)), redir(">", "/dev/null", 2)),
         ]),
         ret(0),
       ]),
@@ -193,7 +197,7 @@ function mountSourceBody(step: Extract<Step, { kind: "mountSource" }>): Command[
               ifThen(
                 cmd("grep", "-qsiE", "refused|timed out|no route|unreachable|not responding", ERR),
                 [
-                  cause("NFS server ", strip(SRC.target, "%%", pat(":", ANY)), " did not answer"),
+                  cause("NFS server ", strip(SRC.target, "%%", pat(":/", ANY)), " did not answer"),
                 ],
                 [cause("could not mount ", v(SRC.target), ": ", firstLine(ERR))],
               ),
@@ -247,7 +251,22 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>): Command[] {
       cause("no file ", file, " on ", v(SRC.spec)),
       ret(1),
     ]),
-    withRedirects(cmd(fn("extract"), into, file), redir("<", v("archive"))),
+    or(withRedirects(cmd(fn("extract"), into, file), redir("<", v("archive"))), ret(1)),
+    comment("GNU tar accepts a plain tar cut short: it must end with two zero blocks."),
+    ifThen(
+      and(
+        test(v(FORMAT), "=", "tar"),
+        test(
+          "-n",
+          subst(pipe(
+            withRedirects(cmd("tail", "-c", "1024", v("archive")), redir(">", "/dev/null", 2)),
+            cmd("od", "-An", "-v", "-tx1"),
+            cmd("tr", "-d", " \\n0"),
+          )),
+        ),
+      ),
+      [cause(file, " is truncated"), ret(1)],
+    ),
   ];
 }
 
@@ -332,7 +351,7 @@ function stepBody(step: Step, seq: BootSequence): Command[] {
       if (!target?.undo) throw new TypeError(`Step "${step.id}" releases nothing`);
       return [
         ...undoAction(target.undo, true),
-        assign(doneVar(target.id), ""),
+        withRedirects(cmd("rm", "-f", doneFile(target.id)), redir(">", "/dev/null", 2)),
       ];
     }
     case "restoreSelinux":
@@ -374,7 +393,7 @@ function runStep(seq: BootSequence, step: Step): Command {
         ...undo,
         ret(1),
       ]),
-      ...(step.undo === null ? [] : [assign(doneVar(step.id), "1")]),
+      ...(step.undo === null ? [] : [withRedirects(cmd(":"), redir(">", doneFile(step.id)))]),
     ];
   if (step.onlyFor === null) return group(run);
   return caseOf(v(SRC.kind), [[step.onlyFor, run]]);
@@ -440,13 +459,16 @@ function extractFn(): Command {
   const head = `${RUN_DIR}/head`;
   const hex = (skip: number, count: number) =>
     subst(pipe(
-      cmd("od", "-An", "-tx1", "-j", String(skip), "-N", String(count), head),
+      withRedirects(
+        cmd("od", "-An", "-tx1", "-j", String(skip), "-N", String(count), head),
+        redir(">", "/dev/null", 2),
+      ),
       cmd("tr", "-d", " \\n"),
     ));
   const status = (name: string) => w(subst(cmd("cat", STATUS(name))));
   const record = (name: string) => withRedirects(cmd("echo", v("?")), redir(">", STATUS(name)));
   const truncated =
-    "unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof";
+    "unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof|unfinished stream";
   return func(fn("extract"), [
     local("fmt"),
     local("rr"),
@@ -475,6 +497,7 @@ function extractFn(): Command {
         ]),
       ]],
     ]),
+    assign(FORMAT, v("fmt")),
     cmd(fn("say"), "7", w("tmpfs-root: unpacking ", v("2"), " (", v("fmt"), ")")),
     comment("Each side of the pipe records its exit status and keeps its own messages."),
     pipe(
@@ -502,14 +525,18 @@ function extractFn(): Command {
     assign("rr", status("read")),
     assign("rd", status("dec")),
     assign("rt", status("tar")),
-    ifThen(cmd("grep", "-qs", "No space left on device", TAR_ERR), [
-      cause(
-        "the tmpfs is full (rd.tmpfs.size=",
-        v(paramVar(SIZE_SPEC)),
-        "): the archive needs more",
-      ),
-      ret(1),
-    ]),
+    comment('GNU tar says "Wrote only N of M bytes" when a write comes up short on a full tmpfs.'),
+    ifThen(
+      cmd("grep", "-qsE", "No space left on device|Wrote only [0-9]+ of [0-9]+ bytes", TAR_ERR),
+      [
+        cause(
+          "the tmpfs is full (rd.tmpfs.size=",
+          v(paramVar(SIZE_SPEC)),
+          "): the archive needs more",
+        ),
+        ret(1),
+      ],
+    ),
     comment("The decompressor's own word decides; gzip exits 2 for a warning (trailing garbage)."),
     ifThen(
       and(
@@ -529,7 +556,7 @@ function extractFn(): Command {
     ifThen(test(v("rt"), "!=", "0"), [
       ifThen(cmd("grep", "-qsiE", truncated, TAR_ERR), [cause(v("2"), " is truncated")], [
         ifThen(
-          cmd("grep", "-qs", "does not look like a tar archive", TAR_ERR),
+          cmd("grep", "-qsE", "does not look like a tar archive|Skipping to next header", TAR_ERR),
           [cause(v("2"), " is corrupt")],
           [cause("tar could not unpack ", v("2"), ": ", firstLine(TAR_ERR))],
         ),
@@ -556,23 +583,35 @@ function downloadFn(): Command {
     local("try", "0"),
     local("pause", "1"),
     local("rf"),
+    local("rc"),
     local("code"),
     whileDo(cmd(":"), [
       withRedirects(cmd("rm", "-f", STATUS("fetch")), redir(">", "/dev/null", 2)),
+      comment(
+        "extract runs on the right of a pipe, in a subshell: its cause comes back in a file.",
+      ),
       ifThen(
         pipe(
           group([
             cmd(fn("fetch"), v("1"), v("4")),
             withRedirects(cmd("echo", v("?")), redir(">", STATUS("fetch"))),
           ]),
-          cmd(fn("extract"), v("2"), v("1")),
+          subshell([
+            cmd(fn("extract"), v("2"), v("1")),
+            assign("rc", w(v("?"))),
+            withRedirects(cmd("printf", "%s", v(CAUSE)), redir(">", CAUSE_FILE)),
+            cmd("exit", v("rc")),
+          ]),
         ),
         [
           ifThen(test(subst(cmd("cat", STATUS("fetch"))), "=", "0"), [ret(0)]),
         ],
       ),
       assign("rf", subst(cmd("cat", STATUS("fetch")))),
-      ifThen(test(v("rf"), "=", "0"), [ret(1)]),
+      ifThen(test(v("rf"), "=", "0"), [
+        assign(CAUSE, subst(cmd("cat", CAUSE_FILE))),
+        ret(1),
+      ]),
       assign(
         "code",
         subst(
