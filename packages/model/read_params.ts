@@ -88,7 +88,9 @@ export function invalidMessage(spec: ParamSpec, value: string): string {
  * ```
  */
 export function parseParams(cmdline: string | readonly Arg[]): ReadResult {
-  const args = typeof cmdline === "string" ? splitCmdline(cmdline) : cmdline;
+  // The module reads /proc/cmdline with trailing newlines dropped (procfs adds one; the
+  // kernel's own line has none), so an open quote never takes them in.
+  const args = typeof cmdline === "string" ? splitCmdline(cmdline.replace(/\n+$/, "")) : cmdline;
   const root = lastValue(args, "root");
   if (root === null || !root.startsWith(ROOT_PREFIX)) return { kind: "inactive" };
   const values: Record<string, string> = {};

@@ -78,3 +78,12 @@ Deno.test("checkValue() reads counts from 0 to 99999", () => {
     assert.equal(checkValue(RETRIES, bad), null, bad);
   }
 });
+
+Deno.test("parseParams() drops trailing newlines, as the module reads /proc/cmdline", () => {
+  const r = parseParams('root=tmpfs:/dev/vda1x"\n');
+  assert.equal(r.kind, "ok");
+  assert.equal(
+    r.kind === "ok" && r.params.source.kind === "block" && r.params.source.device,
+    '/dev/vda1x"',
+  );
+});
