@@ -57,7 +57,8 @@ class Run implements Machine {
     cmdline: string,
     readonly h: Handlers,
   ) {
-    this.args = splitCmdline(cmdline);
+    // As the module reads /proc/cmdline: trailing newlines dropped.
+    this.args = splitCmdline(cmdline.replace(/\n+$/, ""));
   }
 
   get source(): Source {
