@@ -6,7 +6,7 @@ PKGS=(
   dracut-core dracut-network busybox-static dash bash shellcheck
   qemu-system-x86 cpio pigz gzip zstd xz-utils lz4 bzip2 e2fsprogs fdisk lvm2
   nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common libnfs-utils kmod attr curl openssl
-  coreutils util-linux iproute2 tar isc-dhcp-client
+  coreutils util-linux iproute2 tar isc-dhcp-client systemd udev
 )
 missing=()
 for p in "${PKGS[@]}"; do
@@ -16,5 +16,5 @@ done
 apt-get update -qq
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
