@@ -86,7 +86,8 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
   files.set("flavour", vm.flavour);
   const faults = faultLines(scenario.fault);
   if (faults.length > 0) files.set("faults", `${faults.join("\n")}\n`);
-  const args = splitCmdline(cmdline);
+  // As the module reads /proc/cmdline: trailing newlines dropped.
+  const args = splitCmdline(cmdline.replace(/\n+$/, ""));
 
   // udev: the devices due at second <t> are links under udev/<t>/, copied into /dev then. A
   // volume's kernel name links to the block node /.nodes/<minor> (major 240, minor = its index
