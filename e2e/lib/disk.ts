@@ -61,8 +61,12 @@ async function specKey(spec: unknown, files: Readonly<Record<string, string>>): 
   return (await sha256Hex(JSON.stringify({ v: BUILD_VERSION, spec, stats }))).slice(0, 12);
 }
 
-/** Copies the files into a fresh staging folder (on /dev/shm) and returns it with their total size. */
-async function stage(
+/**
+ * Copies the files (path in the file system -> host file) into a fresh
+ * staging folder on /dev/shm; returns it with their total size. The caller
+ * removes the folder.
+ */
+export async function stageFiles(
   files: Readonly<Record<string, string>>,
 ): Promise<{ dir: string; bytes: number }> {
   const dir = await Deno.makeTempDir({ dir: "/dev/shm", prefix: "tmpfs-root-e2e-disk-" });
@@ -120,7 +124,7 @@ export async function makeDisk(spec: DiskSpec): Promise<string> {
   if (await exists(out)) return out;
   await Deno.mkdir(DISK_DIR, { recursive: true });
 
-  const { dir, bytes } = await stage(spec.files);
+  const { dir, bytes } = await stageFiles(spec.files);
   const tmp = `${out}.tmp-${Deno.pid}`;
   try {
     const sizeMiB = spec.sizeMiB ?? Math.ceil(bytes * 1.1 / 1048576) + 24;

@@ -10,7 +10,7 @@
 import $ from "dax";
 import { sha256Hex } from "./_hash.ts";
 import { CACHE_DIR, exists } from "./_paths.ts";
-import { mkfsExt4 } from "./disk.ts";
+import { mkfsExt4, stageFiles } from "./disk.ts";
 
 /** A disk with one volume group, one logical volume and an ext4 file system on it. */
 export interface LvmDiskSpec {
@@ -87,6 +87,7 @@ export async function makeLvmDisk(spec: LvmDiskSpec): Promise<string> {
   const tmp = `${out}.tmp-${Deno.pid}`;
   const work = await Deno.makeTempDir({ dir: "/dev/shm", prefix: "tmpfs-root-e2e-lvm-" });
   let loop = "";
+  let stagedDir = "";
   try {
     const sizeMiB = spec.sizeMiB ?? Math.ceil(bytes * 1.1 / 1048576) + 32;
     await Deno.remove(tmp).catch(() => {});
@@ -165,20 +166,12 @@ export async function makeLvmDisk(spec: LvmDiskSpec): Promise<string> {
     }
     await $`losetup -d ${loop}`;
     loop = "";
-    const stage = `${work}/files`;
-    await Deno.mkdir(stage);
-    for (const [path, host] of Object.entries(spec.files)) {
-      const rel = path.replace(/^\/+/, "");
-      if (rel === "" || rel.split("/").includes("..")) {
-        throw new RangeError(`Invalid file path "${path}": expected a path inside the file system`);
-      }
-      await Deno.mkdir(`${stage}/${rel}`.replace(/\/[^/]*$/, ""), { recursive: true });
-      await Deno.copyFile(host, `${stage}/${rel}`);
-    }
+    const stage = await stageFiles(spec.files);
+    stagedDir = stage.dir;
     await mkfsExt4(tmp, {
       offset: partOffset + peStart! + firstPe * extent!,
       sizeKiB: Math.floor(Number(lvSize) / 1024),
-      dir: stage,
+      dir: stage.dir,
       ...(spec.fsLabel === undefined ? {} : { label: spec.fsLabel }),
       ...(spec.fsUuid === undefined ? {} : { uuid: spec.fsUuid }),
     });
@@ -189,6 +182,7 @@ export async function makeLvmDisk(spec: LvmDiskSpec): Promise<string> {
     throw e;
   } finally {
     if (loop) await $`losetup -d ${loop}`.noThrow().quiet();
+    if (stagedDir) await Deno.remove(stagedDir, { recursive: true });
     await Deno.remove(work, { recursive: true });
   }
 }

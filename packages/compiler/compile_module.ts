@@ -1,4 +1,4 @@
-import { type BootSequence, ONFAIL } from "@tmpfs-root/model";
+import type { BootSequence } from "@tmpfs-root/model";
 import { printScript, type Script, script } from "@tmpfs-root/shell";
 import {
   cmdlineHook,
@@ -56,7 +56,6 @@ const UNPACK = "tmpfs-root-unpack.sh";
 export function compileModule(seq: BootSequence): CompiledModule {
   if (seq.onFail.kind !== "param") throw new TypeError("The failure policy must be a parameter");
   const policyVar = paramVar(seq.onFail.param);
-  void ONFAIL;
   const lib = script([
     ...runtime(),
     ...paramFunctions(seq.params),
