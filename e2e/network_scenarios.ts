@@ -3,7 +3,8 @@
  * seed's option form and its static `ip=` form) and v4 from nfs-ganesha,
  * HTTP (archive URL, base URL + `rd.tmpfs.imgfile`, a transfer dropped once)
  * and HTTPS with `rd.tmpfs.cafile`, and the failures: NFS server down, export
- * missing, HTTP 404, a transfer dropped on every try.
+ * missing, HTTP 404, a web page where the archive should be, a transfer
+ * dropped on every try.
  *
  * Each boot gets its own network namespace with its own servers (see
  * `lib/network_env.ts`); QEMU runs inside it on user networking and reaches
@@ -17,6 +18,7 @@ import type { Flavour } from "./lib/dracut.ts";
 import {
   CAFILE_IN_INITRD,
   ensureTestCa,
+  HTML_PAGE,
   HTTP_PORT,
   HTTPS_PORT,
   IMGFILE,
@@ -78,7 +80,7 @@ function lit(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
-/** The network scenarios (20 boots). */
+/** The network scenarios (22 boots). */
 export const NETWORK_SCENARIOS: readonly Scenario[] = [
   // NFS v3 with the seed's option form, DHCP.
   ...both({
@@ -168,6 +170,21 @@ export const NETWORK_SCENARIOS: readonly Scenario[] = [
       step: "unpack",
       line: new RegExp(
         `tmpfs-root: unpack failed: ${lit(`${HTTP}/images/missing.tar.gz`)} answered 404`,
+      ),
+    },
+  }),
+  // A 2 MiB web page where the archive should be: the module stops reading
+  // after the first bytes and curl fails to write the rest (its exit 23);
+  // the verdict is the content's, at the first try, not a failed transfer.
+  ...both({
+    name: "fail-http-html-page",
+    cmdline: `root=tmpfs:${HTTP}/${HTML_PAGE} ip=dhcp rd.neednet=1 ro`,
+    net: { expectRequests: { path: `/${HTML_PAGE}`, outcomes: ["ok|error"] } },
+    expect: {
+      kind: "fail",
+      step: "unpack",
+      line: new RegExp(
+        `tmpfs-root: unpack failed: ${lit(`${HTTP}/${HTML_PAGE}`)} is not a tar archive \\(`,
       ),
     },
   }),

@@ -45,7 +45,8 @@ export const SHELLS: readonly (readonly [string, readonly string[]])[] = [
 ];
 
 /**
- * Runs a shell script text under one shell; returns stdout, stderr and the status.
+ * Runs a shell script text under one shell, in `locale` (default C) and an
+ * otherwise empty environment; returns stdout, stderr and the status.
  *
  * @example
  * ```ts
@@ -57,11 +58,12 @@ export async function runShell(
   shell: readonly string[],
   text: string,
   args: readonly string[] = [],
+  locale = "C",
 ): Promise<{ stdout: string; stderr: string; code: number }> {
   await requireProgram(shell[0]!);
   const out = await new Deno.Command(shell[0]!, {
     args: [...shell.slice(1), "-c", text, "sh", ...args],
-    env: { LC_ALL: "C", PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+    env: { LC_ALL: locale, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
     clearEnv: true,
   }).output();
   const dec = new TextDecoder();

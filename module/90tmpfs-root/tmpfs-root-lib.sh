@@ -34,7 +34,8 @@ tmpfs_root_cmdline_text() {
 }
 tmpfs_root_scan() {
     local rest="$1"
-    local c
+    local tok
+    local seg
     local name
     local val
     local eq
@@ -43,16 +44,8 @@ tmpfs_root_scan() {
     local last
     local zeroed
     while :; do
-        while :; do
-            case "$rest" in
-                [[:space:]]*)
-                    rest="${rest#?}"
-                    ;;
-                *)
-                    break
-                    ;;
-            esac
-        done
+        # White space before the argument.
+        rest="${rest#"${rest%%[![:space:]]*}"}"
         [ -n "$rest" ] || return 0
         quoted=0
         case "$rest" in
@@ -62,36 +55,47 @@ tmpfs_root_scan() {
                 ;;
         esac
         inq="$quoted"
-        name=''
-        val=''
-        eq=0
-        last=''
+        # The argument: runs up to a quote (which toggles quoting) or to white space outside quotes.
+        tok=''
         while [ -n "$rest" ]; do
-            c="${rest%"${rest#?}"}"
-            if [ "$inq" = 0 ]; then
-                case "$c" in
-                    [[:space:]])
-                        break
+            if [ "$inq" = 1 ]; then
+                case "$rest" in
+                    *'"'*)
+                        seg="${rest%%\"*}"'"'
+                        inq=0
+                        ;;
+                    *)
+                        seg="$rest"
+                        ;;
+                esac
+            else
+                seg="${rest%%[[:space:]]*}"
+                case "$seg" in
+                    *'"'*)
+                        seg="${seg%%\"*}"'"'
+                        inq=1
                         ;;
                 esac
             fi
-            if [ "$eq" = 1 ]; then
-                val="$val""$c"
-            elif [ "$c" = = ] && [ -n "$name" ]; then
-                eq=1
-            else
-                name="$name""$c"
-            fi
-            if [ "$c" = '"' ]; then
-                if [ "$inq" = 0 ]; then
-                    inq=1
-                else
-                    inq=0
-                fi
-            fi
-            last="$c"
-            rest="${rest#?}"
+            [ -n "$seg" ] || break
+            tok="$tok""$seg"
+            rest="${rest#"$seg"}"
         done
+        # The name is what comes before the first = that is not the first character.
+        case "$tok" in
+            ?*=*)
+                seg="${tok#?}"
+                name="${tok%"$seg"}""${seg%%=*}"
+                val="${seg#*=}"
+                eq=1
+                ;;
+            *)
+                name="$tok"
+                val=''
+                eq=0
+                ;;
+        esac
+        last="${tok#"${tok%?}"}"
         zeroed=0
         if [ "$eq" = 1 ]; then
             case "$val" in
@@ -507,6 +511,7 @@ tmpfs_root_parse_nfs() {
     tmpfs_root_options="$opts"
 }
 tmpfs_root_read_params() {
+    local LC_ALL=C
     local value
     local orig
     tmpfs_root_raw_root=''
@@ -564,7 +569,7 @@ tmpfs_root_read_params() {
                     :
                     ;;
                 *)
-                    tmpfs_root_cause='invalid rd.tmpfs.size "'"$orig"'": expected a whole number of bytes, optionally with k, m or g, or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)'
+                    tmpfs_root_cause='invalid rd.tmpfs.size "'"$orig"'": expected a whole number of bytes (up to 18 digits), of k, m or g (up to 15, 12 or 9 digits), or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)'
                     return 1
                     ;;
             esac
@@ -574,12 +579,25 @@ tmpfs_root_read_params() {
             digits="${value%[kKmMgG]}"
             case "$digits" in
                 '' | 0* | *[!0-9]*)
-                    tmpfs_root_cause='invalid rd.tmpfs.size "'"$orig"'": expected a whole number of bytes, optionally with k, m or g, or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)'
+                    tmpfs_root_cause='invalid rd.tmpfs.size "'"$orig"'": expected a whole number of bytes (up to 18 digits), of k, m or g (up to 15, 12 or 9 digits), or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)'
                     return 1
                     ;;
             esac
-            if [ "${#digits}" -gt 18 ]; then
-                tmpfs_root_cause='invalid rd.tmpfs.size "'"$orig"'": expected a whole number of bytes, optionally with k, m or g, or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)'
+            # Below 2^63 bytes: the kernel's memparse() would wrap around.
+            local most=18
+            case "$value" in
+                *[kK])
+                    most=15
+                    ;;
+                *[mM])
+                    most=12
+                    ;;
+                *[gG])
+                    most=9
+                    ;;
+            esac
+            if [ "${#digits}" -gt "$most" ]; then
+                tmpfs_root_cause='invalid rd.tmpfs.size "'"$orig"'": expected a whole number of bytes (up to 18 digits), of k, m or g (up to 15, 12 or 9 digits), or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)'
                 return 1
             fi
             ;;
@@ -832,15 +850,20 @@ tmpfs_root_download() {
         rm -f /run/tmpfs-root/rc.fetch 2>/dev/null
         # extract runs on the right of a pipe, in a subshell: its cause comes back in a file.
         if { tmpfs_root_fetch "$1" "$4"; echo "$?" >/run/tmpfs-root/rc.fetch; } | (tmpfs_root_extract "$2" "$1"; rc="$?"; printf %s "$tmpfs_root_cause" >/run/tmpfs-root/cause; exit "$rc"); then
-            if [ "$(cat /run/tmpfs-root/rc.fetch)" = 0 ]; then
-                return 0
-            fi
+            case "$(cat /run/tmpfs-root/rc.fetch)" in
+                0 | 23)
+                    return 0
+                    ;;
+            esac
         fi
+        # curl's 23 (could not write) means the unpacking side stopped reading: its verdict stands.
         rf="$(cat /run/tmpfs-root/rc.fetch)"
-        if [ "$rf" = 0 ]; then
-            tmpfs_root_cause="$(cat /run/tmpfs-root/cause)"
-            return 1
-        fi
+        case "$rf" in
+            0 | 23)
+                tmpfs_root_cause="$(cat /run/tmpfs-root/cause)"
+                return 1
+                ;;
+        esac
         code="$(sed -n 's/.*returned error: \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
         case "$code" in
             4*)

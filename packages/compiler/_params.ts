@@ -2,13 +2,14 @@
  * The emitted parameter parser, derived from the model's parameter list:
  * the same checks as the model's `checkValue` and `parseSource`, in shell.
  */
-import { type ParamSpec, ROOT_PREFIX } from "@tmpfs-root/model";
+import { type ParamSpec, ROOT_PREFIX, SIZE_DIGITS } from "@tmpfs-root/model";
 import {
   and,
   assign,
   caseOf,
   cmd,
   type Command,
+  comment,
   func,
   glob,
   group,
@@ -80,7 +81,16 @@ function check(p: ParamSpec): Command[] {
             caseOf(v("digits"), [
               [[pat(""), pat("0", ANY), pat(ANY, glob("[!0-9]"), ANY)], bad],
             ]),
-            ifThen(test(len("digits"), "-gt", "18"), bad),
+            comment("Below 2^63 bytes: the kernel's memparse() would wrap around."),
+            local("most", String(SIZE_DIGITS[""])),
+            caseOf(
+              v("value"),
+              (["k", "m", "g"] as const).map((u) => [
+                [pat(ANY, glob(`[${u}${u.toUpperCase()}]`))],
+                [assign("most", String(SIZE_DIGITS[u]))],
+              ]),
+            ),
+            ifThen(test(len("digits"), "-gt", v("most")), bad),
           ]],
         ]),
         assign(target, v("value")),
@@ -153,11 +163,17 @@ function check(p: ParamSpec): Command[] {
  * `tmpfs_root_read_params`: scans the command line and checks every
  * parameter. Returns 0 when all are valid, 1 with the cause set when one is
  * not, 2 when `root=` does not select tmpfs-root.
+ *
+ * `LC_ALL=C` for the reading alone: white space, control characters and
+ * byte escapes are the C locale's, as in the model, whatever locale the
+ * shell runs in (bash in a UTF-8 locale counts U+3000 as white space and
+ * U+0085 as a control character).
  */
 function readParams(params: readonly ParamSpec[]): Command {
   const root = params.find((p) => p.kind === "source");
   if (!root) throw new TypeError("The parameter list has no source parameter");
   return func(fn("read_params"), [
+    local("LC_ALL", "C"),
     local("value"),
     local("orig"),
     ...params.flatMap((p) => [assign(rawVar(p), ""), assign(givenVar(p), "")]),

@@ -122,17 +122,22 @@ function cmdlineText(): Command {
   ]);
 }
 
-const SPACE = pat(glob("[[:space:]]"));
-
 /**
  * `tmpfs_root_scan TEXT`: splits TEXT as the kernel's next_arg() does and
  * calls `tmpfs_root_arg NAME VALUE HAS_EQUALS` for each argument.
+ *
+ * Each argument is taken a run at a time (up to the next white space
+ * outside quotes, or the next `"`), not a character at a time, so a
+ * 2,047-byte line costs a few dozen string operations per argument. White
+ * space is the C locale's (`tmpfs_root_read_params` sets `LC_ALL=C`).
  */
 function scan(): Command {
   const is = (name: string, value: string) => test(v(name), "=", value);
+  const upToQuote = (name: string) => w(strip(name, "%%", pat('"', glob("*"))), '"');
   return func(fn("scan"), [
     local("rest", v("1")),
-    local("c"),
+    local("tok"),
+    local("seg"),
     local("name"),
     local("val"),
     local("eq"),
@@ -141,33 +146,55 @@ function scan(): Command {
     local("last"),
     local("zeroed"),
     whileDo(cmd(":"), [
-      whileDo(cmd(":"), [
-        caseOf(v("rest"), [
-          [[pat(glob("[[:space:]]"), glob("*"))], [dropFirst("rest")]],
-          [[pat(glob("*"))], [cmd("break")]],
-        ]),
-      ]),
+      comment("White space before the argument."),
+      assign(
+        "rest",
+        strip("rest", "#", pat(strip("rest", "%%", pat(glob("[![:space:]]"), glob("*"))))),
+      ),
       or(test("-n", v("rest")), ret(0)),
       assign("quoted", "0"),
       caseOf(v("rest"), [[[pat('"', glob("*"))], [dropFirst("rest"), assign("quoted", "1")]]]),
       assign("inq", v("quoted")),
-      assign("name", ""),
-      assign("val", ""),
-      assign("eq", "0"),
-      assign("last", ""),
+      comment(
+        "The argument: runs up to a quote (which toggles quoting) or to white space outside quotes.",
+      ),
+      assign("tok", ""),
       whileDo(test("-n", v("rest")), [
-        assign("c", firstChar("rest")),
-        ifThen(is("inq", "0"), [caseOf(v("c"), [[[SPACE], [cmd("break")]]])]),
-        ifChain([
-          [is("eq", "1"), [assign("val", w(v("val"), v("c")))]],
-          [and(test(v("c"), "=", "="), test("-n", v("name"))), [assign("eq", "1")]],
-        ], [assign("name", w(v("name"), v("c")))]),
-        ifThen(test(v("c"), "=", '"'), [
-          ifThen(is("inq", "0"), [assign("inq", "1")], [assign("inq", "0")]),
+        ifThen(is("inq", "1"), [
+          caseOf(v("rest"), [
+            [[pat(glob("*"), '"', glob("*"))], [
+              assign("seg", upToQuote("rest")),
+              assign("inq", "0"),
+            ]],
+            [[pat(glob("*"))], [assign("seg", v("rest"))]],
+          ]),
+        ], [
+          assign("seg", strip("rest", "%%", pat(glob("[[:space:]]"), glob("*")))),
+          caseOf(v("seg"), [
+            [[pat(glob("*"), '"', glob("*"))], [
+              assign("seg", upToQuote("seg")),
+              assign("inq", "1"),
+            ]],
+          ]),
         ]),
-        assign("last", v("c")),
-        dropFirst("rest"),
+        or(test("-n", v("seg")), cmd("break")),
+        assign("tok", w(v("tok"), v("seg"))),
+        assign("rest", strip("rest", "#", pat(v("seg")))),
       ]),
+      comment("The name is what comes before the first = that is not the first character."),
+      caseOf(v("tok"), [
+        [[pat(glob("?"), glob("*"), "=", glob("*"))], [
+          assign("seg", strip("tok", "#", pat(glob("?")))),
+          assign(
+            "name",
+            w(strip("tok", "%", pat(v("seg"))), strip("seg", "%%", pat("=", glob("*")))),
+          ),
+          assign("val", strip("seg", "#", pat(glob("*"), "="))),
+          assign("eq", "1"),
+        ]],
+        [[pat(glob("*"))], [assign("name", v("tok")), assign("val", ""), assign("eq", "0")]],
+      ]),
+      assign("last", strip("tok", "#", pat(strip("tok", "%", pat(glob("?")))))),
       assign("zeroed", "0"),
       ifThen(is("eq", "1"), [
         caseOf(v("val"), [[[pat('"', glob("*"))], [

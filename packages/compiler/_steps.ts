@@ -603,15 +603,16 @@ function downloadFn(): Command {
             cmd("exit", v("rc")),
           ]),
         ),
-        [
-          ifThen(test(subst(cmd("cat", STATUS("fetch"))), "=", "0"), [ret(0)]),
-        ],
+        [caseOf(subst(cmd("cat", STATUS("fetch"))), [[[pat("0"), pat("23")], [ret(0)]]])],
+      ),
+      comment(
+        "curl's 23 (could not write) means the unpacking side stopped reading: its verdict stands.",
       ),
       assign("rf", subst(cmd("cat", STATUS("fetch")))),
-      ifThen(test(v("rf"), "=", "0"), [
+      caseOf(v("rf"), [[[pat("0"), pat("23")], [
         assign(CAUSE, subst(cmd("cat", CAUSE_FILE))),
         ret(1),
-      ]),
+      ]]]),
       assign(
         "code",
         subst(

@@ -108,7 +108,7 @@ function expected(line: string): string[] {
 }
 
 /** Runs the emitted parser on many command lines in one shell process. */
-async function shellParse(shell: readonly string[], lines: readonly string[]) {
+async function shellParse(shell: readonly string[], lines: readonly string[], locale = "C") {
   const harness = [
     lib,
     // The test replaces only where the command line comes from.
@@ -123,7 +123,7 @@ async function shellParse(shell: readonly string[], lines: readonly string[]) {
     "  printf '\\035'",
     "done",
   ].join("\n");
-  return await runShell(shell, harness, lines);
+  return await runShell(shell, harness, lines, locale);
 }
 
 Deno.test("the emitted parameter parser agrees with the model on hostile command lines", async () => {
@@ -145,4 +145,27 @@ Deno.test("the emitted parameter parser agrees with the model on hostile command
       );
     });
   }
+});
+
+Deno.test("the emitted parser reads as in the C locale when the shell runs in a UTF-8 one", async () => {
+  // To bash in C.UTF-8, U+3000 and U+2003 are white space and U+0085 a control character.
+  const label = "disk\u3000one\u2003two\u00a0three";
+  const lines = [
+    `quiet root=tmpfs:LABEL=${label} \t rd.tmpfs.size=1G`,
+    `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=a\u0085b.tar`,
+    ...hostileCmdlines(40, 11),
+  ];
+  const want = lines.map(expected);
+  assert.equal(
+    want[0]![FIELDS.indexOf("tmpfs_root_device")],
+    `/dev/disk/by-label/disk\u3000one\u2003two\u00a0three`,
+  );
+  const out = await shellParse(["bash", "--posix"], lines, "C.UTF-8");
+  assert.equal(out.code, 0, out.stderr);
+  const got = out.stdout.split("\u001d").slice(0, -1).map((r) => r.split("\u001e").slice(0, -1));
+  got.forEach((all, i) => {
+    const fields = all.map((f, j) => (want[i]![0] === "0" || j < 2 ? f : ""));
+    assert.deepEqual(fields, want[i], JSON.stringify(lines[i]));
+  });
+  assert.equal(got.length, lines.length);
 });

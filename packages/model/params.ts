@@ -43,15 +43,29 @@ export const ROOT: ParamSpec = {
   example: "tmpfs:LABEL=images",
 };
 
+/**
+ * The most digits `rd.tmpfs.size` takes with each unit (none, k, m, g):
+ * every size stays below 2^63 bytes, where the kernel's memparse() would
+ * wrap around.
+ */
+export const SIZE_DIGITS: Readonly<Record<"" | "k" | "m" | "g", number>> = {
+  "": 18,
+  k: 15,
+  m: 12,
+  g: 9,
+};
+
 /** `rd.tmpfs.size=<size>`. */
 export const SIZE: ParamSpec = {
   name: "rd.tmpfs.size",
   key: "size",
   kind: "size",
   default: "50%",
-  expected:
-    "expected a whole number of bytes, optionally with k, m or g, or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)",
-  doc: "The size limit of the tmpfs that becomes the root (tmpfs size=).",
+  expected: `expected a whole number of bytes (up to ${
+    SIZE_DIGITS[""]
+  } digits), of k, m or g (up to ${SIZE_DIGITS.k}, ${SIZE_DIGITS.m} or ${SIZE_DIGITS.g} digits), or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)`,
+  doc:
+    "The size limit of the tmpfs that becomes the root (tmpfs size=). The digit limits keep every size below 2^63 bytes, where the kernel's own arithmetic would wrap around.",
   example: "3G",
 };
 

@@ -1,5 +1,5 @@
 import { type Arg, lastValue, splitCmdline } from "./cmdline.ts";
-import { PARAMS, type ParamSpec, ROOT_PREFIX } from "./params.ts";
+import { PARAMS, type ParamSpec, ROOT_PREFIX, SIZE_DIGITS } from "./params.ts";
 import { parseSource, type Source } from "./source.ts";
 
 /** The checked values of every parameter (defaults filled in). */
@@ -14,6 +14,14 @@ export type ReadResult =
   | { readonly kind: "inactive" }
   | { readonly kind: "ok"; readonly params: Params }
   | { readonly kind: "invalid"; readonly param: ParamSpec; readonly message: string };
+
+/** Sizes: bytes, k, m or g, each with at most its SIZE_DIGITS, or 1% to 100%. */
+const SIZE_PATTERNS: readonly RegExp[] = [
+  ...Object.entries(SIZE_DIGITS).map(([unit, most]) =>
+    new RegExp(`^[1-9][0-9]{0,${most - 1}}${unit === "" ? "" : `[${unit}${unit.toUpperCase()}]`}$`)
+  ),
+  /^(?:[1-9][0-9]?|100)%$/,
+];
 
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -38,9 +46,7 @@ export function checkValue(spec: ParamSpec, value: string): string | null {
         ? value
         : null;
     case "size":
-      return /^[1-9][0-9]{0,17}[kKmMgG]?$/.test(value) || /^(?:[1-9][0-9]?|100)%$/.test(value)
-        ? value
-        : null;
+      return SIZE_PATTERNS.some((re) => re.test(value)) ? value : null;
     case "relpath": {
       const rel = value.replace(/^\/+/, "");
       if (rel === "" || rel.endsWith("/")) return null;

@@ -34,14 +34,29 @@ Deno.test("parseParams() names the first invalid parameter and what is expected"
   assert.equal(r.kind, "invalid");
   assert.equal(
     r.kind === "invalid" && r.message,
-    'invalid rd.tmpfs.size "3Q": expected a whole number of bytes, optionally with k, m or g, or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)',
+    'invalid rd.tmpfs.size "3Q": expected a whole number of bytes (up to 18 digits), of k, m or g (up to 15, 12 or 9 digits), or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)',
   );
   const bad = parseParams("root=tmpfs:nowhere");
   assert.equal(bad.kind === "invalid" && bad.param.name, "root");
 });
 
 Deno.test("checkValue() accepts only valid sizes", () => {
-  for (const ok of ["3G", "3g", "512M", "1024k", "1073741824", "50%", "1%", "100%"]) {
+  for (
+    const ok of [
+      "3G",
+      "3g",
+      "512M",
+      "1024k",
+      "1073741824",
+      "50%",
+      "1%",
+      "100%",
+      "999999999999999999",
+      "999999999999999k",
+      "999999999999M",
+      "999999999G",
+    ]
+  ) {
     assert.equal(checkValue(SIZE, ok), ok, ok);
   }
   for (
@@ -57,6 +72,10 @@ Deno.test("checkValue() accepts only valid sizes", () => {
       "G",
       "3GB",
       "1234567890123456789",
+      "1000000000000000K",
+      "1000000000000m",
+      "1000000000g",
+      "99999999999999999999G",
     ]
   ) {
     assert.equal(checkValue(SIZE, bad), null, bad);

@@ -25,10 +25,17 @@ export type EntrySpec =
 
 const encoder = new TextEncoder();
 
+/**
+ * Every entry's modification time: fixed, so that the same entries always
+ * pack into the same bytes (a damaged archive is damaged the same way in
+ * every run, and a scenario is the same for the same seed).
+ */
+const MTIME = new Date(1_700_000_000_000);
+
 function header(name: string, spec: EntrySpec): TarEntry {
   if (typeof spec === "string" || spec instanceof Uint8Array) {
     const body = typeof spec === "string" ? encoder.encode(spec) : spec;
-    return { header: { name, size: body.length, mode: 0o644, uid: 0, gid: 0 }, body };
+    return { header: { name, size: body.length, mode: 0o644, uid: 0, gid: 0, mtime: MTIME }, body };
   }
   switch (spec.type) {
     case undefined:
@@ -41,6 +48,7 @@ function header(name: string, spec: EntrySpec): TarEntry {
         header: {
           name,
           size: body.length,
+          mtime: MTIME,
           mode: spec.mode ?? 0o644,
           uid: spec.uid ?? 0,
           gid: spec.gid ?? 0,
@@ -55,13 +63,23 @@ function header(name: string, spec: EntrySpec): TarEntry {
           name: `${name}/`,
           type: "directory",
           size: 0,
+          mtime: MTIME,
           mode: spec.mode ?? 0o755,
           uid: spec.uid ?? 0,
           gid: spec.gid ?? 0,
         },
       };
     case "symlink":
-      return { header: { name, type: "symlink", size: 0, linkname: spec.target, mode: 0o777 } };
+      return {
+        header: {
+          name,
+          type: "symlink",
+          size: 0,
+          linkname: spec.target,
+          mode: 0o777,
+          mtime: MTIME,
+        },
+      };
     default:
       return assertNever(spec);
   }

@@ -20,3 +20,14 @@ Deno.test("makeArchive() gzips a real tar archive", async () => {
   const entries = await unpackTar(new Uint8Array(gunzipSync(tgz)));
   assert.equal(new TextDecoder().decode(entries[1]?.data), "ID=demo\n");
 });
+
+Deno.test("makeArchive() packs the same entries into the same bytes at any time", async () => {
+  const entries = {
+    "etc/os-release": "ID=demo\n",
+    "bin/sh": { type: "symlink", target: "busybox" },
+  } as const;
+  const first = await makeArchive(entries, "plain");
+  // A tar header's mtime has a resolution of one second.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  assert.deepEqual(await makeArchive(entries, "plain"), first);
+});

@@ -205,7 +205,7 @@ const FAILURES: readonly (readonly [string, string, Vm, string])[] = [
     "at cmdline when rd.tmpfs.size is invalid",
     "root=tmpfs:/dev/vda1 rd.tmpfs.size=3Q",
     VM,
-    'tmpfs-root: cmdline failed: invalid rd.tmpfs.size "3Q": expected a whole number of bytes, optionally with k, m or g, or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)',
+    'tmpfs-root: cmdline failed: invalid rd.tmpfs.size "3Q": expected a whole number of bytes (up to 18 digits), of k, m or g (up to 15, 12 or 9 digits), or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)',
   ],
   [
     "at cmdline when the source is not understood",

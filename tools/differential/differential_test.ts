@@ -102,3 +102,28 @@ for (const bug of KNOWN_BUGS) {
     assert.equal((await classify(found[0]!))?.id, bug.id, formatDisagreement(found[0]!));
   });
 }
+
+Deno.test("runDifferential() reports a large non-archive download as such, not as a failed transfer", async () => {
+  // Far more than a pipe holds: the unpacking side stops reading after the
+  // first bytes, and curl (here its stub) fails to write the rest (23).
+  const page = new TextEncoder().encode(`<html>${" ".repeat(1 << 20)}</html>\n`);
+  const url = "http://10.0.2.2:8080/rootfs.tar.gz";
+  const vm: Vm = {
+    flavour: "classic",
+    ram: 64 << 20,
+    disks: [],
+    lvm: [],
+    nfs: [],
+    web: [{ url, body: page }],
+  };
+  const scenario: Scenario = { cmdline: `root=tmpfs:${url}`, vm, fault: { kind: "none" } };
+  const found = await runDifferential([scenario]);
+  // (Not deepEqual: a diff of a megabyte-long scenario would not fit in memory.)
+  assert.equal(found.length, 0, show(found));
+  const { simulatedLog } = await import("./differential.ts");
+  assert.ok(
+    (await simulatedLog(scenario)).some((l) =>
+      l.endsWith(`${url} is not a tar archive (gzip, xz, zstd, bzip2, lz4 or plain)`)
+    ),
+  );
+});

@@ -54,6 +54,13 @@ const PAYLOADS = [
   '"',
   '""',
   "'",
+  // White space and control characters outside ASCII: ordinary bytes to the
+  // kernel's rules as tmpfs-root reads them, whatever the shell's locale.
+  "\u3000",
+  "\u00a0",
+  "\u2003",
+  "\u0085",
+  "Р",
 ];
 
 const ROOTS = [
@@ -95,6 +102,10 @@ const VALUES = [
   "poweroff",
   "emergency",
   "centos/root",
+  "999999999G",
+  "1000000000g",
+  "999999999999999999",
+  "1000000000000m",
   "",
 ];
 
@@ -151,8 +162,8 @@ function hostileValue(r: Lcg, name: string): string {
       return `${base.slice(0, at)}${r.pick(PAYLOADS)}${base.slice(at)}`;
     }
     case 4:
-      // Very long values (rarely: the emitted scanner is quadratic in the line's length).
-      return r.int(4) === 0 ? `${base}${"x".repeat(r.pick([100, 400, 1500]))}` : `${base} ${base}`;
+      // Very long values.
+      return r.int(2) === 0 ? `${base}${"x".repeat(r.pick([100, 400, 1500]))}` : `${base} ${base}`;
     default:
       return r.pick(PAYLOADS);
   }
