@@ -1,5 +1,6 @@
 /**
- * The differential fuzz task: `deno task fuzz [--count N] [--seed S] [--allow-known]`
+ * The differential fuzz task:
+ * `deno task fuzz [--count N] [--seed S] [--parallel P] [--allow-known]`
  * runs N generated scenarios (default 100,000) through the simulator and the
  * emitted hooks under dash and busybox ash, prints the number of
  * disagreements and exits non-zero unless it is 0 (with `--allow-known`,
@@ -17,12 +18,18 @@ const { values } = parseArgs({
     count: { type: "string", default: "100000" },
     seed: { type: "string", default: String(Date.now() % 100000) },
     chunk: { type: "string", default: "5000" },
+    // Batches at once, each running one sandbox per shell (default: half the CPUs).
+    parallel: { type: "string", default: String(Math.max(1, navigator.hardwareConcurrency / 2)) },
     "allow-known": { type: "boolean", default: false },
   },
 });
 const count = Number(values.count);
 const seed = Number(values.seed);
 const chunk = Number(values.chunk);
+const parallel = Number(values.parallel);
+if (!Number.isInteger(parallel) || parallel < 1) {
+  throw new RangeError(`Invalid --parallel "${values.parallel}": expected a whole number from 1`);
+}
 if (!Number.isInteger(count) || count < 1) throw new RangeError(`Invalid count "${values.count}"`);
 console.log(`fuzz: ${count} scenarios, seed ${seed}, under dash and busybox ash`);
 const started = performance.now();
@@ -36,6 +43,7 @@ for (let from = 0; from < count; from += chunk) {
   const scenarios = await generateScenarios(n, seed + from);
   const found = await runDifferential(scenarios, {
     batch: 50,
+    parallel,
     // Progress about every tenth of the run.
     progress: (done) => {
       const step = Math.max(1000, Math.ceil(count / 10));
