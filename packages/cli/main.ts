@@ -19,6 +19,24 @@ Commands:
                                        (see packages/simulator/testdata/vm.json) and print the trace
 `;
 
+/** Bad input on the command line: reported in one line with the usage, status 2. */
+class UsageError extends Error {}
+
+/** Parses a command's options; unknown or malformed ones are a {@linkcode UsageError}. */
+function options<T extends Parameters<typeof parseArgs>[0]["options"]>(
+  command: string,
+  args: readonly string[],
+  spec: T,
+) {
+  try {
+    return parseArgs({ args: [...args], options: spec!, strict: true, allowPositionals: false })
+      .values;
+  } catch (error) {
+    // node:util's messages name the option, e.g. "Unknown option '--vmm'".
+    throw new UsageError(`${command}: ${(error as Error).message}`);
+  }
+}
+
 /**
  * Runs the command line; returns the exit status.
  *
@@ -30,11 +48,27 @@ Commands:
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && rest.some((a) => a === "--help" || a === "-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    return await run(command, rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`tmpfs-root ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function run(command: string | undefined, rest: readonly string[]): Promise<number> {
   switch (command) {
     case "build-module": {
-      const { values } = parseArgs({
-        args: [...rest],
-        options: { out: { type: "string" }, check: { type: "boolean", default: false } },
+      const values = options("build-module", rest, {
+        out: { type: "string" },
+        check: { type: "boolean", default: false },
       });
       const dir = values.out ?? "module/90tmpfs-root";
       const mod = compileModule(BOOT);
@@ -57,15 +91,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       return r.ok ? 0 : 1;
     }
     case "simulate": {
-      const { values } = parseArgs({
-        args: [...rest],
-        options: { cmdline: { type: "string" }, vm: { type: "string" } },
+      const values = options("simulate", rest, {
+        cmdline: { type: "string" },
+        vm: { type: "string" },
       });
       if (values.cmdline === undefined || values.vm === undefined) {
         console.error("simulate needs --cmdline '<kernel command line>' and --vm <file.json>");
         return 2;
       }
-      const result = await simulate(BOOT, await vmFromFile(values.vm), values.cmdline);
+      let vm;
+      try {
+        vm = await vmFromFile(values.vm);
+      } catch (error) {
+        // A file that cannot be read, or a description that is not valid.
+        throw new UsageError(`simulate: --vm ${values.vm}: ${(error as Error).message}`);
+      }
+      const result = await simulate(BOOT, vm, values.cmdline);
       console.log(formatTrace(result));
       return result.outcome.kind === "stopped" ? 1 : 0;
     }
