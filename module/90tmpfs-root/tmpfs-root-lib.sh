@@ -379,7 +379,11 @@ tmpfs_root_parse_source() {
             return 1
             ;;
     esac
+    # A /dev path that climbs with .. is no device name.
     case "$s" in
+        /dev/*/../* | /dev/*/.. | /dev/../* | /dev/..)
+            return 1
+            ;;
         /dev/?*)
             tmpfs_root_kind=block
             tmpfs_root_device="$s"

@@ -209,7 +209,16 @@ function parseSource(): Command {
     ...Object.values(SRC).map((name) => assign(name, "")),
     assign(SRC.spec, v("s")),
     caseOf(v("s"), [[[pat(ANY, glob("[[:cntrl:]]"), ANY)], [ret(1)]]]),
+    comment("A /dev path that climbs with .. is no device name."),
     caseOf(v("s"), [
+      [[
+        pat("/dev/", ANY, "/../", ANY),
+        pat("/dev/", ANY, "/.."),
+        pat("/dev/../", ANY),
+        pat("/dev/.."),
+      ], [
+        ret(1),
+      ]],
       [[pat("/dev/", glob("?"), ANY)], [assign(SRC.kind, "block"), assign(SRC.device, v("s"))]],
       [[pat("LABEL=", glob("?"), ANY)], [
         assign(SRC.kind, "block"),

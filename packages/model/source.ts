@@ -147,7 +147,11 @@ export function parseSource(spec: string): Source | null {
   // deno-lint-ignore no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(spec)) return null;
   const field = (prefix: string) => spec.startsWith(prefix) ? spec.slice(prefix.length) : null;
-  if (spec.startsWith("/dev/") && spec.length > 5) return { kind: "block", spec, device: spec };
+  if (spec.startsWith("/dev/")) {
+    // A /dev path that climbs with .. is no device name.
+    if (spec.length === 5 || spec.split("/").includes("..")) return null;
+    return { kind: "block", spec, device: spec };
+  }
   const label = field("LABEL=");
   if (label) return { kind: "block", spec, device: `/dev/disk/by-label/${udevEncode(label)}` };
   const uuid = field("UUID=");

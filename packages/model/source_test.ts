@@ -20,6 +20,7 @@ Deno.test("udevEncode() escapes like libblkid's blkid_encode_string", () => {
 Deno.test("parseSource() maps every block form to its device path", () => {
   const cases: [string, string][] = [
     ["/dev/vda1", "/dev/vda1"],
+    ["/dev/disk/by-label/a..b", "/dev/disk/by-label/a..b"],
     ["/dev/mapper/centos-root", "/dev/mapper/centos-root"],
     ["LABEL=my disk/1", "/dev/disk/by-label/my\\x20disk\\x2f1"],
     [
@@ -57,6 +58,10 @@ Deno.test("parseSource() rejects what it does not understand", () => {
     const bad of [
       "",
       "/dev/",
+      "/dev/..",
+      "/dev/../etc/passwd",
+      "/dev/disk/../../etc/shadow",
+      "/dev/disk/..",
       "LABEL=",
       "sda1",
       "NFS=nfs:server",

@@ -81,6 +81,8 @@ const ROOTS = [
   "tmpfs",
   "/dev/sda1",
   "TMPFS:/dev/vda1",
+  "tmpfs:/dev/../etc/passwd",
+  "tmpfs:/dev/disk/..",
 ];
 
 const VALUES = [
