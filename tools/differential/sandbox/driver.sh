@@ -82,7 +82,14 @@ for s in /scen/*; do
     udev
     cat /dev/kmsg >/out/"$name".log &
     reader="$!"
-    exec 7>/dev/kmsg
+    # Opening a FIFO to write waits for cat to open it (so cat never misses the end), and a
+    # child's SIGCHLD can interrupt that wait (EINTR, under load): try again.
+    tries=0
+    until [ "$tries" -ge 100 ] || command exec 7>/dev/kmsg; do tries="$((tries + 1))"; done 2>/dev/null
+    if [ "$tries" -ge 100 ]; then
+        echo "driver: cannot open /dev/kmsg" >&2
+        exit 1
+    fi
     # (The outer redirection keeps the shell's own "Killed" for rd.tmpfs.onfail=halt out of .err.)
     read -r flavour <"$s"/flavour
     if [ "$flavour" = systemd ]; then
