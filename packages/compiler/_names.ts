@@ -23,7 +23,7 @@ export const outVar = (id: string): string => `${PREFIX}_out_${id}`;
  * variable: under systemd the pre-pivot hook runs in another process than
  * the unpack service, and may have to undo what that one did.
  */
-export const doneFile = (id: string): string => `/run/tmpfs-root/done.${id}`;
+export const doneFile = (id: string): string => `${RUN_DIR}/done.${id}`;
 
 /** The variable a failing step leaves its cause in. */
 export const CAUSE = `${PREFIX}_cause`;

@@ -38,9 +38,6 @@ export const test = (...args: Parameters<typeof w>[number][]): Command => cmd("[
 /** `return n`. */
 export const ret = (n: number): Command => cmd("return", String(n));
 
-/** The first character of `$name`: `"${name%"${name#?}"}"`. */
-export const firstChar = (name: string) => strip(name, "%", pat(strip(name, "#", pat(glob("?")))));
-
 /** `name="${name#?}"`: drop the first character. */
 export const dropFirst = (name: string): Command => assign(name, strip(name, "#", pat(glob("?"))));
 

@@ -30,6 +30,22 @@ export interface Arg {
 const SPACE = new Set([" ", "\t", "\n", "\v", "\f", "\r"]);
 
 /**
+ * The arguments of the text of /proc/cmdline as the module reads it:
+ * trailing newlines dropped (procfs adds one; the kernel's own line has
+ * none, so an open quote never takes them in), then split as the kernel does.
+ *
+ * @example
+ * ```ts
+ * import { readCmdline } from "./cmdline.ts";
+ * readCmdline('root="tmpfs:/dev/vda1\n');
+ * // [{ name: "root", value: "tmpfs:/dev/vda1" }]
+ * ```
+ */
+export function readCmdline(text: string): Arg[] {
+  return splitCmdline(text.replace(/\n+$/, ""));
+}
+
+/**
  * Splits a command line into arguments, following the kernel's rules.
  *
  * @example

@@ -1,4 +1,4 @@
-import { type Arg, lastValue, splitCmdline } from "./cmdline.ts";
+import { type Arg, lastValue, readCmdline } from "./cmdline.ts";
 import { PARAMS, type ParamSpec, ROOT_PREFIX, SIZE_DIGITS } from "./params.ts";
 import { parseSource, type Source } from "./source.ts";
 
@@ -94,9 +94,7 @@ export function invalidMessage(spec: ParamSpec, value: string): string {
  * ```
  */
 export function parseParams(cmdline: string | readonly Arg[]): ReadResult {
-  // The module reads /proc/cmdline with trailing newlines dropped (procfs adds one; the
-  // kernel's own line has none), so an open quote never takes them in.
-  const args = typeof cmdline === "string" ? splitCmdline(cmdline.replace(/\n+$/, "")) : cmdline;
+  const args = typeof cmdline === "string" ? readCmdline(cmdline) : cmdline;
   const root = lastValue(args, "root");
   if (root === null || !root.startsWith(ROOT_PREFIX)) return { kind: "inactive" };
   const values: Record<string, string> = {};

@@ -35,7 +35,7 @@ const MTIME = new Date(1_700_000_000_000);
 function header(name: string, spec: EntrySpec): TarEntry {
   if (typeof spec === "string" || spec instanceof Uint8Array) {
     const body = typeof spec === "string" ? encoder.encode(spec) : spec;
-    return { header: { name, size: body.length, mode: 0o644, uid: 0, gid: 0, mtime: MTIME }, body };
+    return { header: { name, size: body.length, mode: 0o644, uid: 0, gid: 0 }, body };
   }
   switch (spec.type) {
     case undefined:
@@ -48,7 +48,6 @@ function header(name: string, spec: EntrySpec): TarEntry {
         header: {
           name,
           size: body.length,
-          mtime: MTIME,
           mode: spec.mode ?? 0o644,
           uid: spec.uid ?? 0,
           gid: spec.gid ?? 0,
@@ -63,7 +62,6 @@ function header(name: string, spec: EntrySpec): TarEntry {
           name: `${name}/`,
           type: "directory",
           size: 0,
-          mtime: MTIME,
           mode: spec.mode ?? 0o755,
           uid: spec.uid ?? 0,
           gid: spec.gid ?? 0,
@@ -77,7 +75,6 @@ function header(name: string, spec: EntrySpec): TarEntry {
           size: 0,
           linkname: spec.target,
           mode: 0o777,
-          mtime: MTIME,
         },
       };
     default:
@@ -120,7 +117,8 @@ export async function makeArchive(
     seen.add(name);
     tar.push(header(name, spec));
   }
-  return compress(format, await packTar(tar));
+  const fixed = tar.map((e) => ({ ...e, header: { ...e.header, mtime: MTIME } }));
+  return compress(format, await packTar(fixed));
 }
 
 function assertNever(x: never): never {

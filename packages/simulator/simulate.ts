@@ -7,8 +7,8 @@ import {
   type Operand,
   type Params,
   parseParams,
+  readCmdline,
   type Source,
-  splitCmdline,
   type Step,
   undoPlan,
 } from "@tmpfs-root/model";
@@ -57,8 +57,7 @@ class Run implements Machine {
     cmdline: string,
     readonly h: Handlers,
   ) {
-    // As the module reads /proc/cmdline: trailing newlines dropped.
-    this.args = splitCmdline(cmdline.replace(/\n+$/, ""));
+    this.args = readCmdline(cmdline);
   }
 
   get source(): Source {

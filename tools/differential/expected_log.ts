@@ -28,8 +28,8 @@
  */
 import { BOOT, type Params } from "@tmpfs-root/model";
 import type { ArchiveFormat, SimResult } from "@tmpfs-root/simulator";
+import { NEWROOT } from "./scenario.ts";
 
-const NEWROOT = "/sysroot";
 const CURL = "curl --silent --show-error --fail --location --proto =http,https " +
   "--proto-redir =http,https --connect-timeout 10 --speed-limit 1 --speed-time 60";
 const TAR = "tar -x -p --same-owner --numeric-owner --xattrs --xattrs-include=* --acls --selinux";

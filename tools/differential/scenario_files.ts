@@ -9,8 +9,8 @@
 import {
   type Arg,
   parseParams,
+  readCmdline,
   type Source,
-  splitCmdline,
   udevEncode,
   uuidDevice,
 } from "@tmpfs-root/model";
@@ -86,8 +86,7 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
   files.set("flavour", vm.flavour);
   const faults = faultLines(scenario.fault);
   if (faults.length > 0) files.set("faults", `${faults.join("\n")}\n`);
-  // As the module reads /proc/cmdline: trailing newlines dropped.
-  const args = splitCmdline(cmdline.replace(/\n+$/, ""));
+  const args = readCmdline(cmdline);
 
   // udev: the devices due at second <t> are links under udev/<t>/, copied into /dev then. A
   // volume's kernel name links to the block node /.nodes/<minor> (major 240, minor = its index
