@@ -29,7 +29,7 @@ export function activeVolumes(vm: Vm, args: readonly Arg[]): readonly LogicalVol
 // The names of each volume, computed once per volume object.
 const names = new WeakMap<VolumeCommon, readonly string[]>();
 
-function diskNames(disk: BlockDevice): readonly string[] {
+export function diskNames(disk: BlockDevice): readonly string[] {
   let links = names.get(disk);
   if (links === undefined) {
     const all = [disk.path, ...commonLinks(disk)];
@@ -43,7 +43,7 @@ function diskNames(disk: BlockDevice): readonly string[] {
   return links;
 }
 
-function volumeNames(lv: LogicalVolume): readonly string[] {
+export function volumeNames(lv: LogicalVolume): readonly string[] {
   let links = names.get(lv);
   if (links === undefined) {
     links = [mapperName(lv), `/dev/${lv.vg}/${lv.lv}`, ...commonLinks(lv)];

@@ -28,6 +28,7 @@ export * from "./default_handlers.ts";
 export * from "./detect_format.ts";
 export * from "./format_trace.ts";
 export type * from "./handlers.ts";
+export * from "./machine_volumes.ts";
 export * from "./make_archive.ts";
 export * from "./open_archive.ts";
 export * from "./simulate.ts";

@@ -6,21 +6,13 @@
  *
  * @module
  */
-import {
-  type Arg,
-  parseParams,
-  readCmdline,
-  type Source,
-  udevEncode,
-  uuidDevice,
-} from "@tmpfs-root/model";
+import { parseParams, readCmdline, type Source } from "@tmpfs-root/model";
 import {
   defaultHandlers,
   type FileTree,
   type Machine,
+  machineVolumes,
   tmpfsBytes,
-  type Vm,
-  type VolumeCommon,
 } from "@tmpfs-root/simulator";
 import { faultLines, type Scenario, SOURCE_MOUNTPOINT } from "./scenario.ts";
 
@@ -56,18 +48,6 @@ const EMPTY: FileTree = {};
 /** The most volumes (disks and active logical volumes) a machine may have: the sandbox's block nodes. */
 export const MAX_VOLUMES = 8;
 
-function active(vm: Vm, args: readonly Arg[]) {
-  const named = new Set(args.filter((a) => a.name === "rd.lvm.lv").map((a) => a.value ?? ""));
-  return vm.lvm.filter((lv) => named.has(`${lv.vg}/${lv.lv}`));
-}
-
-function links(v: VolumeCommon): string[] {
-  const out: string[] = [];
-  if (v.label) out.push(`/dev/disk/by-label/${udevEncode(v.label)}`);
-  if (v.uuid) out.push(uuidDevice(v.uuid));
-  return out;
-}
-
 /**
  * The files of `scenario`'s folder; shared trees go to `volumes`.
  *
@@ -92,22 +72,11 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
   // volume's kernel name links to the block node /.nodes/<minor> (major 240, minor = its index
   // here), which the stub mount follows; udev's names link to the kernel name.
   const claimed = new Set<string>();
-  const volumesInOrder: { v: VolumeCommon; primary: string; names: string[] }[] = [
-    ...vm.disks.map((d) => ({
-      v: d as VolumeCommon,
-      primary: d.path,
-      names: [
-        ...links(d),
-        ...(d.partlabel ? [`/dev/disk/by-partlabel/${udevEncode(d.partlabel)}`] : []),
-        ...(d.partuuid ? [`/dev/disk/by-partuuid/${udevEncode(d.partuuid.toLowerCase())}`] : []),
-      ],
-    })),
-    ...active(vm, args).map((lv) => ({
-      v: lv as VolumeCommon,
-      primary: `/dev/mapper/${lv.vg.replaceAll("-", "--")}-${lv.lv.replaceAll("-", "--")}`,
-      names: [`/dev/${lv.vg}/${lv.lv}`, ...links(lv)],
-    })),
-  ];
+  const volumesInOrder = machineVolumes(vm, args).map(({ volume, names }) => ({
+    v: volume,
+    primary: names[0]!,
+    names: names.slice(1),
+  }));
   if (volumesInOrder.length > MAX_VOLUMES) {
     throw new RangeError(`Too many volumes: ${volumesInOrder.length}, at most ${MAX_VOLUMES}`);
   }
