@@ -18,11 +18,9 @@
 import { parseArgs } from "#args";
 import { buildInitramfsInfo, type InitramfsOptions, pruneInitramfs } from "./lib/dracut.ts";
 import { ensureKernel } from "./lib/kernel.ts";
-import { CACHE_DIR } from "./lib/_paths.ts";
+import { LOG_DIR } from "./lib/_paths.ts";
 import { runScenario, type Scenario, type ScenarioResult } from "./lib/scenario.ts";
 import { ALL_SCENARIOS } from "./scenarios.ts";
-
-const LOG_DIR = `${CACHE_DIR}/e2e-logs`;
 
 /** Selects scenarios by `--topic`, `--flavour` and `--filter` (text, or `/regex/`). */
 export function select(

@@ -3,8 +3,17 @@
 /** Absolute path of the repository root (the folder that holds `deno.json`). */
 export const REPO_ROOT: string = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
-/** Cache folder for everything the e2e harness builds (gitignored). */
-export const CACHE_DIR: string = `${REPO_ROOT}/.cache`;
+/**
+ * Cache folder for what the e2e harness builds (kernel, initramfs images,
+ * archives, disks), each keyed by its inputs: `$TMPFS_ROOT_CACHE`, else
+ * `/var/cache/tmpfs-root` when run as root (CI clones afresh, so the cache
+ * must live outside the checkout), else `.cache/` in the checkout.
+ */
+export const CACHE_DIR: string = Deno.env.get("TMPFS_ROOT_CACHE") ??
+  (Deno.uid() === 0 ? "/var/cache/tmpfs-root" : `${REPO_ROOT}/.cache`);
+
+/** Logs of the last run, in the checkout (gitignored). */
+export const LOG_DIR: string = `${REPO_ROOT}/.cache/e2e-logs`;
 
 /** The generated dracut module, unless `TMPFS_ROOT_MODULE_DIR` points elsewhere. */
 export function moduleDir(): string {

@@ -43,7 +43,7 @@ tmpfs_root_has_module() {
     [ -n "$(dracut_module_path "$1")" ]
 }
 check() {
-    require_binaries cat chroot cp dd find grep gzip ln mkdir mktemp mount od rm rmdir sed sleep tail tar tr umount || return 1
+    require_binaries cat chroot cp dd df find grep gzip head ln mkdir mktemp mount od rm rmdir sed sleep tar tr umount || return 1
     # Only when asked for (-a tmpfs-root or add_dracutmodules+=" tmpfs-root ").
     return 255
 }
@@ -83,7 +83,7 @@ installkernel() {
     return 0
 }
 install() {
-    inst_multiple cat chroot cp dd find grep gzip ln mkdir mktemp mount od rm rmdir sed sleep tail tar tr umount
+    inst_multiple cat chroot cp dd df find grep gzip head ln mkdir mktemp mount od rm rmdir sed sleep tar tr umount
     inst_multiple -o bzip2 lz4 pigz xz zstd
     inst_simple "$moddir"/tmpfs-root-lib.sh /lib/tmpfs-root-lib.sh
     inst_hook cmdline 20 "$moddir"/tmpfs-root-cmdline.sh

@@ -6,6 +6,7 @@ tmpfs_root_say() {
 tmpfs_root_report() {
     mkdir -p /run/tmpfs-root 2>/dev/null
     printf 'status=%s\nmessage=%s\n' "$1" "$2" >/run/tmpfs-root/report 2>/dev/null
+    cat /run/tmpfs-root/warnings >>/run/tmpfs-root/report 2>/dev/null
     return 0
 }
 tmpfs_root_failed() {
@@ -58,7 +59,7 @@ tmpfs_root_scan() {
         # The argument: runs up to a quote (which toggles quoting) or to white space outside quotes.
         tok=''
         while [ -n "$rest" ]; do
-            if [ "$inq" = 1 ]; then
+            if [ "$inq" '=' 1 ]; then
                 case "$rest" in
                     *'"'*)
                         seg="${rest%%\"*}"'"'
@@ -97,19 +98,19 @@ tmpfs_root_scan() {
         esac
         last="${tok#"${tok%?}"}"
         zeroed=0
-        if [ "$eq" = 1 ]; then
+        if [ "$eq" '=' 1 ]; then
             case "$val" in
                 '"'*)
                     val="${val#?}"
-                    if [ "$last" = '"' ]; then
+                    if [ "$last" '=' '"' ]; then
                         zeroed=1
                         [ -z "$val" ] || val="${val%?}"
                     fi
                     ;;
             esac
         fi
-        if [ "$quoted" = 1 ] && [ "$zeroed" = 0 ] && [ "$last" = '"' ]; then
-            if [ "$eq" = 1 ]; then
+        if [ "$quoted" '=' 1 ] && [ "$zeroed" '=' 0 ] && [ "$last" '=' '"' ]; then
+            if [ "$eq" '=' 1 ]; then
                 val="${val%?}"
             else
                 name="${name%?}"
@@ -246,7 +247,7 @@ tmpfs_root_udev_encode() {
                 cp="$(((cp * 64) + (n - 128)))"
                 i="$((i + 1))"
             done
-            if [ "$ok" = 1 ]; then
+            if [ "$ok" '=' 1 ]; then
                 ok=0
                 case "$len" in
                     2)
@@ -276,7 +277,7 @@ tmpfs_root_udev_encode() {
                 fi
             fi
         fi
-        if [ "$ok" = 1 ]; then
+        if [ "$ok" '=' 1 ]; then
             # A valid multi-byte sequence stays as it is.
             i=0
             while [ "$i" -lt "$len" ]; do
@@ -317,7 +318,7 @@ tmpfs_root_udev_encode() {
             if [ "$n0" -ge 95 ] && [ "$n0" -le 95 ]; then
                 ok=1
             fi
-            if [ "$ok" = 1 ]; then
+            if [ "$ok" '=' 1 ]; then
                 out="$out""$(printf %b '\0'"$(printf %03o "$n0")")"
             else
                 out="$out"'\x'"$b0"
@@ -344,6 +345,10 @@ tmpfs_root_arg() {
         rd.tmpfs.retries)
             tmpfs_root_raw_retries="$2"
             tmpfs_root_given_retries=1
+            ;;
+        rd.tmpfs.timeout)
+            tmpfs_root_raw_timeout="$2"
+            tmpfs_root_given_timeout=1
             ;;
         rd.tmpfs.cafile)
             tmpfs_root_raw_cafile="$2"
@@ -497,7 +502,7 @@ tmpfs_root_parse_nfs() {
             done
             ;;
     esac
-    if [ "$fstype" = nfs ] && [ -z "$lock" ]; then
+    if [ "$fstype" '=' nfs ] && [ -z "$lock" ]; then
         if [ -n "$opts" ]; then
             opts="$opts",nolock
         else
@@ -526,6 +531,8 @@ tmpfs_root_read_params() {
     tmpfs_root_given_imgfile=''
     tmpfs_root_raw_retries=''
     tmpfs_root_given_retries=''
+    tmpfs_root_raw_timeout=''
+    tmpfs_root_given_timeout=''
     tmpfs_root_raw_cafile=''
     tmpfs_root_given_cafile=''
     tmpfs_root_raw_retry=''
@@ -542,7 +549,7 @@ tmpfs_root_read_params() {
             return 2
             ;;
     esac
-    if [ "$tmpfs_root_given_root" = 1 ]; then
+    if [ "$tmpfs_root_given_root" '=' 1 ]; then
         value="$tmpfs_root_raw_root"
     else
         value=''
@@ -560,7 +567,7 @@ tmpfs_root_read_params() {
             return 1
             ;;
     esac
-    if [ "$tmpfs_root_given_size" = 1 ]; then
+    if [ "$tmpfs_root_given_size" '=' 1 ]; then
         value="$tmpfs_root_raw_size"
     else
         value=50%
@@ -607,7 +614,7 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_size="$value"
-    if [ "$tmpfs_root_given_imgfile" = 1 ]; then
+    if [ "$tmpfs_root_given_imgfile" '=' 1 ]; then
         value="$tmpfs_root_raw_imgfile"
     else
         value=rootfs.tar.gz
@@ -630,7 +637,7 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_imgfile="$value"
-    if [ "$tmpfs_root_given_retries" = 1 ]; then
+    if [ "$tmpfs_root_given_retries" '=' 1 ]; then
         value="$tmpfs_root_raw_retries"
     else
         value=3
@@ -646,7 +653,27 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_retries="$value"
-    if [ "$tmpfs_root_given_cafile" = 1 ]; then
+    if [ "$tmpfs_root_given_timeout" '=' 1 ]; then
+        value="$tmpfs_root_raw_timeout"
+    else
+        value=1800
+    fi
+    orig="$value"
+    case "$value" in
+        [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9] | 0)
+            :
+            ;;
+        *)
+            tmpfs_root_cause='invalid rd.tmpfs.timeout "'"$orig"'": expected a whole number of seconds from 1 to 99999 (e.g. rd.tmpfs.timeout=600)'
+            return 1
+            ;;
+    esac
+    if [ "$value" -lt 1 ]; then
+        tmpfs_root_cause='invalid rd.tmpfs.timeout "'"$orig"'": expected a whole number of seconds from 1 to 99999 (e.g. rd.tmpfs.timeout=600)'
+        return 1
+    fi
+    tmpfs_root_timeout="$value"
+    if [ "$tmpfs_root_given_cafile" '=' 1 ]; then
         value="$tmpfs_root_raw_cafile"
     else
         value=''
@@ -669,7 +696,7 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_cafile="$value"
-    if [ "$tmpfs_root_given_retry" = 1 ]; then
+    if [ "$tmpfs_root_given_retry" '=' 1 ]; then
         value="$tmpfs_root_raw_retry"
     else
         value=180
@@ -685,7 +712,7 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_retry="$value"
-    if [ "$tmpfs_root_given_onfail" = 1 ]; then
+    if [ "$tmpfs_root_given_onfail" '=' 1 ]; then
         value="$tmpfs_root_raw_onfail"
     else
         value=emergency
@@ -701,6 +728,11 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_onfail="$value"
+    # A file name appended to a base URL: no white space, no curl glob characters.
+    if [ "$tmpfs_root_kind" '=' http ] && case "$tmpfs_root_url" in */) true;; *) false;; esac && ! tmpfs_root_only 'A-Za-z0-9._~:/@!$&'\''()*+,;=%-' "$tmpfs_root_imgfile"; then
+        tmpfs_root_cause='invalid rd.tmpfs.imgfile "'"$tmpfs_root_imgfile"'": appended to a URL it may hold only letters, digits and -._~:/@!$&'\''()*+,;=% (percent-encode the rest)'
+        return 1
+    fi
     return 0
 }
 tmpfs_root_first_line() {
@@ -708,6 +740,14 @@ tmpfs_root_first_line() {
     {
         read -r l
     } 2>/dev/null <"$1"
+    printf %s "$l"
+}
+tmpfs_root_first_error() {
+    local l=
+    {
+        l="$(grep -vE 'Removing leading|in the future|implausibly old time stamp|Ignoring unknown extended header keyword|A lone zero block|Cannot set '\''|Exiting with failure status' "$1" | sed -n 1p)"
+    } 2>/dev/null
+    [ -n "$l" ] || l="$(tmpfs_root_first_line "$1")"
     printf %s "$l"
 }
 tmpfs_root_request_network() {
@@ -750,7 +790,7 @@ tmpfs_root_extract() {
     local rr
     local rd
     local rt
-    rm -f /run/tmpfs-root/head /run/tmpfs-root/rc.read /run/tmpfs-root/rc.dec /run/tmpfs-root/rc.tar 2>/dev/null
+    rm -f /run/tmpfs-root/head /run/tmpfs-root/rc.read /run/tmpfs-root/rc.dec /run/tmpfs-root/rc.tar /run/tmpfs-root/tar.out /run/tmpfs-root/warnings 2>/dev/null
     # The first 262 bytes hold every magic number we know, tar's at offset 257.
     if ! dd bs=1 count=262 of=/run/tmpfs-root/head 2>/run/tmpfs-root/err; then
         tmpfs_root_cause='could not read '"$2"': '"$(tmpfs_root_first_line /run/tmpfs-root/err)"
@@ -777,7 +817,7 @@ tmpfs_root_extract() {
             fmt=lz4
             ;;
         *)
-            if [ "$(od -An -tx1 -j 257 -N 5 /run/tmpfs-root/head 2>/dev/null | tr -d ' \n')" = 7573746172 ]; then
+            if [ "$(od -An -tx1 -j 257 -N 5 /run/tmpfs-root/head 2>/dev/null | tr -d ' \n')" '=' 7573746172 ]; then
                 fmt=tar
             else
                 tmpfs_root_cause="$2"' is not a tar archive (gzip, xz, zstd, bzip2, lz4 or plain)'
@@ -785,7 +825,6 @@ tmpfs_root_extract() {
             fi
             ;;
     esac
-    tmpfs_root_format="$fmt"
     tmpfs_root_say 7 'tmpfs-root: unpacking '"$2"' ('"$fmt"')'
     # Each side of the pipe records its exit status and keeps its own messages.
     {
@@ -795,9 +834,9 @@ tmpfs_root_extract() {
         tmpfs_root_decompress "$fmt"
         echo "$?" >/run/tmpfs-root/rc.dec
     } 2>/run/tmpfs-root/dec.err | {
-        tar -x -p --same-owner --numeric-owner --xattrs '--xattrs-include=*' --acls --selinux -f - -C "$1"
+        tar -x -p -R --same-owner --numeric-owner --xattrs '--xattrs-include=*' --acls --selinux -f - -C "$1"
         echo "$?" >/run/tmpfs-root/rc.tar
-    } 2>/run/tmpfs-root/tar.err
+    } >/run/tmpfs-root/tar.out 2>/run/tmpfs-root/tar.err
     rr="$(cat /run/tmpfs-root/rc.read)"
     rd="$(cat /run/tmpfs-root/rc.dec)"
     rt="$(cat /run/tmpfs-root/rc.tar)"
@@ -807,7 +846,7 @@ tmpfs_root_extract() {
         return 1
     fi
     # The decompressor's own word decides; gzip exits 2 for a warning (trailing garbage).
-    if [ "$rd" != 0 ] && [ -s /run/tmpfs-root/dec.err ] && ! { [ "$fmt" = gzip ] && [ "$rd" = 2 ]; }; then
+    if [ "$rd" != 0 ] && [ -s /run/tmpfs-root/dec.err ] && ! { [ "$fmt" '=' gzip ] && [ "$rd" '=' 2 ]; }; then
         if grep -qsiE 'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof|unfinished stream' /run/tmpfs-root/dec.err; then
             tmpfs_root_cause="$2"' is truncated'
         else
@@ -822,12 +861,12 @@ tmpfs_root_extract() {
             if grep -qsE 'does not look like a tar archive|Skipping to next header' /run/tmpfs-root/tar.err; then
                 tmpfs_root_cause="$2"' is corrupt'
             else
-                tmpfs_root_cause='tar could not unpack '"$2"': '"$(tmpfs_root_first_line /run/tmpfs-root/tar.err)"
+                tmpfs_root_cause='tar could not unpack '"$2"': '"$(tmpfs_root_first_error /run/tmpfs-root/tar.err)"
             fi
         fi
         return 1
     fi
-    if [ "$rd" != 0 ] && ! { [ "$fmt" = gzip ] && [ "$rd" = 2 ]; }; then
+    if [ "$rd" != 0 ] && ! { [ "$fmt" '=' gzip ] && [ "$rd" '=' 2 ]; }; then
         tmpfs_root_cause="$2"' is corrupt'
         return 1
     fi
@@ -835,14 +874,61 @@ tmpfs_root_extract() {
         tmpfs_root_cause='could not read '"$2"
         return 1
     fi
+    # GNU tar accepts a stream cut at a member boundary: -R says whether the end blocks came.
+    if ! grep -qsF '** Block of NULs **' /run/tmpfs-root/tar.out || grep -qs 'A lone zero block' /run/tmpfs-root/tar.err; then
+        tmpfs_root_cause="$2"' is truncated'
+        return 1
+    fi
+    # A file capability or SELinux label tar could not set stops the boot; other xattrs warn.
+    if grep -qs 'Cannot set '\''security\.' /run/tmpfs-root/tar.err; then
+        tmpfs_root_cause='tar could not set a security attribute: '"$(sed -n '/Cannot set '\''security\./{p;q;}' /run/tmpfs-root/tar.err)"
+        return 1
+    fi
+    if grep -qsF 'Cannot set '\''' /run/tmpfs-root/tar.err; then
+        local warning
+        warning='tmpfs-root: warning: tar could not set every extended attribute: '"$(sed -n '/Cannot set '\''/{p;q;}' /run/tmpfs-root/tar.err)"
+        tmpfs_root_say 4 "$warning"
+        printf 'warning=%s\n' "$warning" >/run/tmpfs-root/warnings
+    fi
     return 0
 }
 tmpfs_root_fetch() {
+    local redir='=http,https'
+    case "$1" in
+        https://*)
+            redir='=https'
+            ;;
+    esac
     if [ -n "$2" ]; then
-        curl --silent --show-error --fail --location --proto =http,https --proto-redir =http,https --connect-timeout 10 --speed-limit 1 --speed-time 60 --cacert "$2" "$1" 2>/run/tmpfs-root/curl.err
+        curl --silent --show-error --fail --globoff --location --proto '=http,https' --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 --cacert "$2" --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     else
-        curl --silent --show-error --fail --location --proto =http,https --proto-redir =http,https --connect-timeout 10 --speed-limit 1 --speed-time 60 "$1" 2>/run/tmpfs-root/curl.err
+        curl --silent --show-error --fail --globoff --location --proto '=http,https' --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     fi
+}
+tmpfs_root_cap() {
+    head -c "$1" || return 1
+    # NUL and newline made visible: a command substitution drops them.
+    if [ -n "$(dd bs=1 count=1 2>/dev/null | tr '\000\n' __)" ]; then
+        return 3
+    fi
+    return 0
+}
+tmpfs_root_uptime() {
+    local up=0
+    {
+        read -r up _
+    } </proc/uptime 2>/dev/null
+    printf %s "${up%%.*}"
+}
+tmpfs_root_capacity() {
+    local kb
+    kb="$(df -P -k "$1" 2>/dev/null | sed -n '2s/^[^ ]*  *\([0-9][0-9]*\) .*/\1/p')"
+    case "$kb" in
+        '' | *[!0-9]*)
+            return 1
+            ;;
+    esac
+    printf %s "$((kb * 1024))"
 }
 tmpfs_root_download() {
     local try=0
@@ -850,24 +936,61 @@ tmpfs_root_download() {
     local rf
     local rc
     local code
+    local start
+    local now
+    local left
+    local cap
+    local limit="$5"
+    start="$(tmpfs_root_uptime)"
+    if ! cap="$(tmpfs_root_capacity "$2")"; then
+        tmpfs_root_cause='could not read the size of the tmpfs on '"$2"
+        return 1
+    fi
     while :; do
-        rm -f /run/tmpfs-root/rc.fetch 2>/dev/null
+        now="$(tmpfs_root_uptime)"
+        left="$(((start + limit) - now))"
+        if [ "$left" -le 0 ]; then
+            tmpfs_root_cause='download of '"$1"' did not finish within '"$5"' s (rd.tmpfs.timeout='"$5"')'
+            return 1
+        fi
+        rm -f /run/tmpfs-root/rc.fetch /run/tmpfs-root/rc.cap 2>/dev/null
         # extract runs on the right of a pipe, in a subshell: its cause comes back in a file.
-        if { tmpfs_root_fetch "$1" "$4"; echo "$?" >/run/tmpfs-root/rc.fetch; } | (tmpfs_root_extract "$2" "$1"; rc="$?"; printf %s "$tmpfs_root_cause" >/run/tmpfs-root/cause; exit "$rc"); then
-            case "$(cat /run/tmpfs-root/rc.fetch)" in
-                0 | 23)
-                    return 0
-                    ;;
-            esac
+        {
+            tmpfs_root_fetch "$1" "$4" "$left"
+            echo "$?" >/run/tmpfs-root/rc.fetch
+        } | {
+            tmpfs_root_cap "$cap"
+            echo "$?" >/run/tmpfs-root/rc.cap
+        } | (
+            tmpfs_root_extract "$2" "$1"
+            rc="$?"
+            printf %s "$tmpfs_root_cause" >/run/tmpfs-root/cause
+            exit "$rc"
+        )
+        rc="$?"
+        rf="$(cat /run/tmpfs-root/rc.fetch)"
+        if [ "$(cat /run/tmpfs-root/rc.cap)" '=' 3 ]; then
+            tmpfs_root_cause="$1"' is larger than the tmpfs ('"$cap"' bytes, rd.tmpfs.size='"$tmpfs_root_size"')'
+            return 1
         fi
         # curl's 23 (could not write) means the unpacking side stopped reading: its verdict stands.
-        rf="$(cat /run/tmpfs-root/rc.fetch)"
         case "$rf" in
             0 | 23)
+                [ "$rc" '=' 0 ] && return 0
                 tmpfs_root_cause="$(cat /run/tmpfs-root/cause)"
                 return 1
                 ;;
         esac
+        now="$(tmpfs_root_uptime)"
+        left="$(((start + limit) - now))"
+        if [ "$left" -le 0 ]; then
+            tmpfs_root_cause='download of '"$1"' did not finish within '"$5"' s (rd.tmpfs.timeout='"$5"')'
+            return 1
+        fi
+        if [ "$rf" '=' 1 ]; then
+            tmpfs_root_cause="$1"' redirects to a protocol it may not use: '"$(tmpfs_root_first_line /run/tmpfs-root/curl.err)"
+            return 1
+        fi
         code="$(sed -n 's/.*returned error: \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
         case "$code" in
             4*)
@@ -879,6 +1002,9 @@ tmpfs_root_download() {
         if [ "$try" -gt "$3" ]; then
             tmpfs_root_cause='download of '"$1"' failed after '"$try"' tries: '"$(tmpfs_root_first_line /run/tmpfs-root/curl.err)"
             return 1
+        fi
+        if [ "$pause" -gt "$left" ]; then
+            pause="$left"
         fi
         tmpfs_root_say 4 'tmpfs-root: download of '"$1"' failed, trying again in '"$pause"' s'
         sleep "$pause"
@@ -1002,7 +1128,7 @@ tmpfs_root_step_unpack() {
                     archive="$archive""$tmpfs_root_imgfile"
                     ;;
             esac
-            tmpfs_root_download "$archive" "${NEWROOT:-/sysroot}" "$tmpfs_root_retries" "$tmpfs_root_cafile"
+            tmpfs_root_download "$archive" "${NEWROOT:-/sysroot}" "$tmpfs_root_retries" "$tmpfs_root_cafile" "$tmpfs_root_timeout"
             return
             ;;
     esac
@@ -1012,11 +1138,6 @@ tmpfs_root_step_unpack() {
         return 1
     fi
     tmpfs_root_extract "${NEWROOT:-/sysroot}" "$tmpfs_root_imgfile" <"$archive" || return 1
-    # GNU tar accepts a plain tar cut short: it must end with two zero blocks.
-    if [ "$tmpfs_root_format" = tar ] && [ -n "$(tail -c 1024 "$archive" 2>/dev/null | od -An -v -tx1 | tr -d ' \n0')" ]; then
-        tmpfs_root_cause="$tmpfs_root_imgfile"' is truncated'
-        return 1
-    fi
 }
 tmpfs_root_step_release() {
     # unmounting the source
@@ -1085,7 +1206,7 @@ tmpfs_root_phase_cmdline() {
     {
         tmpfs_root_step_params
         rc="$?"
-        if [ "$rc" = 2 ]; then
+        if [ "$rc" '=' 2 ]; then
             return 2
         fi
         if [ "$rc" != 0 ]; then
@@ -1109,7 +1230,7 @@ tmpfs_root_phase_mount() {
     {
         tmpfs_root_step_params
         rc="$?"
-        if [ "$rc" = 2 ]; then
+        if [ "$rc" '=' 2 ]; then
             return 2
         fi
         if [ "$rc" != 0 ]; then
@@ -1190,7 +1311,7 @@ tmpfs_root_phase_prePivot() {
     {
         tmpfs_root_step_params
         rc="$?"
-        if [ "$rc" = 2 ]; then
+        if [ "$rc" '=' 2 ]; then
             return 2
         fi
         if [ "$rc" != 0 ]; then
@@ -1262,7 +1383,7 @@ tmpfs_root_generate_network() {
 }
 tmpfs_root_source_timeout() {
     local seconds
-    [ "${tmpfs_root_kind:-}" = block ] || return 0
+    [ "${tmpfs_root_kind:-}" '=' block ] || return 0
     [ -b "$tmpfs_root_device" ] && return 0
     # dracut runs its timeout hooks at two thirds of rd.retry.
     seconds="$(((tmpfs_root_retry * 2) / 3))"

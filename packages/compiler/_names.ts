@@ -47,3 +47,6 @@ export const LIB_PATH = "/lib/tmpfs-root-lib.sh";
 
 /** Set by the command line scanner when dracut's `ip=` is given. */
 export const IP_GIVEN = `${PREFIX}_given_ip`;
+
+/** Warnings of the unpack, as `warning=<text>` lines the report copies. */
+export const WARNINGS = `${RUN_DIR}/warnings`;

@@ -2,7 +2,14 @@
  * The emitted parameter parser, derived from the model's parameter list:
  * the same checks as the model's `checkValue` and `parseSource`, in shell.
  */
-import { type ParamSpec, ROOT_PREFIX, SIZE_DIGITS } from "@tmpfs-root/model";
+import {
+  IMGFILE,
+  type ParamSpec,
+  ROOT_PREFIX,
+  SIZE_DIGITS,
+  URL_FILE_CHARS,
+  URL_FILE_EXPECTED,
+} from "@tmpfs-root/model";
 import {
   and,
   assign,
@@ -16,6 +23,7 @@ import {
   ifThen,
   len,
   local,
+  not,
   or,
   pat,
   type Pattern,
@@ -144,6 +152,7 @@ function check(p: ParamSpec): Command[] {
           ],
           [[pat(ANY)], bad],
         ]),
+        ...(p.min ? [ifThen(test(v("value"), "-lt", String(p.min)), bad)] : []),
         assign(target, v("value")),
       ];
     case "policy":
@@ -189,6 +198,15 @@ function readParams(params: readonly ParamSpec[]): Command {
       assign("orig", v("value")),
       ...check(p),
     ]),
+    comment("A file name appended to a base URL: no white space, no curl glob characters."),
+    ifThen(
+      and(
+        test(v(SRC.kind), "=", "http"),
+        caseOf(v(SRC.url), [[[pat(ANY, "/")], [cmd("true")]], [[pat(ANY)], [cmd("false")]]]),
+        not(cmd(fn("only"), URL_FILE_CHARS, v(paramVar(IMGFILE)))),
+      ),
+      [cause(`invalid ${IMGFILE.name} "`, v(paramVar(IMGFILE)), `": ${URL_FILE_EXPECTED}`), ret(1)],
+    ),
     ret(0),
   ]);
 }

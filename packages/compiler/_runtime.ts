@@ -30,7 +30,7 @@ import {
   whileDo,
   withRedirects,
 } from "@tmpfs-root/shell";
-import { CAUSE, fn } from "./_names.ts";
+import { CAUSE, fn, WARNINGS } from "./_names.ts";
 
 /** `[ a op b ]`. */
 export const test = (...args: Parameters<typeof w>[number][]): Command => cmd("[", ...args, "]");
@@ -83,6 +83,11 @@ function report(): Command {
     withRedirects(
       cmd("printf", "status=%s\\nmessage=%s\\n", v("1"), v("2")),
       redir(">", "/run/tmpfs-root/report"),
+      redir(">", "/dev/null", 2),
+    ),
+    withRedirects(
+      cmd("cat", WARNINGS),
+      redir(">>", "/run/tmpfs-root/report"),
       redir(">", "/dev/null", 2),
     ),
     ret(0),

@@ -8,10 +8,20 @@
 import {
   allSteps,
   type BootSequence,
+  CURL_UNSUPPORTED_PROTOCOL,
+  curlCommand,
+  DECOMPRESS,
   type Operand,
   type Phase,
+  SECURITY_XATTR,
+  setfilesCommand,
   SIZE as SIZE_SPEC,
   type Step,
+  TAR_END_MARK,
+  TAR_WARNINGS,
+  TAR_XATTR_FAILED,
+  tarCommand,
+  TIMEOUT as TIMEOUT_SPEC,
   type Undo,
   undoPlan,
 } from "@tmpfs-root/model";
@@ -44,7 +54,7 @@ import {
   withRedirects,
   type Word,
 } from "@tmpfs-root/shell";
-import { CAUSE, doneFile, fn, outVar, paramVar, RUN_DIR, SRC } from "./_names.ts";
+import { CAUSE, doneFile, fn, outVar, paramVar, RUN_DIR, SRC, WARNINGS } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
 
 const ANY = glob("*");
@@ -52,9 +62,10 @@ const ERR = `${RUN_DIR}/err`;
 const CURL_ERR = `${RUN_DIR}/curl.err`;
 const DEC_ERR = `${RUN_DIR}/dec.err`;
 const CAUSE_FILE = `${RUN_DIR}/cause`;
-/** The format extract detected (gzip, xz, zstd, bzip2, lz4 or tar). */
-const FORMAT = "tmpfs_root_format";
 const TAR_ERR = `${RUN_DIR}/tar.err`;
+/** tar's standard output: with `-R`, the line that says the end-of-archive blocks were there. */
+const TAR_OUT = `${RUN_DIR}/tar.out`;
+
 const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
 
 /** The shell word for an operand. */
@@ -83,7 +94,7 @@ export function varOf(word: Word): string {
 }
 
 /** `"$(tmpfs_root_first_line FILE)"`. */
-const firstLine = (file: string) => subst(cmd(fn("first_line"), file));
+const firstLine = (file: Parameters<typeof cmd>[number]) => subst(cmd(fn("first_line"), file));
 
 /** Runs a command with stderr to the error file; on failure sets the cause and returns 1. */
 function attempt(c: Command, ...why: Parameters<typeof w>): Command {
@@ -242,7 +253,14 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>): Command[] {
       [["http"], [
         assign("archive", v(SRC.url)),
         caseOf(v("archive"), [[[pat(ANY, "/")], [assign("archive", w(v("archive"), file))]]]),
-        cmd(fn("download"), v("archive"), into, operand(step.retries), operand(step.ca)),
+        cmd(
+          fn("download"),
+          v("archive"),
+          into,
+          operand(step.retries),
+          operand(step.ca),
+          w(v(paramVar(TIMEOUT_SPEC))),
+        ),
         cmd("return"),
       ]],
     ]),
@@ -252,21 +270,6 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>): Command[] {
       ret(1),
     ]),
     or(withRedirects(cmd(fn("extract"), into, file), redir("<", v("archive"))), ret(1)),
-    comment("GNU tar accepts a plain tar cut short: it must end with two zero blocks."),
-    ifThen(
-      and(
-        test(v(FORMAT), "=", "tar"),
-        test(
-          "-n",
-          subst(pipe(
-            withRedirects(cmd("tail", "-c", "1024", v("archive")), redir(">", "/dev/null", 2)),
-            cmd("od", "-An", "-v", "-tx1"),
-            cmd("tr", "-d", " \\n0"),
-          )),
-        ),
-      ),
-      [cause(file, " is truncated"), ret(1)],
-    ),
   ];
 }
 
@@ -301,20 +304,7 @@ function restoreSelinuxBody(step: Extract<Step, { kind: "restoreSelinux" }>): Co
       ret(1),
     ]]]),
     attempt(
-      cmd(
-        "chroot",
-        root,
-        "setfiles",
-        "-F",
-        "-e",
-        "/proc",
-        "-e",
-        "/sys",
-        "-e",
-        "/dev",
-        w("/etc/selinux/", v("type"), "/contexts/files/file_contexts"),
-        "/",
-      ),
+      cmd(...setfilesCommand(root, w("/etc/selinux/", v("type"), "/contexts/files/file_contexts"))),
       "setfiles could not relabel ",
       root,
     ),
@@ -432,19 +422,19 @@ function firstLineFn(): Command {
 
 const STATUS = (name: string) => `${RUN_DIR}/rc.${name}`;
 
-/** `tmpfs_root_decompress FORMAT`: stdin to stdout. */
+/** `tmpfs_root_decompress FORMAT`: stdin to stdout (gzip with pigz when the image has it). */
 function decompressFn(): Command {
+  const [gzip, ...gzipOptions] = DECOMPRESS.gzip;
   return func(fn("decompress"), [
     caseOf(v("1"), [
       [["gzip"], [
         ifThen(withRedirects(cmd("command", "-v", "pigz"), redir(">", "/dev/null")), [
-          cmd("pigz", "-dc"),
-        ], [cmd("gzip", "-dc")]),
+          cmd("pigz", ...gzipOptions),
+        ], [cmd(gzip!, ...gzipOptions)]),
       ]],
-      [["xz"], [cmd("xz", "-dc", "-T0")]],
-      [["zstd"], [cmd("zstd", "-dcq")]],
-      [["bzip2"], [cmd("bzip2", "-dc")]],
-      [["lz4"], [cmd("lz4", "-dc")]],
+      ...(["xz", "zstd", "bzip2", "lz4"] as const).map((f) =>
+        [[f], [cmd(...DECOMPRESS[f])]] as const
+      ),
       [[pat(ANY)], [cmd("cat")]],
     ]),
   ]);
@@ -475,7 +465,7 @@ function extractFn(): Command {
     local("rd"),
     local("rt"),
     withRedirects(
-      cmd("rm", "-f", head, STATUS("read"), STATUS("dec"), STATUS("tar")),
+      cmd("rm", "-f", head, STATUS("read"), STATUS("dec"), STATUS("tar"), TAR_OUT, WARNINGS),
       redir(">", "/dev/null", 2),
     ),
     comment("The first 262 bytes hold every magic number we know, tar's at offset 257."),
@@ -497,30 +487,16 @@ function extractFn(): Command {
         ]),
       ]],
     ]),
-    assign(FORMAT, v("fmt")),
     cmd(fn("say"), "7", w("tmpfs-root: unpacking ", v("2"), " (", v("fmt"), ")")),
     comment("Each side of the pipe records its exit status and keeps its own messages."),
     pipe(
       group([and(cmd("cat", head), cmd("cat")), record("read")], redir(">", ERR, 2)),
       group([cmd(fn("decompress"), v("fmt")), record("dec")], redir(">", DEC_ERR, 2)),
-      group([
-        cmd(
-          "tar",
-          "-x",
-          "-p",
-          "--same-owner",
-          "--numeric-owner",
-          "--xattrs",
-          "--xattrs-include=*",
-          "--acls",
-          "--selinux",
-          "-f",
-          "-",
-          "-C",
-          v("1"),
-        ),
-        record("tar"),
-      ], redir(">", TAR_ERR, 2)),
+      group(
+        [cmd(...tarCommand(v("1"))), record("tar")],
+        redir(">", TAR_OUT),
+        redir(">", TAR_ERR, 2),
+      ),
     ),
     assign("rr", status("read")),
     assign("rd", status("dec")),
@@ -558,7 +534,7 @@ function extractFn(): Command {
         ifThen(
           cmd("grep", "-qsE", "does not look like a tar archive|Skipping to next header", TAR_ERR),
           [cause(v("2"), " is corrupt")],
-          [cause("tar could not unpack ", v("2"), ": ", firstLine(TAR_ERR))],
+          [cause("tar could not unpack ", v("2"), ": ", subst(cmd(fn("first_error"), TAR_ERR)))],
         ),
       ]),
       ret(1),
@@ -568,51 +544,155 @@ function extractFn(): Command {
       [cause(v("2"), " is corrupt"), ret(1)],
     ),
     ifThen(test(v("rr"), "!=", "0"), [cause("could not read ", v("2")), ret(1)]),
+    comment(
+      "GNU tar accepts a stream cut at a member boundary: -R says whether the end blocks came.",
+    ),
+    ifThen(
+      or(
+        not(cmd("grep", "-qsF", TAR_END_MARK, TAR_OUT)),
+        cmd("grep", "-qs", "A lone zero block", TAR_ERR),
+      ),
+      [cause(v("2"), " is truncated"), ret(1)],
+    ),
+    comment(
+      "A file capability or SELinux label tar could not set stops the boot; other xattrs warn.",
+    ),
+    ifThen(cmd("grep", "-qs", SECURITY_XATTR, TAR_ERR), [
+      cause(
+        "tar could not set a security attribute: ",
+        subst(cmd("sed", "-n", `/${SECURITY_XATTR}/{p;q;}`, TAR_ERR)),
+      ),
+      ret(1),
+    ]),
+    ifThen(cmd("grep", "-qsF", TAR_XATTR_FAILED, TAR_ERR), [
+      local("warning"),
+      assign(
+        "warning",
+        w(
+          "tmpfs-root: warning: tar could not set every extended attribute: ",
+          subst(cmd("sed", "-n", `/${TAR_XATTR_FAILED}/{p;q;}`, TAR_ERR)),
+        ),
+      ),
+      cmd(fn("say"), "4", v("warning")),
+      withRedirects(cmd("printf", "warning=%s\\n", v("warning")), redir(">", WARNINGS)),
+    ]),
     ret(0),
   ]);
 }
 
+/** `tmpfs_root_first_error FILE`: tar's first line that is not a warning (else its first line). */
+function firstErrorFn(): Command {
+  return func(fn("first_error"), [
+    local("l", ""),
+    withRedirects(
+      group([
+        assign(
+          "l",
+          subst(pipe(cmd("grep", "-vE", TAR_WARNINGS, v("1")), cmd("sed", "-n", "1p"))),
+        ),
+      ]),
+      redir(">", "/dev/null", 2),
+    ),
+    or(test("-n", v("l")), assign("l", firstLine(v("1")))),
+    cmd("printf", "%s", v("l")),
+  ]);
+}
+
 /**
- * `tmpfs_root_download URL INTO RETRIES`: streams the archive from curl
- * straight into extract (nothing staged), trying again with a growing
- * pause (1, 2, 4 ... 30 s) after a connection failure or a 5xx answer.
+ * `tmpfs_root_download URL INTO RETRIES CAFILE TIMEOUT`: streams the
+ * archive from curl straight into extract (nothing staged), and stops
+ * reading once more bytes arrive than the tmpfs holds. A failed try is
+ * tried again after a growing pause (1, 2, 4 ... 30 s) while tries and
+ * time (TIMEOUT seconds from the first try) are left, unless the server
+ * said no (4xx) or redirected where curl may not follow.
  */
 function downloadFn(): Command {
   const n = ar.name;
+  const late = [
+    cause(
+      "download of ",
+      v("1"),
+      " did not finish within ",
+      v("5"),
+      " s (rd.tmpfs.timeout=",
+      v("5"),
+      ")",
+    ),
+    ret(1),
+  ];
+  const left = assign(
+    "left",
+    arith(ar.op(ar.op(n("start"), "+", n("limit")), "-", n("now"))),
+  );
+  const now = assign("now", subst(cmd(fn("uptime"))));
   return func(fn("download"), [
     local("try", "0"),
     local("pause", "1"),
     local("rf"),
     local("rc"),
     local("code"),
+    local("start"),
+    local("now"),
+    local("left"),
+    local("cap"),
+    local("limit", v("5")),
+    assign("start", subst(cmd(fn("uptime")))),
+    ifThen(not(assign("cap", subst(cmd(fn("capacity"), v("2"))))), [
+      cause("could not read the size of the tmpfs on ", v("2")),
+      ret(1),
+    ]),
     whileDo(cmd(":"), [
-      withRedirects(cmd("rm", "-f", STATUS("fetch")), redir(">", "/dev/null", 2)),
+      now,
+      left,
+      ifThen(test(v("left"), "-le", "0"), late),
+      withRedirects(cmd("rm", "-f", STATUS("fetch"), STATUS("cap")), redir(">", "/dev/null", 2)),
       comment(
         "extract runs on the right of a pipe, in a subshell: its cause comes back in a file.",
       ),
-      ifThen(
-        pipe(
-          group([
-            cmd(fn("fetch"), v("1"), v("4")),
-            withRedirects(cmd("echo", v("?")), redir(">", STATUS("fetch"))),
-          ]),
-          subshell([
-            cmd(fn("extract"), v("2"), v("1")),
-            assign("rc", w(v("?"))),
-            withRedirects(cmd("printf", "%s", v(CAUSE)), redir(">", CAUSE_FILE)),
-            cmd("exit", v("rc")),
-          ]),
-        ),
-        [caseOf(subst(cmd("cat", STATUS("fetch"))), [[[pat("0"), pat("23")], [ret(0)]]])],
+      pipe(
+        group([
+          cmd(fn("fetch"), v("1"), v("4"), v("left")),
+          withRedirects(cmd("echo", v("?")), redir(">", STATUS("fetch"))),
+        ]),
+        group([
+          cmd(fn("cap"), v("cap")),
+          withRedirects(cmd("echo", v("?")), redir(">", STATUS("cap"))),
+        ]),
+        subshell([
+          cmd(fn("extract"), v("2"), v("1")),
+          assign("rc", w(v("?"))),
+          withRedirects(cmd("printf", "%s", v(CAUSE)), redir(">", CAUSE_FILE)),
+          cmd("exit", v("rc")),
+        ]),
       ),
+      assign("rc", w(v("?"))),
+      assign("rf", subst(cmd("cat", STATUS("fetch")))),
+      ifThen(test(subst(cmd("cat", STATUS("cap"))), "=", "3"), [
+        cause(
+          v("1"),
+          " is larger than the tmpfs (",
+          v("cap"),
+          " bytes, rd.tmpfs.size=",
+          v(paramVar(SIZE_SPEC)),
+          ")",
+        ),
+        ret(1),
+      ]),
       comment(
         "curl's 23 (could not write) means the unpacking side stopped reading: its verdict stands.",
       ),
-      assign("rf", subst(cmd("cat", STATUS("fetch")))),
       caseOf(v("rf"), [[[pat("0"), pat("23")], [
+        and(test(v("rc"), "=", "0"), ret(0)),
         assign(CAUSE, subst(cmd("cat", CAUSE_FILE))),
         ret(1),
       ]]]),
+      now,
+      left,
+      ifThen(test(v("left"), "-le", "0"), late),
+      ifThen(test(v("rf"), "=", String(CURL_UNSUPPORTED_PROTOCOL)), [
+        cause(v("1"), " redirects to a protocol it may not use: ", firstLine(CURL_ERR)),
+        ret(1),
+      ]),
       assign(
         "code",
         subst(
@@ -635,6 +715,7 @@ function downloadFn(): Command {
         ),
         ret(1),
       ]),
+      ifThen(test(v("pause"), "-gt", v("left")), [assign("pause", v("left"))]),
       cmd(
         fn("say"),
         "4",
@@ -653,35 +734,72 @@ function downloadFn(): Command {
 }
 
 /**
- * `tmpfs_root_fetch URL CAFILE`: the archive to stdout; only http and https,
- * also after redirects; a stalled transfer (under 1 byte/s for 60 s) fails.
+ * `tmpfs_root_fetch URL CAFILE MAXTIME`: the archive to stdout; only http
+ * and https, and only https after redirects from an https URL; no URL
+ * globbing; a transfer under the minimum rate fails, and so does one that
+ * is not done in MAXTIME seconds.
  */
 function fetchFn(): Command {
-  const curl = (...extra: string[]) =>
+  const curl = (ca: Word | null) =>
     withRedirects(
-      cmd(
-        "curl",
-        "--silent",
-        "--show-error",
-        "--fail",
-        "--location",
-        "--proto",
-        "=http,https",
-        "--proto-redir",
-        "=http,https",
-        "--connect-timeout",
-        "10",
-        "--speed-limit",
-        "1",
-        "--speed-time",
-        "60",
-        ...extra.map((e) => e === "$2" ? w(v("2")) : w(e)),
-        v("1"),
-      ),
+      cmd(...curlCommand({ protoRedir: w(v("redir")), maxTime: w(v("3")), ca, url: w(v("1")) })),
       redir(">", CURL_ERR, 2),
     );
   return func(fn("fetch"), [
-    ifThen(test("-n", v("2")), [curl("--cacert", "$2")], [curl()]),
+    local("redir", "=http,https"),
+    caseOf(v("1"), [[[pat("https://", ANY)], [assign("redir", "=https")]]]),
+    ifThen(test("-n", v("2")), [curl(w(v("2")))], [curl(null)]),
+  ]);
+}
+
+/**
+ * `tmpfs_root_cap BYTES`: copies at most BYTES of stdin to stdout; returns
+ * 3 when more would have come (the download is larger than the tmpfs).
+ */
+function capFn(): Command {
+  return func(fn("cap"), [
+    or(cmd("head", "-c", v("1")), ret(1)),
+    comment("NUL and newline made visible: a command substitution drops them."),
+    ifThen(
+      test(
+        "-n",
+        subst(pipe(
+          withRedirects(cmd("dd", "bs=1", "count=1"), redir(">", "/dev/null", 2)),
+          cmd("tr", "\\000\\n", "__"),
+        )),
+      ),
+      [ret(3)],
+    ),
+    ret(0),
+  ]);
+}
+
+/** `tmpfs_root_uptime`: whole seconds since boot. */
+function uptimeFn(): Command {
+  return func(fn("uptime"), [
+    local("up", "0"),
+    withRedirects(
+      group([cmd("read", "-r", "up", "_")]),
+      redir("<", "/proc/uptime"),
+      redir(">", "/dev/null", 2),
+    ),
+    cmd("printf", "%s", strip("up", "%%", pat(".", ANY))),
+  ]);
+}
+
+/** `tmpfs_root_capacity DIR`: the bytes the file system at DIR holds (df's 1024-byte blocks). */
+function capacityFn(): Command {
+  return func(fn("capacity"), [
+    local("kb"),
+    assign(
+      "kb",
+      subst(pipe(
+        withRedirects(cmd("df", "-P", "-k", v("1")), redir(">", "/dev/null", 2)),
+        cmd("sed", "-n", "2s/^[^ ]*  *\\([0-9][0-9]*\\) .*/\\1/p"),
+      )),
+    ),
+    caseOf(v("kb"), [[[pat(""), pat(ANY, glob("[!0-9]"), ANY)], [ret(1)]]]),
+    cmd("printf", "%s", arith(ar.op(ar.name("kb"), "*", ar.num(1024)))),
   ]);
 }
 
@@ -689,10 +807,14 @@ function fetchFn(): Command {
 export function stepsLibrary(seq: BootSequence): Command[] {
   return [
     firstLineFn(),
+    firstErrorFn(),
     requestNetworkFn(),
     decompressFn(),
     extractFn(),
     fetchFn(),
+    capFn(),
+    uptimeFn(),
+    capacityFn(),
     downloadFn(),
     ...undoFunctions(seq),
     ...stepFunctions(seq),

@@ -19,3 +19,4 @@ export * from "./read_params.ts";
 export * from "./source.ts";
 export type * from "./step.ts";
 export * from "./params_doc.ts";
+export * from "./commands.ts";

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { SPEED_LIMIT, SPEED_TIME } from "./commands.ts";
 
 /** How a parameter's value is checked. Each kind has one checker in TypeScript and one in shell. */
 export type ParamKind = "source" | "size" | "relpath" | "abspath" | "count" | "policy";
@@ -18,6 +19,8 @@ export interface ParamSpec {
   readonly kind: ParamKind;
   /** The value used when the parameter is absent; `null` for `root`, which must be given. */
   readonly default: string | null;
+  /** The smallest value, for `count` parameters (default 0). */
+  readonly min?: number;
   /** The allowed values, for `policy` parameters. */
   readonly choices?: readonly string[];
   /** What a valid value looks like, said after the colon of an error message. */
@@ -81,6 +84,17 @@ export const IMGFILE: ParamSpec = {
   example: "images/rootfs.tar.gz",
 };
 
+/**
+ * The characters `rd.tmpfs.imgfile` may hold when it is appended to a URL
+ * (a tr(1) set and a regular expression class alike): no white space, no
+ * `?` or `#`, and none of curl's glob characters `[]{}`.
+ */
+export const URL_FILE_CHARS = "A-Za-z0-9._~:/@!$&'()*+,;=%-";
+
+/** What a file name appended to a URL must look like, after the colon of the error. */
+export const URL_FILE_EXPECTED =
+  "appended to a URL it may hold only letters, digits and -._~:/@!$&'()*+,;=% (percent-encode the rest)";
+
 /** `rd.tmpfs.retries=<n>`. */
 export const RETRIES: ParamSpec = {
   name: "rd.tmpfs.retries",
@@ -90,6 +104,19 @@ export const RETRIES: ParamSpec = {
   expected: "expected a whole number from 0 to 99999 (e.g. rd.tmpfs.retries=5)",
   doc: "How many times a failed download is tried again, with a growing pause between tries.",
   example: "5",
+};
+
+/** `rd.tmpfs.timeout=<seconds>`: the deadline of a download, every try and pause included. */
+export const TIMEOUT: ParamSpec = {
+  name: "rd.tmpfs.timeout",
+  key: "timeout",
+  kind: "count",
+  min: 1,
+  default: "1800",
+  expected: "expected a whole number of seconds from 1 to 99999 (e.g. rd.tmpfs.timeout=600)",
+  doc:
+    `The longest a download may take, every try and pause included; then the unpack is stopped and rd.tmpfs.onfail applies. A transfer slower than ${SPEED_LIMIT} bytes/s for ${SPEED_TIME} s also fails (and is tried again while time is left), and a download stops as soon as more bytes arrive than the tmpfs can hold.`,
+  example: "600",
 };
 
 /** `rd.tmpfs.cafile=<path>`: the CA bundle for HTTPS, a file in the initramfs. */
@@ -131,4 +158,13 @@ export const ONFAIL: ParamSpec = {
 };
 
 /** Every parameter, in the order they are checked. */
-export const PARAMS: readonly ParamSpec[] = [ROOT, SIZE, IMGFILE, RETRIES, CAFILE, RETRY, ONFAIL];
+export const PARAMS: readonly ParamSpec[] = [
+  ROOT,
+  SIZE,
+  IMGFILE,
+  RETRIES,
+  TIMEOUT,
+  CAFILE,
+  RETRY,
+  ONFAIL,
+];

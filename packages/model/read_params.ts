@@ -1,5 +1,13 @@
 import { type Arg, lastValue, readCmdline } from "./cmdline.ts";
-import { PARAMS, type ParamSpec, ROOT_PREFIX, SIZE_DIGITS } from "./params.ts";
+import {
+  IMGFILE,
+  PARAMS,
+  type ParamSpec,
+  ROOT_PREFIX,
+  SIZE_DIGITS,
+  URL_FILE_CHARS,
+  URL_FILE_EXPECTED,
+} from "./params.ts";
 import { parseSource, type Source } from "./source.ts";
 
 /** The checked values of every parameter (defaults filled in). */
@@ -22,6 +30,9 @@ const SIZE_PATTERNS: readonly RegExp[] = [
   ),
   /^(?:[1-9][0-9]?|100)%$/,
 ];
+
+/** A file name that may be appended to a base URL. */
+const URL_FILE = new RegExp(`^[${URL_FILE_CHARS}]+$`);
 
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -57,7 +68,9 @@ export function checkValue(spec: ParamSpec, value: string): string | null {
       if (!value.startsWith("/") || value.endsWith("/")) return null;
       return value.split("/").some((c) => c === "..") ? null : value;
     case "count":
-      return /^(?:0|[1-9][0-9]{0,4})$/.test(value) ? value : null;
+      return /^(?:0|[1-9][0-9]{0,4})$/.test(value) && Number(value) >= (spec.min ?? 0)
+        ? value
+        : null;
     case "policy":
       return spec.choices?.includes(value) ? value : null;
     default:
@@ -110,6 +123,14 @@ export function parseParams(cmdline: string | readonly Arg[]): ReadResult {
   }
   const source = parseSource(root.slice(ROOT_PREFIX.length));
   if (source === null) throw new TypeError(`Unreachable: root ${JSON.stringify(root)} was checked`);
+  const file = values[IMGFILE.key]!;
+  if (source.kind === "http" && source.url.endsWith("/") && !URL_FILE.test(file)) {
+    return {
+      kind: "invalid",
+      param: IMGFILE,
+      message: `invalid ${IMGFILE.name} "${file}": ${URL_FILE_EXPECTED}`,
+    };
+  }
   return { kind: "ok", params: { source, values } };
 }
 

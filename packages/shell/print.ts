@@ -37,6 +37,8 @@ function printLit(value: string, commandName: boolean, inPattern = false): strin
   if (value === "") return "";
   if (inPattern) return SAFE.test(value) ? value : singleQuote(value);
   if (value === "[" || value === "]") return value;
+  // `x==a` is valid, but reads as a mistaken comparison (shellcheck SC1097): quote a leading =.
+  if (value.startsWith("=")) return singleQuote(value);
   if (!commandName && /^[A-Za-z0-9_@%+=:,.\/!-]+$/.test(value)) return value;
   if (SAFE.test(value) && !(commandName && value.includes("="))) return value;
   return singleQuote(value);

@@ -9,7 +9,8 @@ export type Decompressed =
   | { readonly kind: "truncated" }
   | { readonly kind: "corrupt" };
 
-const TOOLS: Readonly<Record<"xz" | "bzip2" | "lz4", string>> = {
+const TOOLS: Readonly<Record<"gzip" | "xz" | "bzip2" | "lz4", string>> = {
+  gzip: "gzip",
   xz: "xz",
   bzip2: "bzip2",
   lz4: "lz4",
@@ -18,7 +19,7 @@ const TOOLS: Readonly<Record<"xz" | "bzip2" | "lz4", string>> = {
 const TRUNCATED = /unexpected end|ends unexpectedly|unfinished|truncated/i;
 
 async function runTool(
-  format: "xz" | "bzip2" | "lz4",
+  format: "gzip" | "xz" | "bzip2" | "lz4",
   args: string[],
   input: Uint8Array,
 ): Promise<{ code: number; stdout: Uint8Array; stderr: string }> {
@@ -53,7 +54,14 @@ export async function decompress(format: ArchiveFormat, bytes: Uint8Array): Prom
         return { kind: "ok", bytes: new Uint8Array(gunzipSync(bytes)) };
       } catch (error) {
         const code = (error as { code?: string }).code;
-        return { kind: code === "Z_BUF_ERROR" ? "truncated" : "corrupt" };
+        if (code === "Z_BUF_ERROR") return { kind: "truncated" };
+        // node:zlib refuses what follows a member; gzip itself warns of trailing garbage and
+        // exits 2, which the module accepts: ask gzip.
+        const r = await runTool("gzip", ["-dc"], bytes);
+        if (r.code === 0 || (r.code === 2 && /trailing garbage/.test(r.stderr))) {
+          return { kind: "ok", bytes: r.stdout };
+        }
+        return { kind: TRUNCATED.test(r.stderr) ? "truncated" : "corrupt" };
       }
     case "zstd":
       try {

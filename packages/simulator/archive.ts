@@ -46,6 +46,13 @@ export interface RootEntry {
   readonly xattrs?: Readonly<Record<string, string>>;
 }
 
+/** A member as tar reads it, in archive order: its name as written, its type and xattrs. */
+export interface Member {
+  readonly name: string;
+  readonly type: string;
+  readonly xattrs: readonly (readonly [string, string])[];
+}
+
 /** What opening an archive gives. */
 export type ArchiveResult =
   | {
@@ -55,6 +62,12 @@ export type ArchiveResult =
     readonly files: ReadonlyMap<string, RootEntry>;
     /** The bytes the entries take in a tmpfs (regular files rounded up to 4 KiB pages). */
     readonly size: number;
+    /** Every member, in archive order (also those tar refuses). */
+    readonly members: readonly Member[];
+    /** tar's first error line, e.g. for a member name with `..` (which tar skips, then exits 2). */
+    readonly tarError: string | null;
+    /** Whether the tar stream ends with its end-of-archive blocks (`tarStreamEnd`). */
+    readonly ended: boolean;
   }
   /** Not a tar archive in a format tmpfs-root knows. */
   | { readonly kind: "unknown" }

@@ -1,3 +1,4 @@
+import { redirectProtocols } from "@tmpfs-root/model";
 import { fileAt, findExport, findVolume } from "./_devices.ts";
 import type { FetchResult, Handlers, Machine } from "./handlers.ts";
 import { openArchive } from "./open_archive.ts";
@@ -46,6 +47,25 @@ function mountNfs(m: Machine, mount: Mount): Failure {
   return null;
 }
 
+/** The name spaces a tmpfs holds (Linux 6.6 and later also user.*). */
+const TMPFS_XATTRS = /^(?:security|trusted|user)\./;
+
+/**
+ * What the kernel answers when tar sets `key` on a tmpfs: unknown name
+ * spaces are not supported, and a file capability must be a version 2
+ * (20 bytes) or version 3 (24 bytes) `vfs_cap_data`.
+ */
+function xattrError(key: string, value: string): Failure {
+  if (!TMPFS_XATTRS.test(key)) return "Operation not supported";
+  if (key === "security.capability") {
+    const b = new TextEncoder().encode(value);
+    const v2 = b.length === 20 && b[3] === 2;
+    const v3 = b.length === 24 && b[3] === 3;
+    if (!v2 && !v3) return "Invalid argument";
+  }
+  return null;
+}
+
 const origin = (u: string) => /^[a-z]+:\/\/([^/]*)/.exec(u)?.[1] ?? "";
 
 function refused(url: string): FetchResult {
@@ -74,8 +94,27 @@ function dropped(body: Uint8Array, received: number): FetchResult {
   };
 }
 
-function fetchUrl(m: Machine, url: string, attempt: number): FetchResult {
+/** The error curl prints for a redirect to a protocol it may not follow. */
+function protocol(to: string): FetchResult {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(to)?.[1] ?? to;
+  return {
+    kind: "protocol",
+    error: `curl: (1) Protocol "${scheme}" not supported or disabled in libcurl`,
+  };
+}
+
+/** Redirects followed at most (curl's default is 50; a loop of ours stops here). */
+const MAX_REDIRECTS = 10;
+
+function fetchUrl(m: Machine, url: string, attempt: number, hops = 0): FetchResult {
   const res = m.vm.web.find((w) => w.url === url);
+  if (res?.redirect !== undefined && hops < MAX_REDIRECTS) {
+    const to = res.redirect;
+    const allowed = redirectProtocols(m.source.kind === "http" ? m.source.url : url)
+      .slice(1).split(",");
+    if (!allowed.some((p) => to.startsWith(`${p}://`))) return protocol(to);
+    return fetchUrl(m, to, attempt, hops + 1);
+  }
   if (res === undefined) {
     return m.vm.web.some((w) => origin(w.url) === origin(url)) ? status(404) : refused(url);
   }
@@ -89,7 +128,10 @@ function fetchUrl(m: Machine, url: string, attempt: number): FetchResult {
   if (res.dropAfter !== undefined && res.dropAfter !== null && res.dropAfter < res.body.length) {
     return dropped(res.body, res.dropAfter);
   }
-  return { kind: "ok", body: res.body };
+  if (res.stallAfter !== undefined && res.stallAfter !== null) {
+    return { kind: "stalled", body: res.body.subarray(0, res.stallAfter) };
+  }
+  return { kind: "ok", body: res.body, ...(res.endless ? { endless: true } : {}) };
 }
 
 /**
@@ -156,6 +198,9 @@ export const defaultHandlers: Handlers = {
   openArchive,
   verify() {
     return null;
+  },
+  setXattr(_m, _name, key, value) {
+    return xattrError(key, value);
   },
   relabel() {
     return null;

@@ -33,6 +33,7 @@ function describe(e: SimEvent): string {
     case "skip":
       return `skip ${e.step}: ${e.reason}`;
     case "message":
+    case "warn":
       return `console: ${e.text}`;
     case "handOver":
       return `hand over ${e.root} to switch-root`;

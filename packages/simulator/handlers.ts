@@ -34,7 +34,12 @@ export interface Machine {
  * (`curl: (7) Failed to connect to ...`).
  */
 export type FetchResult =
-  | { readonly kind: "ok"; readonly body: Uint8Array }
+  /** The whole body; `endless` when zero bytes follow it for ever (no length announced). */
+  | { readonly kind: "ok"; readonly body: Uint8Array; readonly endless?: boolean }
+  /** The server sent `body`, then nothing more (or a trickle below curl's minimum rate). */
+  | { readonly kind: "stalled"; readonly body: Uint8Array }
+  /** A redirect to a protocol curl may not follow (`curl: (1) Protocol "http" not supported ...`). */
+  | { readonly kind: "protocol"; readonly error: string }
   | { readonly kind: "status"; readonly status: number; readonly error: string }
   | { readonly kind: "refused"; readonly error: string }
   /** The connection dropped after `body`, the part received. */
@@ -65,6 +70,11 @@ export interface Handlers {
   openArchive(bytes: Uint8Array): Awaitable<ArchiveResult>;
   /** Checks the archive's checksum while it streams (a hook point: the model has no checksum parameter yet). */
   verify(m: Machine, file: string, bytes: Uint8Array): Awaitable<Failure>;
+  /**
+   * Sets one extended attribute on an unpacked member (`name` as the archive
+   * writes it); `null`, or the error tar reports (`Invalid argument`).
+   */
+  setXattr(m: Machine, name: string, key: string, value: string): Awaitable<Failure>;
   /** Restores SELinux labels in `root` with the policy `policy` (`chroot <root> setfiles ...`). */
   relabel(m: Machine, root: string, policy: string): Awaitable<Failure>;
 }

@@ -1,7 +1,8 @@
 import { unpackTar } from "modern-tar";
-import type { ArchiveResult, RootEntry } from "./archive.ts";
+import type { ArchiveResult, Member, RootEntry } from "./archive.ts";
 import { decompress } from "./_codec.ts";
 import { detectFormat } from "./detect_format.ts";
+import { tarStreamEnd } from "./tar_stream_end.ts";
 
 const PAGE = 4096;
 const XATTR = "SCHILY.xattr.";
@@ -25,15 +26,23 @@ async function open(bytes: Uint8Array): Promise<ArchiveResult> {
     return { kind: /truncated/i.test(String(error)) ? "truncated" : "corrupt", format };
   }
   const files = new Map<string, RootEntry>();
+  const members: Member[] = [];
+  let tarError: string | null = null;
   let size = 0;
   for (const { header, data } of entries) {
-    const path = rootPath(header.name);
-    if (path === null) continue;
     const type = header.type ?? "file";
     const xattrs: Record<string, string> = {};
     for (const [key, value] of Object.entries(header.pax ?? {})) {
       if (key.startsWith(XATTR)) xattrs[key.slice(XATTR.length)] = value;
     }
+    members.push({ name: header.name, type, xattrs: Object.entries(xattrs) });
+    // GNU tar skips a member whose name has a .. component, and exits 2 at the end.
+    if (header.name.split("/").includes("..")) {
+      tarError ??= `tar: ${header.name}: Member name contains '..'`;
+      continue;
+    }
+    const path = rootPath(header.name);
+    if (path === null) continue;
     const entry: RootEntry = {
       type,
       mode: header.mode ?? 0,
@@ -47,7 +56,15 @@ async function open(bytes: Uint8Array): Promise<ArchiveResult> {
     if (type === "file") size += Math.ceil(header.size / PAGE) * PAGE;
     files.set(path, entry);
   }
-  return { kind: "ok", format, files, size };
+  return {
+    kind: "ok",
+    format,
+    files,
+    size,
+    members,
+    tarError,
+    ended: tarStreamEnd(raw.bytes) === "end",
+  };
 }
 
 /**

@@ -9,10 +9,12 @@ import {
   parseParams,
   readCmdline,
   type Source,
+  SPEED_LIMIT,
+  SPEED_TIME,
   type Step,
   undoPlan,
 } from "@tmpfs-root/model";
-import type { RootEntry } from "./archive.ts";
+import type { Member, RootEntry } from "./archive.ts";
 import { defaultHandlers } from "./default_handlers.ts";
 import type { Handlers, Machine } from "./handlers.ts";
 import { tmpfsBytes } from "./tmpfs_bytes.ts";
@@ -357,7 +359,7 @@ class Run implements Machine {
       }
       case "http": {
         const url = src.url.endsWith("/") ? `${src.url}${file}` : src.url;
-        return await this.download(id, url, into, retries);
+        return await this.download(id, url, into, retries, Number(this.values.timeout));
       }
       default:
         return assertNever(src);
@@ -366,7 +368,11 @@ class Run implements Machine {
 
   /**
    * Unpacks `bytes` into `into` as the shell's pipeline does; `name` names
-   * the archive in causes, `from` in the event. Returns the cause of a failure.
+   * the archive in causes, `from` in the event. Returns the cause of a
+   * failure. The verdicts come in the shell's order: a full tmpfs, the
+   * decompressor's and tar's errors, the end-of-archive blocks, then the
+   * extended attributes tar could not set (security.* stops the boot, the
+   * others are a warning).
    */
   private async extract(
     id: string,
@@ -379,6 +385,7 @@ class Run implements Machine {
     const archive = await this.h.openArchive(bytes);
     if (archive.kind === "unknown") return `${name} is not a tar archive (${FORMATS})`;
     let failed: Failure = null;
+    let warning: string | null = null;
     const room = this.capacity.get(into);
     switch (archive.kind) {
       case "truncated":
@@ -387,68 +394,155 @@ class Run implements Machine {
       case "corrupt":
         failed = `${name} is corrupt`;
         break;
-      case "ok":
+      case "ok": {
+        const xattrs = await this.xattrFailures(archive.members);
         if (room !== undefined && archive.size > room.bytes) {
           failed = `the tmpfs is full (rd.tmpfs.size=${room.size}): the archive needs more`;
+        } else if (archive.tarError !== null) {
+          failed = `tar could not unpack ${name}: ${archive.tarError}`;
+        } else if (!archive.ended) {
+          failed = `${name} is truncated`;
+        } else if (xattrs.security !== null) {
+          failed = `tar could not set a security attribute: ${xattrs.security}`;
         } else {
           failed = await this.h.verify(this, name, bytes);
+          warning = xattrs.first;
         }
         break;
+      }
       default:
         return assertNever(archive);
     }
     this.events.push({ kind: "unpack", step: id, format: archive.format, from, into, failed });
+    if (warning !== null) {
+      this.events.push({
+        kind: "warn",
+        step: id,
+        text: `tmpfs-root: warning: tar could not set every extended attribute: ${warning}`,
+      });
+    }
     if (failed === null && archive.kind === "ok") this.root = archive.files;
     return failed;
   }
 
-  private async download(id: string, url: string, into: string, retries: number): Promise<void> {
+  /** tar's lines for the extended attributes it could not set: the first, and the first security.* one. */
+  private async xattrFailures(
+    members: readonly Member[],
+  ): Promise<{ first: string | null; security: string | null }> {
+    let first: string | null = null;
+    let security: string | null = null;
+    for (const m of members) {
+      if (m.name.split("/").includes("..")) continue;
+      const file = m.name.replace(/^\/+/, "");
+      for (const [key, value] of m.xattrs) {
+        const error = await this.h.setXattr(this, file, key, value);
+        if (error === null) continue;
+        const call = m.type === "symlink" ? "lsetxattrat" : "setxattrat";
+        const line =
+          `tar: ${call}: Cannot set '${key}' extended attribute for file '${file}': ${error}`;
+        first ??= line;
+        if (key.startsWith("security.")) security ??= line;
+      }
+    }
+    return { first, security };
+  }
+
+  /**
+   * Downloads and unpacks, as `tmpfs_root_download`: each try gets the time
+   * left before `rd.tmpfs.timeout`; a stream larger than the tmpfs is cut
+   * off; a failed try is tried again after a growing pause while tries and
+   * time are left, unless the server said no (4xx) or redirected where
+   * curl may not follow.
+   */
+  private async download(
+    id: string,
+    url: string,
+    into: string,
+    retries: number,
+    timeout: number,
+  ): Promise<void> {
+    const deadline = this.time + timeout;
+    const late = () =>
+      new StepFailed(
+        `download of ${url} did not finish within ${timeout} s (rd.tmpfs.timeout=${timeout})`,
+      );
+    const room = this.capacity.get(into);
     let pause = 1;
     for (let attempt = 1;; attempt++) {
+      const left = deadline - this.time;
+      if (left <= 0) throw late();
       const r = await this.h.fetch(this, url, attempt);
       const result = r.kind === "status" ? `status ${r.status}` as const : r.kind;
-      this.events.push({ kind: "fetch", step: id, url, attempt, result });
+      this.events.push({ kind: "fetch", step: id, url, attempt, maxTime: left, result });
+      let error: string;
       switch (r.kind) {
         case "ok": {
+          // What is not an archive, or is corrupt, stops the pipeline before the cap is reached.
+          const opened = r.body.length > 0 ? await this.h.openArchive(r.body) : null;
+          const readsOn = opened?.kind === "ok" || opened?.kind === "truncated";
+          if (room !== undefined && readsOn && (r.endless || r.body.length > room.bytes)) {
+            // The pipeline unpacks what arrives until more bytes come than the tmpfs holds.
+            await this.partial(id, url, into, r.body, null);
+            throw new StepFailed(
+              `${url} is larger than the tmpfs (${room.bytes} bytes, rd.tmpfs.size=${room.size})`,
+            );
+          }
           const failed = await this.extract(id, r.body, url, url, into);
           if (failed !== null) throw new StepFailed(failed);
           return;
         }
-        case "dropped": {
-          // The pipeline unpacks what arrived; the transfer's failure decides.
-          const archive = r.body.length > 0 ? await this.h.openArchive(r.body) : null;
-          if (archive !== null && archive.kind !== "unknown") {
-            const format = archive.format;
-            this.events.push({
-              kind: "unpack",
-              step: id,
-              format,
-              from: url,
-              into,
-              failed: r.error,
-            });
-          }
+        case "dropped":
+          await this.partial(id, url, into, r.body, r.error);
+          error = r.error;
+          break;
+        case "stalled": {
+          // curl gives up at the deadline, or when the rate stays under the minimum.
+          const waited = Math.min(left, SPEED_TIME);
+          this.time += waited;
+          error = left <= SPEED_TIME
+            ? `curl: (28) Operation timed out after ${waited}000 milliseconds with ${r.body.length} bytes received`
+            : `curl: (28) Operation too slow. Less than ${SPEED_LIMIT} bytes/sec transferred the last ${SPEED_TIME} seconds`;
+          await this.partial(id, url, into, r.body, error);
           break;
         }
         case "status":
-          if (r.status >= 400 && r.status < 500) {
-            throw new StepFailed(`${url} answered ${r.status}`);
-          }
+          error = r.error;
           break;
         case "refused":
+          error = r.error;
           break;
+        case "protocol":
+          throw new StepFailed(`${url} redirects to a protocol it may not use: ${r.error}`);
         default:
           return assertNever(r);
       }
-      if (attempt > retries) {
-        throw new StepFailed(`download of ${url} failed after ${attempt} tries: ${r.error}`);
+      if (this.time >= deadline) throw late();
+      if (r.kind === "status" && r.status >= 400 && r.status < 500) {
+        throw new StepFailed(`${url} answered ${r.status}`);
       }
-      this.events.push({ kind: "sleep", step: id, seconds: pause });
-      this.time += pause;
+      if (attempt > retries) {
+        throw new StepFailed(`download of ${url} failed after ${attempt} tries: ${error}`);
+      }
+      const seconds = Math.min(pause, deadline - this.time);
+      this.events.push({ kind: "sleep", step: id, seconds });
+      this.time += seconds;
       pause = Math.min(pause * 2, MAX_BACKOFF);
       // Start again from an empty root: a partial transfer never boots.
       this.events.push({ kind: "clear", step: id, path: into });
     }
+  }
+
+  /** The unpack event of a transfer that stopped early: the pipeline unpacked what arrived. */
+  private async partial(
+    id: string,
+    url: string,
+    into: string,
+    body: Uint8Array,
+    failed: Failure,
+  ): Promise<void> {
+    const archive = body.length > 0 ? await this.h.openArchive(body) : null;
+    if (archive === null || archive.kind === "unknown") return;
+    this.events.push({ kind: "unpack", step: id, format: archive.format, from: url, into, failed });
   }
 
   /** Reads /etc/selinux/config as the shell's `read -r` loop does: the last setting wins. */

@@ -408,7 +408,7 @@ Deno.test("simulate() empties the root between download attempts", async () => {
     failingWeb({ failFirst: 1, failWith: "drop" }),
   );
   assert.deepEqual(plain(r.events.filter((e) => e.step === "unpack")), [
-    { kind: "fetch", url: `${WEB}/rootfs.tar.gz`, attempt: 1, result: "dropped" },
+    { kind: "fetch", url: `${WEB}/rootfs.tar.gz`, attempt: 1, maxTime: 1800, result: "dropped" },
     {
       kind: "unpack",
       format: "gzip",
@@ -420,7 +420,7 @@ Deno.test("simulate() empties the root between download attempts", async () => {
     },
     { kind: "sleep", seconds: 1 },
     { kind: "clear", path: "/sysroot" },
-    { kind: "fetch", url: `${WEB}/rootfs.tar.gz`, attempt: 2, result: "ok" },
+    { kind: "fetch", url: `${WEB}/rootfs.tar.gz`, attempt: 2, maxTime: 1799, result: "ok" },
     {
       kind: "unpack",
       format: "gzip",

@@ -19,6 +19,7 @@
  * | `relabel`  | `setfiles` over `<root>` with the SELinux policy `<policy>`     |
  * | `skip`     | nothing: a step found nothing to do                             |
  * | `message`  | the one console line of a failure                               |
+ * | `warn`     | a warning line on the console                                   |
  * | `handOver` | the marker that lets dracut switch root                         |
  *
  * The simulated `mktemp` names its directories `source.0`, `source.1`, ...
@@ -89,6 +90,8 @@ export type SimEvent =
       readonly url: string;
       /** 1 for the first try. */
       readonly attempt: number;
+      /** Seconds left before `rd.tmpfs.timeout` (curl's `--max-time`). */
+      readonly maxTime: number;
       readonly result: FetchOutcome;
     }
     | { readonly kind: "sleep"; readonly seconds: number }
@@ -109,11 +112,19 @@ export type SimEvent =
     }
     | { readonly kind: "skip"; readonly reason: string }
     | { readonly kind: "message"; readonly text: string }
+    /** A warning on the console (`<4>`), e.g. an extended attribute tar could not set. */
+    | { readonly kind: "warn"; readonly text: string }
     | { readonly kind: "handOver"; readonly root: string }
   );
 
 /** What one download attempt got. */
-export type FetchOutcome = "ok" | "refused" | "dropped" | `status ${number}`;
+export type FetchOutcome =
+  | "ok"
+  | "refused"
+  | "dropped"
+  | "stalled"
+  | "protocol"
+  | `status ${number}`;
 
 /** A mounted file system. */
 export interface Mount {

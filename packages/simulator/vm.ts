@@ -74,6 +74,12 @@ export interface WebResource {
   readonly failFirst?: number;
   /** How the first attempts fail: no connection, a drop halfway through the body, or an HTTP status. Default `"refused"`. */
   readonly failWith?: WebFailure;
+  /** When set, every answer sends this many bytes of the body and then stalls (a trickle). */
+  readonly stallAfter?: number | null;
+  /** When set, zero bytes follow the body for ever, with no length announced. */
+  readonly endless?: boolean;
+  /** When set, every answer is a redirect (302) to this URL, which curl follows when it may. */
+  readonly redirect?: string;
 }
 
 /** dracut's init flavour: the classic shell init or the systemd initrd. */

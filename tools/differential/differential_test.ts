@@ -7,7 +7,7 @@ import { committedModule } from "./sandbox.ts";
 import { compileModule } from "@tmpfs-root/compiler";
 import { BOOT } from "@tmpfs-root/model";
 import type { Scenario } from "./scenario.ts";
-import { makeArchive, type Vm } from "@tmpfs-root/simulator";
+import { makeArchive, tarHeaderClaiming, type Vm } from "@tmpfs-root/simulator";
 
 async function unknown(found: readonly Disagreement[]): Promise<Disagreement[]> {
   const out: Disagreement[] = [];
@@ -126,4 +126,132 @@ Deno.test("runDifferential() reports a large non-archive download as such, not a
       l.endsWith(`${url} is not a tar archive (gzip, xz, zstd, bzip2, lz4 or plain)`)
     ),
   );
+});
+
+Deno.test("runDifferential() agrees on the holes found by probing, and both sides stop each one", async () => {
+  const root = { "etc/os-release": "ID=demo\n", "sbin/init": "#!/bin/sh\n" };
+  const formats = ["gzip", "xz", "zstd", "bzip2", "lz4", "plain"] as const;
+  const web = "http://10.0.2.2:8080";
+  const https = "https://10.0.2.2:8443";
+  const header = await tarHeaderClaiming("huge.bin", 2 ** 40);
+  const disk = (file: Uint8Array) =>
+    ({ path: "/dev/vda1", files: { "rootfs.img": file } }) as const;
+  const base: Vm = { flavour: "classic", ram: 8 << 20, disks: [], lvm: [], nfs: [], web: [] };
+  const cases: [string, Vm, RegExp][] = [
+    ...await Promise.all(formats.map(async (f): Promise<[string, Vm, RegExp]> => [
+      "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.img",
+      { ...base, disks: [disk(await makeArchive(root, f, { ending: "cut" }))] },
+      /unpack failed: rootfs\.img is truncated$/,
+    ])),
+    [
+      "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.img",
+      {
+        ...base,
+        disks: [
+          disk(
+            await makeArchive(root, "gzip", {
+              ending: "cut",
+              trailing: new TextEncoder().encode("garbage"),
+            }),
+          ),
+        ],
+      },
+      /unpack failed: rootfs\.img is truncated$/,
+    ],
+    [
+      `root=tmpfs:${web}/rootfs.tar`,
+      {
+        ...base,
+        web: [{
+          url: `${web}/rootfs.tar`,
+          body: await makeArchive(root, "plain", { ending: "cut" }),
+        }],
+      },
+      /unpack failed: http:\S+ is truncated$/,
+    ],
+    [
+      `root=tmpfs:${web}/endless.tar rd.tmpfs.size=1m`,
+      { ...base, web: [{ url: `${web}/endless.tar`, body: header, endless: true }] },
+      /is larger than the tmpfs \(1048576 bytes, rd\.tmpfs\.size=1m\)$/,
+    ],
+    [
+      `root=tmpfs:${web}/rootfs.tar.gz rd.tmpfs.timeout=70 rd.tmpfs.retries=5`,
+      {
+        ...base,
+        web: [{ url: `${web}/rootfs.tar.gz`, body: await makeArchive(root), stallAfter: 600 }],
+      },
+      /did not finish within 70 s \(rd\.tmpfs\.timeout=70\)$/,
+    ],
+    [
+      `root=tmpfs:${https}/rootfs.tar.gz`,
+      {
+        ...base,
+        web: [
+          { url: `${https}/rootfs.tar.gz`, body: new Uint8Array(0), redirect: `${web}/x.tgz` },
+          { url: `${web}/x.tgz`, body: await makeArchive(root, "gzip") },
+        ],
+      },
+      /redirects to a protocol it may not use: curl: \(1\) Protocol "http" not supported/,
+    ],
+    [
+      `root=tmpfs:${web}/ rd.tmpfs.imgfile=x[1-2000].tgz`,
+      base,
+      /cmdline failed: invalid rd\.tmpfs\.imgfile "x\[1-2000\]\.tgz"/,
+    ],
+    [
+      "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.img",
+      {
+        ...base,
+        disks: [
+          disk(
+            await makeArchive({
+              ...root,
+              "bin/ping": { data: "x", xattrs: { "security.capability": "garbage" } },
+            }, "gzip"),
+          ),
+        ],
+      },
+      /tar could not set a security attribute: .*'security\.capability'.*Invalid argument$/,
+    ],
+    [
+      "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.img",
+      {
+        ...base,
+        disks: [
+          disk(await makeArchive({ ...root, "../escape": "x" }, "gzip", { parents: false })),
+        ],
+      },
+      /tar could not unpack rootfs\.img: tar: \.\.\/escape: Member name contains '\.\.'$/,
+    ],
+    [
+      "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.img",
+      {
+        ...base,
+        disks: [
+          disk(
+            await makeArchive({ ...root, "etc/odd": { data: "x", xattrs: { "odd.name": "1" } } }),
+          ),
+        ],
+      },
+      /^<4>tmpfs-root: warning: tar could not set every extended attribute: .*'odd\.name'/,
+    ],
+  ];
+  const scenarios: Scenario[] = cases.flatMap(([cmdline, vm]) =>
+    (["classic", "systemd"] as const).map((flavour) => ({
+      cmdline,
+      vm: { ...vm, flavour },
+      fault: { kind: "none" } as const,
+    }))
+  );
+  const found = await runDifferential(scenarios);
+  assert.equal(found.length, 0, show(found));
+  const { simulatedLog } = await import("./differential.ts");
+  for (const [i, s] of scenarios.entries()) {
+    const want = cases[Math.floor(i / 2)]![2];
+    const log = await simulatedLog(s);
+    assert.ok(
+      log.some((l) => want.test(l)),
+      `${s.cmdline}: no line matches ${want}:\n${log.join("\n")}`,
+    );
+  }
 });

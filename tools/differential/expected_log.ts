@@ -26,22 +26,22 @@
  *
  * @module
  */
-import { BOOT, type Params } from "@tmpfs-root/model";
+import {
+  BOOT,
+  curlCommand,
+  DECOMPRESS,
+  type Params,
+  redirectProtocols,
+  setfilesCommand,
+  tarCommand,
+} from "@tmpfs-root/model";
 import type { ArchiveFormat, SimResult } from "@tmpfs-root/simulator";
 import { NEWROOT } from "./scenario.ts";
 
-const CURL = "curl --silent --show-error --fail --location --proto =http,https " +
-  "--proto-redir =http,https --connect-timeout 10 --speed-limit 1 --speed-time 60";
-const TAR = "tar -x -p --same-owner --numeric-owner --xattrs --xattrs-include=* --acls --selinux";
-
-const DECOMPRESS: Readonly<Record<ArchiveFormat, string | null>> = {
-  gzip: "gzip -dc",
-  xz: "xz -dc -T0",
-  zstd: "zstd -dcq",
-  bzip2: "bzip2 -dc",
-  lz4: "lz4 -dc",
-  plain: null,
-};
+/** The decompressor's command line, as the stub logs it (none for a plain tar). */
+function decompressor(format: ArchiveFormat): string | null {
+  return format === "plain" ? null : DECOMPRESS[format].join(" ");
+}
 
 /** The phase each step runs in. */
 const PHASE_OF = new Map(BOOT.phases.flatMap((p) => p.steps.map((s) => [s.id, p.name])));
@@ -104,7 +104,13 @@ export function expectedLog(
       case "fetch": {
         url = e.url;
         const ca = params?.values.cafile ?? "";
-        out.push(`$ ${CURL}${ca === "" ? "" : ` --cacert ${ca}`} ${e.url}`);
+        const curl = curlCommand({
+          protoRedir: redirectProtocols(e.url),
+          maxTime: String(e.maxTime),
+          ca: ca === "" ? null : ca,
+          url: e.url,
+        });
+        out.push(`$ ${curl.join(" ")}`);
         break;
       }
       case "sleep":
@@ -115,20 +121,27 @@ export function expectedLog(
         out.push(`$ find ${e.path} -mindepth 1 -maxdepth 1 -exec rm -rf {} +`);
         break;
       case "unpack": {
-        const d = DECOMPRESS[e.format];
+        const d = decompressor(e.format);
         if (d !== null) out.push(`$ ${d}`);
-        out.push(`$ ${TAR} -f - -C ${e.into}`);
+        out.push(`$ ${tarCommand(e.into).join(" ")}`);
         break;
       }
       case "relabel":
         out.push(
-          `$ chroot ${e.root} setfiles -F -e /proc -e /sys -e /dev /etc/selinux/${e.policy}/contexts/files/file_contexts /`,
+          `$ ${
+            setfilesCommand(e.root, `/etc/selinux/${e.policy}/contexts/files/file_contexts`).join(
+              " ",
+            )
+          }`,
         );
         break;
       case "skip":
         break;
       case "message":
         out.push(`<2>${e.text}`);
+        break;
+      case "warn":
+        out.push(`<4>${e.text}`);
         break;
       case "handOver":
         out.push(`<6>tmpfs-root: root file system unpacked into ${e.root}`);

@@ -12,6 +12,7 @@ import {
   type ArchiveFormat,
   type FileTree,
   makeArchive,
+  tarHeaderClaiming,
   type Vm,
   type WebResource,
 } from "@tmpfs-root/simulator";
@@ -28,7 +29,12 @@ const ROOT = {
 /** The archives scenarios put on their sources. */
 interface Archives {
   readonly good: readonly Uint8Array[];
+  /** Damaged: truncated, corrupt, not an archive, empty, cut at a member boundary. */
   readonly bad: readonly Uint8Array[];
+  /** Whole, but tar refuses a member or an xattr, or warns about one. */
+  readonly refused: readonly Uint8Array[];
+  /** A tar header that claims a 1 TiB member, for a server that then sends zeros for ever. */
+  readonly endless: Uint8Array;
   readonly big: Uint8Array;
   readonly selinux: readonly Uint8Array[];
 }
@@ -52,7 +58,19 @@ async function makeArchives(): Promise<Archives> {
     ...good.map((b) => damaged(b, "corrupt")),
     new TextEncoder().encode("hello, not an archive\n"),
     new Uint8Array(0),
+    // Cut at a member boundary (GNU tar exits 0), in every format, and a gzip whose first
+    // member is such a cut tar followed by garbage (gzip exits 2, a warning).
+    ...await Promise.all(formats.map((f) => makeArchive(ROOT, f, { ending: "cut" }))),
+    await makeArchive(ROOT, "gzip", {
+      ending: "cut",
+      trailing: new TextEncoder().encode("trailing garbage"),
+    }),
   ];
+  const refused = await Promise.all([
+    makeArchive({ ...ROOT, "../escape": "x", "a/../../escape2": "y" }, "gzip", { parents: false }),
+    makeArchive({ ...ROOT, "bin/ping": { data: "x", xattrs: { "security.capability": "bad" } } }),
+    makeArchive({ ...ROOT, "etc/odd": { data: "x", xattrs: { "odd.name": "1" } } }, "zstd"),
+  ]);
   const big = await makeArchive({ ...ROOT, "big": new Uint8Array(1 << 20) }, "gzip");
   const selinux = await Promise.all(
     [
@@ -63,10 +81,18 @@ async function makeArchives(): Promise<Archives> {
       "SELINUXTYPE=x\nSELINUX=enforcing",
     ].map((c) => makeArchive({ ...ROOT, "etc/selinux/config": c }, "gzip")),
   );
-  return { good, bad, big, selinux };
+  return {
+    good,
+    bad,
+    refused,
+    endless: await tarHeaderClaiming("huge.bin", 2 ** 40),
+    big,
+    selinux,
+  };
 }
 
 const WEB = "http://10.0.2.2:8080";
+const WEBS = "https://10.0.2.2:8443";
 const IMG = "rootfs.tar.gz";
 
 /**
@@ -96,14 +122,16 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
     return t;
   };
   const archive = (): Uint8Array => {
-    const k = r.int(20);
+    const k = r.int(22);
     if (k < 9) return r.pick(a.good);
     if (k < 14) return r.pick(a.bad);
     if (k < 16) return a.big;
+    if (k < 18) return r.pick(a.refused);
     return r.pick(a.selinux);
   };
   const scenarios: Scenario[] = [];
   for (let i = 0; i < count; i++) {
+    const cmdline = i % 8 === 7 ? hostile[Math.floor(i / 8)]! : validish(r);
     const flavour = r.int(2) === 0 ? "classic" : "systemd";
     const appears = () => r.pick([0, 0, 0, 1, 2, 3, null]);
     const web: WebResource[] = [{
@@ -117,10 +145,27 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
         : {}),
       ...(r.int(6) === 0 ? { status: r.pick([404, 500, 403]) } : {}),
       ...(r.int(8) === 0 ? { dropAfter: r.pick([0, 10, 300]) } : {}),
+      ...(r.int(10) === 0 ? { stallAfter: r.pick([0, 100, 700]) } : {}),
+    }, {
+      url: `${WEB}/endless.tar`,
+      body: a.endless,
+      endless: true,
+    }, {
+      url: `${WEB}/moved.tar.gz`,
+      body: new Uint8Array(0),
+      redirect: `${WEB}/${IMG}`,
+    }, {
+      url: `${WEBS}/${IMG}`,
+      body: new Uint8Array(0),
+      redirect: r.pick([`${WEB}/${IMG}`, `${WEBS}/${IMG}.real`]),
+    }, {
+      url: `${WEBS}/${IMG}.real`,
+      body: a.good[0]!,
     }];
     const vm: Vm = {
       flavour,
-      ram: r.pick([1 << 20, 64 << 20]),
+      // The endless server sends zeros until more bytes came than the tmpfs holds: keep it small.
+      ram: cmdline.includes("endless") ? 1 << 20 : r.pick([1 << 20, 64 << 20]),
       disks: [
         {
           path: "/dev/vda1",
@@ -142,7 +187,6 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
       ],
       web,
     };
-    const cmdline = i % 8 === 7 ? hostile[Math.floor(i / 8)]! : validish(r);
     scenarios.push({ cmdline, vm, fault: fault(r) });
   }
   return scenarios;
@@ -173,6 +217,10 @@ function validish(r: Lcg): string {
     "tmpfs:NFS=nfs:10.0.2.2:/missing",
     "tmpfs:NFS=nfs:10.0.2.9:/nfsexport",
     `tmpfs:${WEB}/${IMG}`,
+    `tmpfs:${WEB}/${IMG}`,
+    `tmpfs:${WEB}/endless.tar`,
+    `tmpfs:${WEB}/moved.tar.gz`,
+    `tmpfs:${WEBS}/${IMG}`,
     `tmpfs:${WEB}/`,
     `tmpfs:${WEB}/images/`,
     "tmpfs:http://10.0.2.7/rootfs.tar.gz",
@@ -187,7 +235,16 @@ function validish(r: Lcg): string {
   if (r.int(3) === 0) {
     args.push(
       `rd.tmpfs.imgfile=${
-        r.pick(["images/rootfs.tar.gz", "/rootfs.tar.gz", "missing.tgz", "../x", "images/"])
+        r.pick([
+          "images/rootfs.tar.gz",
+          "/rootfs.tar.gz",
+          "missing.tgz",
+          "../x",
+          "images/",
+          "x[1-2].tgz",
+          "x{a,b}.tgz",
+          '"a b.tgz"',
+        ])
       }`,
     );
   }
@@ -195,6 +252,7 @@ function validish(r: Lcg): string {
   args.push(`rd.retry=${r.pick(["0", "1", "3", "6", "20"])}`);
   if (r.int(30) === 0) args.pop();
   if (r.int(2) === 0) args.push(`rd.tmpfs.retries=${r.pick(["0", "1", "2", "x"])}`);
+  if (r.int(3) === 0) args.push(`rd.tmpfs.timeout=${r.pick(["1", "5", "31", "100", "0", "x"])}`);
   if (r.int(5) === 0) args.push(`rd.tmpfs.cafile=${r.pick(["/etc/ca.pem", "ca.pem"])}`);
   if (r.int(3) === 0) {
     args.push(`rd.tmpfs.onfail=${r.pick(["reboot", "poweroff", "halt", "emergency", "bogus"])}`);

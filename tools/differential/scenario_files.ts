@@ -117,6 +117,16 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
           case "ok":
             files.set(`${p}.rc`, "0");
             files.set(`${p}.body`, r.body);
+            if (r.endless) files.set(`${p}.endless`, "");
+            break;
+          case "stalled":
+            files.set(`${p}.stall`, "");
+            files.set(`${p}.body`, r.body);
+            files.set(`${p}.bytes`, String(r.body.length));
+            break;
+          case "protocol":
+            files.set(`${p}.rc`, "1");
+            files.set(`${p}.err`, `${r.error}\n`);
             break;
           case "dropped":
             files.set(`${p}.rc`, "18");

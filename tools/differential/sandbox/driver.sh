@@ -79,6 +79,7 @@ for s in /scen/*; do
     : >/proc/sysrq-trigger
     : >/state/mounts
     echo 0 >/state/clock
+    echo "0.00 0.00" >/proc/uptime
     udev
     cat /dev/kmsg >/out/"$name".log &
     reader="$!"

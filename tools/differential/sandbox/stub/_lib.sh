@@ -30,10 +30,11 @@ udev() {
         cp -a "$t"/. /dev/
     done
 }
-# advance SECONDS: moves the virtual clock.
+# advance SECONDS: moves the virtual clock (and /proc/uptime with it).
 advance() {
     local now
     read -r now </state/clock
     echo "$((now + $1))" >/state/clock
+    echo "$((now + $1)).00 0.00" >/proc/uptime
     udev
 }

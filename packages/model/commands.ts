@@ -1,0 +1,158 @@
+/**
+ * The commands the boot runs, with their arguments, declared once: the
+ * compiler emits them, the simulator reports them in its trace, and the
+ * differential harness expects them in the stub log. Arguments that vary
+ * are slots filled by the caller (shell words for the compiler, strings
+ * for the others), so no flag is typed in two places.
+ *
+ * @module
+ */
+
+/** The archive formats tmpfs-root detects by content, in the order the console names them. */
+export const FORMATS = ["gzip", "xz", "zstd", "bzip2", "lz4", "tar"] as const;
+
+/** A format the module detects (`tar` is a plain, uncompressed tar). */
+export type Format = typeof FORMATS[number];
+
+/**
+ * Each compressed format's decompressor, reading stdin and writing stdout.
+ * gzip prefers `pigz` when the initramfs has it (same options).
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { DECOMPRESS } from "./commands.ts";
+ * assert.deepEqual(DECOMPRESS.zstd, ["zstd", "-dcq"]);
+ * ```
+ */
+export const DECOMPRESS: Readonly<Record<Exclude<Format, "tar">, readonly string[]>> = {
+  gzip: ["gzip", "-dc"],
+  xz: ["xz", "-dc", "-T0"],
+  zstd: ["zstd", "-dcq"],
+  bzip2: ["bzip2", "-dc"],
+  lz4: ["lz4", "-dc"],
+};
+
+/**
+ * GNU tar's options for the unpack: owners, modes, ACLs, SELinux labels
+ * and every xattr kept; `-R` prints `block N: ** Block of NULs **` when the
+ * stream ends with its end-of-archive blocks (and `** End of File **` when
+ * it does not), which is how a tar stream cut at a member boundary, which
+ * GNU tar accepts with status 0, is told apart at no cost.
+ */
+export const TAR_OPTIONS: readonly string[] = [
+  "-x",
+  "-p",
+  "-R",
+  "--same-owner",
+  "--numeric-owner",
+  "--xattrs",
+  "--xattrs-include=*",
+  "--acls",
+  "--selinux",
+];
+
+/** The whole tar command, reading stdin, unpacking into `into`. */
+export function tarCommand<T>(into: T): (string | T)[] {
+  return ["tar", ...TAR_OPTIONS, "-f", "-", "-C", into];
+}
+
+/** What tar's `-R` prints on stdout when the archive ends with its end-of-archive blocks. */
+export const TAR_END_MARK = "** Block of NULs **";
+
+/**
+ * tar's stderr lines that are warnings, not errors (extended regular
+ * expression): the console quotes the first line that is not one of them.
+ */
+export const TAR_WARNINGS =
+  "Removing leading|in the future|implausibly old time stamp|Ignoring unknown extended header keyword|A lone zero block|Cannot set '|Exiting with failure status";
+
+/** tar's warning for an extended attribute it could not set (`setxattrat: Cannot set '<name>' ...`). */
+export const TAR_XATTR_FAILED = "Cannot set '";
+
+/** The xattr name space whose failures stop the boot: capabilities, SELinux labels, IMA. */
+export const SECURITY_XATTR = "Cannot set 'security\\.";
+
+/** Seconds curl waits for a connection. */
+export const CONNECT_TIMEOUT = 10;
+/** The slowest transfer accepted: bytes per second, averaged over {@linkcode SPEED_TIME}. */
+export const SPEED_LIMIT = 1024;
+/** Seconds over which {@linkcode SPEED_LIMIT} is averaged before curl gives up. */
+export const SPEED_TIME = 30;
+
+/** The slots of a curl command. */
+export interface CurlSlots<T> {
+  /** `=https` for an https source (it may never be downgraded), else `=http,https`. */
+  readonly protoRedir: T;
+  /** Seconds left before `rd.tmpfs.timeout`. */
+  readonly maxTime: T;
+  /** The CA bundle, or `null` for the system's. */
+  readonly ca: T | null;
+  readonly url: T;
+}
+
+/**
+ * The curl command of one download try: fail on HTTP errors, follow
+ * redirects only to http(s) (only to https from https), no URL globbing,
+ * a connection timeout, a minimum rate and the time left.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { curlCommand } from "./commands.ts";
+ * const c = curlCommand({ protoRedir: "=https", maxTime: "60", ca: null, url: "https://h/a" });
+ * assert.deepEqual(c.slice(-3), ["--max-time", "60", "https://h/a"]);
+ * ```
+ */
+export function curlCommand<T>(s: CurlSlots<T>): (string | T)[] {
+  return [
+    "curl",
+    "--silent",
+    "--show-error",
+    "--fail",
+    "--globoff",
+    "--location",
+    "--proto",
+    "=http,https",
+    "--proto-redir",
+    s.protoRedir,
+    "--connect-timeout",
+    String(CONNECT_TIMEOUT),
+    "--speed-limit",
+    String(SPEED_LIMIT),
+    "--speed-time",
+    String(SPEED_TIME),
+    ...(s.ca === null ? [] : ["--cacert", s.ca]),
+    "--max-time",
+    s.maxTime,
+    s.url,
+  ];
+}
+
+/** The `--proto-redir` value for a URL: an https source stays https through redirects. */
+export function redirectProtocols(url: string): string {
+  return url.startsWith("https://") ? "=https" : "=http,https";
+}
+
+/** curl's exit status for a protocol it was not allowed to use (a redirect to plain http). */
+export const CURL_UNSUPPORTED_PROTOCOL = 1;
+/** curl's exit status for a timeout (the deadline or the minimum rate). */
+export const CURL_TIMEOUT = 28;
+
+/** The SELinux relabel, run in the new root. */
+export function setfilesCommand<T>(root: T, contexts: T): (string | T)[] {
+  return [
+    "chroot",
+    root,
+    "setfiles",
+    "-F",
+    "-e",
+    "/proc",
+    "-e",
+    "/sys",
+    "-e",
+    "/dev",
+    contexts,
+    "/",
+  ];
+}
