@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages tmpfs-root's tests and real boots need.
-# Idempotent; run as root. Fails loudly when a package cannot be had.
+# Installs the Debian packages tmpfs-root's tests and real boots need, when
+# some are missing; the test and e2e tasks run it first, so a fresh machine
+# needs nothing else. Idempotent and quiet when everything is there.
+# Without root it installs nothing: it prints the one command to run, and fails.
+#   --update-lists  also refresh apt's package lists (the real boots download a kernel)
 set -euo pipefail
 PKGS=(
   dracut-core dracut-network busybox-static dash bash shellcheck
@@ -8,13 +11,29 @@ PKGS=(
   nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common libnfs-utils kmod attr curl openssl
   coreutils util-linux iproute2 tar isc-dhcp-client systemd udev
 )
+update=0
+for a in "$@"; do
+  case "$a" in
+    --update-lists) update=1 ;;
+    *) echo "install-deps.sh: unknown option \"$a\": expected --update-lists" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# The real boots download a Debian kernel package: the package lists must be fresh.
+if ((${#missing[@]} == 0 && update == 0)); then exit 0; fi
+if [ "$(id -u)" != 0 ]; then
+  if ((${#missing[@]})); then
+    echo "tmpfs-root: missing Debian packages (${missing[*]}); install them with: sudo bash tools/install-deps.sh" >&2
+  else
+    echo "tmpfs-root: apt's package lists must be fresh for the real boots; run: sudo bash tools/install-deps.sh --update-lists" >&2
+  fi
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  apt-get install -y -qq "${missing[@]}"
 fi

@@ -1,6 +1,6 @@
 import assert from "#assert";
 import { checkValue, parseParams } from "./read_params.ts";
-import { IMGFILE, RETRIES, SIZE } from "./params.ts";
+import { IMGFILE, RETRIES, SIZE, TIMEOUT } from "./params.ts";
 
 Deno.test("parseParams() is inactive unless root= starts with tmpfs:", () => {
   for (
@@ -18,6 +18,7 @@ Deno.test("parseParams() fills in the documented defaults", () => {
   assert.equal(r.params.values.imgfile, "rootfs.tar.gz");
   assert.equal(r.params.values.retries, "3");
   assert.equal(r.params.values.onfail, "emergency");
+  assert.equal(r.params.values.timeout, "1800");
 });
 
 Deno.test("parseParams() reads the seed's example command lines", () => {
@@ -104,5 +105,35 @@ Deno.test("parseParams() drops trailing newlines, as the module reads /proc/cmdl
   assert.equal(
     r.kind === "ok" && r.params.source.kind === "block" && r.params.source.device,
     '/dev/vda1x"',
+  );
+});
+
+Deno.test("checkValue() reads rd.tmpfs.timeout from 1 to 99999 seconds: a download needs time", () => {
+  assert.equal(checkValue(TIMEOUT, "1"), "1");
+  assert.equal(checkValue(TIMEOUT, "99999"), "99999");
+  for (const bad of ["0", "", "-5", "100000", "10s", "1.5"]) {
+    assert.equal(checkValue(TIMEOUT, bad), null, bad);
+  }
+});
+
+Deno.test("parseParams() refuses a file name for a base URL that curl would glob or cut", () => {
+  for (const file of ["x[1-2000].tar.gz", "x{a,b}.tgz", "a b.tgz", "x?.tgz", "x#y"]) {
+    const r = parseParams(`root=tmpfs:http://10.0.2.2/images/ "rd.tmpfs.imgfile=${file}"`);
+    assert.equal(r.kind, "invalid", file);
+    assert.equal(r.kind === "invalid" && r.param.name, IMGFILE.name);
+    assert.match(
+      r.kind === "invalid" ? r.message : "",
+      /^invalid rd\.tmpfs\.imgfile ".*": appended to a URL/,
+    );
+  }
+  // The same names are fine on a disk, and a URL that names its file takes no imgfile.
+  assert.equal(parseParams('root=tmpfs:/dev/vda1 "rd.tmpfs.imgfile=a b.tgz"').kind, "ok");
+  assert.equal(
+    parseParams("root=tmpfs:http://10.0.2.2/r.tgz rd.tmpfs.imgfile=x[1-2].tgz").kind,
+    "ok",
+  );
+  assert.equal(
+    parseParams("root=tmpfs:http://10.0.2.2/ rd.tmpfs.imgfile=img/root%20fs.tar.zst").kind,
+    "ok",
   );
 });

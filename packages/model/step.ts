@@ -106,6 +106,9 @@ export type Step =
   | RestoreSelinux
   | HandOver;
 
+/** The kinds of step. */
+export type StepKind = Step["kind"];
+
 /** The dracut hook a phase runs in. */
 export type PhaseName = "cmdline" | "mount" | "prePivot";
 

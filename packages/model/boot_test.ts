@@ -1,0 +1,21 @@
+import assert from "#assert";
+import { BOOT } from "./boot.ts";
+import { allSteps } from "./dsl.ts";
+import type { StepKind } from "./step.ts";
+
+/** Steps that run something the archive holds (the relabel runs the new root's setfiles). */
+const RUNS_ARCHIVE_CONTENT: readonly StepKind[] = ["restoreSelinux"];
+
+Deno.test("BOOT runs nothing from the archive before the unpack step, which holds every check, has passed", () => {
+  const steps = allSteps(BOOT);
+  const unpack = steps.findIndex((s) => s.kind === "unpack");
+  assert.ok(unpack >= 0, "the sequence has an unpack step");
+  const phaseOf = (i: number) => BOOT.phases.findIndex((p) => p.steps.includes(steps[i]!));
+  for (const [i, s] of steps.entries()) {
+    if (!RUNS_ARCHIVE_CONTENT.includes(s.kind)) continue;
+    assert.ok(i > unpack, `step "${s.id}" runs archive content before the unpack`);
+    // In a later phase: under systemd another process, after the unpack service has succeeded.
+    assert.ok(phaseOf(i) > phaseOf(unpack), `step "${s.id}" shares the unpack's phase`);
+  }
+  assert.ok(steps.some((s) => RUNS_ARCHIVE_CONTENT.includes(s.kind)), "the relabel step exists");
+});
