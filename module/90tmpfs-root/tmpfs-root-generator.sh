@@ -7,7 +7,7 @@ early="${2:-/run/systemd/generator.early}"
     . /lib/tmpfs-root-lib.sh
 }
 tmpfs_root_read_params
-if [ "$?" '=' 2 ]; then
+if [ "$?" = 2 ]; then
     exit 0
 fi
 mkdir -p "$early"/initrd-root-fs.target.requires || exit 1

@@ -59,7 +59,7 @@ tmpfs_root_scan() {
         # The argument: runs up to a quote (which toggles quoting) or to white space outside quotes.
         tok=''
         while [ -n "$rest" ]; do
-            if [ "$inq" '=' 1 ]; then
+            if [ "$inq" = 1 ]; then
                 case "$rest" in
                     *'"'*)
                         seg="${rest%%\"*}"'"'
@@ -98,19 +98,19 @@ tmpfs_root_scan() {
         esac
         last="${tok#"${tok%?}"}"
         zeroed=0
-        if [ "$eq" '=' 1 ]; then
+        if [ "$eq" = 1 ]; then
             case "$val" in
                 '"'*)
                     val="${val#?}"
-                    if [ "$last" '=' '"' ]; then
+                    if [ "$last" = '"' ]; then
                         zeroed=1
                         [ -z "$val" ] || val="${val%?}"
                     fi
                     ;;
             esac
         fi
-        if [ "$quoted" '=' 1 ] && [ "$zeroed" '=' 0 ] && [ "$last" '=' '"' ]; then
-            if [ "$eq" '=' 1 ]; then
+        if [ "$quoted" = 1 ] && [ "$zeroed" = 0 ] && [ "$last" = '"' ]; then
+            if [ "$eq" = 1 ]; then
                 val="${val%?}"
             else
                 name="${name%?}"
@@ -247,7 +247,7 @@ tmpfs_root_udev_encode() {
                 cp="$(((cp * 64) + (n - 128)))"
                 i="$((i + 1))"
             done
-            if [ "$ok" '=' 1 ]; then
+            if [ "$ok" = 1 ]; then
                 ok=0
                 case "$len" in
                     2)
@@ -277,7 +277,7 @@ tmpfs_root_udev_encode() {
                 fi
             fi
         fi
-        if [ "$ok" '=' 1 ]; then
+        if [ "$ok" = 1 ]; then
             # A valid multi-byte sequence stays as it is.
             i=0
             while [ "$i" -lt "$len" ]; do
@@ -318,7 +318,7 @@ tmpfs_root_udev_encode() {
             if [ "$n0" -ge 95 ] && [ "$n0" -le 95 ]; then
                 ok=1
             fi
-            if [ "$ok" '=' 1 ]; then
+            if [ "$ok" = 1 ]; then
                 out="$out""$(printf %b '\0'"$(printf %03o "$n0")")"
             else
                 out="$out"'\x'"$b0"
@@ -365,7 +365,54 @@ tmpfs_root_arg() {
         ip)
             tmpfs_root_given_ip=1
             ;;
+        rd.tmpfs.*)
+            tmpfs_root_unknown="$tmpfs_root_unknown""$1"=
+            ;;
     esac
+    return 0
+}
+tmpfs_root_closest() {
+    local best=rd.tmpfs.size
+    local most=-1
+    local k
+    local a
+    local b
+    local n
+    for k in rd.tmpfs.size rd.tmpfs.imgfile rd.tmpfs.retries rd.tmpfs.timeout rd.tmpfs.cafile rd.tmpfs.onfail; do
+        a="$1"
+        b="$k"
+        n=0
+        while [ -n "$a" ] && [ -n "$b" ] && [ "${a%"${a#?}"}" = "${b%"${b#?}"}" ]; do
+            a="${a#?}"
+            b="${b#?}"
+            n="$((n + 1))"
+        done
+        if [ "$n" -gt "$most" ]; then
+            best="$k"
+            most="$n"
+        fi
+    done
+    printf %s "$best"
+}
+tmpfs_root_warn_unknown() {
+    local rest="$tmpfs_root_unknown"
+    local name
+    local seen=
+    [ -n "$rest" ] || return 0
+    [ ! -e /run/tmpfs-root/warned.params ] || return 0
+    mkdir -p /run/tmpfs-root 2>/dev/null
+    : >/run/tmpfs-root/warned.params
+    while [ -n "$rest" ]; do
+        name="${rest%%=*}"
+        rest="${rest#*=}"
+        case ="$seen" in
+            *="$name"=*)
+                continue
+                ;;
+        esac
+        seen="$seen""$name"=
+        tmpfs_root_say 4 'tmpfs-root: warning: unknown parameter '"$name"' ignored (did you mean '"$(tmpfs_root_closest "$name")"'?)'
+    done
     return 0
 }
 tmpfs_root_parse_source() {
@@ -502,7 +549,7 @@ tmpfs_root_parse_nfs() {
             done
             ;;
     esac
-    if [ "$fstype" '=' nfs ] && [ -z "$lock" ]; then
+    if [ "$fstype" = nfs ] && [ -z "$lock" ]; then
         if [ -n "$opts" ]; then
             opts="$opts",nolock
         else
@@ -540,6 +587,7 @@ tmpfs_root_read_params() {
     tmpfs_root_raw_onfail=''
     tmpfs_root_given_onfail=''
     tmpfs_root_given_ip=''
+    tmpfs_root_unknown=''
     tmpfs_root_scan "$(tmpfs_root_cmdline_text)"
     case "$tmpfs_root_raw_root" in
         tmpfs:*)
@@ -549,7 +597,8 @@ tmpfs_root_read_params() {
             return 2
             ;;
     esac
-    if [ "$tmpfs_root_given_root" '=' 1 ]; then
+    tmpfs_root_warn_unknown
+    if [ "$tmpfs_root_given_root" = 1 ]; then
         value="$tmpfs_root_raw_root"
     else
         value=''
@@ -567,7 +616,7 @@ tmpfs_root_read_params() {
             return 1
             ;;
     esac
-    if [ "$tmpfs_root_given_size" '=' 1 ]; then
+    if [ "$tmpfs_root_given_size" = 1 ]; then
         value="$tmpfs_root_raw_size"
     else
         value=50%
@@ -614,7 +663,7 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_size="$value"
-    if [ "$tmpfs_root_given_imgfile" '=' 1 ]; then
+    if [ "$tmpfs_root_given_imgfile" = 1 ]; then
         value="$tmpfs_root_raw_imgfile"
     else
         value=rootfs.tar.gz
@@ -637,7 +686,7 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_imgfile="$value"
-    if [ "$tmpfs_root_given_retries" '=' 1 ]; then
+    if [ "$tmpfs_root_given_retries" = 1 ]; then
         value="$tmpfs_root_raw_retries"
     else
         value=3
@@ -653,7 +702,7 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_retries="$value"
-    if [ "$tmpfs_root_given_timeout" '=' 1 ]; then
+    if [ "$tmpfs_root_given_timeout" = 1 ]; then
         value="$tmpfs_root_raw_timeout"
     else
         value=1800
@@ -673,7 +722,7 @@ tmpfs_root_read_params() {
         return 1
     fi
     tmpfs_root_timeout="$value"
-    if [ "$tmpfs_root_given_cafile" '=' 1 ]; then
+    if [ "$tmpfs_root_given_cafile" = 1 ]; then
         value="$tmpfs_root_raw_cafile"
     else
         value=''
@@ -696,7 +745,7 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_cafile="$value"
-    if [ "$tmpfs_root_given_retry" '=' 1 ]; then
+    if [ "$tmpfs_root_given_retry" = 1 ]; then
         value="$tmpfs_root_raw_retry"
     else
         value=180
@@ -712,7 +761,7 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_retry="$value"
-    if [ "$tmpfs_root_given_onfail" '=' 1 ]; then
+    if [ "$tmpfs_root_given_onfail" = 1 ]; then
         value="$tmpfs_root_raw_onfail"
     else
         value=emergency
@@ -729,7 +778,7 @@ tmpfs_root_read_params() {
     esac
     tmpfs_root_onfail="$value"
     # A file name appended to a base URL: no white space, no curl glob characters.
-    if [ "$tmpfs_root_kind" '=' http ] && case "$tmpfs_root_url" in */) true;; *) false;; esac && ! tmpfs_root_only 'A-Za-z0-9._~:/@!$&'\''()*+,;=%-' "$tmpfs_root_imgfile"; then
+    if [ "$tmpfs_root_kind" = http ] && case "$tmpfs_root_url" in */) true;; *) false;; esac && ! tmpfs_root_only 'A-Za-z0-9._~:/@!$&'\''()*+,;=%-' "$tmpfs_root_imgfile"; then
         tmpfs_root_cause='invalid rd.tmpfs.imgfile "'"$tmpfs_root_imgfile"'": appended to a URL it may hold only letters, digits and -._~:/@!$&'\''()*+,;=% (percent-encode the rest)'
         return 1
     fi
@@ -817,7 +866,7 @@ tmpfs_root_extract() {
             fmt=lz4
             ;;
         *)
-            if [ "$(od -An -tx1 -j 257 -N 5 /run/tmpfs-root/head 2>/dev/null | tr -d ' \n')" '=' 7573746172 ]; then
+            if [ "$(od -An -tx1 -j 257 -N 5 /run/tmpfs-root/head 2>/dev/null | tr -d ' \n')" = 7573746172 ]; then
                 fmt=tar
             else
                 tmpfs_root_cause="$2"' is not a tar archive (gzip, xz, zstd, bzip2, lz4 or plain)'
@@ -846,7 +895,7 @@ tmpfs_root_extract() {
         return 1
     fi
     # The decompressor's own word decides; gzip exits 2 for a warning (trailing garbage).
-    if [ "$rd" != 0 ] && [ -s /run/tmpfs-root/dec.err ] && ! { [ "$fmt" '=' gzip ] && [ "$rd" '=' 2 ]; }; then
+    if [ "$rd" != 0 ] && [ -s /run/tmpfs-root/dec.err ] && ! { [ "$fmt" = gzip ] && [ "$rd" = 2 ]; }; then
         if grep -qsiE 'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof|unfinished stream' /run/tmpfs-root/dec.err; then
             tmpfs_root_cause="$2"' is truncated'
         else
@@ -866,7 +915,7 @@ tmpfs_root_extract() {
         fi
         return 1
     fi
-    if [ "$rd" != 0 ] && ! { [ "$fmt" '=' gzip ] && [ "$rd" '=' 2 ]; }; then
+    if [ "$rd" != 0 ] && ! { [ "$fmt" = gzip ] && [ "$rd" = 2 ]; }; then
         tmpfs_root_cause="$2"' is corrupt'
         return 1
     fi
@@ -969,14 +1018,14 @@ tmpfs_root_download() {
         )
         rc="$?"
         rf="$(cat /run/tmpfs-root/rc.fetch)"
-        if [ "$(cat /run/tmpfs-root/rc.cap)" '=' 3 ]; then
+        if [ "$(cat /run/tmpfs-root/rc.cap)" = 3 ]; then
             tmpfs_root_cause="$1"' is larger than the tmpfs ('"$cap"' bytes, rd.tmpfs.size='"$tmpfs_root_size"')'
             return 1
         fi
         # curl's 23 (could not write) means the unpacking side stopped reading: its verdict stands.
         case "$rf" in
             0 | 23)
-                [ "$rc" '=' 0 ] && return 0
+                [ "$rc" = 0 ] && return 0
                 tmpfs_root_cause="$(cat /run/tmpfs-root/cause)"
                 return 1
                 ;;
@@ -987,7 +1036,7 @@ tmpfs_root_download() {
             tmpfs_root_cause='download of '"$1"' did not finish within '"$5"' s (rd.tmpfs.timeout='"$5"')'
             return 1
         fi
-        if [ "$rf" '=' 1 ]; then
+        if [ "$rf" = 1 ]; then
             tmpfs_root_cause="$1"' redirects to a protocol it may not use: '"$(tmpfs_root_first_line /run/tmpfs-root/curl.err)"
             return 1
         fi
@@ -1206,7 +1255,7 @@ tmpfs_root_phase_cmdline() {
     {
         tmpfs_root_step_params
         rc="$?"
-        if [ "$rc" '=' 2 ]; then
+        if [ "$rc" = 2 ]; then
             return 2
         fi
         if [ "$rc" != 0 ]; then
@@ -1230,7 +1279,7 @@ tmpfs_root_phase_mount() {
     {
         tmpfs_root_step_params
         rc="$?"
-        if [ "$rc" '=' 2 ]; then
+        if [ "$rc" = 2 ]; then
             return 2
         fi
         if [ "$rc" != 0 ]; then
@@ -1311,7 +1360,7 @@ tmpfs_root_phase_prePivot() {
     {
         tmpfs_root_step_params
         rc="$?"
-        if [ "$rc" '=' 2 ]; then
+        if [ "$rc" = 2 ]; then
             return 2
         fi
         if [ "$rc" != 0 ]; then
@@ -1383,7 +1432,7 @@ tmpfs_root_generate_network() {
 }
 tmpfs_root_source_timeout() {
     local seconds
-    [ "${tmpfs_root_kind:-}" '=' block ] || return 0
+    [ "${tmpfs_root_kind:-}" = block ] || return 0
     [ -b "$tmpfs_root_device" ] && return 0
     # dracut runs its timeout hooks at two thirds of rd.retry.
     seconds="$(((tmpfs_root_retry * 2) / 3))"

@@ -4,6 +4,7 @@
  */
 import {
   IMGFILE,
+  NAMESPACE,
   type ParamSpec,
   ROOT_PREFIX,
   SIZE_DIGITS,
@@ -12,11 +13,14 @@ import {
 } from "@tmpfs-root/model";
 import {
   and,
+  ar,
+  arith,
   assign,
   caseOf,
   cmd,
   type Command,
   comment,
+  forIn,
   func,
   glob,
   group,
@@ -27,13 +31,15 @@ import {
   or,
   pat,
   type Pattern,
+  redir,
   strip,
   subst,
   v,
   w,
   whileDo,
+  withRedirects,
 } from "@tmpfs-root/shell";
-import { fn, givenVar, IP_GIVEN, paramVar, rawVar, SRC } from "./_names.ts";
+import { fn, givenVar, IP_GIVEN, paramVar, rawVar, RUN_DIR, SRC } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
 
 const D = glob("[0-9]");
@@ -46,7 +52,13 @@ const SERVER_CHARS = "A-Za-z0-9.-";
 const IPV6_CHARS = "0-9A-Fa-f:.";
 const OPTION_CHARS = "A-Za-z0-9_.=-";
 
-/** `tmpfs_root_arg NAME VALUE HAS_EQUALS`: keeps the last value of each parameter. */
+/** The variable that collects unknown names under `rd.tmpfs.`, each followed by `=` (no name holds one). */
+const UNKNOWN = "tmpfs_root_unknown";
+
+/**
+ * `tmpfs_root_arg NAME VALUE HAS_EQUALS`: keeps the last value of each
+ * parameter, and collects the unknown names in tmpfs-root's name space.
+ */
 function argDispatch(params: readonly ParamSpec[]): Command {
   return func(fn("arg"), [
     caseOf(v("1"), [
@@ -55,6 +67,76 @@ function argDispatch(params: readonly ParamSpec[]): Command {
       ),
       // dracut's own ip=: without it, the systemd generator asks for DHCP.
       [["ip"], [assign(IP_GIVEN, "1")]] as const,
+      [[pat(NAMESPACE, ANY)], [assign(UNKNOWN, w(v(UNKNOWN), v("1"), "="))]] as const,
+    ]),
+    ret(0),
+  ]);
+}
+
+/**
+ * `tmpfs_root_closest NAME`: the known name under `rd.tmpfs.` that shares
+ * the longest prefix with NAME (the first on a tie), as the model's
+ * `unknownParams`.
+ */
+function closestFn(params: readonly ParamSpec[]): Command {
+  const first = (name: string) => strip(name, "%", pat(strip(name, "#", pat(glob("?")))));
+  const known = params.map((p) => p.name).filter((n) => n.startsWith(NAMESPACE));
+  return func(fn("closest"), [
+    local("best", known[0]!),
+    local("most", "-1"),
+    local("k"),
+    local("a"),
+    local("b"),
+    local("n"),
+    forIn("k", known, [
+      assign("a", v("1")),
+      assign("b", v("k")),
+      assign("n", "0"),
+      whileDo(
+        and(test("-n", v("a")), test("-n", v("b")), test(first("a"), "=", first("b"))),
+        [
+          assign("a", strip("a", "#", pat(glob("?")))),
+          assign("b", strip("b", "#", pat(glob("?")))),
+          assign("n", arith(ar.op(ar.name("n"), "+", ar.num(1)))),
+        ],
+      ),
+      ifThen(test(v("n"), "-gt", v("most")), [assign("best", v("k")), assign("most", v("n"))]),
+    ]),
+    cmd("printf", "%s", v("best")),
+  ]);
+}
+
+/**
+ * `tmpfs_root_warn_unknown`: one console warning for each unknown name
+ * under `rd.tmpfs.` (each once, once per boot: every hook reads the
+ * parameters again).
+ */
+function warnUnknownFn(): Command {
+  const marker = `${RUN_DIR}/warned.params`;
+  return func(fn("warn_unknown"), [
+    local("rest", v(UNKNOWN)),
+    local("name"),
+    local("seen", ""),
+    or(test("-n", v("rest")), ret(0)),
+    or(test("!", "-e", marker), ret(0)),
+    withRedirects(cmd("mkdir", "-p", RUN_DIR), redir(">", "/dev/null", 2)),
+    withRedirects(cmd(":"), redir(">", marker)),
+    whileDo(test("-n", v("rest")), [
+      assign("name", strip("rest", "%%", pat("=", ANY))),
+      assign("rest", strip("rest", "#", pat(ANY, "="))),
+      caseOf(w("=", v("seen")), [[[pat(ANY, "=", v("name"), "=", ANY)], [cmd("continue")]]]),
+      assign("seen", w(v("seen"), v("name"), "=")),
+      cmd(
+        fn("say"),
+        "4",
+        w(
+          "tmpfs-root: warning: unknown parameter ",
+          v("name"),
+          " ignored (did you mean ",
+          subst(cmd(fn("closest"), v("name"))),
+          "?)",
+        ),
+      ),
     ]),
     ret(0),
   ]);
@@ -187,8 +269,10 @@ function readParams(params: readonly ParamSpec[]): Command {
     local("orig"),
     ...params.flatMap((p) => [assign(rawVar(p), ""), assign(givenVar(p), "")]),
     assign(IP_GIVEN, ""),
+    assign(UNKNOWN, ""),
     cmd(fn("scan"), subst(cmd(fn("cmdline_text")))),
     caseOf(v(rawVar(root)), [[[pat(ROOT_PREFIX, ANY)], [cmd(":")]], [[pat(ANY)], [ret(2)]]]),
+    cmd(fn("warn_unknown")),
     ...params.flatMap((p) => [
       ifThen(
         test(v(givenVar(p)), "=", "1"),
@@ -342,7 +426,14 @@ function parseNfs(): Command {
 
 /** Every parameter function, derived from the parameter list. */
 export function paramFunctions(params: readonly ParamSpec[]): Command[] {
-  return [argDispatch(params), parseSource(), parseNfs(), readParams(params)];
+  return [
+    argDispatch(params),
+    closestFn(params),
+    warnUnknownFn(),
+    parseSource(),
+    parseNfs(),
+    readParams(params),
+  ];
 }
 
 function assertNever(x: never): never {

@@ -1,8 +1,7 @@
 import assert from "#assert";
-import { BOOT, PARAMS, parseParams } from "@tmpfs-root/model";
-import { requireProgram, runShell, SHELLS } from "../../tools/require.ts";
+import { BOOT, hostileCmdlines, PARAMS, parseParams } from "@tmpfs-root/model";
+import { requireProgram, runShell, SHELLS } from "@tmpfs-root/shell";
 import { compileModule } from "./compile_module.ts";
-import { hostileCmdlines } from "../../tools/differential/hostile_cmdlines.ts";
 
 const mod = compileModule(BOOT);
 const scripts = mod.files.filter((f) => f.path.endsWith(".sh"));

@@ -20,3 +20,4 @@ export * from "./source.ts";
 export type * from "./step.ts";
 export * from "./params_doc.ts";
 export * from "./commands.ts";
+export * from "./hostile_cmdlines.ts";

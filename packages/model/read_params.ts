@@ -15,6 +15,70 @@ export interface Params {
   readonly source: Source;
   /** Values by parameter key (`size`, `imgfile`, ...), after normalisation. */
   readonly values: Readonly<Record<string, string>>;
+  /** The keys of the parameters the command line gives (the others have their default). */
+  readonly given: readonly string[];
+}
+
+/** The prefix of tmpfs-root's own parameters: any other name under it is a typo. */
+export const NAMESPACE = "rd.tmpfs.";
+
+/** A parameter in tmpfs-root's name space that it does not know, and the known name closest to it. */
+export interface UnknownParam {
+  readonly name: string;
+  readonly closest: string;
+}
+
+/** The length of the common prefix of two names. */
+function commonPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
+
+/**
+ * The names under `rd.tmpfs.` that no parameter has, each once, in order,
+ * with the known name that shares the longest prefix with it (the first in
+ * {@linkcode PARAMS} order on a tie): what the module warns about, since a
+ * typo such as `rd.tmpfs.sise=2G` would otherwise be ignored in silence.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { unknownParams } from "./read_params.ts";
+ * import { readCmdline } from "./cmdline.ts";
+ * assert.deepEqual(unknownParams(readCmdline("rd.tmpfs.sise=2G rd.tmpfs.size=1G")), [
+ *   { name: "rd.tmpfs.sise", closest: "rd.tmpfs.size" },
+ * ]);
+ * ```
+ */
+export function unknownParams(args: readonly Arg[]): UnknownParam[] {
+  const known = PARAMS.map((p) => p.name).filter((n) => n.startsWith(NAMESPACE));
+  const out: UnknownParam[] = [];
+  for (const { name } of args) {
+    if (!name.startsWith(NAMESPACE) || known.includes(name)) continue;
+    if (out.some((u) => u.name === name)) continue;
+    let closest = known[0]!;
+    for (const k of known) if (commonPrefix(name, k) > commonPrefix(name, closest)) closest = k;
+    out.push({ name, closest });
+  }
+  return out;
+}
+
+/**
+ * The console warning for an unknown parameter (after `tmpfs-root: warning: `).
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { unknownMessage } from "./read_params.ts";
+ * assert.equal(
+ *   unknownMessage({ name: "rd.tmpfs.sise", closest: "rd.tmpfs.size" }),
+ *   "unknown parameter rd.tmpfs.sise ignored (did you mean rd.tmpfs.size?)",
+ * );
+ * ```
+ */
+export function unknownMessage(u: UnknownParam): string {
+  return `unknown parameter ${u.name} ignored (did you mean ${u.closest}?)`;
 }
 
 /** The outcome of reading the command line. */
@@ -111,8 +175,10 @@ export function parseParams(cmdline: string | readonly Arg[]): ReadResult {
   const root = lastValue(args, "root");
   if (root === null || !root.startsWith(ROOT_PREFIX)) return { kind: "inactive" };
   const values: Record<string, string> = {};
+  const givenKeys: string[] = [];
   for (const spec of PARAMS) {
     const given = lastValue(args, spec.name);
+    if (given !== null) givenKeys.push(spec.key);
     const value = given ?? spec.default;
     if (value === null) throw new TypeError(`Parameter ${spec.name} has no default`);
     const checked = checkValue(spec, value);
@@ -131,7 +197,7 @@ export function parseParams(cmdline: string | readonly Arg[]): ReadResult {
       message: `invalid ${IMGFILE.name} "${file}": ${URL_FILE_EXPECTED}`,
     };
   }
-  return { kind: "ok", params: { source, values } };
+  return { kind: "ok", params: { source, values, given: givenKeys } };
 }
 
 function assertNever(x: never): never {

@@ -38,7 +38,7 @@ function printLit(value: string, commandName: boolean, inPattern = false): strin
   if (inPattern) return SAFE.test(value) ? value : singleQuote(value);
   if (value === "[" || value === "]") return value;
   // `x==a` is valid, but reads as a mistaken comparison (shellcheck SC1097): quote a leading =.
-  if (value.startsWith("=")) return singleQuote(value);
+  if (value.startsWith("=") && value !== "=") return singleQuote(value);
   if (!commandName && /^[A-Za-z0-9_@%+=:,.\/!-]+$/.test(value)) return value;
   if (SAFE.test(value) && !(commandName && value.includes("="))) return value;
   return singleQuote(value);
@@ -49,9 +49,11 @@ function printLit(value: string, commandName: boolean, inPattern = false): strin
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { printWord } from "./print.ts";
  * import { v, w } from "./build.ts";
- * printWord(w("/dev/disk/by-label/", v("label"))); // /dev/disk/by-label/"$label"
+ * assert.equal(printWord(w("/dev/disk/by-label/", v("label"))), '/dev/disk/by-label/"$label"');
+ * assert.equal(printWord(w("my disk")), "'my disk'");
  * ```
  */
 export function printWord(word: Word, commandName = false): string {
@@ -328,9 +330,10 @@ function inlineBody(body: readonly Command[]): string {
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { printScript } from "./print.ts";
  * import { cmd, script } from "./build.ts";
- * printScript(script([cmd("echo", "it's here")])); // "#!/bin/sh\necho 'it'\\''s here'\n"
+ * assert.equal(printScript(script([cmd("echo", "it's here")])), "#!/bin/sh\necho 'it'\\''s here'\n");
  * ```
  */
 export function printScript(s: Script): string {

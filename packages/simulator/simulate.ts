@@ -13,6 +13,8 @@ import {
   SPEED_TIME,
   type Step,
   undoPlan,
+  unknownMessage,
+  unknownParams,
 } from "@tmpfs-root/model";
 import type { Member, RootEntry } from "./archive.ts";
 import { defaultHandlers } from "./default_handlers.ts";
@@ -195,6 +197,13 @@ class Run implements Machine {
       case "readParams": {
         const r = parseParams(this.args);
         if (r.kind === "inactive") throw new Inactive();
+        for (const u of unknownParams(this.args)) {
+          this.events.push({
+            kind: "warn",
+            step: step.id,
+            text: `tmpfs-root: warning: ${unknownMessage(u)}`,
+          });
+        }
         if (r.kind === "invalid") throw new StepFailed(r.message);
         this.params = r.params;
         return null;

@@ -65,11 +65,15 @@ export function expectedLog(
   const out: string[] = [];
   if (r.outcome.kind === "inactive") return ["$ inactive"];
   const stoppedAtParams = r.outcome.kind === "stopped" && r.outcome.stepId === "params";
+  // The parameters' warnings come from the first hook that reads them, before anything else.
+  const early = (e: SimResult["events"][number]) => e.kind === "warn" && e.step === "params";
+  for (const e of r.events) if (early(e) && e.kind === "warn") out.push(`<4>${e.text}`);
   if (flavour === "classic" && !stoppedAtParams && params?.source.kind !== "block") {
     out.push("$ initqueue finished 0");
   }
   let url = "";
   for (const e of r.events) {
+    if (early(e)) continue;
     switch (e.kind) {
       case "wait":
         if (flavour === "classic") {

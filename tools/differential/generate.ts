@@ -16,7 +16,7 @@ import {
   type Vm,
   type WebResource,
 } from "@tmpfs-root/simulator";
-import { hostileCmdlines, Lcg } from "./hostile_cmdlines.ts";
+import { hostileCmdlines, Lcg } from "@tmpfs-root/model";
 import type { Fault, Scenario } from "./scenario.ts";
 
 const ROOT = {
@@ -258,6 +258,12 @@ function validish(r: Lcg): string {
     args.push(`rd.tmpfs.onfail=${r.pick(["reboot", "poweroff", "halt", "emergency", "bogus"])}`);
   }
   if (r.int(3) === 0) args.push(r.pick(["ro", "quiet", "rd.shell", "console=ttyS0"]));
+  // Typos in tmpfs-root's name space: a warning naming the closest parameter, once each.
+  if (r.int(6) === 0) {
+    args.push(
+      r.pick(["rd.tmpfs.sise=2G", "rd.tmpfs.timout=5", "rd.tmpfs.", "rd.tmpfs.x=1 rd.tmpfs.x"]),
+    );
+  }
   // Shuffle a little: order must not matter, except that the last of a repeated parameter wins.
   if (r.int(3) === 0) args.reverse();
   return args.join(r.pick([" ", "  ", "\t"]));
