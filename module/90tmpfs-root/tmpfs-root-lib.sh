@@ -1131,7 +1131,7 @@ tmpfs_root_step_source() {
                 return 1
             fi
             if ! mount -o ro "$tmpfs_root_device" "$tmpfs_root_out_mountpoint" 2>/run/tmpfs-root/err; then
-                tmpfs_root_cause='could not mount '"$tmpfs_root_device"' read-only'': '"$(tmpfs_root_first_line /run/tmpfs-root/err)"
+                tmpfs_root_cause='could not mount '"$tmpfs_root_device"' read-only: '"$(tmpfs_root_first_line /run/tmpfs-root/err)"
                 return 1
             fi
             ;;

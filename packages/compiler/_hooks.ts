@@ -2,7 +2,7 @@
  * The dracut hooks, the systemd generator and the service script: thin
  * files that source the library and run one phase each.
  */
-import type { AwaitSource, BootSequence } from "@tmpfs-root/model";
+import { type AwaitSource, type BootSequence, messages } from "@tmpfs-root/model";
 import {
   and,
   ar,
@@ -82,13 +82,11 @@ export function timeoutFunction(step: AwaitSource): Command {
     comment("dracut runs its timeout hooks at two thirds of rd.retry."),
     assign("seconds", arith(ar.op(ar.op(ar.name(retry), "*", ar.num(2)), "/", ar.num(3)))),
     cause(
-      "device ",
-      v(SRC.device),
-      " (",
-      v(SRC.spec),
-      ") did not appear within ",
-      v("seconds"),
-      " seconds",
+      ...messages<Parameters<typeof w>[number]>().deviceTimeout(
+        v(SRC.device),
+        v(SRC.spec),
+        v("seconds"),
+      ),
     ),
     cmd(fn("failed"), step.label),
     cmd(fn("stop")),

@@ -11,6 +11,8 @@ import {
   CURL_UNSUPPORTED_PROTOCOL,
   curlCommand,
   DECOMPRESS,
+  type Message,
+  messages,
   type Operand,
   type Phase,
   SECURITY_XATTR,
@@ -57,6 +59,15 @@ import {
 import { CAUSE, doneFile, fn, outVar, paramVar, RUN_DIR, SRC, WARNINGS } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
 
+/** A slot of a message: a word or a part of one. */
+type Slot = Parameters<typeof w>[number];
+
+/** The model's messages, with shell words in their slots. */
+const M = messages<Slot>();
+
+/** Sets the cause to a message of the model's. */
+const say = (m: Message<Slot>): Command => cause(...m);
+
 const ANY = glob("*");
 const ERR = `${RUN_DIR}/err`;
 const CURL_ERR = `${RUN_DIR}/curl.err`;
@@ -96,10 +107,13 @@ export function varOf(word: Word): string {
 /** `"$(tmpfs_root_first_line FILE)"`. */
 const firstLine = (file: Parameters<typeof cmd>[number]) => subst(cmd(fn("first_line"), file));
 
-/** Runs a command with stderr to the error file; on failure sets the cause and returns 1. */
-function attempt(c: Command, ...why: Parameters<typeof w>): Command {
+/**
+ * Runs a command with stderr to the error file; on failure sets the cause,
+ * the message `why` with the command's first line of error, and returns 1.
+ */
+function attempt(c: Command, why: (error: Slot) => Message<Slot>): Command {
   const quiet = c.kind === "simple" ? withRedirects(c, redir(">", ERR, 2)) : c;
-  return ifThen(not(quiet), [cause(...why, ": ", firstLine(ERR)), ret(1)]);
+  return ifThen(not(quiet), [say(why(firstLine(ERR))), ret(1)]);
 }
 
 /** The undo action of a step; `strict` when it is a release (failure matters). */
@@ -107,7 +121,7 @@ function undoAction(undo: Undo, strict: boolean): Command[] {
   const target = operand(undo.target);
   switch (undo.kind) {
     case "unmount":
-      return strict ? [attempt(cmd("umount", target), "could not unmount ", target)] : [
+      return strict ? [attempt(cmd("umount", target), (e) => M.unmountFailed(target, e))] : [
         or(
           withRedirects(cmd("umount", target), redir(">", "/dev/null", 2)),
           withRedirects(cmd("umount", "-l", target), redir(">", "/dev/null", 2)),
@@ -115,7 +129,7 @@ function undoAction(undo: Undo, strict: boolean): Command[] {
       ];
     case "remove":
       return strict
-        ? [attempt(cmd("rmdir", target), "could not remove ", target)]
+        ? [attempt(cmd("rmdir", target), (e) => M.removeFailed(target, e))]
         : [withRedirects(cmd("rmdir", target), redir(">", "/dev/null", 2))];
     default:
       return assertNever(undo);
@@ -162,15 +176,7 @@ function awaitSourceBody(step: Extract<Step, { kind: "awaitSource" }>): Command[
     assign("limit", arith(ar.op(ar.op(ar.name(varOf(limit)), "*", ar.num(2)), "/", ar.num(3)))),
     whileDo(not(test("-b", v(SRC.device))), [
       ifThen(test(v("waited"), "-ge", v("limit")), [
-        cause(
-          "device ",
-          v(SRC.device),
-          " (",
-          v(SRC.spec),
-          ") did not appear within ",
-          v("limit"),
-          " seconds",
-        ),
+        say(M.deviceTimeout(v(SRC.device), v(SRC.spec), v("limit"))),
         ret(1),
       ]),
       cmd("sleep", "1"),
@@ -185,14 +191,12 @@ function mountSourceBody(step: Extract<Step, { kind: "mountSource" }>): Command[
     caseOf(v(SRC.kind), [
       [["block"], [
         ifThen(not(test("-b", v(SRC.device))), [
-          cause("device ", v(SRC.device), " (", v(SRC.spec), ") is not there"),
+          say(M.deviceMissing(v(SRC.device), v(SRC.spec))),
           ret(1),
         ]),
         attempt(
           cmd("mount", "-o", "ro", v(SRC.device), at),
-          "could not mount ",
-          v(SRC.device),
-          " read-only",
+          (e) => M.mountReadOnly(v(SRC.device), e),
         ),
       ]],
       [["nfs"], [
@@ -203,14 +207,14 @@ function mountSourceBody(step: Extract<Step, { kind: "mountSource" }>): Command[
           )),
           [
             ifThen(cmd("grep", "-qsiE", "denied|no such file|not exported", ERR), [
-              cause(v(SRC.target), " is not exported"),
+              say(M.notExported(v(SRC.target))),
             ], [
               ifThen(
                 cmd("grep", "-qsiE", "refused|timed out|no route|unreachable|not responding", ERR),
                 [
-                  cause("NFS server ", strip(SRC.target, "%%", pat(":/", ANY)), " did not answer"),
+                  say(M.nfsNoAnswer(strip(SRC.target, "%%", pat(":/", ANY)))),
                 ],
-                [cause("could not mount ", v(SRC.target), ": ", firstLine(ERR))],
+                [say(M.mountFailed(v(SRC.target), firstLine(ERR)))],
               ),
             ]),
             ret(1),
@@ -227,18 +231,11 @@ function mountTmpfsBody(step: Extract<Step, { kind: "mountTmpfs" }>): Command[] 
   return [
     comment("Under systemd, sysroot.mount (from our generator) has mounted the tmpfs: resize it."),
     ifThen(SYSTEMD, [
-      attempt(
-        cmd("mount", "-o", w("remount,size=", size), at),
-        "could not resize the tmpfs on ",
-        at,
-      ),
+      attempt(cmd("mount", "-o", w("remount,size=", size), at), (e) => M.resizeFailed(at, e)),
     ], [
       attempt(
         cmd("mount", "-t", "tmpfs", "-o", w("size=", size, ",mode=0755"), "tmpfs", at),
-        "could not mount a tmpfs of size ",
-        size,
-        " on ",
-        at,
+        (e) => M.tmpfsFailed(size, at, e),
       ),
     ]),
   ];
@@ -266,7 +263,7 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>): Command[] {
     ]),
     assign("archive", w(operand(step.from), "/", file)),
     ifThen(not(test("-f", v("archive"))), [
-      cause("no file ", file, " on ", v(SRC.spec)),
+      say(M.noFile(file, v(SRC.spec))),
       ret(1),
     ]),
     or(withRedirects(cmd(fn("extract"), into, file), redir("<", v("archive"))), ret(1)),
@@ -300,13 +297,12 @@ function restoreSelinuxBody(step: Extract<Step, { kind: "restoreSelinux" }>): Co
       [[pat(ANY)], [ret(0)]],
     ]),
     caseOf(v("type"), [[[pat(""), pat(ANY, glob("[!A-Za-z0-9_-]"), ANY)], [
-      cause("invalid SELINUXTYPE in /etc/selinux/config"),
+      say(M.badSelinuxType()),
       ret(1),
     ]]]),
     attempt(
       cmd(...setfilesCommand(root, w("/etc/selinux/", v("type"), "/contexts/files/file_contexts"))),
-      "setfiles could not relabel ",
-      root,
+      (e) => M.relabelFailed(root, e),
     ),
   ];
 }
@@ -320,13 +316,13 @@ function stepBody(step: Step, seq: BootSequence): Command[] {
     case "makeTempDir": {
       const parent = operand(step.parent);
       return [
-        attempt(cmd("mkdir", "-p", parent), "could not make ", parent),
+        attempt(cmd("mkdir", "-p", parent), (e) => M.makeFailed(parent, e)),
         ifThen(
           not(withRedirects(
             assign(outVar(step.id), subst(cmd("mktemp", "-d", w(parent, "/source.XXXXXX")))),
             redir(">", ERR, 2),
           )),
-          [cause("could not make a directory under ", parent, ": ", firstLine(ERR)), ret(1)],
+          [say(M.tempDirFailed(parent, firstLine(ERR))), ret(1)],
         ),
       ];
     }
@@ -349,7 +345,7 @@ function stepBody(step: Step, seq: BootSequence): Command[] {
     case "handOver":
       return [
         cmd(fn("report"), "ok", w("unpacked into ", operand(step.root))),
-        cmd(fn("say"), "6", w("tmpfs-root: root file system unpacked into ", operand(step.root))),
+        cmd(fn("say"), "6", w(...M.handedOver(operand(step.root)))),
       ];
     default:
       return assertNever(step);
@@ -470,10 +466,10 @@ function extractFn(): Command {
     ),
     comment("The first 262 bytes hold every magic number we know, tar's at offset 257."),
     ifThen(not(withRedirects(cmd("dd", "bs=1", "count=262", w("of=", head)), redir(">", ERR, 2))), [
-      cause("could not read ", v("2"), ": ", firstLine(ERR)),
+      say(M.unreadable(v("2"), firstLine(ERR))),
       ret(1),
     ]),
-    ifThen(not(test("-s", head)), [cause(v("2"), " is empty"), ret(1)]),
+    ifThen(not(test("-s", head)), [say(M.empty(v("2"))), ret(1)]),
     caseOf(hex(0, 6), [
       [[pat("1f8b", ANY)], [assign("fmt", "gzip")]],
       [[pat("fd377a585a00")], [assign("fmt", "xz")]],
@@ -482,7 +478,7 @@ function extractFn(): Command {
       [[pat("04224d18", ANY)], [assign("fmt", "lz4")]],
       [[pat(ANY)], [
         ifThen(test(hex(257, 5), "=", "7573746172"), [assign("fmt", "tar")], [
-          cause(v("2"), " is not a tar archive (gzip, xz, zstd, bzip2, lz4 or plain)"),
+          say(M.notArchive(v("2"))),
           ret(1),
         ]),
       ]],
@@ -505,11 +501,7 @@ function extractFn(): Command {
     ifThen(
       cmd("grep", "-qsE", "No space left on device|Wrote only [0-9]+ of [0-9]+ bytes", TAR_ERR),
       [
-        cause(
-          "the tmpfs is full (rd.tmpfs.size=",
-          v(paramVar(SIZE_SPEC)),
-          "): the archive needs more",
-        ),
+        say(M.tmpfsFull(v(paramVar(SIZE_SPEC)))),
         ret(1),
       ],
     ),
@@ -523,27 +515,27 @@ function extractFn(): Command {
       [
         ifThen(
           cmd("grep", "-qsiE", truncated, DEC_ERR),
-          [cause(v("2"), " is truncated")],
-          [cause(v("2"), " is corrupt")],
+          [say(M.truncated(v("2")))],
+          [say(M.corrupt(v("2")))],
         ),
         ret(1),
       ],
     ),
     ifThen(test(v("rt"), "!=", "0"), [
-      ifThen(cmd("grep", "-qsiE", truncated, TAR_ERR), [cause(v("2"), " is truncated")], [
+      ifThen(cmd("grep", "-qsiE", truncated, TAR_ERR), [say(M.truncated(v("2")))], [
         ifThen(
           cmd("grep", "-qsE", "does not look like a tar archive|Skipping to next header", TAR_ERR),
-          [cause(v("2"), " is corrupt")],
-          [cause("tar could not unpack ", v("2"), ": ", subst(cmd(fn("first_error"), TAR_ERR)))],
+          [say(M.corrupt(v("2")))],
+          [say(M.tarFailed(v("2"), subst(cmd(fn("first_error"), TAR_ERR))))],
         ),
       ]),
       ret(1),
     ]),
     ifThen(
       and(test(v("rd"), "!=", "0"), not(and(test(v("fmt"), "=", "gzip"), test(v("rd"), "=", "2")))),
-      [cause(v("2"), " is corrupt"), ret(1)],
+      [say(M.corrupt(v("2"))), ret(1)],
     ),
-    ifThen(test(v("rr"), "!=", "0"), [cause("could not read ", v("2")), ret(1)]),
+    ifThen(test(v("rr"), "!=", "0"), [say(M.readFailed(v("2"))), ret(1)]),
     comment(
       "GNU tar accepts a stream cut at a member boundary: -R says whether the end blocks came.",
     ),
@@ -552,26 +544,20 @@ function extractFn(): Command {
         not(cmd("grep", "-qsF", TAR_END_MARK, TAR_OUT)),
         cmd("grep", "-qs", "A lone zero block", TAR_ERR),
       ),
-      [cause(v("2"), " is truncated"), ret(1)],
+      [say(M.truncated(v("2"))), ret(1)],
     ),
     comment(
       "A file capability or SELinux label tar could not set stops the boot; other xattrs warn.",
     ),
     ifThen(cmd("grep", "-qs", SECURITY_XATTR, TAR_ERR), [
-      cause(
-        "tar could not set a security attribute: ",
-        subst(cmd("sed", "-n", `/${SECURITY_XATTR}/{p;q;}`, TAR_ERR)),
-      ),
+      say(M.securityXattr(subst(cmd("sed", "-n", `/${SECURITY_XATTR}/{p;q;}`, TAR_ERR)))),
       ret(1),
     ]),
     ifThen(cmd("grep", "-qsF", TAR_XATTR_FAILED, TAR_ERR), [
       local("warning"),
       assign(
         "warning",
-        w(
-          "tmpfs-root: warning: tar could not set every extended attribute: ",
-          subst(cmd("sed", "-n", `/${TAR_XATTR_FAILED}/{p;q;}`, TAR_ERR)),
-        ),
+        w(...M.xattrWarning(subst(cmd("sed", "-n", `/${TAR_XATTR_FAILED}/{p;q;}`, TAR_ERR)))),
       ),
       cmd(fn("say"), "4", v("warning")),
       withRedirects(cmd("printf", "warning=%s\\n", v("warning")), redir(">", WARNINGS)),
@@ -609,15 +595,7 @@ function firstErrorFn(): Command {
 function downloadFn(): Command {
   const n = ar.name;
   const late = [
-    cause(
-      "download of ",
-      v("1"),
-      " did not finish within ",
-      v("5"),
-      " s (rd.tmpfs.timeout=",
-      v("5"),
-      ")",
-    ),
+    say(M.deadline(v("1"), v("5"))),
     ret(1),
   ];
   const left = assign(
@@ -638,7 +616,7 @@ function downloadFn(): Command {
     local("limit", v("5")),
     assign("start", subst(cmd(fn("uptime")))),
     ifThen(not(assign("cap", subst(cmd(fn("capacity"), v("2"))))), [
-      cause("could not read the size of the tmpfs on ", v("2")),
+      say(M.capacityUnknown(v("2"))),
       ret(1),
     ]),
     whileDo(cmd(":"), [
@@ -668,14 +646,7 @@ function downloadFn(): Command {
       assign("rc", w(v("?"))),
       assign("rf", subst(cmd("cat", STATUS("fetch")))),
       ifThen(test(subst(cmd("cat", STATUS("cap"))), "=", "3"), [
-        cause(
-          v("1"),
-          " is larger than the tmpfs (",
-          v("cap"),
-          " bytes, rd.tmpfs.size=",
-          v(paramVar(SIZE_SPEC)),
-          ")",
-        ),
+        say(M.tooLarge(v("1"), v("cap"), v(paramVar(SIZE_SPEC)))),
         ret(1),
       ]),
       comment(
@@ -690,7 +661,7 @@ function downloadFn(): Command {
       left,
       ifThen(test(v("left"), "-le", "0"), late),
       ifThen(test(v("rf"), "=", String(CURL_UNSUPPORTED_PROTOCOL)), [
-        cause(v("1"), " redirects to a protocol it may not use: ", firstLine(CURL_ERR)),
+        say(M.badRedirect(v("1"), firstLine(CURL_ERR))),
         ret(1),
       ]),
       assign(
@@ -700,26 +671,19 @@ function downloadFn(): Command {
         ),
       ),
       caseOf(v("code"), [[[pat("4", ANY)], [
-        cause(v("1"), " answered ", v("code")),
+        say(M.answered(v("1"), v("code"))),
         ret(1),
       ]]]),
       assign("try", arith(ar.op(n("try"), "+", ar.num(1)))),
       ifThen(test(v("try"), "-gt", v("3")), [
-        cause(
-          "download of ",
-          v("1"),
-          " failed after ",
-          v("try"),
-          " tries: ",
-          firstLine(CURL_ERR),
-        ),
+        say(M.triesFailed(v("1"), v("try"), firstLine(CURL_ERR))),
         ret(1),
       ]),
       ifThen(test(v("pause"), "-gt", v("left")), [assign("pause", v("left"))]),
       cmd(
         fn("say"),
         "4",
-        w("tmpfs-root: download of ", v("1"), " failed, trying again in ", v("pause"), " s"),
+        w(...M.retrying(v("1"), v("pause"))),
       ),
       cmd("sleep", v("pause")),
       assign("pause", arith(ar.op(n("pause"), "*", ar.num(2)))),

@@ -21,3 +21,4 @@ export type * from "./step.ts";
 export * from "./params_doc.ts";
 export * from "./commands.ts";
 export * from "./hostile_cmdlines.ts";
+export * from "./messages.ts";

@@ -3,6 +3,7 @@ import {
   type Arg,
   type BlockSource,
   type BootSequence,
+  MESSAGES as M,
   type NfsSource,
   type Operand,
   type Params,
@@ -12,6 +13,7 @@ import {
   SPEED_LIMIT,
   SPEED_TIME,
   type Step,
+  text,
   undoPlan,
   unknownMessage,
   unknownParams,
@@ -27,7 +29,6 @@ import type { Vm } from "./vm.ts";
 const NEWROOT = "/sysroot";
 /** The longest pause between download attempts, in seconds. */
 const MAX_BACKOFF = 30;
-const FORMATS = "gzip, xz, zstd, bzip2, lz4 or plain";
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
@@ -150,7 +151,7 @@ class Run implements Machine {
           failed = await this.h.unmount(this, target, true);
           this.events.push({ kind: "unmount", step: by, target, lazy: true, failed, ...flag });
         }
-        if (failed !== null) return `could not unmount ${target}: ${failed}`;
+        if (failed !== null) return text(M.unmountFailed(target, failed));
         const i = this.mountTable.findLastIndex((m) => m.target === target);
         if (i >= 0) this.mountTable.splice(i, 1);
         break;
@@ -158,7 +159,7 @@ class Run implements Machine {
       case "remove": {
         const failed = await this.h.removeDir(this, target);
         this.events.push({ kind: "rmdir", step: by, path: target, failed, ...flag });
-        if (failed !== null) return `could not remove ${target}: ${failed}`;
+        if (failed !== null) return text(M.removeFailed(target, failed));
         const i = this.dirs.indexOf(target);
         if (i >= 0) this.dirs.splice(i, 1);
         break;
@@ -277,7 +278,7 @@ class Run implements Machine {
     if (appeared === null) {
       this.time += timeout;
       throw new StepFailed(
-        `device ${src.device} (${src.spec}) did not appear within ${timeout} seconds`,
+        text(M.deviceTimeout(src.device, src.spec, String(timeout))),
       );
     }
     this.time = Math.max(this.time, appeared);
@@ -295,12 +296,12 @@ class Run implements Machine {
     switch (src.kind) {
       case "block": {
         if (!await this.h.isDevice(this, src.device)) {
-          throw new StepFailed(`device ${src.device} (${src.spec}) is not there`);
+          throw new StepFailed(text(M.deviceMissing(src.device, src.spec)));
         }
         const mount = { fstype: null, source: src.device, target: at, options: "ro" };
         const failed = await this.mount(id, mount);
         if (failed !== null) {
-          throw new StepFailed(`could not mount ${src.device} read-only: ${failed}`);
+          throw new StepFailed(text(M.mountReadOnly(src.device, failed)));
         }
         return;
       }
@@ -311,12 +312,12 @@ class Run implements Machine {
         if (failed === null) return;
         // The causes the shell tells apart by mount.nfs's message.
         if (/denied|no such file|not exported/i.test(failed)) {
-          throw new StepFailed(`${target} is not exported`);
+          throw new StepFailed(text(M.notExported(target)));
         }
         if (/refused|timed out|no route|unreachable|not responding/i.test(failed)) {
-          throw new StepFailed(`NFS server ${src.server} did not answer`);
+          throw new StepFailed(text(M.nfsNoAnswer(src.server)));
         }
-        throw new StepFailed(`could not mount ${target}: ${failed}`);
+        throw new StepFailed(text(M.mountFailed(target, failed)));
       }
       default:
         return assertNever(src);
@@ -335,13 +336,13 @@ class Run implements Machine {
       const options = `size=${size}`;
       const failed = await this.h.mount(this, { ...mount, options: `remount,${options}` });
       this.events.push({ kind: "remount", step: id, target: at, options, failed });
-      if (failed !== null) throw new StepFailed(`could not resize the tmpfs on ${at}: ${failed}`);
+      if (failed !== null) throw new StepFailed(text(M.resizeFailed(at, failed)));
       this.mountTable.push(mount);
       return;
     }
     const failed = await this.mount(id, mount);
     if (failed !== null) {
-      throw new StepFailed(`could not mount a tmpfs of size ${size} on ${at}: ${failed}`);
+      throw new StepFailed(text(M.tmpfsFailed(size, at, failed)));
     }
   }
 
@@ -361,7 +362,7 @@ class Run implements Machine {
           throw new TypeError(`The source is not mounted for step "${id}"`);
         }
         const bytes = await this.h.readFile(this, mount, file);
-        if (bytes === null) throw new StepFailed(`no file ${file} on ${src.spec}`);
+        if (bytes === null) throw new StepFailed(text(M.noFile(file, src.spec)));
         const failed = await this.extract(id, bytes, file, `${from}/${file}`, into);
         if (failed !== null) throw new StepFailed(failed);
         return;
@@ -390,29 +391,29 @@ class Run implements Machine {
     from: string,
     into: string,
   ): Promise<Failure> {
-    if (bytes.length === 0) return `${name} is empty`;
+    if (bytes.length === 0) return text(M.empty(name));
     const archive = await this.h.openArchive(bytes);
-    if (archive.kind === "unknown") return `${name} is not a tar archive (${FORMATS})`;
+    if (archive.kind === "unknown") return text(M.notArchive(name));
     let failed: Failure = null;
     let warning: string | null = null;
     const room = this.capacity.get(into);
     switch (archive.kind) {
       case "truncated":
-        failed = `${name} is truncated`;
+        failed = text(M.truncated(name));
         break;
       case "corrupt":
-        failed = `${name} is corrupt`;
+        failed = text(M.corrupt(name));
         break;
       case "ok": {
         const xattrs = await this.xattrFailures(archive.members);
         if (room !== undefined && archive.size > room.bytes) {
-          failed = `the tmpfs is full (rd.tmpfs.size=${room.size}): the archive needs more`;
+          failed = text(M.tmpfsFull(room.size));
         } else if (archive.tarError !== null) {
-          failed = `tar could not unpack ${name}: ${archive.tarError}`;
+          failed = text(M.tarFailed(name, archive.tarError));
         } else if (!archive.ended) {
-          failed = `${name} is truncated`;
+          failed = text(M.truncated(name));
         } else if (xattrs.security !== null) {
-          failed = `tar could not set a security attribute: ${xattrs.security}`;
+          failed = text(M.securityXattr(xattrs.security));
         } else {
           failed = await this.h.verify(this, name, bytes);
           warning = xattrs.first;
@@ -427,7 +428,7 @@ class Run implements Machine {
       this.events.push({
         kind: "warn",
         step: id,
-        text: `tmpfs-root: warning: tar could not set every extended attribute: ${warning}`,
+        text: text(M.xattrWarning(warning)),
       });
     }
     if (failed === null && archive.kind === "ok") this.root = archive.files;
@@ -473,7 +474,7 @@ class Run implements Machine {
     const deadline = this.time + timeout;
     const late = () =>
       new StepFailed(
-        `download of ${url} did not finish within ${timeout} s (rd.tmpfs.timeout=${timeout})`,
+        text(M.deadline(url, String(timeout))),
       );
     const room = this.capacity.get(into);
     let pause = 1;
@@ -493,7 +494,7 @@ class Run implements Machine {
             // The pipeline unpacks what arrives until more bytes come than the tmpfs holds.
             await this.partial(id, url, into, r.body, null);
             throw new StepFailed(
-              `${url} is larger than the tmpfs (${room.bytes} bytes, rd.tmpfs.size=${room.size})`,
+              text(M.tooLarge(url, String(room.bytes), room.size)),
             );
           }
           const failed = await this.extract(id, r.body, url, url, into);
@@ -521,16 +522,16 @@ class Run implements Machine {
           error = r.error;
           break;
         case "protocol":
-          throw new StepFailed(`${url} redirects to a protocol it may not use: ${r.error}`);
+          throw new StepFailed(text(M.badRedirect(url, r.error)));
         default:
           return assertNever(r);
       }
       if (this.time >= deadline) throw late();
       if (r.kind === "status" && r.status >= 400 && r.status < 500) {
-        throw new StepFailed(`${url} answered ${r.status}`);
+        throw new StepFailed(text(M.answered(url, String(r.status))));
       }
       if (attempt > retries) {
-        throw new StepFailed(`download of ${url} failed after ${attempt} tries: ${error}`);
+        throw new StepFailed(text(M.triesFailed(url, String(attempt), error)));
       }
       const seconds = Math.min(pause, deadline - this.time);
       this.events.push({ kind: "sleep", step: id, seconds });
@@ -577,11 +578,11 @@ class Run implements Machine {
       return;
     }
     if (!/^[A-Za-z0-9_-]+$/.test(type)) {
-      throw new StepFailed("invalid SELINUXTYPE in /etc/selinux/config");
+      throw new StepFailed(text(M.badSelinuxType()));
     }
     const failed = await this.h.relabel(this, root, type);
     this.events.push({ kind: "relabel", step: id, root, policy: type, failed });
-    if (failed !== null) throw new StepFailed(`setfiles could not relabel ${root}: ${failed}`);
+    if (failed !== null) throw new StepFailed(text(M.relabelFailed(root, failed)));
   }
 }
 

@@ -30,10 +30,12 @@ import {
   BOOT,
   curlCommand,
   DECOMPRESS,
+  MESSAGES,
   type Params,
   redirectProtocols,
   setfilesCommand,
   tarCommand,
+  text,
 } from "@tmpfs-root/model";
 import type { ArchiveFormat, SimResult } from "@tmpfs-root/simulator";
 import { NEWROOT } from "./scenario.ts";
@@ -118,7 +120,7 @@ export function expectedLog(
         break;
       }
       case "sleep":
-        out.push(`<4>tmpfs-root: download of ${url} failed, trying again in ${e.seconds} s`);
+        out.push(`<4>${text(MESSAGES.retrying(url, String(e.seconds)))}`);
         out.push(`$ sleep ${e.seconds}`);
         break;
       case "clear":
@@ -148,7 +150,7 @@ export function expectedLog(
         out.push(`<4>${e.text}`);
         break;
       case "handOver":
-        out.push(`<6>tmpfs-root: root file system unpacked into ${e.root}`);
+        out.push(`<6>${text(MESSAGES.handedOver(e.root))}`);
         break;
       default:
         assertNever(e);
