@@ -4,20 +4,28 @@
  * @module
  */
 import { parseArgs } from "#args";
+import { fileURLToPath } from "node:url";
 import { BOOT } from "@tmpfs-root/model";
-import { compileModule } from "@tmpfs-root/compiler";
-import { diffModule, writeModule } from "@tmpfs-root/dracut";
+import { buildModule } from "@tmpfs-root/dracut";
 import { formatTrace, simulate, vmFromFile } from "@tmpfs-root/simulator";
 import { checkCmdline } from "./check_cmdline.ts";
 
 const USAGE = `Usage: tmpfs-root <command> [options]
 
 Commands:
-  build-module [--out DIR] [--check]   write (or check) the dracut module
+  build-module [--out DIR] [--docs DIR] [--check]
+                                       write (or check) the dracut module and the generated
+                                       docs (default: the repository's module/90tmpfs-root/
+                                       and docs/; with --out, docs only with --docs)
   check-cmdline '<kernel command line>' check a command line as the module will at boot
   simulate --cmdline '<line>' --vm FILE  boot the model against a machine described in JSON
                                        (see packages/simulator/testdata/vm.json) and print the trace
 `;
+
+/** A path in the repository this file is part of. */
+function repoPath(relative: string): string {
+  return fileURLToPath(new URL(`../../${relative}`, import.meta.url));
+}
 
 /** Bad input on the command line: reported in one line with the usage, status 2. */
 class UsageError extends Error {}
@@ -42,8 +50,11 @@ function options<T extends Parameters<typeof parseArgs>[0]["options"]>(
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { main } from "./main.ts";
- * await main(["check-cmdline", "root=tmpfs:/dev/vda1"]); // 0
+ * assert.equal(await main(["check-cmdline", "root=tmpfs:/dev/vda1"]), 0);
+ * assert.equal(await main(["check-cmdline", "root=tmpfs:/dev/vda1 rd.tmpfs.size=3Q"]), 1);
+ * assert.equal(await main(["no-such-command"]), 2);
  * ```
  */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -68,17 +79,25 @@ async function run(command: string | undefined, rest: readonly string[]): Promis
     case "build-module": {
       const values = options("build-module", rest, {
         out: { type: "string" },
+        docs: { type: "string" },
         check: { type: "boolean", default: false },
       });
-      const dir = values.out ?? "module/90tmpfs-root";
-      const mod = compileModule(BOOT);
-      if (values.check) {
-        const problems = await diffModule(dir, mod.files);
-        for (const p of problems) console.error(p);
-        return problems.length === 0 ? 0 : 1;
+      // The repository's folders, unless --out names another module folder (then the
+      // documents are left alone unless --docs names their folder too).
+      const moduleDir = values.out ?? repoPath("module/90tmpfs-root/");
+      const docsDir = values.docs ?? (values.out === undefined ? repoPath("docs/") : null);
+      const built = await buildModule({ moduleDir, docsDir, check: values.check });
+      if (!values.check) {
+        console.log(`wrote ${built.files.length} files to ${moduleDir}`);
+        return 0;
       }
-      await writeModule(dir, mod.files);
-      console.log(`wrote ${mod.files.length} files to ${dir}`);
+      if (built.problems.length > 0) {
+        console.error(`The committed module in ${moduleDir} differs from the model:`);
+        for (const p of built.problems) console.error(`  ${p}`);
+        console.error("Run `deno task build-module` and commit the result.");
+        return 1;
+      }
+      console.log(`module ok: ${built.files.length} files in ${moduleDir} match the model`);
       return 0;
     }
     case "check-cmdline": {

@@ -3,8 +3,11 @@
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { checkCmdline } from "./mod.ts";
- * console.log(checkCmdline("root=tmpfs:LABEL=images").report);
+ * const { ok, report } = checkCmdline("root=tmpfs:LABEL=images rd.tmpfs.size=3G");
+ * assert.equal(ok, true);
+ * assert.match(report, /^source: block device \/dev\/disk\/by-label\/images\nrd\.tmpfs\.size=3G\n/);
  * ```
  *
  * @module

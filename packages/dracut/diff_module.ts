@@ -6,9 +6,15 @@ import type { ModuleFile } from "@tmpfs-root/compiler";
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { diffModule } from "./diff_module.ts";
  * const dir = await Deno.makeTempDir();
- * (await diffModule(dir, [{ path: "a.sh", text: "x", mode: 0o644 }])).length; // 1
+ * await Deno.writeTextFile(`${dir}/b.sh`, "y");
+ * assert.deepEqual(await diffModule(dir, [{ path: "a.sh", text: "x", mode: 0o644 }]), [
+ *   "b.sh: not produced by the model",
+ *   "a.sh: missing",
+ * ]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function diffModule(dir: string, files: readonly ModuleFile[]): Promise<string[]> {

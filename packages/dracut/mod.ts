@@ -1,17 +1,22 @@
 /**
- * The dracut packaging layer: places the compiler's printed files in a
- * module folder, checks a committed copy against the model, installs.
+ * The dracut packaging layer: builds the module from the model, places the
+ * compiler's printed files and the generated documents in their folders,
+ * and checks a committed copy against the model.
  *
  * @example
  * ```ts
- * import { diffModule } from "./mod.ts";
- * import { compileModule } from "@tmpfs-root/compiler";
- * import { BOOT } from "@tmpfs-root/model";
- * const problems = await diffModule("module/90tmpfs-root", compileModule(BOOT).files);
- * console.log(problems.length === 0 ? "up to date" : problems);
+ * import assert from "#assert";
+ * import { buildModule, diffModule } from "./mod.ts";
+ * const moduleDir = await Deno.makeTempDir();
+ * const { files } = await buildModule({ moduleDir });
+ * assert.deepEqual(await diffModule(moduleDir, files), []);
+ * await Deno.writeTextFile(`${moduleDir}/module-setup.sh`, "#!/bin/sh\n");
+ * assert.deepEqual(await diffModule(moduleDir, files), ["module-setup.sh: text differs"]);
+ * await Deno.remove(moduleDir, { recursive: true });
  * ```
  *
  * @module
  */
+export * from "./build_module.ts";
 export * from "./diff_module.ts";
 export * from "./write_module.ts";

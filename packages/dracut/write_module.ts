@@ -6,9 +6,14 @@ import type { ModuleFile } from "@tmpfs-root/compiler";
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { writeModule } from "./write_module.ts";
  * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/old.sh`, "");
  * await writeModule(dir, [{ path: "module-setup.sh", text: "#!/bin/sh\n", mode: 0o755 }]);
+ * assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["module-setup.sh"]);
+ * assert.equal(Deno.statSync(`${dir}/module-setup.sh`).mode! & 0o777, 0o755);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeModule(dir: string, files: readonly ModuleFile[]): Promise<void> {

@@ -47,8 +47,13 @@ const GLOB = /^(?:\*|\?|\[!?(?:[A-Za-z0-9_.:\/+=@%,~ #-]|\[:[a-z]+:\])+\])$/;
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { checkText } from "./build.ts";
- * checkText("/dev/disk/by-label/my disk");
+ * assert.equal(checkText("/dev/disk/by-label/my disk"), "/dev/disk/by-label/my disk");
+ * assert.throws(
+ *   () => checkText("a\nb"),
+ *   new TypeError('Invalid shell literal "a\\nb": control character U+000A at index 1'),
+ * );
  * ```
  */
 export function checkText(text: string, what = "shell literal"): string {

@@ -1,5 +1,5 @@
 import assert from "#assert";
-import { runShell, SHELLS } from "../../tools/require.ts";
+import { runShell, SHELLS } from "./run_shell.ts";
 import {
   and,
   assign,
@@ -91,7 +91,7 @@ Deno.test("printScript() output parses under dash, busybox ash and bash", async 
 });
 
 /** A deterministic generator of hostile strings (no control characters). */
-export function* hostileStrings(count: number, seed = 1): Generator<string> {
+function* hostileStrings(count: number, seed = 1): Generator<string> {
   const alphabet = [
     ..." !\"#$%&'()*+,-./0123456789:;<=>?@AZaz[\\]^_`{|}~",
     "é",

@@ -26,15 +26,30 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
 ];
 
 /**
- * The known bug a disagreement is, or `null`.
+ * The known bug a disagreement is, or `null`: the first entry of `bugs`
+ * (default {@linkcode KNOWN_BUGS}) whose matcher recognises it.
  *
  * @example
- * ```ts ignore
- * import { classify } from "./known_bugs.ts";
- * (await classify(disagreement))?.id;
+ * ```ts
+ * import assert from "#assert";
+ * import { classify, type KnownBug } from "./known_bugs.ts";
+ * const vm = { flavour: "classic", ram: 1 << 20, disks: [], lvm: [], nfs: [], web: [] } as const;
+ * const scenario = { cmdline: "root=tmpfs:/dev/vda1", vm, fault: { kind: "none" } } as const;
+ * const d = { scenario, shell: "dash", reason: "line 3", expected: [], actual: [], stderr: "" } as const;
+ * const bug: KnownBug = {
+ *   id: "line-3",
+ *   summary: "the third line differs",
+ *   repro: () => Promise.resolve(scenario),
+ *   matches: (x) => Promise.resolve(x.reason === "line 3"),
+ * };
+ * assert.equal(await classify(d, [bug]), bug);
+ * assert.equal(await classify({ ...d, reason: "line 4" }, [bug]), null);
  * ```
  */
-export async function classify(d: Disagreement): Promise<KnownBug | null> {
-  for (const bug of KNOWN_BUGS) if (await bug.matches(d)) return bug;
+export async function classify(
+  d: Disagreement,
+  bugs: readonly KnownBug[] = KNOWN_BUGS,
+): Promise<KnownBug | null> {
+  for (const bug of bugs) if (await bug.matches(d)) return bug;
   return null;
 }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { requireProgram } from "../require.ts";
+import { requireProgram } from "@tmpfs-root/shell";
 import type { Scenario } from "./scenario.ts";
 import { type Entry, scenarioFiles, Volumes } from "./scenario_files.ts";
 
