@@ -25,8 +25,13 @@ function fragments(): string[] {
   const m = messages<symbol>();
   const slot = Symbol("slot");
   const out: string[] = [];
-  for (const make of Object.values(m)) {
-    const parts = (make as (...a: symbol[]) => readonly (string | symbol)[])(slot, slot, slot);
+  const names = Object.getOwnPropertyNames(Object.getPrototypeOf(m)).filter((n) =>
+    n !== "constructor"
+  );
+  for (const name of names) {
+    const make =
+      (m as unknown as Record<string, (...a: symbol[]) => readonly (string | symbol)[]>)[name]!;
+    const parts = make.call(m, slot, slot, slot);
     for (const p of parts) if (typeof p === "string" && p.trim().length >= 16) out.push(p.trim());
   }
   return out;

@@ -9,25 +9,19 @@ tmpfs_root_build_sources() {
     # The command line baked in with --kernel-cmdline, and the host's own in host-only mode.
     local line="${kernel_cmdline:-}"
     if [ -n "${hostonly:-}" ] && [ -r /proc/cmdline ]; then
-        line="$line"' '"$(cat /proc/cmdline)"
+        line="$line $(cat /proc/cmdline)"
     fi
     case "$line" in
         *tmpfs:*)
             printf block
             case "$line" in
-                *tmpfs:NFS=*)
-                    printf ' %s' nfs
-                    ;;
+                *tmpfs:NFS=*) printf ' %s' nfs ;;
             esac
             case "$line" in
-                *tmpfs:http*)
-                    printf ' %s' http
-                    ;;
+                *tmpfs:http://* | *tmpfs:https://*) printf ' %s' http ;;
             esac
             case "$line" in
-                *rd.lvm.lv=*)
-                    printf ' %s' lvm
-                    ;;
+                *rd.lvm.lv=*) printf ' %s' lvm ;;
             esac
             printf '\n'
             return 0
@@ -43,7 +37,8 @@ tmpfs_root_has_module() {
     [ -n "$(dracut_module_path "$1")" ]
 }
 check() {
-    require_binaries cat chroot cp dd df find grep gzip head ln mkdir mktemp mount od rm rmdir sed sleep tar tr umount || return 1
+    require_binaries cat chroot cp dd df find grep gzip head ln mkdir mktemp mount od rm rmdir sed \
+        sleep tar tr umount || return 1
     # Only when asked for (-a tmpfs-root or add_dracutmodules+=" tmpfs-root ").
     return 255
 }
@@ -51,24 +46,24 @@ depends() {
     local deps=
     local sources
     sources="$(tmpfs_root_build_sources)"
-    case ' '"$sources"' ' in
+    case " $sources " in
         *' nfs '*)
-            if tmpfs_root_has_module nfs; then
-                deps="$deps"' network nfs'
+            if tmpfs_root_has_module network && tmpfs_root_has_module nfs; then
+                deps="$deps network nfs"
             fi
             ;;
     esac
-    case ' '"$sources"' ' in
+    case " $sources " in
         *' http '*)
-            if tmpfs_root_has_module url-lib; then
-                deps="$deps"' network url-lib'
+            if tmpfs_root_has_module network && tmpfs_root_has_module url-lib; then
+                deps="$deps network url-lib"
             fi
             ;;
     esac
-    case ' '"$sources"' ' in
+    case " $sources " in
         *' lvm '*)
             if tmpfs_root_has_module lvm; then
-                deps="$deps"' lvm'
+                deps="$deps lvm"
             fi
             ;;
     esac
@@ -76,28 +71,42 @@ depends() {
     return 0
 }
 installkernel() {
+    local sources
+    local m
+    sources="$(tmpfs_root_build_sources)"
     # The file systems a source may carry; tmpfs itself is built in.
-    for m in ext4 xfs btrfs vfat iso9660 squashfs udf; do
-        hostonly='' instmods "$m" || :
-    done
+    case " $sources " in
+        *' block '*)
+            for m in ext4 xfs btrfs vfat iso9660 squashfs udf; do
+                hostonly='' instmods "$m" || :
+            done
+            ;;
+    esac
     return 0
 }
 install() {
-    inst_multiple cat chroot cp dd df find grep gzip head ln mkdir mktemp mount od rm rmdir sed sleep tar tr umount
+    local sources
+    sources="$(tmpfs_root_build_sources)"
+    inst_multiple cat chroot cp dd df find grep gzip head ln mkdir mktemp mount od rm rmdir sed \
+        sleep tar tr umount
     inst_multiple -o bzip2 lz4 pigz xz zstd
-    inst_simple "$moddir"/tmpfs-root-lib.sh /lib/tmpfs-root-lib.sh
-    inst_hook cmdline 20 "$moddir"/tmpfs-root-cmdline.sh
-    inst_hook initqueue/finished 90 "$moddir"/tmpfs-root-finished.sh
-    inst_hook initqueue/timeout 90 "$moddir"/tmpfs-root-timeout.sh
-    inst_hook mount 50 "$moddir"/tmpfs-root-mount.sh
-    inst_hook pre-pivot 50 "$moddir"/tmpfs-root-pre-pivot.sh
+    case " $sources " in
+        *' http '*) inst_multiple -o curl ;;
+    esac
+    inst_simple "$moddir/tmpfs-root-lib.sh" /lib/tmpfs-root-lib.sh
+    inst_hook cmdline 20 "$moddir/tmpfs-root-cmdline.sh"
+    inst_hook initqueue/finished 90 "$moddir/tmpfs-root-finished.sh"
+    inst_hook initqueue/timeout 90 "$moddir/tmpfs-root-timeout.sh"
+    inst_hook mount 50 "$moddir/tmpfs-root-mount.sh"
+    inst_hook pre-pivot 50 "$moddir/tmpfs-root-pre-pivot.sh"
     if dracut_module_included systemd; then
-        inst_script "$moddir"/tmpfs-root-generator.sh "$systemdutildir"/system-generators/tmpfs-root-generator
-        inst_simple "$moddir"/tmpfs-root.service /lib/tmpfs-root/tmpfs-root.service
-        inst_simple "$moddir"/sysroot.mount /lib/tmpfs-root/sysroot.mount
-        inst_simple "$moddir"/50-tmpfs-root-network.conf /lib/tmpfs-root/50-tmpfs-root-network.conf
-        inst_simple "$moddir"/90-tmpfs-root-dhcp.network /lib/tmpfs-root/90-tmpfs-root-dhcp.network
-        inst_script "$moddir"/tmpfs-root-unpack.sh /lib/tmpfs-root/tmpfs-root-unpack.sh
+        inst_script "$moddir/tmpfs-root-generator.sh" \
+            "$systemdutildir/system-generators/tmpfs-root-generator"
+        inst_simple "$moddir/tmpfs-root.service" /lib/tmpfs-root/tmpfs-root.service
+        inst_simple "$moddir/sysroot.mount" /lib/tmpfs-root/sysroot.mount
+        inst_simple "$moddir/50-tmpfs-root-network.conf" /lib/tmpfs-root/50-tmpfs-root-network.conf
+        inst_simple "$moddir/90-tmpfs-root-dhcp.network" /lib/tmpfs-root/90-tmpfs-root-dhcp.network
+        inst_script "$moddir/tmpfs-root-unpack.sh" /lib/tmpfs-root/tmpfs-root-unpack.sh
     fi
     return 0
 }

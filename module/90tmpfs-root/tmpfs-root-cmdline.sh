@@ -15,14 +15,8 @@ if [ -n "${DRACUT_SYSTEMD:-}" ]; then
 else
     tmpfs_root_phase_cmdline
     case "$?" in
-        0)
-            export rootok=1
-            ;;
-        2)
-            :
-            ;;
-        *)
-            tmpfs_root_stop
-            ;;
+        0) export rootok=1 ;;
+        2) : ;;
+        *) tmpfs_root_stop ;;
     esac
 fi

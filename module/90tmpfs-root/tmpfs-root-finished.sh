@@ -1,4 +1,6 @@
 #!/bin/sh
 # shellcheck disable=SC3043
 # tmpfs-root: dracut's initqueue is finished once the source device exists.
-[ "${tmpfs_root_kind:-}" != block ] || [ -b "${tmpfs_root_device:-}" ]
+case "${tmpfs_root_kind:-}" in
+    block) [ -b "${tmpfs_root_device:-}" ] ;;
+esac

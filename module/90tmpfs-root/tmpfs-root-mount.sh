@@ -8,14 +8,8 @@ if [ -z "${DRACUT_SYSTEMD:-}" ] && [ ! -e /run/tmpfs-root/mount.done ]; then
     }
     tmpfs_root_phase_mount
     case "$?" in
-        0)
-            : >/run/tmpfs-root/mount.done
-            ;;
-        2)
-            :
-            ;;
-        *)
-            tmpfs_root_stop
-            ;;
+        0) : >/run/tmpfs-root/mount.done ;;
+        2) : ;;
+        *) tmpfs_root_stop ;;
     esac
 fi

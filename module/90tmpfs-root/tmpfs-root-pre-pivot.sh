@@ -8,14 +8,8 @@ if [ ! -e /run/tmpfs-root/prePivot.done ]; then
     }
     tmpfs_root_phase_prePivot
     case "$?" in
-        0)
-            : >/run/tmpfs-root/prePivot.done
-            ;;
-        2)
-            :
-            ;;
-        *)
-            tmpfs_root_stop
-            ;;
+        0) : >/run/tmpfs-root/prePivot.done ;;
+        2) : ;;
+        *) tmpfs_root_stop ;;
     esac
 fi

@@ -7,12 +7,8 @@
 }
 tmpfs_root_phase_cmdline
 case "$?" in
-    0)
-        :
-        ;;
-    2)
-        exit 0
-        ;;
+    0) : ;;
+    2) exit 0 ;;
     *)
         tmpfs_root_stop
         exit 1
@@ -20,9 +16,7 @@ case "$?" in
 esac
 tmpfs_root_phase_mount
 case "$?" in
-    0)
-        : >/run/tmpfs-root/mount.done
-        ;;
+    0) : >/run/tmpfs-root/mount.done ;;
     *)
         tmpfs_root_stop
         exit 1

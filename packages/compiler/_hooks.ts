@@ -2,7 +2,13 @@
  * The dracut hooks, the systemd generator and the service script: thin
  * files that source the library and run one phase each.
  */
-import { type AwaitSource, type BootSequence, messages } from "@tmpfs-root/model";
+import {
+  type AwaitSource,
+  type BootSequence,
+  DEVICES,
+  messages,
+  NETWORKED,
+} from "@tmpfs-root/model";
 import {
   and,
   ar,
@@ -77,7 +83,7 @@ export function timeoutFunction(step: AwaitSource): Command {
   const retry = varOf(operand(step.timeout));
   return func(fn("source_timeout"), [
     local("seconds"),
-    or(test(orDefault(SRC.kind, ""), "=", "block"), ret(0)),
+    caseOf(orDefault(SRC.kind, ""), [[DEVICES, [cmd(":")]], [[pat(glob("*"))], [ret(0)]]]),
     and(test("-b", v(SRC.device)), ret(0)),
     comment("dracut runs its timeout hooks at two thirds of rd.retry."),
     assign("seconds", arith(ar.op(ar.op(ar.name(retry), "*", ar.num(2)), "/", ar.num(3)))),
@@ -126,10 +132,7 @@ export function cmdlineHook(): Script {
 /** The initqueue/finished hook: the classic init waits until the source device exists. */
 export function finishedHook(): Script {
   return hook([
-    or(
-      test(orDefault(SRC.kind, ""), "!=", "block"),
-      test("-b", orDefault(SRC.device, "")),
-    ),
+    caseOf(orDefault(SRC.kind, ""), [[DEVICES, [test("-b", orDefault(SRC.device, ""))]]]),
   ], ["tmpfs-root: dracut's initqueue is finished once the source device exists."]);
 }
 
@@ -217,7 +220,7 @@ export function generator(): Script {
 function generateNetwork(): Command {
   const early = "1";
   return func(fn("generate_network"), [
-    caseOf(v(SRC.kind), [[["nfs", "http"], [
+    caseOf(v(SRC.kind), [[NETWORKED, [
       or(cmd("mkdir", "-p", w(v(early), "/tmpfs-root.service.d")), ret(1)),
       or(
         cmd(

@@ -24,33 +24,28 @@ import {
   w,
   withAssign,
 } from "@tmpfs-root/shell";
+import { PARAM_MODULES, ROOT_PREFIX, SOURCES } from "@tmpfs-root/model";
 import { fn, LIB_PATH } from "./_names.ts";
+import type { Placement } from "./compile_module.ts";
 import { ret, test } from "./_runtime.ts";
 import { SYSTEMD_DIR } from "./_hooks.ts";
-
-/** The files of the module and where dracut installs them. */
-export interface Placement {
-  readonly hooks: readonly {
-    readonly hook: string;
-    readonly priority: number;
-    readonly file: string;
-  }[];
-  readonly lib: string;
-  readonly systemd: readonly {
-    readonly file: string;
-    /** The destination; `$systemdutildir/` at the start stands for dracut's variable. */
-    readonly to: string;
-    readonly executable: boolean;
-  }[];
-}
 
 const ANY = glob("*");
 const UTILDIR = "$systemdutildir/";
 
-/** Which source kinds this initramfs must support. */
+/** The kinds every image supports (they need no dracut module), and every kind. */
+const ALWAYS = SOURCES.filter((k) => k.dracutModules.length === 0).map((k) => k.kind);
+const EVERY = SOURCES.map((k) => k.kind);
+
+/**
+ * `tmpfs_root_build_sources`: which source kinds (and extras such as lvm)
+ * this initramfs must support, from `tmpfs_root_sources`, else the command
+ * line baked in (and the host's own in host-only mode), else every kind
+ * (host-only: the kinds that need no other dracut module).
+ */
 function buildSources(): Command {
-  const has = (pattern: string, kind: string) =>
-    caseOf(v("line"), [[[pat(ANY, pattern, ANY)], [cmd("printf", " %s", kind)]]]);
+  const has = (patterns: readonly string[], word: string) =>
+    caseOf(v("line"), [[patterns.map((p) => pat(ANY, p, ANY)), [cmd("printf", " %s", word)]]]);
   return func(fn("build_sources"), [
     ifThen(test("-n", orDefault("tmpfs_root_sources", "")), [
       cmd("printf", "%s\\n", v("tmpfs_root_sources")),
@@ -64,20 +59,37 @@ function buildSources(): Command {
       assign("line", w(v("line"), " ", subst(cmd("cat", "/proc/cmdline")))),
     ]),
     caseOf(v("line"), [
-      [[pat(ANY, "tmpfs:", ANY)], [
-        cmd("printf", "block"),
-        has("tmpfs:NFS=", "nfs"),
-        has("tmpfs:http", "http"),
-        has("rd.lvm.lv=", "lvm"),
+      [[pat(ANY, ROOT_PREFIX, ANY)], [
+        cmd("printf", ALWAYS.join(" ")),
+        ...SOURCES.filter((k) => k.dracutModules.length > 0).map((k) =>
+          has(k.prefixes.map((p) => `${ROOT_PREFIX}${p}`), k.kind)
+        ),
+        ...PARAM_MODULES.map((m) => has([m.param], m.name)),
         cmd("printf", "\\n"),
         ret(0),
       ]],
     ]),
-    ifThen(test("-n", orDefault("hostonly", "")), [cmd("printf", "block\\n")], [
-      cmd("printf", "block nfs http\\n"),
+    ifThen(test("-n", orDefault("hostonly", "")), [cmd("printf", `${ALWAYS.join(" ")}\\n`)], [
+      cmd("printf", `${EVERY.join(" ")}\\n`),
     ]),
   ]);
 }
+
+/** `case " $sources " in *" WORD "*) BODY ;; esac`. */
+function whenSource(word: string, body: Command[]): Command {
+  return caseOf(w(" ", v("sources"), " "), [[[pat(ANY, ` ${word} `, ANY)], body]]);
+}
+
+/** What each kind (or extra) needs of dracut, when the image supports it. */
+const NEEDS = [
+  ...SOURCES.map((k) => ({
+    word: k.kind,
+    modules: k.dracutModules,
+    kernel: k.kernelModules,
+    programs: k.programs,
+  })),
+  ...PARAM_MODULES.map((m) => ({ word: m.name, modules: m.modules, kernel: [], programs: [] })),
+];
 
 /** True when dracut has module $1. */
 function hasModule(): Command {
@@ -106,34 +118,41 @@ export function moduleSetup(
       local("deps", ""),
       local("sources"),
       assign("sources", subst(cmd(sources))),
-      caseOf(w(" ", v("sources"), " "), [[[pat(ANY, " nfs ", ANY)], [
-        ifThen(cmd(fn("has_module"), "nfs"), [
-          assign("deps", w(v("deps"), " network nfs")),
-        ]),
-      ]]]),
-      caseOf(w(" ", v("sources"), " "), [[[pat(ANY, " http ", ANY)], [
-        ifThen(cmd(fn("has_module"), "url-lib"), [
-          assign("deps", w(v("deps"), " network url-lib")),
-        ]),
-      ]]]),
-      caseOf(w(" ", v("sources"), " "), [[[pat(ANY, " lvm ", ANY)], [
-        ifThen(cmd(fn("has_module"), "lvm"), [
-          assign("deps", w(v("deps"), " lvm")),
-        ]),
-      ]]]),
+      ...NEEDS.filter((n) => n.modules.length > 0).map((n) =>
+        whenSource(n.word, [
+          ifThen(
+            n.modules.map((m): Command => cmd(fn("has_module"), m)).reduce((a, b) => and(a, b)),
+            [
+              assign("deps", w(v("deps"), ` ${n.modules.join(" ")}`)),
+            ],
+          ),
+        ])
+      ),
       cmd("printf", "%s\\n", v("deps")),
       ret(0),
     ]),
     func("installkernel", [
+      local("sources"),
+      local("m"),
+      assign("sources", subst(cmd(sources))),
       comment("The file systems a source may carry; tmpfs itself is built in."),
-      forIn("m", ["ext4", "xfs", "btrfs", "vfat", "iso9660", "squashfs", "udf"], [
-        or(withAssign("hostonly", "", cmd("instmods", v("m"))), cmd(":")),
-      ]),
+      ...NEEDS.filter((n) => n.kernel.length > 0).map((n) =>
+        whenSource(n.word, [
+          forIn("m", n.kernel, [
+            or(withAssign("hostonly", "", cmd("instmods", v("m"))), cmd(":")),
+          ]),
+        ])
+      ),
       ret(0),
     ]),
     func("install", [
+      local("sources"),
+      assign("sources", subst(cmd(sources))),
       cmd("inst_multiple", ...required),
       cmd("inst_multiple", "-o", ...optional),
+      ...NEEDS.filter((n) => n.programs.length > 0).map((n) =>
+        whenSource(n.word, [cmd("inst_multiple", "-o", ...n.programs)])
+      ),
       cmd("inst_simple", w(v("moddir"), "/", place.lib), LIB_PATH),
       ...place.hooks.map((h) =>
         cmd("inst_hook", h.hook, String(h.priority), w(v("moddir"), "/", h.file))

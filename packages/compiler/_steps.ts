@@ -13,12 +13,16 @@ import {
   DECOMPRESS,
   type Message,
   messages,
+  MOUNTED,
+  NETWORKED,
   type Operand,
   type Phase,
   SECURITY_XATTR,
   setfilesCommand,
   SIZE as SIZE_SPEC,
+  type SourceKind,
   type Step,
+  STREAMED,
   TAR_END_MARK,
   TAR_WARNINGS,
   TAR_XATTR_FAILED,
@@ -153,7 +157,7 @@ function undoFunctions(seq: BootSequence): Command[] {
 /** `tmpfs_root_request_network`: network sources make dracut bring up the network (rd.neednet=1). */
 export function requestNetworkFn(): Command {
   return func(fn("request_network"), [
-    caseOf(v(SRC.kind), [[["nfs", "http"], [
+    caseOf(v(SRC.kind), [[NETWORKED, [
       withRedirects(cmd("mkdir", "-p", "/etc/cmdline.d"), redir(">", "/dev/null", 2)),
       withRedirects(cmd("echo", "rd.neednet=1"), redir(">", NEEDNET_CONF)),
     ]]]),
@@ -167,7 +171,7 @@ export const NEEDNET_CONF = "/etc/cmdline.d/90-tmpfs-root-neednet.conf";
 function awaitSourceBody(step: Extract<Step, { kind: "awaitSource" }>): Command[] {
   const limit = operand(step.timeout);
   return [
-    ifThen(test(v(SRC.kind), "!=", "block"), [cmd(fn("request_network")), ret(0)]),
+    caseOf(v(SRC.kind), [[NETWORKED, [cmd(fn("request_network")), ret(0)]]]),
     comment("Under systemd, wait here; the classic init waits in its initqueue (see the hooks)."),
     or(SYSTEMD, ret(0)),
     local("waited", "0"),
@@ -185,43 +189,54 @@ function awaitSourceBody(step: Extract<Step, { kind: "awaitSource" }>): Command[
   ];
 }
 
+/** How each mounted kind of source is mounted read-only at `at` (a shell word). */
+const MOUNTERS: Readonly<Record<SourceKind, ((at: Word) => Command[]) | null>> = {
+  block: (at) => [
+    ifThen(not(test("-b", v(SRC.device))), [
+      say(M.deviceMissing(v(SRC.device), v(SRC.spec))),
+      ret(1),
+    ]),
+    attempt(
+      cmd("mount", "-o", "ro", v(SRC.device), at),
+      (e) => M.mountReadOnly(v(SRC.device), e),
+    ),
+  ],
+  nfs: (at) => [
+    ifThen(
+      not(withRedirects(
+        cmd("mount", "-t", v(SRC.fstype), "-o", v(SRC.options), v(SRC.target), at),
+        redir(">", ERR, 2),
+      )),
+      [
+        ifThen(cmd("grep", "-qsiE", "denied|no such file|not exported", ERR), [
+          say(M.notExported(v(SRC.target))),
+        ], [
+          ifThen(
+            cmd("grep", "-qsiE", "refused|timed out|no route|unreachable|not responding", ERR),
+            [
+              say(M.nfsNoAnswer(strip(SRC.target, "%%", pat(":/", ANY)))),
+            ],
+            [say(M.mountFailed(v(SRC.target), firstLine(ERR)))],
+          ),
+        ]),
+        ret(1),
+      ],
+    ),
+  ],
+  http: null,
+};
+
 function mountSourceBody(step: Extract<Step, { kind: "mountSource" }>): Command[] {
   const at = operand(step.at);
   return [
-    caseOf(v(SRC.kind), [
-      [["block"], [
-        ifThen(not(test("-b", v(SRC.device))), [
-          say(M.deviceMissing(v(SRC.device), v(SRC.spec))),
-          ret(1),
-        ]),
-        attempt(
-          cmd("mount", "-o", "ro", v(SRC.device), at),
-          (e) => M.mountReadOnly(v(SRC.device), e),
-        ),
-      ]],
-      [["nfs"], [
-        ifThen(
-          not(withRedirects(
-            cmd("mount", "-t", v(SRC.fstype), "-o", v(SRC.options), v(SRC.target), at),
-            redir(">", ERR, 2),
-          )),
-          [
-            ifThen(cmd("grep", "-qsiE", "denied|no such file|not exported", ERR), [
-              say(M.notExported(v(SRC.target))),
-            ], [
-              ifThen(
-                cmd("grep", "-qsiE", "refused|timed out|no route|unreachable|not responding", ERR),
-                [
-                  say(M.nfsNoAnswer(strip(SRC.target, "%%", pat(":/", ANY)))),
-                ],
-                [say(M.mountFailed(v(SRC.target), firstLine(ERR)))],
-              ),
-            ]),
-            ret(1),
-          ],
-        ),
-      ]],
-    ]),
+    caseOf(
+      v(SRC.kind),
+      MOUNTED.map((k) => {
+        const mount = MOUNTERS[k];
+        if (mount === null) throw new TypeError(`Source kind "${k}" is mounted but has no mounter`);
+        return [[k], mount(at)] as const;
+      }),
+    ),
   ];
 }
 
@@ -247,7 +262,7 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>): Command[] {
   return [
     local("archive"),
     caseOf(v(SRC.kind), [
-      [["http"], [
+      [STREAMED, [
         assign("archive", v(SRC.url)),
         caseOf(v("archive"), [[[pat(ANY, "/")], [assign("archive", w(v("archive"), file))]]]),
         cmd(

@@ -30,9 +30,9 @@ const BUILTINS = new Set([
 ]);
 
 /**
- * Functions dracut's library provides to hooks, and programs that dracut
- * modules we depend on install: systemctl (systemd), curl and its CA bundle
- * (url-lib, pulled in only for HTTP sources).
+ * Functions dracut's library provides to hooks, and systemctl (the systemd
+ * module installs it). A source kind's own programs (curl) are installed
+ * with its kind, from the model's source table.
  */
 const DRACUT_FUNCTIONS = new Set([
   "die",
@@ -41,7 +41,6 @@ const DRACUT_FUNCTIONS = new Set([
   "info",
   "warn",
   "systemctl",
-  "curl",
 ]);
 
 /**

@@ -1,4 +1,4 @@
-import type { BootSequence } from "@tmpfs-root/model";
+import { type BootSequence, type PhaseName, SOURCES } from "@tmpfs-root/model";
 import { printScript, type Script, script } from "@tmpfs-root/shell";
 import {
   cmdlineHook,
@@ -14,10 +14,10 @@ import {
   timeoutHook,
   unpackScript,
 } from "./_hooks.ts";
-import { paramVar } from "./_names.ts";
+import { LIB_PATH, paramVar } from "./_names.ts";
 import { paramFunctions } from "./_params.ts";
 import { runtime } from "./_runtime.ts";
-import { moduleSetup, type Placement } from "./_setup.ts";
+import { moduleSetup } from "./_setup.ts";
 import { stepsLibrary } from "./_steps.ts";
 import { OPTIONAL_TOOLS, programsOf } from "./_tools.ts";
 import { dhcpNetwork, networkDropIn, printUnit, sysrootMount, unpackService } from "./_units.ts";
@@ -31,11 +31,38 @@ export interface ModuleFile {
   readonly mode: number;
 }
 
-/** The generated module, with the programs it installs. */
+/** A hook file and where dracut runs it: `<hook>/<priority>-<file>` under /lib/dracut/hooks. */
+export interface HookPlacement {
+  readonly hook: string;
+  readonly priority: number;
+  readonly file: string;
+  /** The model's phase the hook runs, if it runs one. */
+  readonly phase: PhaseName | null;
+}
+
+/** Where module-setup.sh installs each file of the module, as data. */
+export interface Placement {
+  readonly hooks: readonly HookPlacement[];
+  /** The library's file in the module, installed at {@linkcode LIBRARY}. */
+  readonly lib: string;
+  /** systemd's pieces, installed when the image has systemd. */
+  readonly systemd: readonly {
+    readonly file: string;
+    /** The destination; `$systemdutildir/` at the start stands for dracut's variable. */
+    readonly to: string;
+    readonly executable: boolean;
+  }[];
+}
+
+/** Where the library is installed in the initramfs. */
+export const LIBRARY: string = LIB_PATH;
+
+/** The generated module, with the programs it installs and where each file goes. */
 export interface CompiledModule {
   readonly files: readonly ModuleFile[];
   readonly required: readonly string[];
   readonly optional: readonly string[];
+  readonly placement: Placement;
 }
 
 const UNPACK = "tmpfs-root-unpack.sh";
@@ -72,17 +99,18 @@ export function compileModule(seq: BootSequence): CompiledModule {
     "tmpfs-root-generator.sh": generator(),
     [UNPACK]: unpackScript(),
   };
-  const programs = programsOf(Object.values(scripts));
+  const perKind = new Set(SOURCES.flatMap((k) => k.programs));
+  const programs = programsOf(Object.values(scripts)).filter((p) => !perKind.has(p));
   const required = programs.filter((p) => !OPTIONAL_TOOLS.has(p));
   const optional = programs.filter((p) => OPTIONAL_TOOLS.has(p));
   const place: Placement = {
     lib: "tmpfs-root-lib.sh",
     hooks: [
-      { hook: "cmdline", priority: 20, file: "tmpfs-root-cmdline.sh" },
-      { hook: "initqueue/finished", priority: 90, file: "tmpfs-root-finished.sh" },
-      { hook: "initqueue/timeout", priority: 90, file: "tmpfs-root-timeout.sh" },
-      { hook: "mount", priority: 50, file: "tmpfs-root-mount.sh" },
-      { hook: "pre-pivot", priority: 50, file: "tmpfs-root-pre-pivot.sh" },
+      { hook: "cmdline", priority: 20, file: "tmpfs-root-cmdline.sh", phase: "cmdline" },
+      { hook: "initqueue/finished", priority: 90, file: "tmpfs-root-finished.sh", phase: null },
+      { hook: "initqueue/timeout", priority: 90, file: "tmpfs-root-timeout.sh", phase: null },
+      { hook: "mount", priority: 50, file: "tmpfs-root-mount.sh", phase: "mount" },
+      { hook: "pre-pivot", priority: 50, file: "tmpfs-root-pre-pivot.sh", phase: "prePivot" },
     ],
     systemd: [
       {
@@ -114,5 +142,5 @@ export function compileModule(seq: BootSequence): CompiledModule {
     { path: DHCP_NETWORK, text: printUnit(dhcpNetwork()), mode: 0o644 },
   );
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { files, required, optional };
+  return { files, required, optional, placement: place };
 }

@@ -26,6 +26,7 @@ import {
 } from "./dsl.ts";
 import { CAFILE, IMGFILE, ONFAIL, PARAMS, RETRIES, RETRY, ROOT, SIZE } from "./params.ts";
 import type { BootSequence } from "./step.ts";
+import { MOUNTED } from "./source_kinds.ts";
 
 /** The boot sequence of tmpfs-root. */
 export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), [
@@ -55,7 +56,7 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       label: "mountpoint",
       doing: "making a mount point for the source",
       parent: literal("/run/tmpfs-root"),
-      onlyFor: ["block", "nfs"],
+      onlyFor: MOUNTED,
       undo: remove(output("mountpoint")),
     }),
     mountSource({
@@ -64,7 +65,7 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       doing: "mounting the source read-only",
       source: param(ROOT),
       at: output("mountpoint"),
-      onlyFor: ["block", "nfs"],
+      onlyFor: MOUNTED,
       undo: unmount(output("mountpoint")),
     }),
     mountTmpfs({
@@ -91,14 +92,14 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       label: "release",
       doing: "unmounting the source",
       of: "source",
-      onlyFor: ["block", "nfs"],
+      onlyFor: MOUNTED,
     }),
     release({
       id: "cleanup",
       label: "release",
       doing: "removing the source's mount point",
       of: "mountpoint",
-      onlyFor: ["block", "nfs"],
+      onlyFor: MOUNTED,
     }),
   ),
   // The pre-pivot hook: SELinux labels, then hand over to dracut's switch-root.

@@ -28,10 +28,10 @@ const FORMAT_LIST = `${FORMATS.slice(0, -1).join(", ")} or plain`;
  * The messages, by name, with slots of type `T`: shell words for the
  * compiler, strings for the simulator ({@linkcode MESSAGES}).
  */
-export function messages<T>() {
-  return {
-    // The source.
-    deviceTimeout: (device: T, spec: T, seconds: T): Message<T> => [
+export class Messages<T> {
+  // The source.
+  deviceTimeout(device: T, spec: T, seconds: T): Message<T> {
+    return [
       "device ",
       device,
       " (",
@@ -39,60 +39,100 @@ export function messages<T>() {
       ") did not appear within ",
       seconds,
       " seconds",
-    ],
-    deviceMissing: (device: T, spec: T): Message<T> => [
+    ];
+  }
+  deviceMissing(device: T, spec: T): Message<T> {
+    return [
       "device ",
       device,
       " (",
       spec,
       ") is not there",
-    ],
-    mountReadOnly: (device: T, error: T): Message<T> => [
+    ];
+  }
+  mountReadOnly(device: T, error: T): Message<T> {
+    return [
       "could not mount ",
       device,
       " read-only: ",
       error,
-    ],
-    notExported: (target: T): Message<T> => [target, " is not exported"],
-    nfsNoAnswer: (server: T): Message<T> => ["NFS server ", server, " did not answer"],
-    mountFailed: (target: T, error: T): Message<T> => ["could not mount ", target, ": ", error],
-    // The tmpfs.
-    resizeFailed: (at: T, error: T): Message<T> => [
+    ];
+  }
+  notExported(target: T): Message<T> {
+    return [target, " is not exported"];
+  }
+  nfsNoAnswer(server: T): Message<T> {
+    return ["NFS server ", server, " did not answer"];
+  }
+  mountFailed(target: T, error: T): Message<T> {
+    return ["could not mount ", target, ": ", error];
+  }
+  // The tmpfs.
+  resizeFailed(at: T, error: T): Message<T> {
+    return [
       "could not resize the tmpfs on ",
       at,
       ": ",
       error,
-    ],
-    tmpfsFailed: (size: T, at: T, error: T): Message<T> => [
+    ];
+  }
+  tmpfsFailed(size: T, at: T, error: T): Message<T> {
+    return [
       "could not mount a tmpfs of size ",
       size,
       " on ",
       at,
       ": ",
       error,
-    ],
-    // The archive.
-    noFile: (file: T, spec: T): Message<T> => ["no file ", file, " on ", spec],
-    unreadable: (name: T, error: T): Message<T> => ["could not read ", name, ": ", error],
-    readFailed: (name: T): Message<T> => ["could not read ", name],
-    empty: (name: T): Message<T> => [name, " is empty"],
-    notArchive: (name: T): Message<T> => [name, ` is not a tar archive (${FORMAT_LIST})`],
-    truncated: (name: T): Message<T> => [name, " is truncated"],
-    corrupt: (name: T): Message<T> => [name, " is corrupt"],
-    tmpfsFull: (size: T): Message<T> => [
+    ];
+  }
+  // The archive.
+  noFile(file: T, spec: T): Message<T> {
+    return ["no file ", file, " on ", spec];
+  }
+  unreadable(name: T, error: T): Message<T> {
+    return ["could not read ", name, ": ", error];
+  }
+  readFailed(name: T): Message<T> {
+    return ["could not read ", name];
+  }
+  empty(name: T): Message<T> {
+    return [name, " is empty"];
+  }
+  notArchive(name: T): Message<T> {
+    return [name, ` is not a tar archive (${FORMAT_LIST})`];
+  }
+  truncated(name: T): Message<T> {
+    return [name, " is truncated"];
+  }
+  corrupt(name: T): Message<T> {
+    return [name, " is corrupt"];
+  }
+  tmpfsFull(size: T): Message<T> {
+    return [
       "the tmpfs is full (rd.tmpfs.size=",
       size,
       "): the archive needs more",
-    ],
-    tarFailed: (name: T, line: T): Message<T> => ["tar could not unpack ", name, ": ", line],
-    securityXattr: (line: T): Message<T> => ["tar could not set a security attribute: ", line],
-    xattrWarning: (line: T): Message<T> => [
+    ];
+  }
+  tarFailed(name: T, line: T): Message<T> {
+    return ["tar could not unpack ", name, ": ", line];
+  }
+  securityXattr(line: T): Message<T> {
+    return ["tar could not set a security attribute: ", line];
+  }
+  xattrWarning(line: T): Message<T> {
+    return [
       "tmpfs-root: warning: tar could not set every extended attribute: ",
       line,
-    ],
-    // Downloads.
-    capacityUnknown: (at: T): Message<T> => ["could not read the size of the tmpfs on ", at],
-    deadline: (url: T, seconds: T): Message<T> => [
+    ];
+  }
+  // Downloads.
+  capacityUnknown(at: T): Message<T> {
+    return ["could not read the size of the tmpfs on ", at];
+  }
+  deadline(url: T, seconds: T): Message<T> {
+    return [
       "download of ",
       url,
       " did not finish within ",
@@ -100,66 +140,95 @@ export function messages<T>() {
       " s (rd.tmpfs.timeout=",
       seconds,
       ")",
-    ],
-    tooLarge: (url: T, bytes: T, size: T): Message<T> => [
+    ];
+  }
+  tooLarge(url: T, bytes: T, size: T): Message<T> {
+    return [
       url,
       " is larger than the tmpfs (",
       bytes,
       " bytes, rd.tmpfs.size=",
       size,
       ")",
-    ],
-    badRedirect: (url: T, error: T): Message<T> => [
+    ];
+  }
+  badRedirect(url: T, error: T): Message<T> {
+    return [
       url,
       " redirects to a protocol it may not use: ",
       error,
-    ],
-    answered: (url: T, code: T): Message<T> => [url, " answered ", code],
-    triesFailed: (url: T, tries: T, error: T): Message<T> => [
+    ];
+  }
+  answered(url: T, code: T): Message<T> {
+    return [url, " answered ", code];
+  }
+  triesFailed(url: T, tries: T, error: T): Message<T> {
+    return [
       "download of ",
       url,
       " failed after ",
       tries,
       " tries: ",
       error,
-    ],
-    retrying: (url: T, seconds: T): Message<T> => [
+    ];
+  }
+  retrying(url: T, seconds: T): Message<T> {
+    return [
       "tmpfs-root: download of ",
       url,
       " failed, trying again in ",
       seconds,
       " s",
-    ],
-    // Clean-up.
-    unmountFailed: (target: T, error: T): Message<T> => [
+    ];
+  }
+  // Clean-up.
+  unmountFailed(target: T, error: T): Message<T> {
+    return [
       "could not unmount ",
       target,
       ": ",
       error,
-    ],
-    removeFailed: (path: T, error: T): Message<T> => ["could not remove ", path, ": ", error],
-    makeFailed: (path: T, error: T): Message<T> => ["could not make ", path, ": ", error],
-    tempDirFailed: (parent: T, error: T): Message<T> => [
+    ];
+  }
+  removeFailed(path: T, error: T): Message<T> {
+    return ["could not remove ", path, ": ", error];
+  }
+  makeFailed(path: T, error: T): Message<T> {
+    return ["could not make ", path, ": ", error];
+  }
+  tempDirFailed(parent: T, error: T): Message<T> {
+    return [
       "could not make a directory under ",
       parent,
       ": ",
       error,
-    ],
-    // SELinux.
-    badSelinuxType: (): Message<T> => ["invalid SELINUXTYPE in /etc/selinux/config"],
-    relabelFailed: (root: T, error: T): Message<T> => [
+    ];
+  }
+  // SELinux.
+  badSelinuxType(): Message<T> {
+    return ["invalid SELINUXTYPE in /etc/selinux/config"];
+  }
+  relabelFailed(root: T, error: T): Message<T> {
+    return [
       "setfiles could not relabel ",
       root,
       ": ",
       error,
-    ],
-    // The hand-over.
-    handedOver: (root: T): Message<T> => ["tmpfs-root: root file system unpacked into ", root],
-  } as const;
+    ];
+  }
+  // The hand-over.
+  handedOver(root: T): Message<T> {
+    return ["tmpfs-root: root file system unpacked into ", root];
+  }
+}
+
+/** The messages with slots of type `T`. */
+export function messages<T>(): Messages<T> {
+  return new Messages<T>();
 }
 
 /** The messages with string slots. */
-export const MESSAGES: ReturnType<typeof messages<string>> = messages<string>();
+export const MESSAGES: Messages<string> = messages<string>();
 
 /** A message with every slot a string, as one line. */
 export function text(message: Message<string>): string {

@@ -22,3 +22,4 @@ export * from "./params_doc.ts";
 export * from "./commands.ts";
 export * from "./hostile_cmdlines.ts";
 export * from "./messages.ts";
+export * from "./source_kinds.ts";

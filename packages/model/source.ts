@@ -37,9 +37,6 @@ export type Source = BlockSource | NfsSource | HttpSource;
 /** The kinds of source. */
 export type SourceKind = Source["kind"];
 
-/** Every kind of source. */
-export const SOURCE_KINDS: readonly SourceKind[] = ["block", "nfs", "http"];
-
 const ALLOWED = /^[0-9A-Za-z#+\-.:=@_]$/;
 
 function utf8Length(bytes: Uint8Array, i: number): number {

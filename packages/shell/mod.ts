@@ -9,7 +9,7 @@
  * import { cmd, printScript, script, v, w } from "./mod.ts";
  * assert.equal(
  *   printScript(script([cmd("printf", "%s\\n", w("label: ", v("label")))])),
- *   `#!/bin/sh\nprintf '%s\\n' 'label: '"$label"\n`,
+ *   `#!/bin/sh\nprintf '%s\\n' "label: $label"\n`,
  * );
  * ```
  *

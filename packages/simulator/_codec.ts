@@ -6,11 +6,13 @@ import type { ArchiveFormat } from "./archive.ts";
 /** What decompressing gives. */
 export type Decompressed =
   | { readonly kind: "ok"; readonly bytes: Uint8Array }
-  | { readonly kind: "truncated" }
-  | { readonly kind: "corrupt" };
+  /** `partial`: what the decompressor wrote before it stopped (and tar unpacked). */
+  | { readonly kind: "truncated"; readonly partial: Uint8Array }
+  | { readonly kind: "corrupt"; readonly partial: Uint8Array };
 
-const TOOLS: Readonly<Record<"gzip" | "xz" | "bzip2" | "lz4", string>> = {
+const TOOLS: Readonly<Record<"gzip" | "xz" | "zstd" | "bzip2" | "lz4", string>> = {
   gzip: "gzip",
+  zstd: "zstd",
   xz: "xz",
   bzip2: "bzip2",
   lz4: "lz4",
@@ -19,7 +21,7 @@ const TOOLS: Readonly<Record<"gzip" | "xz" | "bzip2" | "lz4", string>> = {
 const TRUNCATED = /unexpected end|ends unexpectedly|unfinished|truncated/i;
 
 async function runTool(
-  format: "gzip" | "xz" | "bzip2" | "lz4",
+  format: "gzip" | "xz" | "zstd" | "bzip2" | "lz4",
   args: string[],
   input: Uint8Array,
 ): Promise<{ code: number; stdout: Uint8Array; stderr: string }> {
@@ -52,29 +54,29 @@ export async function decompress(format: ArchiveFormat, bytes: Uint8Array): Prom
     case "gzip":
       try {
         return { kind: "ok", bytes: new Uint8Array(gunzipSync(bytes)) };
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === "Z_BUF_ERROR") return { kind: "truncated" };
-        // node:zlib refuses what follows a member; gzip itself warns of trailing garbage and
-        // exits 2, which the module accepts: ask gzip.
+      } catch {
+        // node:zlib refuses what follows a member, and keeps nothing of a damaged stream; gzip
+        // warns of trailing garbage (exit 2, which the module accepts) and writes what it could
+        // decompress before a failure, which tar unpacks: ask gzip.
         const r = await runTool("gzip", ["-dc"], bytes);
         if (r.code === 0 || (r.code === 2 && /trailing garbage/.test(r.stderr))) {
           return { kind: "ok", bytes: r.stdout };
         }
-        return { kind: TRUNCATED.test(r.stderr) ? "truncated" : "corrupt" };
+        return { kind: TRUNCATED.test(r.stderr) ? "truncated" : "corrupt", partial: r.stdout };
       }
     case "zstd":
       try {
         return { kind: "ok", bytes: new Uint8Array(zstdDecompressSync(bytes)) };
       } catch (error) {
-        return { kind: TRUNCATED.test(String(error)) ? "truncated" : "corrupt" };
+        const kind = TRUNCATED.test(String(error)) ? "truncated" : "corrupt";
+        return { kind, partial: (await runTool("zstd", ["-dcq"], bytes)).stdout };
       }
     case "xz":
     case "bzip2":
     case "lz4": {
       const r = await runTool(format, ["-dc"], bytes);
       if (r.code === 0) return { kind: "ok", bytes: r.stdout };
-      return { kind: TRUNCATED.test(r.stderr) ? "truncated" : "corrupt" };
+      return { kind: TRUNCATED.test(r.stderr) ? "truncated" : "corrupt", partial: r.stdout };
     }
     default:
       return assertNever(format);

@@ -71,5 +71,6 @@ export type ArchiveResult =
   }
   /** Not a tar archive in a format tmpfs-root knows. */
   | { readonly kind: "unknown" }
-  | { readonly kind: "truncated"; readonly format: ArchiveFormat }
-  | { readonly kind: "corrupt"; readonly format: ArchiveFormat };
+  /** `written`: the bytes tar put in the tmpfs before the end came (`tarWrittenBytes`). */
+  | { readonly kind: "truncated"; readonly format: ArchiveFormat; readonly written: number }
+  | { readonly kind: "corrupt"; readonly format: ArchiveFormat; readonly written: number };

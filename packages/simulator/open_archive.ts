@@ -2,7 +2,7 @@ import { unpackTar } from "modern-tar";
 import type { ArchiveResult, Member, RootEntry } from "./archive.ts";
 import { decompress } from "./_codec.ts";
 import { detectFormat } from "./detect_format.ts";
-import { tarStreamEnd } from "./tar_stream_end.ts";
+import { tarStreamEnd, tarWrittenBytes } from "./tar_stream_end.ts";
 
 const PAGE = 4096;
 const XATTR = "SCHILY.xattr.";
@@ -18,12 +18,13 @@ async function open(bytes: Uint8Array): Promise<ArchiveResult> {
   const format = detectFormat(bytes);
   if (format === null) return { kind: "unknown" };
   const raw = await decompress(format, bytes);
-  if (raw.kind !== "ok") return { kind: raw.kind, format };
+  if (raw.kind !== "ok") return { kind: raw.kind, format, written: tarWrittenBytes(raw.partial) };
   let entries;
   try {
     entries = await unpackTar(raw.bytes, { strict: true });
   } catch (error) {
-    return { kind: /truncated/i.test(String(error)) ? "truncated" : "corrupt", format };
+    const kind = /truncated/i.test(String(error)) ? "truncated" : "corrupt";
+    return { kind, format, written: tarWrittenBytes(raw.bytes) };
   }
   const files = new Map<string, RootEntry>();
   const members: Member[] = [];

@@ -10,6 +10,7 @@ import {
   parseParams,
   readCmdline,
   type Source,
+  sourceKind,
   SPEED_LIMIT,
   SPEED_TIME,
   type Step,
@@ -222,8 +223,9 @@ class Run implements Machine {
       }
       case "mountSource": {
         const at = this.need(step.at, "the source's mount point");
-        if (this.source.kind === "http") return null;
-        await this.mountSource(step.id, this.source, at);
+        const src = this.source;
+        if (sourceKind(src.kind).access !== "mounted" || src.kind === "http") return null;
+        await this.mountSource(step.id, src, at);
         this.outputs.set(step.id, at);
         return null;
       }
@@ -268,7 +270,8 @@ class Run implements Machine {
   }
 
   private async awaitSource(src: Source, retry: string, id: string): Promise<void> {
-    if (src.kind !== "block") return;
+    if (sourceKind(src.kind).waitsFor !== "device") return;
+    if (src.kind !== "block") throw new TypeError(`Source kind "${src.kind}" waits for no device`);
     const seconds = Number(retry);
     // Both inits report a missing device at two thirds of rd.retry (the classic one when
     // dracut runs its timeout hooks; under systemd tmpfs-root.service waits as long).
@@ -354,26 +357,21 @@ class Run implements Machine {
     retries: number,
   ): Promise<void> {
     const src = this.source;
-    switch (src.kind) {
-      case "block":
-      case "nfs": {
-        const mount = this.mountTable.find((m) => m.target === from);
-        if (from === null || mount === undefined) {
-          throw new TypeError(`The source is not mounted for step "${id}"`);
-        }
-        const bytes = await this.h.readFile(this, mount, file);
-        if (bytes === null) throw new StepFailed(text(M.noFile(file, src.spec)));
-        const failed = await this.extract(id, bytes, file, `${from}/${file}`, into);
-        if (failed !== null) throw new StepFailed(failed);
-        return;
+    if (sourceKind(src.kind).access === "mounted") {
+      const mount = this.mountTable.find((m) => m.target === from);
+      if (from === null || mount === undefined) {
+        throw new TypeError(`The source is not mounted for step "${id}"`);
       }
-      case "http": {
-        const url = src.url.endsWith("/") ? `${src.url}${file}` : src.url;
-        return await this.download(id, url, into, retries, Number(this.values.timeout));
-      }
-      default:
-        return assertNever(src);
+      const bytes = await this.h.readFile(this, mount, file);
+      if (bytes === null) throw new StepFailed(text(M.noFile(file, src.spec)));
+      const failed = await this.extract(id, bytes, file, `${from}/${file}`, into);
+      if (failed !== null) throw new StepFailed(failed);
+      return;
     }
+    // Streamed: the one streamed kind is a download.
+    if (src.kind !== "http") throw new TypeError(`No stream for source kind "${src.kind}"`);
+    const url = src.url.endsWith("/") ? `${src.url}${file}` : src.url;
+    return await this.download(id, url, into, retries, Number(this.values.timeout));
   }
 
   /**
@@ -399,10 +397,12 @@ class Run implements Machine {
     const room = this.capacity.get(into);
     switch (archive.kind) {
       case "truncated":
-        failed = text(M.truncated(name));
-        break;
       case "corrupt":
-        failed = text(M.corrupt(name));
+        // tar fills a small tmpfs with what came before the damage, and says so first.
+        if (room !== undefined && archive.written > room.bytes) {
+          failed = text(M.tmpfsFull(room.size));
+        } else if (archive.kind === "truncated") failed = text(M.truncated(name));
+        else failed = text(M.corrupt(name));
         break;
       case "ok": {
         const xattrs = await this.xattrFailures(archive.members);

@@ -9,7 +9,7 @@ function zero(bytes: Uint8Array, at: number): boolean {
 }
 
 /** The size field (offset 124, 12 bytes): octal, or base-256 when its first byte has the high bit. */
-function size(bytes: Uint8Array, at: number): number {
+function sizeField(bytes: Uint8Array, at: number): number {
   const field = bytes.subarray(at + 124, at + 136);
   if ((field[0]! & 0x80) !== 0) {
     let n = field[0]! & 0x7f;
@@ -61,8 +61,43 @@ export function tarEndOffset(bytes: Uint8Array): number | null {
   while (at + BLOCK <= bytes.length) {
     if (zero(bytes, at)) return at;
     const type = String.fromCharCode(bytes[at + 156]!);
-    const data = NO_DATA.has(type) ? 0 : Math.ceil(size(bytes, at) / BLOCK) * BLOCK;
+    const data = NO_DATA.has(type) ? 0 : Math.ceil(sizeField(bytes, at) / BLOCK) * BLOCK;
     at += BLOCK + data;
   }
   return null;
+}
+
+/** Regular files (GNU tar's old `\0` type, `0`, and contiguous `7`). */
+const REGULAR = new Set(["\0", "0", "7"]);
+
+/**
+ * The bytes a tmpfs holds after tar has unpacked `bytes`, a tar stream
+ * that may stop anywhere: every regular file's data that arrived, rounded
+ * up to whole 4 KiB pages, as a tmpfs counts it. This is what fills a small
+ * tmpfs before tar notices that the stream was cut.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { tarWrittenBytes } from "./tar_stream_end.ts";
+ * import { makeArchive } from "./make_archive.ts";
+ * const tar = await makeArchive({ a: "x", b: "y".repeat(5000) }, "plain");
+ * assert.equal(tarWrittenBytes(tar), 4096 + 8192);
+ * assert.equal(tarWrittenBytes(tar.subarray(0, 1024 + 512 + 100)), 4096 + 4096);
+ * ```
+ */
+export function tarWrittenBytes(bytes: Uint8Array): number {
+  let at = 0;
+  let total = 0;
+  while (at + BLOCK <= bytes.length) {
+    if (zero(bytes, at)) break;
+    const type = String.fromCharCode(bytes[at + 156]!);
+    const size = NO_DATA.has(type) ? 0 : sizeField(bytes, at);
+    if (REGULAR.has(type)) {
+      const arrived = Math.max(0, Math.min(size, bytes.length - at - BLOCK));
+      total += Math.ceil(arrived / 4096) * 4096;
+    }
+    at += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+  }
+  return total;
 }

@@ -7,6 +7,8 @@
  *
  * @module
  */
+import { BOOT } from "@tmpfs-root/model";
+import { compileModule, LIBRARY, type Placement } from "@tmpfs-root/compiler";
 import { requireProgram } from "@tmpfs-root/shell";
 import type { Scenario } from "./scenario.ts";
 import { type Entry, scenarioFiles, Volumes } from "./scenario_files.ts";
@@ -27,33 +29,35 @@ export interface ShellRun {
 }
 
 /**
- * Where each module file goes in the initramfs, read from module-setup.sh's
- * `inst_hook`, `inst_simple` and `inst_script` lines (one source of truth):
- * hooks to lib/dracut/hooks/<hook>/<priority>-<name>, the systemd generator
- * to lib/systemd-generators/, the rest where module-setup.sh puts them.
+ * Where each module file goes in the initramfs, from the compiler's own
+ * placement data (what module-setup.sh installs, as data): hooks to
+ * lib/dracut/hooks/<hook>/<priority>-<name>, the systemd generator to
+ * lib/systemd-generators/, the rest where module-setup.sh puts them.
  *
  * @example
  * ```ts
+ * import assert from "#assert";
+ * import { BOOT } from "@tmpfs-root/model";
+ * import { compileModule } from "@tmpfs-root/compiler";
  * import { placements } from "./sandbox.ts";
- * placements('inst_hook mount 50 "$moddir"/tmpfs-root-mount.sh\n').get("tmpfs-root-mount.sh");
- * // "lib/dracut/hooks/mount/50-tmpfs-root-mount.sh"
+ * const places = placements(compileModule(BOOT).placement);
+ * assert.equal(places.get("tmpfs-root-mount.sh"), "lib/dracut/hooks/mount/50-tmpfs-root-mount.sh");
+ * assert.equal(places.get("tmpfs-root-lib.sh"), "lib/tmpfs-root-lib.sh");
  * ```
  */
-export function placements(moduleSetup: string): Map<string, string> {
+export function placements(place: Placement): Map<string, string> {
   const places = new Map<string, string>();
-  for (const line of moduleSetup.split("\n")) {
-    const hook = /^\s*inst_hook (\S+) (\d+) "\$moddir"\/(\S+)$/.exec(line);
-    if (hook) places.set(hook[3]!, `lib/dracut/hooks/${hook[1]}/${hook[2]}-${hook[3]}`);
-    const file = /^\s*inst_(?:simple|script) "\$moddir"\/(\S+) (\S+)$/.exec(line);
-    if (file) {
-      const dest = file[2]!;
-      places.set(
-        file[1]!,
-        dest.includes("/system-generators/")
-          ? `lib/systemd-generators/${dest.slice(dest.lastIndexOf("/") + 1)}`
-          : dest.replace(/^\/+/, ""),
-      );
-    }
+  for (const h of place.hooks) {
+    places.set(h.file, `lib/dracut/hooks/${h.hook}/${h.priority}-${h.file}`);
+  }
+  places.set(place.lib, LIBRARY.replace(/^\/+/, ""));
+  for (const f of place.systemd) {
+    places.set(
+      f.file,
+      f.to.includes("/system-generators/")
+        ? `lib/systemd-generators/${f.to.slice(f.to.lastIndexOf("/") + 1)}`
+        : f.to.replace(/^\/+/, ""),
+    );
   }
   return places;
 }
@@ -92,9 +96,7 @@ async function write(path: string, entry: Entry, made?: Set<string>): Promise<vo
 /** The sandbox's fixed files: the module, the stub dracut library, the stubs and the driver. */
 async function fixedFiles(module: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  const setup = module.get("module-setup.sh");
-  if (setup === undefined) throw new TypeError("The module has no module-setup.sh");
-  const places = placements(setup);
+  const places = placements(compileModule(BOOT).placement);
   for (const [name, text] of module) {
     const place = places.get(name);
     if (place !== undefined) files.set(place, text);
