@@ -5,6 +5,7 @@
  */
 import { BLOCK_SCENARIOS, HARNESS_SCENARIOS } from "./block_scenarios.ts";
 import { FORMAT_SCENARIOS } from "./format_scenarios.ts";
+import { HOLE_SCENARIOS } from "./hole_scenarios.ts";
 import { LVM_SCENARIOS } from "./lvm_scenarios.ts";
 import { NETWORK_SCENARIOS } from "./network_scenarios.ts";
 import type { Scenario } from "./lib/scenario.ts";
@@ -16,4 +17,5 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   ...LVM_SCENARIOS,
   ...FORMAT_SCENARIOS,
   ...NETWORK_SCENARIOS,
+  ...HOLE_SCENARIOS,
 ];

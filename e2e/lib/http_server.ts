@@ -7,8 +7,9 @@
  * curl/wget: GET and HEAD, single byte ranges, one request per connection (`Connection: close`).
  *
  * Faults (see {@linkcode HttpFaults}): 404 for chosen paths, a connection dropped after N body
- * bytes, the first K requests failing (closed without a reply, or 503). Every request is logged as
- * one JSON line ({@linkcode HttpLogEntry}) so tests can count attempts.
+ * bytes, the first K requests failing (closed without a reply, or 503), redirects, and bodies that
+ * never end (a prefix, then zeros, at full speed or trickled, without a Content-Length). Every
+ * request is logged as one JSON line ({@linkcode HttpLogEntry}) so tests can count attempts.
  *
  * @example Serve a directory with the first two requests failing
  * ```ts ignore
@@ -32,6 +33,31 @@
 import type { Namespace, NsProcess } from "./netns.ts";
 import type { TlsFiles } from "./tls.ts";
 
+/** A redirect answered by {@linkcode startHttp} instead of a file. */
+export interface HttpRedirect {
+  /** The `Location` header, e.g. `http://10.0.2.2:8080/images/rootfs.tar.gz`. */
+  readonly location: string;
+  /** The status (default 302). */
+  readonly status?: 301 | 302 | 303 | 307 | 308;
+}
+
+/**
+ * A body that never ends, answered by {@linkcode startHttp} with 200 and no
+ * Content-Length: a prefix, then zero bytes until the client goes away (or
+ * the server's lifetime ends). Logged with outcome `client-closed`.
+ */
+export interface EndlessBody {
+  /** The body's first bytes, base64 (e.g. a tar header); default none. JSON-safe on purpose. */
+  readonly prefixBase64?: string;
+  /** Send the zeros after the prefix at about this many bytes per second (default: full speed). */
+  readonly bytesPerSecond?: number;
+  /**
+   * `"close"` (default): the body would end when the connection closes (HTTP/1.0 style);
+   * `"chunked"`: `Transfer-Encoding: chunked`, whose last chunk never comes.
+   */
+  readonly framing?: "close" | "chunked";
+}
+
 /** Fault injection for {@linkcode startHttp}. Paths are URL paths such as `"/rootfs.tgz"`. */
 export interface HttpFaults {
   /** Answer 404 for these paths even when the file exists. */
@@ -54,6 +80,10 @@ export interface HttpFaults {
   delayMs?: number;
   /** Limit the body rate to about this many bytes per second (to test progress output). */
   bytesPerSecond?: number;
+  /** Answer these paths (GET and HEAD) with a redirect, whether or not a file is there. */
+  redirects?: Readonly<Record<string, HttpRedirect>>;
+  /** Answer these paths (GET and HEAD) with a body that never ends. */
+  endless?: Readonly<Record<string, EndlessBody>>;
 }
 
 /** Options for {@linkcode startHttp}. */
@@ -88,9 +118,12 @@ export interface HttpLogEntry {
   readonly status: number | null;
   /** Body bytes written. */
   readonly bytes: number;
-  /** What happened: "ok", "not-found", "dropped", "closed", "reset", "503", "bad-request", "error". */
+  /**
+   * What happened: "ok", "not-found", "dropped", "closed", "reset", "503", "bad-request",
+   * "redirect", "client-closed" (an endless body, until the client went away), "error".
+   */
   readonly outcome: string;
-  /** Error text for "error". */
+  /** Error text for "error", and the write error that ended a "client-closed" body. */
   readonly error?: string;
 }
 
@@ -221,6 +254,51 @@ type Conn = Deno.Conn | Deno.TlsConn;
 async function writeAll(conn: Conn, data: Uint8Array): Promise<void> {
   let off = 0;
   while (off < data.length) off += await conn.write(data.subarray(off));
+}
+
+const REDIRECT_REASONS: Readonly<Record<NonNullable<HttpRedirect["status"]>, string>> = {
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+};
+
+/** Decodes base64 (the config file is JSON). */
+function fromBase64(s: string): Uint8Array {
+  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+}
+
+/**
+ * Writes an endless body: the prefix, then zeros at the given rate, framed
+ * as chunks when asked; returns only by throwing (the client went away).
+ */
+async function sendEndless(
+  conn: Conn,
+  body: EndlessBody,
+  sent: (n: number) => void,
+): Promise<never> {
+  const chunked = body.framing === "chunked";
+  const write = async (data: Uint8Array) => {
+    if (data.length === 0) return;
+    if (chunked) await writeAll(conn, encoder.encode(`${data.length.toString(16)}\r\n`));
+    await writeAll(conn, data);
+    if (chunked) await writeAll(conn, encoder.encode("\r\n"));
+    sent(data.length);
+  };
+  await write(fromBase64(body.prefixBase64 ?? ""));
+  const rate = body.bytesPerSecond;
+  const zeros = new Uint8Array(rate ? Math.max(1, Math.min(65536, Math.floor(rate))) : 65536);
+  const started = Date.now();
+  let total = 0;
+  for (;;) {
+    await write(zeros);
+    total += zeros.length;
+    if (rate) {
+      const due = started + (total / rate) * 1000;
+      if (due > Date.now()) await sleep(due - Date.now());
+    }
+  }
 }
 
 /** Read the request head (up to the blank line); null when the peer sent nothing usable. */
@@ -368,6 +446,29 @@ async function serve(configFile: string): Promise<void> {
       if (method !== "GET" && method !== "HEAD") {
         await respond(405, "Method Not Allowed", ["Allow: GET, HEAD", "Content-Length: 0"]);
         return finish("bad-request");
+      }
+      const redirect = faults.redirects?.[path];
+      if (redirect) {
+        const code = redirect.status ?? 302;
+        await respond(code, REDIRECT_REASONS[code], [
+          `Location: ${redirect.location}`,
+          "Content-Length: 0",
+        ]);
+        return finish("redirect");
+      }
+      const endless = faults.endless?.[path];
+      if (endless) {
+        const chunked = endless.framing === "chunked";
+        await respond(200, "OK", [
+          "Content-Type: application/octet-stream",
+          ...(chunked ? ["Transfer-Encoding: chunked"] : []),
+        ]);
+        if (method === "HEAD") return finish("ok");
+        try {
+          await sendEndless(conn, endless, (n) => bytes += n);
+        } catch (e) {
+          return finish("client-closed", (e as Error).message);
+        }
       }
       const file = resolvePath(config.root, path);
       const info = file === null ? null : await Deno.stat(file).catch(() => null);

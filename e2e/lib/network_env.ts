@@ -11,7 +11,7 @@
  */
 import $ from "dax";
 import { sha256Hex } from "./_hash.ts";
-import { CACHE_DIR, exists, writeAtomic } from "./_paths.ts";
+import { CACHE_DIR, exists, LOG_DIR, writeAtomic } from "./_paths.ts";
 import { buildGuestArchive } from "./guest.ts";
 import { type HttpFaults, type HttpLogEntry, type HttpServer, startHttp } from "./http_server.ts";
 import { createNamespace } from "./netns.ts";
@@ -20,7 +20,6 @@ import type { BootContext } from "./scenario.ts";
 import { makeTestCa, type TlsFiles } from "./tls.ts";
 
 const NET_DIR = `${CACHE_DIR}/e2e-net`;
-const LOG_DIR = `${CACHE_DIR}/e2e-logs`;
 
 /** The plain HTTP server's port in every namespace (also the guest's probe). */
 export const HTTP_PORT = 8080;
@@ -131,13 +130,67 @@ export function serverRoot(): Promise<string> {
   });
 }
 
+/** Hard-links (or copies) the files of `src` into `dest`, making folders as needed. */
+async function linkTree(src: string, dest: string): Promise<void> {
+  for await (const e of Deno.readDir(src)) {
+    if (e.isDirectory) {
+      await Deno.mkdir(`${dest}/${e.name}`, { recursive: true });
+      await linkTree(`${src}/${e.name}`, `${dest}/${e.name}`);
+    } else if (e.isFile) {
+      await Deno.link(`${src}/${e.name}`, `${dest}/${e.name}`)
+        .catch(() => Deno.copyFile(`${src}/${e.name}`, `${dest}/${e.name}`));
+    }
+  }
+}
+
+/**
+ * A web root with the files of {@linkcode serverRoot} plus `extra` (a path
+ * under the root, e.g. `holes/rootfs.tar` -> a host file), kept under
+ * `.cache/e2e-net/` and keyed by the extra files' names, sizes and mtimes.
+ */
+export function serverRootWith(extra: Readonly<Record<string, string>>): Promise<string> {
+  return memo(`root+${JSON.stringify(extra)}`, async () => {
+    const base = await serverRoot();
+    const stats: Record<string, string> = {};
+    for (const [rel, host] of Object.entries(extra)) {
+      if (rel === "" || rel.startsWith("/") || rel.split("/").includes("..")) {
+        throw new RangeError(`Invalid web path "${rel}": expected a relative path without ..`);
+      }
+      const st = await Deno.stat(host);
+      stats[rel] = `${host}:${st.size}:${st.mtime?.getTime()}`;
+    }
+    const key = (await sha256Hex(JSON.stringify({ base, stats }))).slice(0, 12);
+    const root = `${base}+${key}`;
+    if (await exists(root)) return root;
+    const work = await Deno.makeTempDir({ dir: NET_DIR, prefix: ".tmp-root-" });
+    try {
+      await linkTree(base, work);
+      for (const [rel, host] of Object.entries(extra)) {
+        await Deno.mkdir(`${work}/${rel}`.replace(/\/[^/]*$/, ""), { recursive: true });
+        await Deno.copyFile(host, `${work}/${rel}`);
+      }
+      await Deno.rename(work, root).catch(async (e) => {
+        if (!(await exists(root))) throw e; // else another run made it first
+      });
+      return root;
+    } finally {
+      await Deno.remove(work, { recursive: true }).catch(() => {});
+    }
+  });
+}
+
 /**
  * The test CA and server certificate, kept under `.cache/e2e-net/tls` and
  * remade when the certificate expires within a day. `caInitrd` is a copy of
  * the CA named by its hash, so an initramfs that bakes it in is rebuilt
  * (its cache key covers dracut's arguments) whenever the CA changes.
  */
-export async function ensureTestCa(): Promise<TlsFiles & { readonly caInitrd: string }> {
+export function ensureTestCa(): Promise<TlsFiles & { readonly caInitrd: string }> {
+  // Once per process: the scenario tables call it at import, and two makers would race.
+  return memo("tls", reuseOrMakeTestCa);
+}
+
+async function reuseOrMakeTestCa(): Promise<TlsFiles & { readonly caInitrd: string }> {
   const dir = `${NET_DIR}/tls`;
   let tls: TlsFiles | undefined;
   if (await exists(`${dir}/tls.json`)) {
@@ -164,6 +217,18 @@ export interface NetSetup {
   readonly httpFaults?: HttpFaults;
   /** Also serve HTTPS on {@linkcode HTTPS_PORT} with the test CA. */
   readonly https?: boolean;
+  /** Faults (redirects, endless bodies, …) of the HTTPS server. */
+  readonly httpsFaults?: HttpFaults;
+  /**
+   * More files for the servers' root (see {@linkcode serverRootWith}):
+   * a path under the root -> a host file, made on demand.
+   */
+  readonly extraFiles?: () => Promise<Readonly<Record<string, string>>>;
+  /**
+   * After the boot, how many requests each server must have logged in
+   * all (`{ http: 0 }`: the plain server saw nothing at all).
+   */
+  readonly expectRequestCount?: { readonly http?: number; readonly https?: number };
   /**
    * After the boot, the requests for `path` the HTTP(S) servers must have
    * logged, by outcome (`ok`, `dropped`, `not-found`, …), in order;
@@ -190,7 +255,9 @@ function summary(log: readonly HttpLogEntry[]): string {
  */
 export function netContext(name: string, setup: NetSetup): () => Promise<BootContext> {
   return async () => {
-    const root = await serverRoot();
+    const root = setup.extraFiles
+      ? await serverRootWith(await setup.extraFiles())
+      : await serverRoot();
     const tls = setup.https ? await ensureTestCa() : undefined;
     const ns = await createNamespace({ maxLifetimeSeconds: 900 });
     let nfs: NfsServer | undefined;
@@ -206,7 +273,16 @@ export function netContext(name: string, setup: NetSetup): () => Promise<BootCon
           ...(setup.httpFaults ? { faults: setup.httpFaults } : {}),
         }),
       );
-      if (tls) servers.push(await startHttp(ns, { root, port: HTTPS_PORT, tls }));
+      if (tls) {
+        servers.push(
+          await startHttp(ns, {
+            root,
+            port: HTTPS_PORT,
+            tls,
+            ...(setup.httpsFaults ? { faults: setup.httpsFaults } : {}),
+          }),
+        );
+      }
     } catch (e) {
       await ns.close();
       throw e;
@@ -215,13 +291,15 @@ export function netContext(name: string, setup: NetSetup): () => Promise<BootCon
       wrap: ns.wrap,
       net: true,
       cleanup: async () => {
-        let problem: string | undefined;
+        const problems: string[] = [];
         try {
           const logs: HttpLogEntry[] = [];
+          const perServer = new Map<HttpServer, HttpLogEntry[]>();
           const text: string[] = [];
           for (const s of servers) {
             const r = await s.requests();
             logs.push(...r);
+            perServer.set(s, r);
             text.push(`--- ${s.scheme} :${s.port}\n${r.map((e) => JSON.stringify(e)).join("\n")}`);
           }
           if (nfs) text.push(`--- nfs (${nfs.mode})\n${await nfs.logs()}`);
@@ -230,20 +308,32 @@ export function netContext(name: string, setup: NetSetup): () => Promise<BootCon
             `${LOG_DIR}/${name.replace(/[^A-Za-z0-9._-]+/g, "_")}.servers.log`,
             text.join("\n") + "\n",
           );
+          for (const s of servers) {
+            const count = setup.expectRequestCount?.[s.scheme];
+            const seen = perServer.get(s) ?? [];
+            if (count !== undefined && seen.length !== count) {
+              problems.push(
+                `the ${s.scheme} server saw ${seen.length} request(s) (${summary(seen)}), ` +
+                  `expected ${count}`,
+              );
+            }
+          }
           const want = setup.expectRequests;
           if (want) {
             const seen = logs.filter((e) => e.path === want.path).sort((a, b) => a.time - b.time);
             const matches = seen.length === want.outcomes.length &&
               seen.every((e, i) => want.outcomes[i]!.split("|").includes(e.outcome));
             if (!matches) {
-              problem = `the server saw ${seen.length} request(s) for ${want.path} ` +
-                `(${summary(seen)}), expected outcomes ${want.outcomes.join(",")}`;
+              problems.push(
+                `the server saw ${seen.length} request(s) for ${want.path} ` +
+                  `(${summary(seen)}), expected outcomes ${want.outcomes.join(",")}`,
+              );
             }
           }
         } finally {
           await ns.close();
         }
-        if (problem) throw new Error(problem);
+        if (problems.length > 0) throw new Error(problems.join("; "));
       },
     };
   };

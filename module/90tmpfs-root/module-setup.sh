@@ -1,6 +1,10 @@
 #!/bin/sh
 # shellcheck disable=SC3043,SC2154
+# Generated from packages/model/boot.ts by tmpfs-root's compiler: do not edit.
+# Rebuild with: npx -y deno@2.9.6 task build-module
 # tmpfs-root: dracut module setup (generated; do not edit).
+# prints the source kinds (and extras such as lvm) this initramfs must support: $tmpfs_root_sources,
+# else what the baked-in (or host-only, the running) command line names, else every kind.
 tmpfs_root_build_sources() {
     if [ -n "${tmpfs_root_sources:-}" ]; then
         printf '%s\n' "$tmpfs_root_sources"
@@ -33,15 +37,18 @@ tmpfs_root_build_sources() {
         printf 'block nfs http\n'
     fi
 }
+# NAME: true when dracut has the module NAME.
 tmpfs_root_has_module() {
     [ -n "$(dracut_module_path "$1")" ]
 }
+# dracut: the programs must exist; the module is installed only when asked for (255).
 check() {
     require_binaries cat chroot cp dd df find grep gzip head ln mkdir mktemp mount od rm rmdir sed \
         sleep tar tr umount || return 1
     # Only when asked for (-a tmpfs-root or add_dracutmodules+=" tmpfs-root ").
     return 255
 }
+# dracut: prints the dracut modules the supported source kinds need.
 depends() {
     local deps=
     local sources
@@ -70,6 +77,7 @@ depends() {
     printf '%s\n' "$deps"
     return 0
 }
+# dracut: installs the kernel modules of the supported source kinds.
 installkernel() {
     local sources
     local m
@@ -84,6 +92,8 @@ installkernel() {
     esac
     return 0
 }
+# dracut: installs the programs, the library, the hooks and, with systemd, the generator, service
+# and units.
 install() {
     local sources
     sources="$(tmpfs_root_build_sources)"
@@ -94,6 +104,7 @@ install() {
         *' http '*) inst_multiple -o curl ;;
     esac
     inst_simple "$moddir/tmpfs-root-lib.sh" /lib/tmpfs-root-lib.sh
+    inst_simple "$moddir/tmpfs-root-params.sh" /lib/tmpfs-root-params.sh
     inst_hook cmdline 20 "$moddir/tmpfs-root-cmdline.sh"
     inst_hook initqueue/finished 90 "$moddir/tmpfs-root-finished.sh"
     inst_hook initqueue/timeout 90 "$moddir/tmpfs-root-timeout.sh"

@@ -1,704 +1,33 @@
 #!/bin/sh
-# shellcheck disable=SC3043
+# shellcheck disable=SC3043,SC2154
+# Generated from packages/model/boot.ts by tmpfs-root's compiler: do not edit.
+# Rebuild with: npx -y deno@2.9.6 task build-module
+# tmpfs-root: the boot steps, their undo and the phases the hooks run.
+{
+    # shellcheck source=/dev/null
+    . /lib/tmpfs-root-params.sh
+}
+# LEVEL TEXT: prints TEXT to the kernel log at LEVEL (the console), or to stderr without /dev/kmsg.
 tmpfs_root_say() {
     printf '<%s>%s\n' "$1" "$2" >/dev/kmsg 2>/dev/null || printf '%s\n' "$2" >&2
 }
+# STATUS TEXT: writes /run/tmpfs-root/report (status=, message=, then the unpack's warning= lines);
+# returns 0.
 tmpfs_root_report() {
     mkdir -p /run/tmpfs-root 2>/dev/null
     printf 'status=%s\nmessage=%s\n' "$1" "$2" >/run/tmpfs-root/report 2>/dev/null
     cat /run/tmpfs-root/warnings >>/run/tmpfs-root/report 2>/dev/null
     return 0
 }
+# LABEL: prints the one failure line `tmpfs-root: LABEL failed: <cause>` (control characters
+# removed) and records it in the report.
 tmpfs_root_failed() {
     local line
     line="$(printf %s "tmpfs-root: $1 failed: $tmpfs_root_cause" | tr -d '\000-\037\177')"
     tmpfs_root_say 2 "$line"
     tmpfs_root_report failed "$line"
 }
-tmpfs_root_only() {
-    [ -z "$(printf %s "$2" | tr -d "$1")" ]
-}
-tmpfs_root_lower() {
-    printf %s "$1" | tr '[:upper:]' '[:lower:]'
-}
-tmpfs_root_cmdline_text() {
-    local f
-    local sep=
-    # One space between files, none after the last: an open quote must not swallow it.
-    for f in /etc/cmdline.d/*.conf /etc/cmdline /proc/cmdline; do
-        if [ -f "$f" ]; then
-            printf %s%s "$sep" "$(cat "$f")"
-            sep=' '
-        fi
-    done
-    return 0
-}
-tmpfs_root_scan() {
-    local rest="$1"
-    local tok
-    local seg
-    local name
-    local val
-    local eq
-    local inq
-    local quoted
-    local last
-    local zeroed
-    while :; do
-        # White space before the argument.
-        rest="${rest#"${rest%%[![:space:]]*}"}"
-        [ -n "$rest" ] || return 0
-        quoted=0
-        case "$rest" in
-            '"'*)
-                rest="${rest#?}"
-                quoted=1
-                ;;
-        esac
-        inq="$quoted"
-        # The argument: runs up to a quote (which toggles quoting) or to white space outside quotes.
-        tok=''
-        while [ -n "$rest" ]; do
-            if [ "$inq" = 1 ]; then
-                case "$rest" in
-                    *'"'*)
-                        seg="${rest%%\"*}\""
-                        inq=0
-                        ;;
-                    *) seg="$rest" ;;
-                esac
-            else
-                seg="${rest%%[[:space:]]*}"
-                case "$seg" in
-                    *'"'*)
-                        seg="${seg%%\"*}\""
-                        inq=1
-                        ;;
-                esac
-            fi
-            [ -n "$seg" ] || break
-            tok="$tok$seg"
-            rest="${rest#"$seg"}"
-        done
-        # The name is what comes before the first = that is not the first character.
-        case "$tok" in
-            ?*=*)
-                seg="${tok#?}"
-                name="${tok%"$seg"}${seg%%=*}"
-                val="${seg#*=}"
-                eq=1
-                ;;
-            *)
-                name="$tok"
-                val=''
-                eq=0
-                ;;
-        esac
-        last="${tok#"${tok%?}"}"
-        zeroed=0
-        if [ "$eq" = 1 ]; then
-            case "$val" in
-                '"'*)
-                    val="${val#?}"
-                    if [ "$last" = '"' ]; then
-                        zeroed=1
-                        [ -z "$val" ] || val="${val%?}"
-                    fi
-                    ;;
-            esac
-        fi
-        if [ "$quoted" = 1 ] && [ "$zeroed" = 0 ] && [ "$last" = '"' ]; then
-            if [ "$eq" = 1 ]; then
-                val="${val%?}"
-            else
-                name="${name%?}"
-            fi
-        fi
-        tmpfs_root_arg "$name" "$val" "$eq"
-    done
-}
-tmpfs_root_hex_digit() {
-    case "$1" in
-        30*) printf 0 ;;
-        31*) printf 1 ;;
-        32*) printf 2 ;;
-        33*) printf 3 ;;
-        34*) printf 4 ;;
-        35*) printf 5 ;;
-        36*) printf 6 ;;
-        37*) printf 7 ;;
-        38*) printf 8 ;;
-        39*) printf 9 ;;
-        41* | 61*) printf a ;;
-        42* | 62*) printf b ;;
-        43* | 63*) printf c ;;
-        44* | 64*) printf d ;;
-        45* | 65*) printf e ;;
-        46* | 66*) printf f ;;
-    esac
-}
-tmpfs_root_udev_encode() {
-    # Most labels need no escaping.
-    case "$1" in
-        *[!0-9A-Za-z#+.:=@_-]*) : ;;
-        *)
-            printf %s "$1"
-            return 0
-            ;;
-    esac
-    # Hex digits of every byte, then one byte (or one UTF-8 sequence) at a time.
-    local hex
-    hex="$(printf %s "$1" | od -An -v -tx1 | tr -d ' \n')"
-    # A label may be written already escaped: \xNN stands for the byte NN.
-    local dec=
-    while [ -n "$hex" ]; do
-        case "$hex" in
-            5c783[0-9]3[0-9]* | 5c783[0-9]4[1-6]* | 5c783[0-9]6[1-6]* | 5c784[1-6]3[0-9]* | \
-                5c784[1-6]4[1-6]* | 5c784[1-6]6[1-6]* | 5c786[1-6]3[0-9]* | 5c786[1-6]4[1-6]* | \
-                5c786[1-6]6[1-6]*)
-                dec="$dec$(tmpfs_root_hex_digit "${hex#????}")$(tmpfs_root_hex_digit "${hex#??????}")"
-                hex="${hex#????????}"
-                ;;
-            *)
-                dec="$dec${hex%"${hex#??}"}"
-                hex="${hex#??}"
-                ;;
-        esac
-    done
-    hex="$dec"
-    local out=
-    local b0
-    local n0
-    local b
-    local n
-    local len
-    local cp
-    local i
-    local rest
-    local ok
-    while [ -n "$hex" ]; do
-        b0="${hex%"${hex#??}"}"
-        n0="$(printf %d "0x$b0")"
-        len=1
-        cp="$n0"
-        if [ "$n0" -ge 192 ] && [ "$n0" -le 223 ]; then
-            len=2
-            cp="$((n0 - 192))"
-        elif [ "$n0" -ge 224 ] && [ "$n0" -le 239 ]; then
-            len=3
-            cp="$((n0 - 224))"
-        elif [ "$n0" -ge 240 ] && [ "$n0" -le 247 ]; then
-            len=4
-            cp="$((n0 - 240))"
-        elif [ "$n0" -ge 128 ]; then
-            len=0
-        fi
-        ok=0
-        if [ "$len" -gt 1 ]; then
-            ok=1
-            rest="${hex#??}"
-            i=1
-            while [ "$i" -lt "$len" ]; do
-                if [ -z "$rest" ]; then
-                    ok=0
-                    break
-                fi
-                b="${rest%"${rest#??}"}"
-                rest="${rest#??}"
-                n="$(printf %d "0x$b")"
-                if ! { [ "$n" -ge 128 ] && [ "$n" -le 191 ]; }; then
-                    ok=0
-                    break
-                fi
-                cp="$(((cp * 64) + (n - 128)))"
-                i="$((i + 1))"
-            done
-            if [ "$ok" = 1 ]; then
-                ok=0
-                case "$len" in
-                    2)
-                        if [ "$cp" -ge 128 ] && [ "$cp" -le 2047 ]; then
-                            ok=1
-                        fi
-                        ;;
-                    3)
-                        if [ "$cp" -ge 2048 ] && [ "$cp" -le 65535 ]; then
-                            ok=1
-                        fi
-                        ;;
-                    4)
-                        if [ "$cp" -ge 65536 ] && [ "$cp" -le 1114111 ]; then
-                            ok=1
-                        fi
-                        ;;
-                esac
-                if [ "$cp" -ge 55296 ] && [ "$cp" -le 57343 ]; then
-                    ok=0
-                fi
-                if [ "$cp" -ge 64976 ] && [ "$cp" -le 65007 ]; then
-                    ok=0
-                fi
-                if [ "$((cp % 65536))" -eq 65535 ]; then
-                    ok=0
-                fi
-            fi
-        fi
-        if [ "$ok" = 1 ]; then
-            # A valid multi-byte sequence stays as it is.
-            i=0
-            while [ "$i" -lt "$len" ]; do
-                n="$(printf %d "0x${hex%"${hex#??}"}")"
-                out="$out$(printf %b "\\0$(printf %03o "$n")")"
-                hex="${hex#??}"
-                i="$((i + 1))"
-            done
-        else
-            ok=0
-            if [ "$n0" -ge 48 ] && [ "$n0" -le 57 ]; then
-                ok=1
-            fi
-            if [ "$n0" -ge 65 ] && [ "$n0" -le 90 ]; then
-                ok=1
-            fi
-            if [ "$n0" -ge 97 ] && [ "$n0" -le 122 ]; then
-                ok=1
-            fi
-            if [ "$n0" -ge 35 ] && [ "$n0" -le 35 ]; then
-                ok=1
-            fi
-            if [ "$n0" -ge 43 ] && [ "$n0" -le 43 ]; then
-                ok=1
-            fi
-            if [ "$n0" -ge 45 ] && [ "$n0" -le 46 ]; then
-                ok=1
-            fi
-            if [ "$n0" -ge 58 ] && [ "$n0" -le 58 ]; then
-                ok=1
-            fi
-            if [ "$n0" -ge 61 ] && [ "$n0" -le 61 ]; then
-                ok=1
-            fi
-            if [ "$n0" -ge 64 ] && [ "$n0" -le 64 ]; then
-                ok=1
-            fi
-            if [ "$n0" -ge 95 ] && [ "$n0" -le 95 ]; then
-                ok=1
-            fi
-            if [ "$ok" = 1 ]; then
-                out="$out$(printf %b "\\0$(printf %03o "$n0")")"
-            else
-                out="$out\\x$b0"
-            fi
-            hex="${hex#??}"
-        fi
-    done
-    printf %s "$out"
-}
-tmpfs_root_arg() {
-    case "$1" in
-        root)
-            tmpfs_root_raw_root="$2"
-            tmpfs_root_given_root=1
-            ;;
-        rd.tmpfs.size)
-            tmpfs_root_raw_size="$2"
-            tmpfs_root_given_size=1
-            ;;
-        rd.tmpfs.imgfile)
-            tmpfs_root_raw_imgfile="$2"
-            tmpfs_root_given_imgfile=1
-            ;;
-        rd.tmpfs.retries)
-            tmpfs_root_raw_retries="$2"
-            tmpfs_root_given_retries=1
-            ;;
-        rd.tmpfs.timeout)
-            tmpfs_root_raw_timeout="$2"
-            tmpfs_root_given_timeout=1
-            ;;
-        rd.tmpfs.cafile)
-            tmpfs_root_raw_cafile="$2"
-            tmpfs_root_given_cafile=1
-            ;;
-        rd.retry)
-            tmpfs_root_raw_retry="$2"
-            tmpfs_root_given_retry=1
-            ;;
-        rd.tmpfs.onfail)
-            tmpfs_root_raw_onfail="$2"
-            tmpfs_root_given_onfail=1
-            ;;
-        ip) tmpfs_root_given_ip=1 ;;
-        rd.tmpfs.*) tmpfs_root_unknown="$tmpfs_root_unknown$1=" ;;
-    esac
-    return 0
-}
-tmpfs_root_closest() {
-    local best=rd.tmpfs.size
-    local most=-1
-    local k
-    local a
-    local b
-    local n
-    for k in rd.tmpfs.size rd.tmpfs.imgfile rd.tmpfs.retries rd.tmpfs.timeout rd.tmpfs.cafile \
-        rd.tmpfs.onfail; do
-        a="$1"
-        b="$k"
-        n=0
-        while [ -n "$a" ] && [ -n "$b" ] && [ "${a%"${a#?}"}" = "${b%"${b#?}"}" ]; do
-            a="${a#?}"
-            b="${b#?}"
-            n="$((n + 1))"
-        done
-        if [ "$n" -gt "$most" ]; then
-            best="$k"
-            most="$n"
-        fi
-    done
-    printf %s "$best"
-}
-tmpfs_root_warn_unknown() {
-    local rest="$tmpfs_root_unknown"
-    local name
-    local seen=
-    [ -n "$rest" ] || return 0
-    [ ! -e /run/tmpfs-root/warned.params ] || return 0
-    mkdir -p /run/tmpfs-root 2>/dev/null
-    : >/run/tmpfs-root/warned.params
-    while [ -n "$rest" ]; do
-        name="${rest%%=*}"
-        rest="${rest#*=}"
-        case "=$seen" in
-            *="$name"=*) continue ;;
-        esac
-        seen="$seen$name="
-        tmpfs_root_say 4 \
-            "tmpfs-root: warning: unknown parameter $name ignored (did you mean $(tmpfs_root_closest "$name")?)"
-    done
-    return 0
-}
-tmpfs_root_parse_source() {
-    local s="$1"
-    local id
-    tmpfs_root_kind=''
-    tmpfs_root_spec=''
-    tmpfs_root_device=''
-    tmpfs_root_fstype=''
-    tmpfs_root_target=''
-    tmpfs_root_options=''
-    tmpfs_root_url=''
-    tmpfs_root_spec="$s"
-    case "$s" in
-        *[[:cntrl:]]*) return 1 ;;
-    esac
-    # A /dev path that climbs with .. is no device name.
-    case "$s" in
-        /dev/*/../* | /dev/*/.. | /dev/../* | /dev/..) return 1 ;;
-        /dev/?*)
-            tmpfs_root_kind=block
-            tmpfs_root_device="$s"
-            ;;
-        LABEL=?*)
-            tmpfs_root_kind=block
-            tmpfs_root_device="/dev/disk/by-label/$(tmpfs_root_udev_encode "${s#LABEL=}")"
-            ;;
-        UUID=?*)
-            tmpfs_root_kind=block
-            id="${s#UUID=}"
-            case "$id" in
-                [0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]-[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]-[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]-[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]-[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f])
-                    id="$(tmpfs_root_lower "$id")"
-                    ;;
-            esac
-            tmpfs_root_device="/dev/disk/by-uuid/$(tmpfs_root_udev_encode "$id")"
-            ;;
-        PARTLABEL=?*)
-            tmpfs_root_kind=block
-            tmpfs_root_device="/dev/disk/by-partlabel/$(tmpfs_root_udev_encode "${s#PARTLABEL=}")"
-            ;;
-        PARTUUID=?*)
-            tmpfs_root_kind=block
-            tmpfs_root_device="/dev/disk/by-partuuid/$(tmpfs_root_udev_encode "$(tmpfs_root_lower "${s#PARTUUID=}")")"
-            ;;
-        NFS=*) tmpfs_root_parse_nfs "${s#NFS=}" ;;
-        http://?* | https://?*)
-            tmpfs_root_only "A-Za-z0-9._~:/?#@!\$&'()*+,;=%-" "$s" || return 1
-            tmpfs_root_kind=http
-            tmpfs_root_url="$s"
-            ;;
-        *) return 1 ;;
-    esac
-}
-tmpfs_root_parse_nfs() {
-    local fstype
-    local server
-    local inner
-    local rest
-    local path
-    local opts=
-    local o
-    local lock=
-    case "$1" in
-        nfs:*) fstype=nfs ;;
-        nfs4:*) fstype=nfs4 ;;
-        *) return 1 ;;
-    esac
-    rest="${1#*:}"
-    case "$rest" in
-        '['*']'*)
-            server="${rest%%\]*}]"
-            rest="${rest#*\]}"
-            inner="${server#\[}"
-            inner="${inner%\]}"
-            [ -n "$inner" ] || return 1
-            tmpfs_root_only 0-9A-Fa-f:. "$inner" || return 1
-            ;;
-        *)
-            server="${rest%%:*}"
-            rest="${rest#"$server"}"
-            case "$server" in
-                '' | [.-]* | *[.-]) return 1 ;;
-            esac
-            tmpfs_root_only A-Za-z0-9.- "$server" || return 1
-            ;;
-    esac
-    case "$rest" in
-        :/*) rest="${rest#:}" ;;
-        *) return 1 ;;
-    esac
-    path="${rest%%,*}"
-    case "$rest" in
-        *,*)
-            rest="${rest#*,}"
-            opts="$rest"
-            while :; do
-                o="${rest%%,*}"
-                [ -n "$o" ] || return 1
-                tmpfs_root_only A-Za-z0-9_.=- "$o" || return 1
-                case "$o" in
-                    lock | nolock) lock=1 ;;
-                esac
-                case "$rest" in
-                    *,*) rest="${rest#*,}" ;;
-                    *) break ;;
-                esac
-            done
-            ;;
-    esac
-    if [ "$fstype" = nfs ] && [ -z "$lock" ]; then
-        if [ -n "$opts" ]; then
-            opts="$opts,nolock"
-        else
-            opts=nolock
-        fi
-    fi
-    if [ -n "$opts" ]; then
-        opts="$opts,ro"
-    else
-        opts=ro
-    fi
-    tmpfs_root_kind=nfs
-    tmpfs_root_fstype="$fstype"
-    tmpfs_root_target="$server:$path"
-    tmpfs_root_options="$opts"
-}
-tmpfs_root_read_params() {
-    local LC_ALL=C
-    local value
-    local orig
-    tmpfs_root_raw_root=''
-    tmpfs_root_given_root=''
-    tmpfs_root_raw_size=''
-    tmpfs_root_given_size=''
-    tmpfs_root_raw_imgfile=''
-    tmpfs_root_given_imgfile=''
-    tmpfs_root_raw_retries=''
-    tmpfs_root_given_retries=''
-    tmpfs_root_raw_timeout=''
-    tmpfs_root_given_timeout=''
-    tmpfs_root_raw_cafile=''
-    tmpfs_root_given_cafile=''
-    tmpfs_root_raw_retry=''
-    tmpfs_root_given_retry=''
-    tmpfs_root_raw_onfail=''
-    tmpfs_root_given_onfail=''
-    tmpfs_root_given_ip=''
-    tmpfs_root_unknown=''
-    tmpfs_root_scan "$(tmpfs_root_cmdline_text)"
-    case "$tmpfs_root_raw_root" in
-        tmpfs:*) : ;;
-        *) return 2 ;;
-    esac
-    tmpfs_root_warn_unknown
-    if [ "$tmpfs_root_given_root" = 1 ]; then
-        value="$tmpfs_root_raw_root"
-    else
-        value=''
-    fi
-    orig="$value"
-    case "$value" in
-        tmpfs:*)
-            tmpfs_root_parse_source "${value#tmpfs:}" || {
-                tmpfs_root_cause="invalid root \"$orig\": expected tmpfs: followed by a /dev path, LABEL=, UUID=, PARTLABEL=, PARTUUID=, NFS=nfs:<server>:<export> or an http:// or https:// URL"
-                return 1
-            }
-            ;;
-        *)
-            tmpfs_root_cause="invalid root \"$orig\": expected tmpfs: followed by a /dev path, LABEL=, UUID=, PARTLABEL=, PARTUUID=, NFS=nfs:<server>:<export> or an http:// or https:// URL"
-            return 1
-            ;;
-    esac
-    if [ "$tmpfs_root_given_size" = 1 ]; then
-        value="$tmpfs_root_raw_size"
-    else
-        value=50%
-    fi
-    orig="$value"
-    case "$value" in
-        *%)
-            case "${value%\%}" in
-                [1-9] | [1-9][0-9] | 100) : ;;
-                *)
-                    tmpfs_root_cause="invalid rd.tmpfs.size \"$orig\": expected a whole number of bytes (up to 18 digits), of k, m or g (up to 15, 12 or 9 digits), or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)"
-                    return 1
-                    ;;
-            esac
-            ;;
-        *)
-            local digits
-            digits="${value%[kKmMgG]}"
-            case "$digits" in
-                '' | 0* | *[!0-9]*)
-                    tmpfs_root_cause="invalid rd.tmpfs.size \"$orig\": expected a whole number of bytes (up to 18 digits), of k, m or g (up to 15, 12 or 9 digits), or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)"
-                    return 1
-                    ;;
-            esac
-            # Below 2^63 bytes: the kernel's memparse() would wrap around.
-            local most=18
-            case "$value" in
-                *[kK]) most=15 ;;
-                *[mM]) most=12 ;;
-                *[gG]) most=9 ;;
-            esac
-            if [ "${#digits}" -gt "$most" ]; then
-                tmpfs_root_cause="invalid rd.tmpfs.size \"$orig\": expected a whole number of bytes (up to 18 digits), of k, m or g (up to 15, 12 or 9 digits), or a percentage of RAM from 1% to 100% (e.g. rd.tmpfs.size=3G)"
-                return 1
-            fi
-            ;;
-    esac
-    tmpfs_root_size="$value"
-    if [ "$tmpfs_root_given_imgfile" = 1 ]; then
-        value="$tmpfs_root_raw_imgfile"
-    else
-        value=rootfs.tar.gz
-    fi
-    orig="$value"
-    while :; do
-        case "$value" in
-            /*) value="${value#/}" ;;
-            *) break ;;
-        esac
-    done
-    case "$value" in
-        '' | */ | .. | ../* | */.. | */../* | *[[:cntrl:]]*)
-            tmpfs_root_cause="invalid rd.tmpfs.imgfile \"$orig\": expected a path relative to the source's root, without .. (e.g. rd.tmpfs.imgfile=images/rootfs.tar.gz)"
-            return 1
-            ;;
-    esac
-    tmpfs_root_imgfile="$value"
-    if [ "$tmpfs_root_given_retries" = 1 ]; then
-        value="$tmpfs_root_raw_retries"
-    else
-        value=3
-    fi
-    orig="$value"
-    case "$value" in
-        [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9] | 0)
-            :
-            ;;
-        *)
-            tmpfs_root_cause="invalid rd.tmpfs.retries \"$orig\": expected a whole number from 0 to 99999 (e.g. rd.tmpfs.retries=5)"
-            return 1
-            ;;
-    esac
-    tmpfs_root_retries="$value"
-    if [ "$tmpfs_root_given_timeout" = 1 ]; then
-        value="$tmpfs_root_raw_timeout"
-    else
-        value=1800
-    fi
-    orig="$value"
-    case "$value" in
-        [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9] | 0)
-            :
-            ;;
-        *)
-            tmpfs_root_cause="invalid rd.tmpfs.timeout \"$orig\": expected a whole number of seconds from 1 to 99999 (e.g. rd.tmpfs.timeout=600)"
-            return 1
-            ;;
-    esac
-    if [ "$value" -lt 1 ]; then
-        tmpfs_root_cause="invalid rd.tmpfs.timeout \"$orig\": expected a whole number of seconds from 1 to 99999 (e.g. rd.tmpfs.timeout=600)"
-        return 1
-    fi
-    tmpfs_root_timeout="$value"
-    if [ "$tmpfs_root_given_cafile" = 1 ]; then
-        value="$tmpfs_root_raw_cafile"
-    else
-        value=''
-    fi
-    orig="$value"
-    case "$value" in
-        '') : ;;
-        */ | */.. | */../* | *[[:cntrl:]]*)
-            tmpfs_root_cause="invalid rd.tmpfs.cafile \"$orig\": expected an absolute path of a file in the initramfs, without .. (e.g. rd.tmpfs.cafile=/etc/tmpfs-root/ca.pem)"
-            return 1
-            ;;
-        /*) : ;;
-        *)
-            tmpfs_root_cause="invalid rd.tmpfs.cafile \"$orig\": expected an absolute path of a file in the initramfs, without .. (e.g. rd.tmpfs.cafile=/etc/tmpfs-root/ca.pem)"
-            return 1
-            ;;
-    esac
-    tmpfs_root_cafile="$value"
-    if [ "$tmpfs_root_given_retry" = 1 ]; then
-        value="$tmpfs_root_raw_retry"
-    else
-        value=180
-    fi
-    orig="$value"
-    case "$value" in
-        [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9] | 0)
-            :
-            ;;
-        *)
-            tmpfs_root_cause="invalid rd.retry \"$orig\": expected a whole number of seconds from 0 to 99999 (e.g. rd.retry=60)"
-            return 1
-            ;;
-    esac
-    tmpfs_root_retry="$value"
-    if [ "$tmpfs_root_given_onfail" = 1 ]; then
-        value="$tmpfs_root_raw_onfail"
-    else
-        value=emergency
-    fi
-    orig="$value"
-    case "$value" in
-        emergency | reboot | poweroff | halt) : ;;
-        *)
-            tmpfs_root_cause="invalid rd.tmpfs.onfail \"$orig\": expected emergency, reboot, poweroff or halt (e.g. rd.tmpfs.onfail=reboot)"
-            return 1
-            ;;
-    esac
-    tmpfs_root_onfail="$value"
-    # A file name appended to a base URL: no white space, no curl glob characters.
-    if [ "$tmpfs_root_kind" = http ] && case "$tmpfs_root_url" in */) true ;; *) false ;; esac &&
-        ! tmpfs_root_only "A-Za-z0-9._~:/@!\$&'()*+,;=%-" "$tmpfs_root_imgfile"; then
-        tmpfs_root_cause="invalid rd.tmpfs.imgfile \"$tmpfs_root_imgfile\": appended to a URL it may hold only letters, digits and -._~:/@!\$&'()*+,;=% (percent-encode the rest)"
-        return 1
-    fi
-    return 0
-}
+# FILE: prints the first line of FILE (nothing when there is none).
 tmpfs_root_first_line() {
     local l=
     {
@@ -706,6 +35,7 @@ tmpfs_root_first_line() {
     } 2>/dev/null <"$1"
     printf %s "$l"
 }
+# FILE: prints tar's first line in FILE that is not a warning (else the first line).
 tmpfs_root_first_error() {
     local l=
     {
@@ -714,6 +44,7 @@ tmpfs_root_first_error() {
     [ -n "$l" ] || l="$(tmpfs_root_first_line "$1")"
     printf %s "$l"
 }
+# for a network source, asks dracut for the network (rd.neednet=1 in /etc/cmdline.d); returns 0.
 tmpfs_root_request_network() {
     case "$tmpfs_root_kind" in
         nfs | http)
@@ -723,6 +54,7 @@ tmpfs_root_request_network() {
     esac
     return 0
 }
+# FORMAT: decompresses stdin to stdout (gzip with pigz when the image has it; tar: a copy).
 tmpfs_root_decompress() {
     case "$1" in
         gzip)
@@ -739,6 +71,9 @@ tmpfs_root_decompress() {
         *) cat ;;
     esac
 }
+# INTO NAME: detects the format of the archive on stdin by its magic bytes, unpacks it into INTO
+# with GNU tar and checks every side of the pipe, the end-of-archive blocks and the security xattrs;
+# returns 1 with $tmpfs_root_cause set on any failure.
 tmpfs_root_extract() {
     local fmt
     local rr
@@ -847,6 +182,8 @@ tmpfs_root_extract() {
     fi
     return 0
 }
+# URL CAFILE MAXTIME: writes the archive at URL to stdout with curl (http and https only, https
+# stays https, no globbing, a minimum rate, MAXTIME seconds); curl's status.
 tmpfs_root_fetch() {
     local redir='=http,https'
     case "$1" in
@@ -862,6 +199,8 @@ tmpfs_root_fetch() {
             --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     fi
 }
+# BYTES: copies at most BYTES of stdin to stdout; returns 3 when more would have come, 1 when the
+# copy failed.
 tmpfs_root_cap() {
     head -c "$1" || return 1
     # NUL and newline made visible: a command substitution drops them.
@@ -870,6 +209,7 @@ tmpfs_root_cap() {
     fi
     return 0
 }
+# prints the whole seconds since boot.
 tmpfs_root_uptime() {
     local up=0
     {
@@ -877,6 +217,7 @@ tmpfs_root_uptime() {
     } </proc/uptime 2>/dev/null
     printf %s "${up%%.*}"
 }
+# DIR: prints the bytes the file system at DIR holds; returns 1 when df cannot tell.
 tmpfs_root_capacity() {
     local kb
     kb="$(df -P -k "$1" 2>/dev/null | sed -n '2s/^[^ ]*  *\([0-9][0-9]*\) .*/\1/p')"
@@ -885,6 +226,8 @@ tmpfs_root_capacity() {
     esac
     printf %s "$((kb * 1024))"
 }
+# URL INTO RETRIES CAFILE TIMEOUT: streams URL into extract, with retries, a byte bound (the tmpfs)
+# and a deadline (TIMEOUT seconds); returns 1 with $tmpfs_root_cause set when it gives up.
 tmpfs_root_download() {
     local try=0
     local pause=1
@@ -971,6 +314,7 @@ tmpfs_root_download() {
         find "$2" -mindepth 1 -maxdepth 1 -exec rm -rf '{}' + 2>/dev/null
     done
 }
+# undoes step mountpoint (remove) when it ran and was not undone; returns 0.
 tmpfs_root_undo_mountpoint() {
     if [ -e /run/tmpfs-root/done.mountpoint ]; then
         rmdir "$tmpfs_root_out_mountpoint" 2>/dev/null
@@ -978,6 +322,7 @@ tmpfs_root_undo_mountpoint() {
     fi
     return 0
 }
+# undoes step source (unmount) when it ran and was not undone; returns 0.
 tmpfs_root_undo_source() {
     if [ -e /run/tmpfs-root/done.source ]; then
         umount "$tmpfs_root_out_mountpoint" 2>/dev/null ||
@@ -986,6 +331,7 @@ tmpfs_root_undo_source() {
     fi
     return 0
 }
+# undoes step tmpfs (unmount) when it ran and was not undone; returns 0.
 tmpfs_root_undo_tmpfs() {
     if [ -e /run/tmpfs-root/done.tmpfs ]; then
         umount "${NEWROOT:-/sysroot}" 2>/dev/null || umount -l "${NEWROOT:-/sysroot}" 2>/dev/null
@@ -993,10 +339,13 @@ tmpfs_root_undo_tmpfs() {
     fi
     return 0
 }
+# step params: checking the kernel command line; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_params() {
     # checking the kernel command line
     tmpfs_root_read_params
 }
+# step device: waiting for the source device, or asking dracut for the network; returns 1 with
+# $tmpfs_root_cause set when it fails.
 tmpfs_root_step_device() {
     # waiting for the source device, or asking dracut for the network
     case "$tmpfs_root_kind" in
@@ -1020,6 +369,8 @@ tmpfs_root_step_device() {
         waited="$((waited + 1))"
     done
 }
+# step mountpoint: making a mount point for the source; returns 1 with $tmpfs_root_cause set when it
+# fails.
 tmpfs_root_step_mountpoint() {
     # making a mount point for the source
     if ! mkdir -p /run/tmpfs-root 2>/run/tmpfs-root/err; then
@@ -1032,6 +383,7 @@ tmpfs_root_step_mountpoint() {
         return 1
     fi
 }
+# step source: mounting the source read-only; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_source() {
     # mounting the source read-only
     case "$tmpfs_root_kind" in
@@ -1064,6 +416,8 @@ tmpfs_root_step_source() {
             ;;
     esac
 }
+# step tmpfs: mounting the tmpfs that becomes the root; returns 1 with $tmpfs_root_cause set when it
+# fails.
 tmpfs_root_step_tmpfs() {
     # mounting the tmpfs that becomes the root
     # Under systemd, sysroot.mount (from our generator) has mounted the tmpfs: resize it.
@@ -1081,6 +435,7 @@ tmpfs_root_step_tmpfs() {
         fi
     fi
 }
+# step unpack: unpacking the archive; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_unpack() {
     # unpacking the archive
     local archive
@@ -1102,6 +457,7 @@ tmpfs_root_step_unpack() {
     fi
     tmpfs_root_extract "${NEWROOT:-/sysroot}" "$tmpfs_root_imgfile" <"$archive" || return 1
 }
+# step release: unmounting the source; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_release() {
     # unmounting the source
     if ! umount "$tmpfs_root_out_mountpoint" 2>/run/tmpfs-root/err; then
@@ -1110,6 +466,8 @@ tmpfs_root_step_release() {
     fi
     rm -f /run/tmpfs-root/done.source 2>/dev/null
 }
+# step cleanup: removing the source's mount point; returns 1 with $tmpfs_root_cause set when it
+# fails.
 tmpfs_root_step_cleanup() {
     # removing the source's mount point
     if ! rmdir "$tmpfs_root_out_mountpoint" 2>/run/tmpfs-root/err; then
@@ -1118,6 +476,7 @@ tmpfs_root_step_cleanup() {
     fi
     rm -f /run/tmpfs-root/done.mountpoint 2>/dev/null
 }
+# step selinux: restoring SELinux labels; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_selinux() {
     # restoring SELinux labels
     local config="${NEWROOT:-/sysroot}/etc/selinux/config"
@@ -1150,11 +509,14 @@ tmpfs_root_step_selinux() {
         return 1
     fi
 }
+# step handover: handing over to switch-root; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_handover() {
     # handing over to switch-root
     tmpfs_root_report ok "unpacked into ${NEWROOT:-/sysroot}"
     tmpfs_root_say 6 "tmpfs-root: root file system unpacked into ${NEWROOT:-/sysroot}"
 }
+# runs the cmdline phase's steps; returns 0 when done, 2 when root= is not tmpfs:, 1 after a failure
+# (its line printed, what ran undone).
 tmpfs_root_phase_cmdline() {
     local rc
     # Step errors are collected under here.
@@ -1180,6 +542,8 @@ tmpfs_root_phase_cmdline() {
     }
     return 0
 }
+# runs the mount phase's steps; returns 0 when done, 2 when root= is not tmpfs:, 1 after a failure
+# (its line printed, what ran undone).
 tmpfs_root_phase_mount() {
     local rc
     # Step errors are collected under here.
@@ -1261,6 +625,8 @@ tmpfs_root_phase_mount() {
     esac
     return 0
 }
+# runs the prePivot phase's steps; returns 0 when done, 2 when root= is not tmpfs:, 1 after a
+# failure (its line printed, what ran undone).
 tmpfs_root_phase_prePivot() {
     local rc
     # Step errors are collected under here.
@@ -1294,6 +660,8 @@ tmpfs_root_phase_prePivot() {
     }
     return 0
 }
+# applies rd.tmpfs.onfail after a failure: emergency (dracut's own handling), reboot, poweroff or
+# halt.
 tmpfs_root_stop() {
     local policy="${tmpfs_root_onfail:-emergency}"
     if [ -n "${DRACUT_SYSTEMD:-}" ]; then
@@ -1321,6 +689,8 @@ tmpfs_root_stop() {
     # dracut's own failure handling: an emergency shell with rd.shell, else init exits.
     die 'tmpfs-root stopped the boot'
 }
+# EARLY: for a network source, orders tmpfs-root.service after network-online.target and, without
+# ip=, asks systemd-networkd for DHCP; returns 1 when a file cannot be written.
 tmpfs_root_generate_network() {
     case "$tmpfs_root_kind" in
         nfs | http)
@@ -1336,6 +706,7 @@ tmpfs_root_generate_network() {
     esac
     return 0
 }
+# the classic init's timeout hook: reports a device that never came and stops the boot.
 tmpfs_root_source_timeout() {
     local seconds
     case "${tmpfs_root_kind:-}" in

@@ -45,6 +45,9 @@ export const RUN_DIR = "/run/tmpfs-root";
 /** Where the library is installed in the initramfs. */
 export const LIB_PATH = "/lib/tmpfs-root-lib.sh";
 
+/** Where the command-line reader is installed (the library sources it). */
+export const READER_PATH = "/lib/tmpfs-root-params.sh";
+
 /** Set by the command line scanner when dracut's `ip=` is given. */
 export const IP_GIVEN = `${PREFIX}_given_ip`;
 

@@ -406,15 +406,10 @@ function is1(name: string): Command {
 
 /** Every shared function, in the order the library defines them. */
 export function runtime(): Command[] {
-  return [
-    say(),
-    report(),
-    failed(),
-    only(),
-    lower(),
-    cmdlineText(),
-    scan(),
-    hexDigit(),
-    udevEncode(),
-  ];
+  return [say(), report(), failed()];
+}
+
+/** The command-line reader's shared functions: the scanner, udev's escaping, tr(1) checks. */
+export function readerRuntime(): Command[] {
+  return [only(), lower(), cmdlineText(), scan(), hexDigit(), udevEncode()];
 }

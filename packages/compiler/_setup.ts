@@ -25,7 +25,7 @@ import {
   withAssign,
 } from "@tmpfs-root/shell";
 import { PARAM_MODULES, ROOT_PREFIX, SOURCES } from "@tmpfs-root/model";
-import { fn, LIB_PATH } from "./_names.ts";
+import { fn } from "./_names.ts";
 import type { Placement } from "./compile_module.ts";
 import { ret, test } from "./_runtime.ts";
 import { SYSTEMD_DIR } from "./_hooks.ts";
@@ -153,7 +153,7 @@ export function moduleSetup(
       ...NEEDS.filter((n) => n.programs.length > 0).map((n) =>
         whenSource(n.word, [cmd("inst_multiple", "-o", ...n.programs)])
       ),
-      cmd("inst_simple", w(v("moddir"), "/", place.lib), LIB_PATH),
+      ...place.libs.map((l) => cmd("inst_simple", w(v("moddir"), "/", l.file), l.to)),
       ...place.hooks.map((h) =>
         cmd("inst_hook", h.hook, String(h.priority), w(v("moddir"), "/", h.file))
       ),

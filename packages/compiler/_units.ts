@@ -7,17 +7,18 @@ import { checkText } from "@tmpfs-root/shell";
 /** A unit file: sections of key/value pairs (a key may repeat). */
 export type Unit = readonly (readonly [string, readonly (readonly [string, string])[]])[];
 
-/** Prints a unit file. */
-export function printUnit(unit: Unit): string {
-  return unit.map(([section, entries]) =>
-    [
-      `[${checkText(section, "unit section")}]`,
-      ...entries.map(([k, val]) => {
-        if (!/^[A-Za-z]+$/.test(k)) throw new TypeError(`Invalid unit key "${k}"`);
-        return `${k}=${checkText(val, "unit value")}`;
-      }),
-    ].join("\n")
-  ).join("\n\n") + "\n";
+/** Prints a unit file, after `# ` lines of `header`. */
+export function printUnit(unit: Unit, header: readonly string[] = []): string {
+  return header.map((h) => `# ${checkText(h, "unit comment")}\n`).join("") +
+    unit.map(([section, entries]) =>
+      [
+        `[${checkText(section, "unit section")}]`,
+        ...entries.map(([k, val]) => {
+          if (!/^[A-Za-z]+$/.test(k)) throw new TypeError(`Invalid unit key "${k}"`);
+          return `${k}=${checkText(val, "unit value")}`;
+        }),
+      ].join("\n")
+    ).join("\n\n") + "\n";
 }
 
 /** The oneshot service that runs the cmdline and mount phases under systemd. */

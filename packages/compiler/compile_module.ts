@@ -1,5 +1,14 @@
 import { type BootSequence, type PhaseName, SOURCES } from "@tmpfs-root/model";
-import { printScript, type Script, script } from "@tmpfs-root/shell";
+import {
+  cmd,
+  type Command,
+  comment,
+  group,
+  printScript,
+  type Script,
+  script,
+} from "@tmpfs-root/shell";
+import { documented } from "./_docs.ts";
 import {
   cmdlineHook,
   DHCP_NETWORK,
@@ -14,9 +23,9 @@ import {
   timeoutHook,
   unpackScript,
 } from "./_hooks.ts";
-import { LIB_PATH, paramVar } from "./_names.ts";
+import { LIB_PATH, paramVar, READER_PATH } from "./_names.ts";
 import { paramFunctions } from "./_params.ts";
-import { runtime } from "./_runtime.ts";
+import { readerRuntime, runtime } from "./_runtime.ts";
 import { moduleSetup } from "./_setup.ts";
 import { stepsLibrary } from "./_steps.ts";
 import { OPTIONAL_TOOLS, programsOf } from "./_tools.ts";
@@ -43,8 +52,8 @@ export interface HookPlacement {
 /** Where module-setup.sh installs each file of the module, as data. */
 export interface Placement {
   readonly hooks: readonly HookPlacement[];
-  /** The library's file in the module, installed at {@linkcode LIBRARY}. */
-  readonly lib: string;
+  /** The libraries the hooks source: the file in the module and where it is installed. */
+  readonly libs: readonly { readonly file: string; readonly to: string }[];
   /** systemd's pieces, installed when the image has systemd. */
   readonly systemd: readonly {
     readonly file: string;
@@ -53,9 +62,6 @@ export interface Placement {
     readonly executable: boolean;
   }[];
 }
-
-/** Where the library is installed in the initramfs. */
-export const LIBRARY: string = LIB_PATH;
 
 /** The generated module, with the programs it installs and where each file goes. */
 export interface CompiledModule {
@@ -66,6 +72,25 @@ export interface CompiledModule {
 }
 
 const UNPACK = "tmpfs-root-unpack.sh";
+const READER = "tmpfs-root-params.sh";
+
+/** What every generated file says first. */
+export const GENERATED = [
+  "Generated from packages/model/boot.ts by tmpfs-root's compiler: do not edit.",
+  "Rebuild with: npx -y deno@2.9.6 task build-module",
+];
+
+/** The header comments of a file, then what it holds. */
+function header(what: string): Command[] {
+  return [...GENERATED.map(comment), comment(`tmpfs-root: ${what}.`)];
+}
+
+/** A script that starts with the header (the libraries put theirs first already). */
+function withHeader(s: Script): Script {
+  const first = s.body[0];
+  if (first?.kind === "comment" && first.text === GENERATED[0]) return s;
+  return { ...s, body: [...GENERATED.map(comment), ...s.body] };
+}
 
 /**
  * Compiles a boot sequence into the files of a dracut module: the shared
@@ -83,13 +108,24 @@ const UNPACK = "tmpfs-root-unpack.sh";
 export function compileModule(seq: BootSequence): CompiledModule {
   if (seq.onFail.kind !== "param") throw new TypeError("The failure policy must be a parameter");
   const policyVar = paramVar(seq.onFail.param);
-  const lib = script([
-    ...runtime(),
+  const reader = script([
+    ...header(
+      "the kernel command-line reader: the scanner, udev's label escaping, every parameter's check",
+    ),
+    ...readerRuntime(),
     ...paramFunctions(seq.params),
+    // The parameters it sets are read by the library (SC2034 would not know).
+  ], { directives: [`${DIRECTIVES.join(",")},SC2034`] });
+  const lib = script([
+    ...header("the boot steps, their undo and the phases the hooks run"),
+    group([comment("shellcheck source=/dev/null"), cmd(".", READER_PATH)]),
+    ...runtime(),
     ...stepsLibrary(seq),
     ...hookFunctions(seq, policyVar),
-  ], { directives: DIRECTIVES });
+    // It reads the parameters the reader sets (SC2154 would not know).
+  ], { directives: [`${DIRECTIVES.join(",")},SC2154`] });
   const scripts: Record<string, Script> = {
+    [READER]: reader,
     "tmpfs-root-lib.sh": lib,
     "tmpfs-root-cmdline.sh": cmdlineHook(),
     "tmpfs-root-finished.sh": finishedHook(),
@@ -104,7 +140,10 @@ export function compileModule(seq: BootSequence): CompiledModule {
   const required = programs.filter((p) => !OPTIONAL_TOOLS.has(p));
   const optional = programs.filter((p) => OPTIONAL_TOOLS.has(p));
   const place: Placement = {
-    lib: "tmpfs-root-lib.sh",
+    libs: [
+      { file: "tmpfs-root-lib.sh", to: LIB_PATH },
+      { file: READER, to: READER_PATH },
+    ],
     hooks: [
       { hook: "cmdline", priority: 20, file: "tmpfs-root-cmdline.sh", phase: "cmdline" },
       { hook: "initqueue/finished", priority: 90, file: "tmpfs-root-finished.sh", phase: null },
@@ -128,18 +167,18 @@ export function compileModule(seq: BootSequence): CompiledModule {
   scripts["module-setup.sh"] = moduleSetup(required, optional, place);
   const files: ModuleFile[] = Object.entries(scripts).map(([path, s]) => ({
     path,
-    text: printScript(s),
-    mode: path === "tmpfs-root-lib.sh" ? 0o644 : 0o755,
+    text: printScript(withHeader(documented(s, seq))),
+    mode: path === "tmpfs-root-lib.sh" || path === READER ? 0o644 : 0o755,
   }));
   files.push(
     {
       path: "tmpfs-root.service",
-      text: printUnit(unpackService(`${SYSTEMD_DIR}/${UNPACK}`)),
+      text: printUnit(unpackService(`${SYSTEMD_DIR}/${UNPACK}`), GENERATED),
       mode: 0o644,
     },
-    { path: "sysroot.mount", text: printUnit(sysrootMount()), mode: 0o644 },
-    { path: NETWORK_DROPIN, text: printUnit(networkDropIn()), mode: 0o644 },
-    { path: DHCP_NETWORK, text: printUnit(dhcpNetwork()), mode: 0o644 },
+    { path: "sysroot.mount", text: printUnit(sysrootMount(), GENERATED), mode: 0o644 },
+    { path: NETWORK_DROPIN, text: printUnit(networkDropIn(), GENERATED), mode: 0o644 },
+    { path: DHCP_NETWORK, text: printUnit(dhcpNetwork(), GENERATED), mode: 0o644 },
   );
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, required, optional, placement: place };

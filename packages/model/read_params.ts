@@ -85,7 +85,13 @@ export function unknownMessage(u: UnknownParam): string {
 export type ReadResult =
   | { readonly kind: "inactive" }
   | { readonly kind: "ok"; readonly params: Params }
-  | { readonly kind: "invalid"; readonly param: ParamSpec; readonly message: string };
+  | {
+    readonly kind: "invalid";
+    readonly param: ParamSpec;
+    readonly message: string;
+    /** The values checked before the invalid one (the failure policy, when it was reached). */
+    readonly values: Readonly<Record<string, string>>;
+  };
 
 /** Sizes: bytes, k, m or g, each with at most its SIZE_DIGITS, or 1% to 100%. */
 const SIZE_PATTERNS: readonly RegExp[] = [
@@ -183,7 +189,7 @@ export function parseParams(cmdline: string | readonly Arg[]): ReadResult {
     if (value === null) throw new TypeError(`Parameter ${spec.name} has no default`);
     const checked = checkValue(spec, value);
     if (checked === null) {
-      return { kind: "invalid", param: spec, message: invalidMessage(spec, value) };
+      return { kind: "invalid", param: spec, message: invalidMessage(spec, value), values };
     }
     values[spec.key] = checked;
   }
@@ -195,6 +201,7 @@ export function parseParams(cmdline: string | readonly Arg[]): ReadResult {
       kind: "invalid",
       param: IMGFILE,
       message: `invalid ${IMGFILE.name} "${file}": ${URL_FILE_EXPECTED}`,
+      values,
     };
   }
   return { kind: "ok", params: { source, values, given: givenKeys } };

@@ -152,6 +152,8 @@ export interface FuncDecl {
   readonly kind: "func";
   readonly name: string;
   readonly body: readonly Command[];
+  /** Its usage (arguments, output, return codes), printed as comments above it. */
+  readonly doc?: string;
 }
 
 /** `{ body; } redirects`. */

@@ -293,9 +293,14 @@ export function caseOf(
 }
 
 /** `name() { body; }`. */
-export function func(name: string, body: readonly Command[]): FuncDecl {
+export function func(name: string, body: readonly Command[], doc?: string): FuncDecl {
   if (body.length === 0) throw new TypeError(`Invalid function ${name}: empty body`);
-  return { kind: "func", name: checkName(name), body };
+  return {
+    kind: "func",
+    name: checkName(name),
+    body,
+    ...(doc === undefined ? {} : { doc: checkText(doc, "function doc") }),
+  };
 }
 
 /** `{ body; }`. */

@@ -577,8 +577,13 @@ function lay(c: Command, ind: string, start: number, reserve: number, inline: bo
     }
     case "case":
       return layCase(c, ind);
-    case "func":
-      return [`${c.name}() {`, ...block(c.body, ind + INDENT), `${ind}}`];
+    case "func": {
+      const head = `${c.name}() {`;
+      const body = [...block(c.body, ind + INDENT), `${ind}}`];
+      if (c.doc === undefined) return [head, ...body];
+      const doc = commentLines(c.doc, ind);
+      return [doc[0]!, ...doc.slice(1).map((l) => ind + l), ind + head, ...body];
+    }
     case "group":
       return [
         "{",

@@ -56,6 +56,7 @@ class Run implements Machine {
   private readonly capacity = new Map<string, { bytes: number; size: string }>();
   private root: ReadonlyMap<string, RootEntry> | null = null;
   private tempDirs = 0;
+  private partialPolicy: string | null = null;
 
   constructor(
     readonly seq: BootSequence,
@@ -129,7 +130,7 @@ class Run implements Machine {
       step: step.label,
       stepId: step.id,
       message,
-      policy: this.params?.values.onfail ?? null,
+      policy: this.params?.values.onfail ?? this.partialPolicy,
     };
   }
 
@@ -206,7 +207,11 @@ class Run implements Machine {
             text: `tmpfs-root: warning: ${unknownMessage(u)}`,
           });
         }
-        if (r.kind === "invalid") throw new StepFailed(r.message);
+        if (r.kind === "invalid") {
+          // The shell's policy variable is set when rd.tmpfs.onfail was checked before the failure.
+          this.partialPolicy = r.values.onfail ?? null;
+          throw new StepFailed(r.message);
+        }
         this.params = r.params;
         return null;
       }

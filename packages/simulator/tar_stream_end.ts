@@ -73,7 +73,8 @@ const REGULAR = new Set(["\0", "0", "7"]);
 /**
  * The bytes a tmpfs holds after tar has unpacked `bytes`, a tar stream
  * that may stop anywhere: every regular file's data that arrived, rounded
- * up to whole 4 KiB pages, as a tmpfs counts it. This is what fills a small
+ * up to whole 4 KiB pages, as a tmpfs counts it (tar reads whole 512-byte
+ * blocks: a block cut short is never written). This is what fills a small
  * tmpfs before tar notices that the stream was cut.
  *
  * @example
@@ -83,7 +84,8 @@ const REGULAR = new Set(["\0", "0", "7"]);
  * import { makeArchive } from "./make_archive.ts";
  * const tar = await makeArchive({ a: "x", b: "y".repeat(5000) }, "plain");
  * assert.equal(tarWrittenBytes(tar), 4096 + 8192);
- * assert.equal(tarWrittenBytes(tar.subarray(0, 1024 + 512 + 100)), 4096 + 4096);
+ * assert.equal(tarWrittenBytes(tar.subarray(0, 1024 + 512 + 600)), 4096 + 4096);
+ * assert.equal(tarWrittenBytes(tar.subarray(0, 1024 + 512 + 100)), 4096);
  * ```
  */
 export function tarWrittenBytes(bytes: Uint8Array): number {
@@ -94,7 +96,9 @@ export function tarWrittenBytes(bytes: Uint8Array): number {
     const type = String.fromCharCode(bytes[at + 156]!);
     const size = NO_DATA.has(type) ? 0 : sizeField(bytes, at);
     if (REGULAR.has(type)) {
-      const arrived = Math.max(0, Math.min(size, bytes.length - at - BLOCK));
+      // tar reads whole blocks: a block cut short is never written.
+      const blocks = Math.floor(Math.max(0, bytes.length - at - BLOCK) / BLOCK) * BLOCK;
+      const arrived = Math.min(size, blocks);
       total += Math.ceil(arrived / 4096) * 4096;
     }
     at += BLOCK + Math.ceil(size / BLOCK) * BLOCK;

@@ -8,7 +8,7 @@
  * @module
  */
 import { BOOT } from "@tmpfs-root/model";
-import { compileModule, LIBRARY, type Placement } from "@tmpfs-root/compiler";
+import { compileModule, type Placement } from "@tmpfs-root/compiler";
 import { requireProgram } from "@tmpfs-root/shell";
 import type { Scenario } from "./scenario.ts";
 import { type Entry, scenarioFiles, Volumes } from "./scenario_files.ts";
@@ -50,7 +50,7 @@ export function placements(place: Placement): Map<string, string> {
   for (const h of place.hooks) {
     places.set(h.file, `lib/dracut/hooks/${h.hook}/${h.priority}-${h.file}`);
   }
-  places.set(place.lib, LIBRARY.replace(/^\/+/, ""));
+  for (const l of place.libs) places.set(l.file, l.to.replace(/^\/+/, ""));
   for (const f of place.systemd) {
     places.set(
       f.file,

@@ -1,0 +1,112 @@
+/**
+ * The usage of every function the module defines (arguments, what it
+ * prints, its return codes): the compiler's documentation of the shell it
+ * emits, printed as comments above each function. Every function must have
+ * one (compileModule fails otherwise).
+ */
+import type { BootSequence } from "@tmpfs-root/model";
+import type { Command, Script } from "@tmpfs-root/shell";
+import { fn } from "./_names.ts";
+
+const FIXED: Readonly<Record<string, string>> = {
+  // The shared runtime.
+  [fn("say")]: "LEVEL TEXT: prints TEXT to the kernel log at LEVEL (the console), or to stderr " +
+    "without /dev/kmsg.",
+  [fn("failed")]: "LABEL: prints the one failure line `tmpfs-root: LABEL failed: <cause>` " +
+    "(control characters removed) and records it in the report.",
+  [fn("report")]: "STATUS TEXT: writes /run/tmpfs-root/report (status=, message=, then the " +
+    "unpack's warning= lines); returns 0.",
+  [fn("only")]: "SET VALUE: true when VALUE holds only characters of the tr(1) set SET.",
+  [fn("lower")]: "TEXT: prints TEXT in ASCII lower case.",
+  [fn("cmdline_text")]: "prints what dracut's getcmdline reads: /etc/cmdline.d/*.conf, " +
+    "/etc/cmdline, then /proc/cmdline, one space between files; returns 0.",
+  [fn("scan")]: "TEXT: splits TEXT as the kernel's next_arg() does (quotes group words, " +
+    "nothing is evaluated) and calls tmpfs_root_arg NAME VALUE HAS_EQUALS for each argument.",
+  [fn("hex_digit")]: "HEX...: prints the hex digit (lower case) whose ASCII code starts the " +
+    "argument.",
+  [fn("udev_encode")]: "TEXT: prints TEXT escaped as udev names /dev/disk/by-label and " +
+    "by-partlabel links (libblkid's blkid_encode_string); \\xNN in TEXT stands for byte NN.",
+  // The parameters.
+  [fn("arg")]: "NAME VALUE HAS_EQUALS: keeps the last value of each parameter, notes ip=, " +
+    "collects unknown names under rd.tmpfs.; returns 0.",
+  [fn("closest")]: "NAME: prints the known rd.tmpfs. parameter that shares the longest prefix " +
+    "with NAME.",
+  [fn("warn_unknown")]: "prints one warning for each unknown rd.tmpfs. parameter, once per " +
+    "boot; returns 0.",
+  [fn("read_params")]: "reads and checks every parameter into $tmpfs_root_<key>; returns 0 when " +
+    "all are valid, 1 with $tmpfs_root_cause set when one is not, 2 when root= is not tmpfs:.",
+  [fn("parse_source")]: "TEXT: parses the text after root=tmpfs: into $tmpfs_root_kind and the " +
+    "source's fields; returns 1 when it is no source.",
+  [fn("parse_nfs")]: "nfs[4]:SERVER:EXPORT[,OPTIONS]: sets the NFS source's fields (mount " +
+    "options with nolock for NFSv3 unless locking was chosen, then ro); returns 1 when invalid.",
+  // The steps' helpers.
+  [fn("first_line")]: "FILE: prints the first line of FILE (nothing when there is none).",
+  [fn("first_error")]: "FILE: prints tar's first line in FILE that is not a warning (else the " +
+    "first line).",
+  [fn("request_network")]: "for a network source, asks dracut for the network (rd.neednet=1 in " +
+    "/etc/cmdline.d); returns 0.",
+  [fn("decompress")]: "FORMAT: decompresses stdin to stdout (gzip with pigz when the image has " +
+    "it; tar: a copy).",
+  [fn("extract")]: "INTO NAME: detects the format of the archive on stdin by its magic bytes, " +
+    "unpacks it into INTO with GNU tar and checks every side of the pipe, the end-of-archive " +
+    "blocks and the security xattrs; returns 1 with $tmpfs_root_cause set on any failure.",
+  [fn("fetch")]: "URL CAFILE MAXTIME: writes the archive at URL to stdout with curl (http and " +
+    "https only, https stays https, no globbing, a minimum rate, MAXTIME seconds); curl's status.",
+  [fn("cap")]: "BYTES: copies at most BYTES of stdin to stdout; returns 3 when more would have " +
+    "come, 1 when the copy failed.",
+  [fn("uptime")]: "prints the whole seconds since boot.",
+  [fn("capacity")]: "DIR: prints the bytes the file system at DIR holds; returns 1 when df " +
+    "cannot tell.",
+  [fn("download")]: "URL INTO RETRIES CAFILE TIMEOUT: streams URL into extract, with retries, " +
+    "a byte bound (the tmpfs) and a deadline (TIMEOUT seconds); returns 1 with " +
+    "$tmpfs_root_cause set when it gives up.",
+  // The hooks'.
+  [fn("stop")]: "applies rd.tmpfs.onfail after a failure: emergency (dracut's own handling), " +
+    "reboot, poweroff or halt.",
+  [fn("source_timeout")]: "the classic init's timeout hook: reports a device that never came " +
+    "and stops the boot.",
+  [fn("generate_network")]: "EARLY: for a network source, orders tmpfs-root.service after " +
+    "network-online.target and, without ip=, asks systemd-networkd for DHCP; returns 1 when a " +
+    "file cannot be written.",
+  // module-setup.sh.
+  [fn("build_sources")]: "prints the source kinds (and extras such as lvm) this initramfs must " +
+    "support: $tmpfs_root_sources, else what the baked-in (or host-only, the running) command " +
+    "line names, else every kind.",
+  [fn("has_module")]: "NAME: true when dracut has the module NAME.",
+  check: "dracut: the programs must exist; the module is installed only when asked for (255).",
+  depends: "dracut: prints the dracut modules the supported source kinds need.",
+  installkernel: "dracut: installs the kernel modules of the supported source kinds.",
+  install: "dracut: installs the programs, the library, the hooks and, with systemd, the " +
+    "generator, service and units.",
+};
+
+/** The usage of a function the model's steps and phases make. */
+function fromModel(seq: BootSequence, name: string): string | undefined {
+  for (const p of seq.phases) {
+    if (name === fn(`phase_${p.name}`)) {
+      return `runs the ${p.name} phase's steps; returns 0 when done, 2 when root= is not ` +
+        "tmpfs:, 1 after a failure (its line printed, what ran undone).";
+    }
+    for (const s of p.steps) {
+      if (name === fn(`step_${s.id}`)) {
+        return `step ${s.id}: ${s.doing}; returns 1 with $tmpfs_root_cause set when it fails.`;
+      }
+      if (name === fn(`undo_${s.id}`) && s.undo !== null) {
+        return `undoes step ${s.id} (${s.undo.kind}) when it ran and was not undone; returns 0.`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function document(c: Command, seq: BootSequence): Command {
+  if (c.kind !== "func") return c;
+  const doc = FIXED[c.name] ?? fromModel(seq, c.name);
+  if (doc === undefined) throw new TypeError(`Function "${c.name}" has no usage in _docs.ts`);
+  return { ...c, doc };
+}
+
+/** The script with a usage comment above every function it defines. */
+export function documented(s: Script, seq: BootSequence): Script {
+  return { ...s, body: s.body.map((c) => document(c, seq)) };
+}
