@@ -7,10 +7,6 @@
     # shellcheck source=/dev/null
     . /lib/tmpfs-root-params.sh
 }
-# LEVEL TEXT: prints TEXT to the kernel log at LEVEL (the console), or to stderr without /dev/kmsg.
-tmpfs_root_say() {
-    printf '<%s>%s\n' "$1" "$2" >/dev/kmsg 2>/dev/null || printf '%s\n' "$2" >&2
-}
 # STATUS TEXT: writes /run/tmpfs-root/report (status=, message=, then the unpack's warning= lines);
 # returns 0.
 tmpfs_root_report() {

@@ -4,6 +4,10 @@
 # Rebuild with: npx -y deno@2.9.6 task build-module
 # tmpfs-root: the kernel command-line reader: the scanner, udev's label escaping, every parameter's
 # check.
+# LEVEL TEXT: prints TEXT to the kernel log at LEVEL (the console), or to stderr without /dev/kmsg.
+tmpfs_root_say() {
+    printf '<%s>%s\n' "$1" "$2" >/dev/kmsg 2>/dev/null || printf '%s\n' "$2" >&2
+}
 # SET VALUE: true when VALUE holds only characters of the tr(1) set SET.
 tmpfs_root_only() {
     [ -z "$(printf %s "$2" | tr -d "$1")" ]

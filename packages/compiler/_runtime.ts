@@ -406,10 +406,14 @@ function is1(name: string): Command {
 
 /** Every shared function, in the order the library defines them. */
 export function runtime(): Command[] {
-  return [say(), report(), failed()];
+  return [report(), failed()];
 }
 
-/** The command-line reader's shared functions: the scanner, udev's escaping, tr(1) checks. */
+/**
+ * The command-line reader's shared functions: console output, the scanner,
+ * udev's escaping, tr(1) checks (the reader stands alone; the library
+ * sources it).
+ */
 export function readerRuntime(): Command[] {
-  return [only(), lower(), cmdlineText(), scan(), hexDigit(), udevEncode()];
+  return [say(), only(), lower(), cmdlineText(), scan(), hexDigit(), udevEncode()];
 }

@@ -5,7 +5,8 @@ import { compileModule } from "./compile_module.ts";
 
 const mod = compileModule(BOOT);
 const scripts = mod.files.filter((f) => f.path.endsWith(".sh"));
-const lib = mod.files.find((f) => f.path === "tmpfs-root-lib.sh")!.text;
+/** The command-line reader: the library sources it; tests source it alone. */
+const lib = mod.files.find((f) => f.path === "tmpfs-root-params.sh")!.text;
 
 Deno.test("compileModule() makes every hook, the generator, the units and module-setup.sh", () => {
   const paths = mod.files.map((f) => f.path);
@@ -13,6 +14,7 @@ Deno.test("compileModule() makes every hook, the generator, the units and module
     const p of [
       "module-setup.sh",
       "tmpfs-root-lib.sh",
+      "tmpfs-root-params.sh",
       "tmpfs-root-cmdline.sh",
       "tmpfs-root-mount.sh",
       "tmpfs-root-pre-pivot.sh",

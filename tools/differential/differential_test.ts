@@ -86,13 +86,13 @@ Deno.test("runDifferential() detects a wrong expectation (a mutated trace)", asy
 
 Deno.test("runDifferential() detects an executed payload in a shell that evaluates the command line", async () => {
   const module = await committedModule();
-  const lib = module.get("tmpfs-root-lib.sh")!;
+  const lib = module.get("tmpfs-root-params.sh")!;
   const evil = lib.replace(
     'tmpfs_root_scan "$(tmpfs_root_cmdline_text)"',
     'eval "tmpfs_root_scan $(tmpfs_root_cmdline_text)"',
   );
   assert.notEqual(evil, lib);
-  module.set("tmpfs-root-lib.sh", evil);
+  module.set("tmpfs-root-params.sh", evil);
   const vm: Vm = { flavour: "classic", ram: 64 << 20, disks: [], lvm: [], nfs: [], web: [] };
   const found = await runDifferential(
     [{ cmdline: "root=tmpfs:/dev/vda1$(pwned)", vm, fault: { kind: "none" } }],
