@@ -8,6 +8,7 @@ import {
   DEVICES,
   messages,
   NETWORKED,
+  type PhaseName,
 } from "@tmpfs-root/model";
 import {
   and,
@@ -248,4 +249,51 @@ export function hookFunctions(seq: BootSequence, policyVar: string): Command[] {
     s.kind === "awaitSource"
   );
   return [stopFunction(policyVar), generateNetwork(), ...(wait ? [timeoutFunction(wait)] : [])];
+}
+
+/** A dracut hook file: which hook, its priority, its file in the module and its script. */
+export interface HookFile {
+  readonly hook: string;
+  readonly priority: number;
+  readonly file: string;
+  readonly script: () => Script;
+}
+
+/** The dracut hook that runs each phase of the model (the classic init; systemd: see unpackScript). */
+export const PHASE_HOOKS: Readonly<Record<PhaseName, HookFile>> = {
+  cmdline: { hook: "cmdline", priority: 20, file: "tmpfs-root-cmdline.sh", script: cmdlineHook },
+  mount: { hook: "mount", priority: 50, file: "tmpfs-root-mount.sh", script: mountHook },
+  prePivot: {
+    hook: "pre-pivot",
+    priority: 50,
+    file: "tmpfs-root-pre-pivot.sh",
+    script: prePivotHook,
+  },
+};
+
+/** The classic init's initqueue hooks of an awaitSource step: done once the device exists, or late. */
+export const WAIT_HOOKS: readonly HookFile[] = [
+  {
+    hook: "initqueue/finished",
+    priority: 90,
+    file: "tmpfs-root-finished.sh",
+    script: finishedHook,
+  },
+  { hook: "initqueue/timeout", priority: 90, file: "tmpfs-root-timeout.sh", script: timeoutHook },
+];
+
+/** dracut's hooks in the order the classic init runs them. */
+const HOOK_ORDER = ["cmdline", "initqueue/finished", "initqueue/timeout", "mount", "pre-pivot"];
+
+/**
+ * The hook files of a sequence, in dracut's order: one per phase, and the
+ * initqueue hooks when a phase waits for the source.
+ */
+export function hookFiles(seq: BootSequence): (HookFile & { readonly phase: PhaseName | null })[] {
+  const waits = seq.phases.some((p) => p.steps.some((s) => s.kind === "awaitSource"));
+  const hooks = [
+    ...seq.phases.map((p) => ({ ...PHASE_HOOKS[p.name], phase: p.name })),
+    ...(waits ? WAIT_HOOKS.map((h) => ({ ...h, phase: null })) : []),
+  ];
+  return hooks.sort((a, b) => HOOK_ORDER.indexOf(a.hook) - HOOK_ORDER.indexOf(b.hook));
 }

@@ -10,17 +10,13 @@ import {
 } from "@tmpfs-root/shell";
 import { documented } from "./_docs.ts";
 import {
-  cmdlineHook,
   DHCP_NETWORK,
   DIRECTIVES,
-  finishedHook,
   generator,
+  hookFiles,
   hookFunctions,
-  mountHook,
   NETWORK_DROPIN,
-  prePivotHook,
   SYSTEMD_DIR,
-  timeoutHook,
   unpackScript,
 } from "./_hooks.ts";
 import { LIB_PATH, paramVar, READER_PATH } from "./_names.ts";
@@ -99,10 +95,11 @@ function withHeader(s: Script): Script {
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { compileModule } from "./compile_module.ts";
  * import { BOOT } from "@tmpfs-root/model";
- * const mod = compileModule(BOOT);
- * mod.files.some((f) => f.path === "module-setup.sh"); // true
+ * const setup = compileModule(BOOT).files.find((f) => f.path === "module-setup.sh");
+ * assert.match(setup?.text ?? "", /^# Generated from packages\/model\/boot\.ts /m);
  * ```
  */
 export function compileModule(seq: BootSequence): CompiledModule {
@@ -127,14 +124,11 @@ export function compileModule(seq: BootSequence): CompiledModule {
   const scripts: Record<string, Script> = {
     [READER]: reader,
     "tmpfs-root-lib.sh": lib,
-    "tmpfs-root-cmdline.sh": cmdlineHook(),
-    "tmpfs-root-finished.sh": finishedHook(),
-    "tmpfs-root-timeout.sh": timeoutHook(),
-    "tmpfs-root-mount.sh": mountHook(),
-    "tmpfs-root-pre-pivot.sh": prePivotHook(),
     "tmpfs-root-generator.sh": generator(),
     [UNPACK]: unpackScript(),
   };
+  const hooks = hookFiles(seq);
+  for (const h of hooks) scripts[h.file] = h.script();
   const perKind = new Set(SOURCES.flatMap((k) => k.programs));
   const programs = programsOf(Object.values(scripts)).filter((p) => !perKind.has(p));
   const required = programs.filter((p) => !OPTIONAL_TOOLS.has(p));
@@ -144,13 +138,7 @@ export function compileModule(seq: BootSequence): CompiledModule {
       { file: "tmpfs-root-lib.sh", to: LIB_PATH },
       { file: READER, to: READER_PATH },
     ],
-    hooks: [
-      { hook: "cmdline", priority: 20, file: "tmpfs-root-cmdline.sh", phase: "cmdline" },
-      { hook: "initqueue/finished", priority: 90, file: "tmpfs-root-finished.sh", phase: null },
-      { hook: "initqueue/timeout", priority: 90, file: "tmpfs-root-timeout.sh", phase: null },
-      { hook: "mount", priority: 50, file: "tmpfs-root-mount.sh", phase: "mount" },
-      { hook: "pre-pivot", priority: 50, file: "tmpfs-root-pre-pivot.sh", phase: "prePivot" },
-    ],
+    hooks: hooks.map(({ hook, priority, file, phase }) => ({ hook, priority, file, phase })),
     systemd: [
       {
         file: "tmpfs-root-generator.sh",
