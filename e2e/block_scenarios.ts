@@ -29,7 +29,7 @@ const big = once(() => buildGuestArchive({ bigFileMiB: 64 }));
 const noXattrs = once(() => buildGuestArchive({ xattrs: false }));
 const selinux = once(() => buildGuestArchive({ selinux: true }));
 
-/** The seed's disk: `rootfs.tgz` with a 64 MiB random file on an MBR partition. */
+/** The basic disk: `rootfs.tgz` with a 64 MiB random file on an MBR partition. */
 const seedDisk = once(async () =>
   makeDisk({ name: "seed", table: "mbr", files: { "rootfs.tgz": (await big()).path } })
 );
@@ -105,7 +105,7 @@ function failing(
 
 /** The block-device scenarios. */
 export const BLOCK_SCENARIOS: readonly Scenario[] = [
-  // The seed example, verbatim; the archive holds a 64 MiB random file.
+  // The basic block example (/dev/vda1, a 3G tmpfs); the archive holds a 64 MiB random file.
   ...both({
     name: "seed",
     cmdline: "root=tmpfs:/dev/vda1 rd.tmpfs.size=3G rd.tmpfs.imgfile=rootfs.tgz ro",

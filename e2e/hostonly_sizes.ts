@@ -1,6 +1,6 @@
 /**
- * Issue 4, point 6: host-only initramfs images pull in the network only when
- * the command line needs it. Builds, for both flavours, a host-only image
+ * Host-only initramfs images pull in the network only when the command line
+ * needs it. Builds, for both flavours, a host-only image
  * (`dracut -H`, dracut's default module set plus tmpfs-root, the command
  * line baked in with `--kernel-cmdline`) for an NFS, an HTTP and a block
  * source; checks with `lsinitrd` that the NFS and HTTP images hold the
@@ -18,7 +18,7 @@ import { buildInitramfsInfo, type Flavour, type InitramfsOptions } from "./lib/d
 import { ensureKernel } from "./lib/kernel.ts";
 import { REPO_ROOT } from "./lib/_paths.ts";
 
-/** The three command lines: the seed's NFS example, an HTTP URL, the seed's block example. */
+/** The three command lines: NFS with a static address, an HTTP URL, a block device. */
 export const SIZE_CMDLINES: Readonly<Record<"nfs" | "http" | "block", string>> = {
   nfs:
     "root=tmpfs:NFS=nfs:10.0.2.2:/nfsexport,tcp rd.tmpfs.size=5G rd.tmpfs.imgfile=images/rootfs.tar.gz ip=10.0.2.15:::24:compute1:eth0:none rd.neednet=1 ro",

@@ -1,6 +1,7 @@
 /**
- * Real boots from an LVM logical volume, in both dracut flavours (the seed's
- * second example), plus a volume that never appears.
+ * Real boots from an LVM logical volume, in both dracut flavours
+ * (`root=tmpfs:/dev/mapper/centos-root rd.lvm.lv=centos/root`), plus a volume
+ * that never appears.
  *
  * @module
  */

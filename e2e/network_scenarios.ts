@@ -1,6 +1,6 @@
 /**
- * Real boots from network sources, in both dracut flavours: NFS v3 (the
- * seed's option form and its static `ip=` form) and v4 from nfs-ganesha,
+ * Real boots from network sources, in both dracut flavours: NFS v3 (with
+ * options, and with a static `ip=`) and v4 from nfs-ganesha,
  * HTTP (archive URL, base URL + `rd.tmpfs.imgfile`, a transfer dropped once)
  * and HTTPS with `rd.tmpfs.cafile`, and the failures: NFS server down, export
  * missing, HTTP 404, a web page where the archive should be, a transfer
@@ -82,7 +82,7 @@ function lit(s: string): string {
 
 /** The network scenarios (22 boots). */
 export const NETWORK_SCENARIOS: readonly Scenario[] = [
-  // NFS v3 with the seed's option form, DHCP.
+  // NFS v3 with mount options (tcp,hard,vers=3), DHCP.
   ...both({
     name: "nfs3-opts-dhcp",
     cmdline:
@@ -98,7 +98,7 @@ export const NETWORK_SCENARIOS: readonly Scenario[] = [
     net: { nfs: "up" },
     expect: { kind: "pass", tmpfsSize: "256M" },
   }),
-  // The seed's third example, verbatim apart from addresses and the NIC's name.
+  // NFS with a static `ip=` (address, netmask, host name and the guest NIC's name), a 5G tmpfs.
   ...both({
     name: "nfs-seed-static-ip",
     cmdline: (flavour) =>

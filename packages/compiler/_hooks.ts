@@ -148,7 +148,7 @@ export function timeoutHook(): Script {
   ], ["tmpfs-root: the source device did not appear in time (dracut initqueue/timeout hook)."]);
 }
 
-/** The mount hook (classic init): the seed's steps 1 to 5, once. */
+/** The mount hook (classic init): the mount phase (source, tmpfs, unpack, release), once. */
 export function mountHook(): Script {
   return hook([
     ifThen(and(CLASSIC, test("!", "-e", DONE("mount"))), [

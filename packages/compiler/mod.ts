@@ -4,9 +4,12 @@
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { compileModule } from "./mod.ts";
  * import { BOOT } from "@tmpfs-root/model";
- * console.log(compileModule(BOOT).files.map((f) => f.path));
+ * const paths = compileModule(BOOT).files.map((f) => f.path);
+ * assert.ok(paths.includes("module-setup.sh"));
+ * assert.ok(paths.includes("tmpfs-root-mount.sh"));
  * ```
  *
  * @module

@@ -48,7 +48,8 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       timeout: param(RETRY),
     }),
   ),
-  // The mount hook: the seed's steps 1 to 5.
+  // The mount hook: a mount point, the source read-only, the tmpfs, the unpack, then the source's
+  // release.
   phase(
     "mount",
     makeTempDir({

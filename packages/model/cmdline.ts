@@ -36,9 +36,9 @@ const SPACE = new Set([" ", "\t", "\n", "\v", "\f", "\r"]);
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { readCmdline } from "./cmdline.ts";
- * readCmdline('root="tmpfs:/dev/vda1\n');
- * // [{ name: "root", value: "tmpfs:/dev/vda1" }]
+ * assert.deepEqual(readCmdline('root="tmpfs:/dev/vda1\n'), [{ name: "root", value: "tmpfs:/dev/vda1" }]);
  * ```
  */
 export function readCmdline(text: string): Arg[] {
@@ -50,9 +50,12 @@ export function readCmdline(text: string): Arg[] {
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { splitCmdline } from "./cmdline.ts";
- * splitCmdline('root="tmpfs:LABEL=my disk" ro');
- * // [{ name: "root", value: "tmpfs:LABEL=my disk" }, { name: "ro", value: null }]
+ * assert.deepEqual(splitCmdline('root="tmpfs:LABEL=my disk" ro'), [
+ *   { name: "root", value: "tmpfs:LABEL=my disk" },
+ *   { name: "ro", value: null },
+ * ]);
  * ```
  */
 export function splitCmdline(line: string): Arg[] {
@@ -105,8 +108,12 @@ export function splitCmdline(line: string): Arg[] {
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { lastValue, splitCmdline } from "./cmdline.ts";
- * lastValue(splitCmdline("rd.tmpfs.size=1G rd.tmpfs.size=2G"), "rd.tmpfs.size"); // "2G"
+ * const args = splitCmdline("rd.tmpfs.size=1G rd.tmpfs.size=2G ro");
+ * assert.equal(lastValue(args, "rd.tmpfs.size"), "2G");
+ * assert.equal(lastValue(args, "ro"), "");
+ * assert.equal(lastValue(args, "rd.tmpfs.imgfile"), null);
  * ```
  */
 export function lastValue(args: readonly Arg[], name: string): string | null {

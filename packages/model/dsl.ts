@@ -20,6 +20,7 @@ import type {
   Release,
   RestoreSelinux,
   Step,
+  StepKind,
   Undo,
   Unpack,
 } from "./step.ts";
@@ -88,7 +89,14 @@ export function phase(name: PhaseName, ...steps: Step[]): Phase {
   return { name, steps };
 }
 
-function operands(step: Step): Operand[] {
+/** The phases in the order dracut runs their hooks. */
+const PHASE_ORDER: readonly PhaseName[] = ["cmdline", "mount", "prePivot"];
+
+/** The step kinds that have an output (a path later steps refer to with `output(id)`). */
+const WITH_OUTPUT: readonly StepKind[] = ["makeTempDir"];
+
+/** What a step reads (its undo's target apart: an undo may use the step's own output). */
+function inputs(step: Step): Operand[] {
   const all: Operand[] = [];
   for (const value of Object.values(step)) {
     if (value && typeof value === "object" && "kind" in value) {
@@ -98,27 +106,53 @@ function operands(step: Step): Operand[] {
       }
     }
   }
-  if (step.undo) all.push(step.undo.target);
+  if (step.kind === "readParams") all.push(...step.params.map(param));
   return all;
 }
 
+/** An operand as the DSL writes it, for error messages. */
+function describe(op: Operand): string {
+  switch (op.kind) {
+    case "literal":
+      return op.value;
+    case "param":
+      return op.param.name;
+    case "output":
+      return `output(${op.step})`;
+    case "newroot":
+      return "newroot()";
+    default:
+      return op satisfies never;
+  }
+}
+
 /**
- * Builds a boot sequence and checks it: unique step ids, outputs used only
- * after the step that makes them, releases only of steps that declare an
- * undo, parameters only from the declared list.
+ * Builds a boot sequence and checks it: the failure policy is a declared
+ * parameter; phases come at most once each, in dracut's order; step ids are
+ * unique; a `readParams` step runs before any step reads a parameter, and
+ * only declared parameters are read; outputs are used only after the
+ * `makeTempDir` step that makes them (an undo may use its own step's);
+ * releases are only of earlier steps that declare an undo, each at most
+ * once. Errors are `TypeError`s that name the step.
  *
  * @example
  * ```ts
- * import { literal, makeTempDir, output, phase, remove, sequence } from "./dsl.ts";
+ * import assert from "#assert";
+ * import {
+ *   literal, makeTempDir, output, param, phase, readParams, remove, sequence,
+ * } from "./dsl.ts";
  * import { ONFAIL, PARAMS } from "./params.ts";
- * import { param } from "./dsl.ts";
- * const seq = sequence("demo", PARAMS, param(ONFAIL), [
- *   phase("mount", makeTempDir({
- *     id: "dir", label: "mountpoint", doing: "making a directory",
- *     parent: literal("/run/demo"), undo: remove(output("dir")),
- *   })),
- * ]);
- * seq.phases.length; // 1
+ * const read = readParams({ id: "params", label: "cmdline", doing: "checking", params: PARAMS });
+ * const dir = makeTempDir({
+ *   id: "dir", label: "mountpoint", doing: "making a directory",
+ *   parent: literal("/run/demo"), undo: remove(output("dir")),
+ * });
+ * const seq = sequence("demo", PARAMS, param(ONFAIL), [phase("mount", read, dir)]);
+ * assert.deepEqual(seq.phases, [{ name: "mount", steps: [read, dir] }]);
+ * assert.throws(
+ *   () => sequence("demo", PARAMS, param(ONFAIL), [phase("mount", read, dir, dir)]),
+ *   /^TypeError: Duplicate step id "dir"$/,
+ * );
  * ```
  */
 export function sequence(
@@ -127,25 +161,73 @@ export function sequence(
   onFail: Operand,
   phases: readonly Phase[],
 ): BootSequence {
+  if (onFail.kind !== "param" || !params.includes(onFail.param)) {
+    throw new TypeError(
+      `Invalid failure policy "${describe(onFail)}": expected a parameter the sequence declares`,
+    );
+  }
+  for (const [i, p] of phases.entries()) {
+    const before = phases[i - 1];
+    if (before && PHASE_ORDER.indexOf(p.name) <= PHASE_ORDER.indexOf(before.name)) {
+      throw new TypeError(
+        `Phase "${p.name}" after "${before.name}": expected each of ${
+          PHASE_ORDER.join(", ")
+        } at most once, in that order`,
+      );
+    }
+  }
   const seen = new Map<string, Step>();
+  const released = new Map<string, string>();
+  let read = false;
   for (const step of phases.flatMap((p) => p.steps)) {
     if (seen.has(step.id)) throw new TypeError(`Duplicate step id "${step.id}"`);
-    for (const op of operands(step)) {
-      if (op.kind === "output" && !seen.has(op.step) && op.step !== step.id) {
-        throw new TypeError(`Step "${step.id}" uses the output of "${op.step}" before it runs`);
+    const uses = [
+      ...inputs(step).map((op) => ({ op, undo: false })),
+      ...(step.undo === null ? [] : [{ op: step.undo.target, undo: true }]),
+    ];
+    for (const { op, undo } of uses) {
+      if (op.kind === "output") {
+        const maker = undo && op.step === step.id ? step : seen.get(op.step);
+        if (maker === undefined) {
+          throw new TypeError(`Step "${step.id}" uses the output of "${op.step}" before it runs`);
+        }
+        if (!WITH_OUTPUT.includes(maker.kind)) {
+          throw new TypeError(
+            `Step "${step.id}" uses the output of "${op.step}": a ${maker.kind} step has none`,
+          );
+        }
       }
       if (op.kind === "param" && !params.includes(op.param)) {
-        throw new TypeError(`Step "${step.id}" reads ${op.param.name}, which is not declared`);
+        throw new TypeError(`Step "${step.id}" reads "${op.param.name}", which is not declared`);
+      }
+      if (op.kind === "param" && !read && step.kind !== "readParams") {
+        throw new TypeError(
+          `Step "${step.id}" reads "${op.param.name}" before a readParams step has run`,
+        );
       }
     }
+    if (step.kind === "readParams") read = true;
     if (step.kind === "release") {
       const target = seen.get(step.of);
-      if (!target?.undo) {
+      if (target === undefined) {
+        throw new TypeError(
+          `Step "${step.id}" releases "${step.of}", which does not run before it`,
+        );
+      }
+      if (!target.undo) {
         throw new TypeError(`Step "${step.id}" releases "${step.of}", which has nothing to undo`);
       }
+      const by = released.get(step.of);
+      if (by !== undefined) {
+        throw new TypeError(
+          `Step "${step.id}" releases "${step.of}", which step "${by}" has released already`,
+        );
+      }
+      released.set(step.of, step.id);
     }
     seen.set(step.id, step);
   }
+  if (!read) throw new TypeError(`Sequence "${name}" has no readParams step`);
   return { name, params, onFail, phases };
 }
 
@@ -161,9 +243,11 @@ export function allSteps(seq: BootSequence): readonly Step[] {
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { undoPlan } from "./dsl.ts";
  * import { BOOT } from "./boot.ts";
- * undoPlan(BOOT, "unpack").map((s) => s.id); // ["tmpfs", "source", "mountpoint"]
+ * assert.deepEqual(undoPlan(BOOT, "unpack").map((s) => s.id), ["tmpfs", "source", "mountpoint"]);
+ * assert.deepEqual(undoPlan(BOOT, "selinux").map((s) => s.id), ["tmpfs"]);
  * ```
  */
 export function undoPlan(seq: BootSequence, failed: string): readonly Step[] {

@@ -4,9 +4,11 @@
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { BOOT, parseParams } from "./mod.ts";
+ * assert.deepEqual(BOOT.phases.map((p) => p.name), ["cmdline", "mount", "prePivot"]);
  * const r = parseParams("root=tmpfs:LABEL=images rd.tmpfs.size=3G");
- * console.log(BOOT.phases.length, r.kind);
+ * assert.equal(r.kind === "ok" && r.params.values.size, "3G");
  * ```
  *
  * @module

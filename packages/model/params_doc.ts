@@ -6,9 +6,12 @@ import type { ParamSpec } from "./params.ts";
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { paramsDoc } from "./params_doc.ts";
  * import { PARAMS } from "./params.ts";
- * paramsDoc(PARAMS).includes("rd.tmpfs.size"); // true
+ * const doc = paramsDoc(PARAMS);
+ * assert.match(doc, /^# Kernel parameters\n/);
+ * assert.match(doc, /^\| `rd\.tmpfs\.size` \| .* \| `50%` \| `rd\.tmpfs\.size=.*` \|$/m);
  * ```
  */
 export function paramsDoc(params: readonly ParamSpec[]): string {

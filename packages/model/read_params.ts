@@ -113,10 +113,11 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { checkValue } from "./read_params.ts";
  * import { SIZE } from "./params.ts";
- * checkValue(SIZE, "3G"); // "3G"
- * checkValue(SIZE, "3Q"); // null
+ * assert.equal(checkValue(SIZE, "3G"), "3G");
+ * assert.equal(checkValue(SIZE, "3Q"), null);
  * ```
  */
 export function checkValue(spec: ParamSpec, value: string): string | null {
@@ -154,9 +155,10 @@ export function checkValue(spec: ParamSpec, value: string): string | null {
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { invalidMessage } from "./read_params.ts";
  * import { SIZE } from "./params.ts";
- * invalidMessage(SIZE, "3Q").startsWith('invalid rd.tmpfs.size "3Q": expected'); // true
+ * assert.match(invalidMessage(SIZE, "3Q"), /^invalid rd\.tmpfs\.size "3Q": expected a whole number/);
  * ```
  */
 export function invalidMessage(spec: ParamSpec, value: string): string {
@@ -171,9 +173,13 @@ export function invalidMessage(spec: ParamSpec, value: string): string {
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { parseParams } from "./read_params.ts";
  * const r = parseParams("root=tmpfs:/dev/vda1 rd.tmpfs.size=3G");
- * r.kind === "ok" && r.params.values.imgfile; // "rootfs.tar.gz"
+ * assert.equal(r.kind, "ok");
+ * assert.equal(r.kind === "ok" && r.params.values.imgfile, "rootfs.tar.gz");
+ * assert.deepEqual(r.kind === "ok" && r.params.given, ["root", "size"]);
+ * assert.equal(parseParams("ro").kind, "inactive");
  * ```
  */
 export function parseParams(cmdline: string | readonly Arg[]): ReadResult {

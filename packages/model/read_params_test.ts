@@ -21,7 +21,7 @@ Deno.test("parseParams() fills in the documented defaults", () => {
   assert.equal(r.params.values.timeout, "1800");
 });
 
-Deno.test("parseParams() reads the seed's example command lines", () => {
+Deno.test("parseParams() reads the example command lines for a disk, an LVM volume and NFS", () => {
   const lines = [
     "root=tmpfs:/dev/vda1 rd.tmpfs.size=3G rd.tmpfs.imgfile=rootfs.tgz ro",
     "root=tmpfs:/dev/mapper/centos-root rd.tmpfs.size=5G rd.tmpfs.imgfile=images/rootfs.tar.gz rd.lvm.lv=centos/root ro",

@@ -90,9 +90,10 @@ function unescape(label: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { udevEncode } from "./source.ts";
- * udevEncode("my disk/1"); // "my\\x20disk\\x2f1"
- * udevEncode("my\\x20disk\\x2f1"); // "my\\x20disk\\x2f1"
+ * assert.equal(udevEncode("my disk/1"), "my\\x20disk\\x2f1");
+ * assert.equal(udevEncode("my\\x20disk\\x2f1"), "my\\x20disk\\x2f1");
  * ```
  */
 export function udevEncode(label: string): string {
@@ -136,8 +137,14 @@ const HAS_LOCK = /^(?:no)?lock$/;
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { parseSource } from "./source.ts";
- * parseSource("LABEL=my disk")?.kind; // "block"
+ * assert.deepEqual(parseSource("LABEL=my disk"), {
+ *   kind: "block",
+ *   spec: "LABEL=my disk",
+ *   device: "/dev/disk/by-label/my\\x20disk",
+ * });
+ * assert.equal(parseSource("/dev/../etc/shadow"), null);
  * ```
  */
 export function parseSource(spec: string): Source | null {

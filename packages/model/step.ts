@@ -15,7 +15,7 @@ export type Undo =
 
 /** What every step has. */
 export interface StepCommon {
-  /** A unique identifier (`[a-z]+`), used to refer to the step's output. */
+  /** A unique identifier (`[a-z]+`): `output(id)` and `release` refer to the step by it. */
   readonly id: string;
   /** The step's name in the failure line: `tmpfs-root: <label> failed: <cause>`. */
   readonly label: string;
@@ -50,7 +50,7 @@ export interface MakeTempDir extends StepCommon {
   readonly parent: Operand;
 }
 
-/** Mount the source read-only at `at`; the mount point is the step's output. */
+/** Mount the source read-only at `at` (a mount point an earlier `makeTempDir` step made). */
 export interface MountSource extends StepCommon {
   readonly kind: "mountSource";
   readonly source: Operand;

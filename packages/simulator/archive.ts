@@ -13,8 +13,9 @@ export type ArchiveFormat = "gzip" | "xz" | "zstd" | "bzip2" | "lz4" | "plain";
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { ARCHIVE_FORMATS } from "./archive.ts";
- * ARCHIVE_FORMATS.join(", "); // "gzip, xz, zstd, bzip2, lz4, plain"
+ * assert.deepEqual(ARCHIVE_FORMATS, ["gzip", "xz", "zstd", "bzip2", "lz4", "plain"]);
  * ```
  */
 export const ARCHIVE_FORMATS: readonly ArchiveFormat[] = [

@@ -142,13 +142,27 @@ function fetchUrl(m: Machine, url: string, attempt: number, hops = 0): FetchResu
  *
  * @example
  * ```ts
+ * import assert from "#assert";
+ * import { BOOT } from "@tmpfs-root/model";
  * import { defaultHandlers } from "./default_handlers.ts";
  * import type { Handlers } from "./handlers.ts";
+ * import { makeArchive } from "./make_archive.ts";
+ * import { simulate } from "./simulate.ts";
+ * import type { Vm } from "./vm.ts";
  * const mountFails: Partial<Handlers> = {
  *   mount: (m, mount) =>
  *     mount.fstype === "tmpfs" ? "mount: /sysroot: out of memory." : defaultHandlers.mount(m, mount),
  * };
- * typeof mountFails.mount; // "function"
+ * const vm: Vm = {
+ *   flavour: "classic", ram: 4 * 1024 ** 3, lvm: [], nfs: [], web: [],
+ *   disks: [{ path: "/dev/vda1", files: { "rootfs.tgz": await makeArchive({ a: "x" }, "gzip") } }],
+ * };
+ * const r = await simulate(BOOT, vm, "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.tgz", mountFails);
+ * assert.equal(
+ *   r.outcome.kind === "stopped" && r.outcome.message,
+ *   "tmpfs-root: tmpfs failed: could not mount a tmpfs of size 50% on /sysroot: mount: /sysroot: out of memory.",
+ * );
+ * assert.deepEqual(r.mounts, []);
  * ```
  */
 export const defaultHandlers: Handlers = {
@@ -196,9 +210,6 @@ export const defaultHandlers: Handlers = {
   },
   fetch: fetchUrl,
   openArchive,
-  verify() {
-    return null;
-  },
   setXattr(_m, _name, key, value) {
     return xattrError(key, value);
   },

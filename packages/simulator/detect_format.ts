@@ -22,9 +22,10 @@ function startsWith(bytes: Uint8Array, magic: readonly number[], at = 0): boolea
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { detectFormat } from "./detect_format.ts";
- * detectFormat(new Uint8Array([0x1f, 0x8b, 8, 0])); // "gzip"
- * detectFormat(new TextEncoder().encode("hello")); // null
+ * assert.equal(detectFormat(new Uint8Array([0x1f, 0x8b, 8, 0])), "gzip");
+ * assert.equal(detectFormat(new TextEncoder().encode("hello")), null);
  * ```
  */
 export function detectFormat(bytes: Uint8Array): ArchiveFormat | null {

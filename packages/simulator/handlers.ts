@@ -68,8 +68,6 @@ export interface Handlers {
   fetch(m: Machine, url: string, attempt: number): Awaitable<FetchResult>;
   /** Detects, decompresses and reads an archive. */
   openArchive(bytes: Uint8Array): Awaitable<ArchiveResult>;
-  /** Checks the archive's checksum while it streams (a hook point: the model has no checksum parameter yet). */
-  verify(m: Machine, file: string, bytes: Uint8Array): Awaitable<Failure>;
   /**
    * Sets one extended attribute on an unpacked member (`name` as the archive
    * writes it); `null`, or the error tar reports (`Invalid argument`).

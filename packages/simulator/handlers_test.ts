@@ -1,7 +1,8 @@
 import assert from "#assert";
-import { assertClean, boot, messageOf, SELINUX_TGZ, VM, WEB } from "./_testing.ts";
+import { assertClean, boot, messageOf, ROOT_ENTRIES, SELINUX_TGZ, VM, WEB } from "./_testing.ts";
 import { defaultHandlers as d } from "./default_handlers.ts";
 import type { Handlers } from "./handlers.ts";
+import { makeArchive } from "./make_archive.ts";
 import type { Vm } from "./vm.ts";
 
 const BLOCK = "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.tgz rd.tmpfs.size=1G";
@@ -10,6 +11,30 @@ const RESET = "curl: (56) Recv failure: Connection reset by peer";
 const SELINUX_VM: Vm = {
   ...VM,
   disks: [{ path: "/dev/vda1", files: { "rootfs.tgz": SELINUX_TGZ } }],
+};
+const LABELLED_VM: Vm = {
+  ...VM,
+  disks: [{
+    path: "/dev/vda1",
+    files: {
+      "rootfs.tgz": await makeArchive({
+        ...ROOT_ENTRIES,
+        "etc/os-release": {
+          data: "ID=demo\n",
+          xattrs: { "security.selinux": "system_u:object_r:etc_t:s0" },
+        },
+      }, "gzip"),
+    },
+  }],
+};
+const TAR_ERROR = "tar: etc/os-release: Cannot open: Permission denied";
+
+/** tar reads the whole archive, then reports an error for one member. */
+const tarRejects: Partial<Handlers> = {
+  openArchive: async (bytes) => {
+    const r = await d.openArchive(bytes);
+    return r.kind === "ok" ? { ...r, tarError: TAR_ERROR } : r;
+  },
 };
 
 /** Makes a handler fail once, then act as the default. */
@@ -98,18 +123,21 @@ const FAULTS: readonly (readonly [string, string, Vm, Partial<Handlers>, string]
     `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 3 tries: ${RESET}`,
   ],
   [
-    "at unpack when the checksum does not match",
+    "at unpack when tar cannot set a security attribute",
     BLOCK,
-    VM,
-    { verify: (_m, file) => `the sha256 of ${file} does not match` },
-    "tmpfs-root: unpack failed: the sha256 of rootfs.tgz does not match",
+    LABELLED_VM,
+    {
+      setXattr: (m, name, key, value) =>
+        key.startsWith("security.") ? "Operation not permitted" : d.setXattr(m, name, key, value),
+    },
+    "tmpfs-root: unpack failed: tar could not set a security attribute: tar: setxattrat: Cannot set 'security.selinux' extended attribute for file 'etc/os-release': Operation not permitted",
   ],
   [
-    "at unpack when a downloaded archive's checksum does not match",
+    "at unpack when tar rejects a member of a downloaded archive",
     HTTP,
     VM,
-    { verify: (_m, file) => `the sha256 of ${file} does not match` },
-    `tmpfs-root: unpack failed: the sha256 of ${WEB}/rootfs.tar.gz does not match`,
+    tarRejects,
+    `tmpfs-root: unpack failed: tar could not unpack ${WEB}/rootfs.tar.gz: ${TAR_ERROR}`,
   ],
   [
     "at release when the source cannot be unmounted",
@@ -144,9 +172,13 @@ for (const [name, cmdline, vm, handlers, message] of FAULTS) {
   });
 }
 
-Deno.test("simulate() does not retry a download whose checksum does not match", async () => {
-  const r = await boot(HTTP, VM, { verify: () => "mismatch" });
-  assert.equal(r.events.filter((e) => e.kind === "fetch").length, 1);
+Deno.test("simulate() does not retry a download that tar rejects", async () => {
+  const r = await boot(HTTP, VM, tarRejects);
+  assert.deepEqual(r.events.flatMap((e) => e.kind === "fetch" ? [e.result] : []), ["ok"]);
+  assert.equal(
+    messageOf(r),
+    `tmpfs-root: unpack failed: tar could not unpack ${WEB}/rootfs.tar.gz: ${TAR_ERROR}`,
+  );
 });
 
 Deno.test("simulate() retries a dropped transfer and boots when a later try completes", async () => {

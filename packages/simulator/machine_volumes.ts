@@ -17,12 +17,13 @@ export interface MachineVolume {
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { machineVolumes } from "./machine_volumes.ts";
  * const vm = {
  *   flavour: "classic", ram: 1 << 20, lvm: [], nfs: [], web: [],
  *   disks: [{ path: "/dev/vda1", label: "my disk" }],
  * } as const;
- * machineVolumes(vm, [])[0]!.names; // ["/dev/vda1", "/dev/disk/by-label/my\\x20disk"]
+ * assert.deepEqual(machineVolumes(vm, [])[0]!.names, ["/dev/vda1", "/dev/disk/by-label/my\\x20disk"]);
  * ```
  */
 export function machineVolumes(vm: Vm, args: readonly Arg[]): MachineVolume[] {

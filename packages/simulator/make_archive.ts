@@ -91,12 +91,13 @@ function header(name: string, spec: EntrySpec): TarEntry {
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { makeArchive } from "./make_archive.ts";
  * const tgz = await makeArchive({
  *   "etc/os-release": "ID=demo\n",
  *   "bin/sh": { type: "symlink", target: "busybox" },
  * }, "gzip");
- * tgz[0] === 0x1f && tgz[1] === 0x8b; // true
+ * assert.deepEqual([tgz[0], tgz[1]], [0x1f, 0x8b]);
  * ```
  */
 export async function makeArchive(

@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { BOOT } from "@tmpfs-root/model";
  * import { formatTrace, simulate, vmFromJson } from "./mod.ts";
  * const vm = await vmFromJson({
@@ -18,7 +19,9 @@
  *   }],
  * });
  * const result = await simulate(BOOT, vm, "root=tmpfs:LABEL=images rd.tmpfs.imgfile=rootfs.tgz");
- * console.log(formatTrace(result));
+ * const trace = formatTrace(result);
+ * assert.match(trace, /^ +0s {2}unpack gzip \/run\/tmpfs-root\/source\.0\/rootfs\.tgz into \/sysroot$/m);
+ * assert.match(trace, /^outcome: switched into \/sysroot \(2 entries\)$/m);
  * ```
  *
  * @module

@@ -77,12 +77,14 @@ async function open(bytes: Uint8Array): Promise<ArchiveResult> {
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { openArchive } from "./open_archive.ts";
  * import { makeArchive } from "./make_archive.ts";
  * const bytes = await makeArchive({ "etc/os-release": "ID=demo\n" }, "gzip");
  * const r = await openArchive(bytes);
- * r.kind === "ok" && r.files.has("/etc/os-release"); // true
- * (await openArchive(bytes.subarray(0, 40))).kind; // "truncated"
+ * assert.equal(r.kind, "ok");
+ * assert.ok(r.kind === "ok" && r.files.has("/etc/os-release"));
+ * assert.equal((await openArchive(bytes.subarray(0, 40))).kind, "truncated");
  * ```
  */
 export function openArchive(bytes: Uint8Array): Promise<ArchiveResult> {

@@ -67,7 +67,12 @@ const FAULTS: readonly (() => Partial<Handlers>)[] = [
   () => ({ unmount: (m, t, lazy) => lazy ? d.unmount(m, t, lazy) : "busy" }),
   () => ({ isDevice: () => false }),
   () => ({ removeDir: once("busy", d.removeDir)() }),
-  () => ({ verify: () => "checksum mismatch" }),
+  () => ({
+    openArchive: async (bytes) => {
+      const r = await d.openArchive(bytes);
+      return r.kind === "ok" ? { ...r, tarError: "tar: bin/sh: Cannot create symlink" } : r;
+    },
+  }),
   () => ({
     fetch: once(
       { kind: "dropped", body: new Uint8Array(0), error: "curl: (56) reset" } as const,

@@ -33,14 +33,15 @@ function plain(events: readonly SimEvent[]): object[] {
   return events.map(({ step: _, ...rest }) => rest);
 }
 
-const SPEC_EXAMPLES = [
+/** Example command lines: a disk, an LVM volume, NFS with a static address. */
+const EXAMPLES = [
   "root=tmpfs:/dev/vda1 rd.tmpfs.size=3G rd.tmpfs.imgfile=rootfs.tgz ro",
   "root=tmpfs:/dev/mapper/centos-root rd.tmpfs.size=5G rd.tmpfs.imgfile=images/rootfs.tar.gz rd.lvm.lv=centos/root ro",
   "root=tmpfs:NFS=nfs:10.0.0.11:/nfsexport,tcp rd.tmpfs.size=5G rd.tmpfs.imgfile=images/rootfs.tar.gz ip=10.0.0.31:::24:compute1:eth1:none rd.neednet=1 ro",
 ];
 
-for (const cmdline of SPEC_EXAMPLES) {
-  Deno.test(`simulate() boots the SPEC.md example ${cmdline.split(" ")[0]}`, async () => {
+for (const cmdline of EXAMPLES) {
+  Deno.test(`simulate() boots the example ${cmdline.split(" ")[0]}`, async () => {
     const r = await boot(cmdline);
     assert.equal(r.outcome.kind, "switched");
     assert.deepEqual(r.mounts.map((m) => [m.fstype, m.target]), [["tmpfs", "/sysroot"]]);
@@ -67,7 +68,7 @@ for (const cmdline of SPEC_EXAMPLES) {
 }
 
 Deno.test("simulate() traces every command of a block-device boot in order", async () => {
-  const r = await boot(SPEC_EXAMPLES[0]!);
+  const r = await boot(EXAMPLES[0]!);
   assert.deepEqual(plain(r.events), [
     { kind: "wait", device: "/dev/vda1", timeout: 120, appeared: 2 },
     { kind: "mkdir", parent: "/run/tmpfs-root", path: "/run/tmpfs-root/source.0" },
@@ -114,7 +115,7 @@ Deno.test("simulate() traces every command of a block-device boot in order", asy
 });
 
 Deno.test("simulate() traces an NFS boot with the options from parseSource()", async () => {
-  const r = await boot(SPEC_EXAMPLES[2]!);
+  const r = await boot(EXAMPLES[2]!);
   const mounts = r.events.filter((e) => e.kind === "mount");
   assert.deepEqual(plain(mounts)[0], {
     kind: "mount",

@@ -8,9 +8,10 @@ const UNITS: Readonly<Record<string, number>> = { k: 1024, m: 1024 ** 2, g: 1024
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { tmpfsBytes } from "./tmpfs_bytes.ts";
- * tmpfsBytes("3G", 8 * 1024 ** 3); // 3221225472
- * tmpfsBytes("50%", 8 * 1024 ** 3); // 4294967296
+ * assert.equal(tmpfsBytes("3G", 8 * 1024 ** 3), 3221225472);
+ * assert.equal(tmpfsBytes("50%", 8 * 1024 ** 3), 4294967296);
  * ```
  */
 export function tmpfsBytes(size: string, ram: number): number {

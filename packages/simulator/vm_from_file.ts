@@ -9,9 +9,10 @@ import { vmFromJson } from "./vm_from_json.ts";
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { vmFromFile } from "./vm_from_file.ts";
  * const vm = await vmFromFile(new URL("./testdata/vm.json", import.meta.url).pathname);
- * vm.disks.length; // 3
+ * assert.equal(vm.disks.length, 3);
  * ```
  */
 export async function vmFromFile(path: string): Promise<Vm> {

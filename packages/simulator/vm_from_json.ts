@@ -163,6 +163,7 @@ async function volume(o: Json, where: string, baseDir: string | null): Promise<V
  *
  * @example
  * ```ts
+ * import assert from "#assert";
  * import { vmFromJson } from "./vm_from_json.ts";
  * const vm = await vmFromJson({
  *   flavour: "systemd",
@@ -172,7 +173,9 @@ async function volume(o: Json, where: string, baseDir: string | null): Promise<V
  *   } }],
  *   nfs: [{ server: "10.0.2.2", export: "/srv", up: false }],
  * });
- * vm.ram; // 2147483648
+ * assert.equal(vm.ram, 2147483648);
+ * assert.equal(vm.disks[0]!.appearsAt, 3);
+ * assert.equal(vm.nfs[0]!.up, false);
  * ```
  */
 export async function vmFromJson(json: unknown, baseDir: string | null = null): Promise<Vm> {
