@@ -10,6 +10,7 @@ PKGS=(
   qemu-system-x86 cpio pigz gzip zstd xz-utils lz4 bzip2 e2fsprogs fdisk lvm2
   nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common libnfs-utils kmod attr curl openssl
   coreutils util-linux iproute2 tar isc-dhcp-client systemd udev
+  groff-base man-db nodejs
 )
 update=0
 for a in "$@"; do

@@ -66,7 +66,8 @@ function describe(s: Source): string {
     case "http":
       return `URL ${s.url}`;
     default:
-      return assertNever(s);
+      // A kind added to the table of source kinds.
+      return `${s.kind} ${s.device}`;
   }
 }
 

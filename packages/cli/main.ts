@@ -1,5 +1,8 @@
 /**
- * The `tmpfs-root` command line: `deno task tmpfs-root <command>`.
+ * The `tmpfs-root` command line: `deno task tmpfs-root <command>`, or
+ * `node dist/tmpfs-root.mjs <command>` after `deno task bundle`. Its
+ * commands and options are the table in packages/docs/commands.ts, from
+ * which the help and the man page `tmpfs-root(1)` are made.
  *
  * @module
  */
@@ -7,46 +10,77 @@ import { parseArgs } from "#args";
 import { fileURLToPath } from "node:url";
 import { BOOT } from "@tmpfs-root/model";
 import { buildModule } from "@tmpfs-root/dracut";
+import { COMMANDS, type CommandSpec, PROGRAM } from "@tmpfs-root/docs";
 import { formatTrace, simulate, vmFromFile } from "@tmpfs-root/simulator";
 import { checkCmdline } from "./check_cmdline.ts";
+import { commandHelp, usage } from "./usage.ts";
 
-const USAGE = `Usage: tmpfs-root <command> [options]
-
-Commands:
-  build-module [--out DIR] [--docs DIR] [--check]
-                                       write (or check) the dracut module and the generated
-                                       docs (default: the repository's module/90tmpfs-root/
-                                       and docs/; with --out, docs only with --docs)
-  check-cmdline '<kernel command line>' check a command line as the module will at boot
-  simulate --cmdline '<line>' --vm FILE  boot the model against a machine described in JSON
-                                       (see packages/simulator/testdata/vm.json) and print the trace
-`;
+/**
+ * Whether this file runs from tmpfs-root's source, whose module/ and docs/
+ * folders `build-module` writes by default (the bundle in dist/ has none).
+ */
+const IN_SOURCE = import.meta.url.endsWith("/packages/cli/main.ts");
 
 /** A path in the repository this file is part of. */
 function repoPath(relative: string): string {
   return fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 }
 
-/** Bad input on the command line: reported in one line with the usage, status 2. */
+/** Bad input on the command line: reported in one line, status 2. */
 class UsageError extends Error {}
 
-/** Parses a command's options; unknown or malformed ones are a {@linkcode UsageError}. */
-function options<T extends Parameters<typeof parseArgs>[0]["options"]>(
-  command: string,
-  args: readonly string[],
-  spec: T,
-) {
+/** What a command's arguments hold once parsed. */
+interface Parsed {
+  readonly strings: ReadonlyMap<string, string>;
+  readonly flags: ReadonlySet<string>;
+  readonly operand: string | null;
+}
+
+/** Parses a command's arguments by its entry in the table; anything wrong is a {@linkcode UsageError}. */
+function parse(command: CommandSpec, args: readonly string[]): Parsed {
+  let parsed;
   try {
-    return parseArgs({ args: [...args], options: spec!, strict: true, allowPositionals: false })
-      .values;
+    parsed = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(
+        command.options.map((o) => [o.name, { type: o.value === null ? "boolean" : "string" }]),
+      ) as Record<string, { type: "string" | "boolean" }>,
+      strict: true,
+      allowPositionals: command.operand !== null,
+    });
   } catch (error) {
     // node:util's messages name the option, e.g. "Unknown option '--vmm'".
-    throw new UsageError(`${command}: ${(error as Error).message}`);
+    throw new UsageError((error as Error).message);
   }
+  const strings = new Map<string, string>();
+  const flags = new Set<string>();
+  for (const o of command.options) {
+    const value = parsed.values[o.name];
+    if (typeof value === "string") strings.set(o.name, value);
+    else if (value === true) flags.add(o.name);
+    else if (o.required) throw new UsageError(`missing --${o.name} ${o.value}`);
+  }
+  const operand = command.operand;
+  if (operand === null) return { strings, flags, operand: null };
+  const given = parsed.positionals;
+  if (given.length > 1 || (given.length === 0 && !operand.optional)) {
+    throw new UsageError(
+      `expected ${operand.optional ? "at most " : ""}one argument: ${operand.name}, ${operand.doc}`,
+    );
+  }
+  return { strings, flags, operand: given[0] ?? null };
+}
+
+/** The command of that name in the table. */
+function commandNamed(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
 }
 
 /**
- * Runs the command line; returns the exit status.
+ * Runs the command line; returns the exit status. Every error is one line
+ * on standard error: 2 for a wrong option, a missing argument or an input
+ * file that cannot be used, 1 for any other failure (a file that cannot be
+ * written).
  *
  * @example
  * ```ts
@@ -58,36 +92,53 @@ function options<T extends Parameters<typeof parseArgs>[0]["options"]>(
  * ```
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command !== undefined && rest.some((a) => a === "--help" || a === "-h")) {
-    console.log(USAGE);
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    console.error(usage());
+    return 2;
+  }
+  if (name === "--help" || name === "-h") {
+    console.log(usage());
+    return 0;
+  }
+  const command = commandNamed(name);
+  if (command === undefined) {
+    console.error(`${PROGRAM}: unknown command "${name}" (see ${PROGRAM} --help)`);
+    return 2;
+  }
+  const end = rest.indexOf("--");
+  if ((end === -1 ? rest : rest.slice(0, end)).some((a) => a === "--help" || a === "-h")) {
+    console.log(commandHelp(command));
     return 0;
   }
   try {
-    return await run(command, rest);
+    return await run(command, parse(command, rest));
   } catch (error) {
+    const message = (error as Error).message.replace(/\s*\n\s*/g, " ");
     if (error instanceof UsageError) {
-      console.error(`tmpfs-root ${error.message}\n${USAGE}`);
+      const see = `(see ${PROGRAM} ${command.name} --help)`;
+      console.error(`${PROGRAM} ${command.name}: ${message.replace(/\.$/, "")} ${see}`);
       return 2;
     }
-    throw error;
+    console.error(`${PROGRAM} ${command.name}: ${message}`);
+    return 1;
   }
 }
 
-async function run(command: string | undefined, rest: readonly string[]): Promise<number> {
-  switch (command) {
+async function run(command: CommandSpec, args: Parsed): Promise<number> {
+  switch (command.name) {
     case "build-module": {
-      const values = options("build-module", rest, {
-        out: { type: "string" },
-        docs: { type: "string" },
-        check: { type: "boolean", default: false },
-      });
+      const out = args.strings.get("out");
+      const check = args.flags.has("check");
+      if (out === undefined && !IN_SOURCE) {
+        throw new UsageError("missing --out DIR (outside tmpfs-root's source there is no default)");
+      }
       // The repository's folders, unless --out names another module folder (then the
       // documents are left alone unless --docs names their folder too).
-      const moduleDir = values.out ?? repoPath("module/90tmpfs-root/");
-      const docsDir = values.docs ?? (values.out === undefined ? repoPath("docs/") : null);
-      const built = await buildModule({ moduleDir, docsDir, check: values.check });
-      if (!values.check) {
+      const moduleDir = out ?? repoPath("module/90tmpfs-root/");
+      const docsDir = args.strings.get("docs") ?? (out === undefined ? repoPath("docs/") : null);
+      const built = await buildModule({ moduleDir, docsDir, check });
+      if (!check) {
         console.log(`wrote ${built.files.length} files to ${moduleDir}`);
         return 0;
       }
@@ -101,42 +152,35 @@ async function run(command: string | undefined, rest: readonly string[]): Promis
       return 0;
     }
     case "check-cmdline": {
-      if (rest.length !== 1) {
-        console.error("check-cmdline takes one argument: the whole command line, quoted");
-        return 2;
-      }
-      const r = checkCmdline(rest[0]!);
+      const r = checkCmdline(args.operand!);
       (r.ok ? console.log : console.error)(r.report);
       return r.ok ? 0 : 1;
     }
     case "simulate": {
-      const values = options("simulate", rest, {
-        cmdline: { type: "string" },
-        vm: { type: "string" },
-      });
-      if (values.cmdline === undefined || values.vm === undefined) {
-        console.error("simulate needs --cmdline '<kernel command line>' and --vm <file.json>");
-        return 2;
-      }
+      const path = args.strings.get("vm")!;
       let vm;
       try {
-        vm = await vmFromFile(values.vm);
+        vm = await vmFromFile(path);
       } catch (error) {
         // A file that cannot be read, or a description that is not valid.
-        throw new UsageError(`simulate: --vm ${values.vm}: ${(error as Error).message}`);
+        throw new UsageError(`--vm ${path}: ${(error as Error).message}`);
       }
-      const result = await simulate(BOOT, vm, values.cmdline);
+      const result = await simulate(BOOT, vm, args.strings.get("cmdline")!);
       console.log(formatTrace(result));
       return result.outcome.kind === "stopped" ? 1 : 0;
     }
-    case undefined:
-    case "help":
-    case "--help":
-      console.log(USAGE);
-      return command === undefined ? 2 : 0;
+    case "help": {
+      if (args.operand === null) {
+        console.log(usage());
+        return 0;
+      }
+      const about = commandNamed(args.operand);
+      if (about === undefined) throw new UsageError(`unknown command "${args.operand}"`);
+      console.log(commandHelp(about));
+      return 0;
+    }
     default:
-      console.error(`Unknown command "${command}"\n${USAGE}`);
-      return 2;
+      throw new TypeError(`Command "${command.name}" has no implementation`);
   }
 }
 

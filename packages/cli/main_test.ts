@@ -1,8 +1,10 @@
 import assert from "#assert";
 import { BOOT } from "@tmpfs-root/model";
+import { COMMANDS, manPages } from "@tmpfs-root/docs";
 import { buildModule } from "@tmpfs-root/dracut";
 import { formatTrace, simulate, vmFromFile } from "@tmpfs-root/simulator";
 import { main } from "./main.ts";
+import { commandHelp, usage } from "./usage.ts";
 
 /** Runs main() and returns its status and what it printed to stdout and stderr. */
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -21,13 +23,53 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 
 const VM = new URL("../simulator/testdata/vm.json", import.meta.url).pathname;
 
-Deno.test("tmpfs-root names an unknown or incomplete option in one line, status 2", async () => {
-  const unknown = await run("simulate", "--vmm", "x.json");
-  assert.equal(unknown.code, 2);
-  assert.match(unknown.err, /^tmpfs-root simulate: Unknown option '--vmm'\nUsage: /);
-  const missing = await run("build-module", "--out");
-  assert.equal(missing.code, 2);
-  assert.match(missing.err, /^tmpfs-root build-module: Option '--out <value>' argument missing/);
+Deno.test("tmpfs-root names a wrong option, command or argument in one line, status 2", async () => {
+  const cases: [string[], string][] = [
+    [
+      ["simulate", "--vmm", "x.json"],
+      "tmpfs-root simulate: Unknown option '--vmm' (see tmpfs-root simulate --help)",
+    ],
+    [
+      ["build-module", "--out"],
+      "tmpfs-root build-module: Option '--out <value>' argument missing (see tmpfs-root build-module --help)",
+    ],
+    [
+      ["simulate", "--vm", "x.json"],
+      "tmpfs-root simulate: missing --cmdline CMDLINE (see tmpfs-root simulate --help)",
+    ],
+    [
+      ["check-cmdline", "--quiet"],
+      "tmpfs-root check-cmdline: Unknown option '--quiet'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--quiet\" (see tmpfs-root check-cmdline --help)",
+    ],
+    [
+      ["build-module", "extra"],
+      "tmpfs-root build-module: Unexpected argument 'extra'. This command does not take positional arguments (see tmpfs-root build-module --help)",
+    ],
+    [["help", "nope"], 'tmpfs-root help: unknown command "nope" (see tmpfs-root help --help)'],
+    [["nope"], 'tmpfs-root: unknown command "nope" (see tmpfs-root --help)'],
+  ];
+  for (const [argv, err] of cases) {
+    assert.deepEqual(await run(...argv), { code: 2, out: "", err }, argv.join(" "));
+  }
+  // An option that would take the next option as its value is refused, in one line.
+  const ambiguous = await run("build-module", "--out", "--check");
+  assert.equal(ambiguous.code, 2);
+  assert.match(
+    ambiguous.err,
+    /^tmpfs-root build-module: Option '--out' argument is ambiguous\. [^\n]*$/,
+  );
+});
+
+Deno.test("tmpfs-root without a command prints the usage to stderr, status 2", async () => {
+  assert.deepEqual(await run(), { code: 2, out: "", err: usage() });
+});
+
+Deno.test("tmpfs-root build-module names a folder it cannot write in one line, status 1", async () => {
+  assert.deepEqual(await run("build-module", "--out", "/proc/no/such"), {
+    code: 1,
+    out: "",
+    err: "tmpfs-root build-module: No such file or directory (os error 2): mkdir '/proc/no/such'",
+  });
 });
 
 Deno.test("tmpfs-root simulate names a machine file it cannot use, status 2", async () => {
@@ -51,11 +93,17 @@ Deno.test("tmpfs-root simulate names a machine file it cannot use, status 2", as
   }
 });
 
-Deno.test("tmpfs-root <command> --help prints the usage, status 0", async () => {
-  const help = await run("simulate", "--help");
-  assert.equal(help.code, 0);
-  assert.equal(help.err, "");
-  assert.match(help.out, /^Usage: tmpfs-root <command> \[options\]\n/);
+Deno.test("tmpfs-root --help lists the commands; <command> --help and help <command> print its help, status 0", async () => {
+  assert.deepEqual(await run("--help"), { code: 0, out: usage(), err: "" });
+  assert.deepEqual(await run("help"), { code: 0, out: usage(), err: "" });
+  for (const c of COMMANDS) {
+    const help = { code: 0, out: commandHelp(c), err: "" };
+    assert.deepEqual(await run(c.name, "--help"), help, c.name);
+    assert.deepEqual(await run(c.name, "-h", "--no-such-option"), help, c.name);
+    assert.deepEqual(await run("help", c.name), help, c.name);
+    assert.match(help.out, new RegExp(`^Usage: tmpfs-root ${c.name}[ \n]`));
+    assert.match(help.out, /\nExit status:\n {2}0 {2}/);
+  }
 });
 
 Deno.test("tmpfs-root simulate prints the simulator's trace; status 0 for a boot, 1 for a stop", async () => {
@@ -99,7 +147,8 @@ Deno.test("tmpfs-root check-cmdline prints the report: stdout and 0 when it boot
   assert.deepEqual(await run("check-cmdline", "root=tmpfs:/dev/vda1", "quiet"), {
     code: 2,
     out: "",
-    err: "check-cmdline takes one argument: the whole command line, quoted",
+    err:
+      "tmpfs-root check-cmdline: expected one argument: CMDLINE, the whole kernel command line, quoted as one argument (see tmpfs-root check-cmdline --help)",
   });
 });
 
@@ -121,6 +170,7 @@ Deno.test("tmpfs-root build-module writes with buildModule(), and --check report
       err: [
         `The committed module in ${moduleDir} differs from the model:`,
         `  ${docsDir}/kernel-parameters.md: missing`,
+        ...manPages().map((d) => `  ${docsDir}/${d.path}: missing`),
         "Run `deno task build-module` and commit the result.",
       ].join("\n"),
     });

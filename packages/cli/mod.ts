@@ -14,3 +14,4 @@
  */
 export * from "./check_cmdline.ts";
 export * from "./main.ts";
+export * from "./usage.ts";

@@ -2,14 +2,7 @@
  * The dracut hooks, the systemd generator and the service script: thin
  * files that source the library and run one phase each.
  */
-import {
-  type AwaitSource,
-  type BootSequence,
-  DEVICES,
-  messages,
-  NETWORKED,
-  type PhaseName,
-} from "@tmpfs-root/model";
+import { type AwaitSource, type BootSequence, messages, type PhaseName } from "@tmpfs-root/model";
 import {
   and,
   ar,
@@ -38,6 +31,7 @@ import {
 import { fn, IP_GIVEN, LIB_PATH, RUN_DIR, SRC } from "./_names.ts";
 import { operand, varOf } from "./_steps.ts";
 import { cause, ret, test } from "./_runtime.ts";
+import { type Context, kinds } from "./_context.ts";
 
 const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
 const CLASSIC = test("-z", orDefault("DRACUT_SYSTEMD", ""));
@@ -80,11 +74,14 @@ export function stopFunction(policyVar: string): Command {
 }
 
 /** `tmpfs_root_source_timeout`: the classic init's timeout hook for the awaitSource step. */
-export function timeoutFunction(step: AwaitSource): Command {
+export function timeoutFunction(step: AwaitSource, ctx: Context): Command {
   const retry = varOf(operand(step.timeout));
   return func(fn("source_timeout"), [
     local("seconds"),
-    caseOf(orDefault(SRC.kind, ""), [[DEVICES, [cmd(":")]], [[pat(glob("*"))], [ret(0)]]]),
+    caseOf(orDefault(SRC.kind, ""), [
+      [kinds(ctx, (k) => k.waitsFor === "device"), [cmd(":")]],
+      [[pat(glob("*"))], [ret(0)]],
+    ]),
     and(test("-b", v(SRC.device)), ret(0)),
     comment("dracut runs its timeout hooks at two thirds of rd.retry."),
     assign("seconds", arith(ar.op(ar.op(ar.name(retry), "*", ar.num(2)), "/", ar.num(3)))),
@@ -131,9 +128,11 @@ export function cmdlineHook(): Script {
 }
 
 /** The initqueue/finished hook: the classic init waits until the source device exists. */
-export function finishedHook(): Script {
+export function finishedHook(ctx: Context): Script {
   return hook([
-    caseOf(orDefault(SRC.kind, ""), [[DEVICES, [test("-b", orDefault(SRC.device, ""))]]]),
+    caseOf(orDefault(SRC.kind, ""), [
+      [kinds(ctx, (k) => k.waitsFor === "device"), [test("-b", orDefault(SRC.device, ""))]],
+    ]),
   ], ["tmpfs-root: dracut's initqueue is finished once the source device exists."]);
 }
 
@@ -218,10 +217,10 @@ export function generator(): Script {
  * tmpfs-root.service after network-online.target; without ip=, have
  * systemd-networkd run DHCP on every Ethernet interface.
  */
-function generateNetwork(): Command {
+function generateNetwork(ctx: Context): Command {
   const early = "1";
   return func(fn("generate_network"), [
-    caseOf(v(SRC.kind), [[NETWORKED, [
+    caseOf(v(SRC.kind), [[kinds(ctx, (k) => k.waitsFor === "network"), [
       or(cmd("mkdir", "-p", w(v(early), "/tmpfs-root.service.d")), ret(1)),
       or(
         cmd(
@@ -244,11 +243,15 @@ function generateNetwork(): Command {
 }
 
 /** Every function of the hooks' own, for the library. */
-export function hookFunctions(seq: BootSequence, policyVar: string): Command[] {
+export function hookFunctions(seq: BootSequence, policyVar: string, ctx: Context): Command[] {
   const wait = seq.phases.flatMap((p) => p.steps).find((s): s is AwaitSource =>
     s.kind === "awaitSource"
   );
-  return [stopFunction(policyVar), generateNetwork(), ...(wait ? [timeoutFunction(wait)] : [])];
+  return [
+    stopFunction(policyVar),
+    generateNetwork(ctx),
+    ...(wait ? [timeoutFunction(wait, ctx)] : []),
+  ];
 }
 
 /** A dracut hook file: which hook, its priority, its file in the module and its script. */
@@ -256,7 +259,7 @@ export interface HookFile {
   readonly hook: string;
   readonly priority: number;
   readonly file: string;
-  readonly script: () => Script;
+  readonly script: (ctx: Context) => Script;
 }
 
 /** The dracut hook that runs each phase of the model (the classic init; systemd: see unpackScript). */

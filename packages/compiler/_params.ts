@@ -41,6 +41,7 @@ import {
 } from "@tmpfs-root/shell";
 import { fn, givenVar, IP_GIVEN, paramVar, rawVar, RUN_DIR, SRC } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
+import type { Context } from "./_context.ts";
 
 const D = glob("[0-9]");
 const HEX = glob("[0-9A-Fa-f]");
@@ -301,57 +302,83 @@ function canonicalUuid(): Pattern {
 }
 
 /** `tmpfs_root_parse_source SPEC`: the model's parseSource, in shell. */
-function parseSource(): Command {
+/**
+ * `tmpfs_root_parse_source TEXT`, from the forms of the table of source
+ * kinds: one case arm per form (forms of one kind and rule in a row share
+ * an arm), the same grammar as the model's `parseSource`.
+ */
+function parseSource(ctx: Context): Command {
   const encoded = (prefix: string, of: Parameters<typeof w>[number]) =>
     assign(SRC.device, w(prefix, subst(cmd(fn("udev_encode"), of))));
-  const field = (name: string) => strip("s", "#", pat(`${name}=`));
+  const field = (prefix: string) => strip("s", "#", pat(prefix));
+  const forms = ctx.sources.flatMap((k) => k.forms.map((form) => ({ kind: k.kind, form })));
+  const arms: (readonly [Pattern[], Command[]])[] = [];
+  const devpaths = forms.filter((f) => f.form.rule === "devpath");
+  for (const [i, { kind, form }] of forms.entries()) {
+    const prev = forms[i - 1];
+    const some = pat(form.prefix, glob("?"), ANY);
+    switch (form.rule) {
+      case "devpath": {
+        const p = form.prefix;
+        arms.push([
+          [pat(p, ANY, "/../", ANY), pat(p, ANY, "/.."), pat(p, "../", ANY), pat(p, "..")],
+          [
+            ret(1),
+          ],
+        ]);
+        arms.push([[some], [assign(SRC.kind, kind), assign(SRC.device, v("s"))]]);
+        break;
+      }
+      case "udev":
+        if (form.normalise === "uuid") {
+          arms.push([[some], [
+            assign(SRC.kind, kind),
+            assign("id", field(form.prefix)),
+            caseOf(v("id"), [[[canonicalUuid()], [
+              assign("id", subst(cmd(fn("lower"), v("id")))),
+            ]]]),
+            encoded(form.link, v("id")),
+          ]]);
+        } else {
+          const value = form.normalise === "lower"
+            ? subst(cmd(fn("lower"), field(form.prefix)))
+            : field(form.prefix);
+          arms.push([[some], [assign(SRC.kind, kind), encoded(form.link, value)]]);
+        }
+        break;
+      case "nfs":
+        arms.push([[pat(form.prefix, ANY)], [cmd(fn("parse_nfs"), field(form.prefix))]]);
+        break;
+      case "url":
+        // The URL's forms of one kind share an arm.
+        if (prev?.kind === kind && prev.form.rule === "url") arms.at(-1)![0].push(some);
+        else {
+          arms.push([[some], [
+            or(cmd(fn("only"), URL_CHARS, v("s")), ret(1)),
+            assign(SRC.kind, kind),
+            assign(SRC.url, v("s")),
+          ]]);
+        }
+        break;
+      case "word":
+        arms.push([[some], [
+          or(cmd(fn("only"), form.chars, field(form.prefix)), ret(1)),
+          assign(SRC.kind, kind),
+          assign(SRC.device, field(form.prefix)),
+        ]]);
+        break;
+      default:
+        return assertNever(form);
+    }
+  }
   return func(fn("parse_source"), [
     local("s", v("1")),
     local("id"),
     ...Object.values(SRC).map((name) => assign(name, "")),
     assign(SRC.spec, v("s")),
     caseOf(v("s"), [[[pat(ANY, glob("[[:cntrl:]]"), ANY)], [ret(1)]]]),
-    comment("A /dev path that climbs with .. is no device name."),
-    caseOf(v("s"), [
-      [[
-        pat("/dev/", ANY, "/../", ANY),
-        pat("/dev/", ANY, "/.."),
-        pat("/dev/../", ANY),
-        pat("/dev/.."),
-      ], [
-        ret(1),
-      ]],
-      [[pat("/dev/", glob("?"), ANY)], [assign(SRC.kind, "block"), assign(SRC.device, v("s"))]],
-      [[pat("LABEL=", glob("?"), ANY)], [
-        assign(SRC.kind, "block"),
-        encoded("/dev/disk/by-label/", field("LABEL")),
-      ]],
-      [[pat("UUID=", glob("?"), ANY)], [
-        assign(SRC.kind, "block"),
-        assign("id", field("UUID")),
-        caseOf(v("id"), [[[canonicalUuid()], [
-          assign("id", subst(cmd(fn("lower"), v("id")))),
-        ]]]),
-        encoded("/dev/disk/by-uuid/", v("id")),
-      ]],
-      [[pat("PARTLABEL=", glob("?"), ANY)], [
-        assign(SRC.kind, "block"),
-        encoded("/dev/disk/by-partlabel/", field("PARTLABEL")),
-      ]],
-      [[pat("PARTUUID=", glob("?"), ANY)], [
-        assign(SRC.kind, "block"),
-        encoded("/dev/disk/by-partuuid/", subst(cmd(fn("lower"), field("PARTUUID")))),
-      ]],
-      [[pat("NFS=", ANY)], [
-        cmd(fn("parse_nfs"), field("NFS")),
-      ]],
-      [[pat("http://", glob("?"), ANY), pat("https://", glob("?"), ANY)], [
-        or(cmd(fn("only"), URL_CHARS, v("s")), ret(1)),
-        assign(SRC.kind, "http"),
-        assign(SRC.url, v("s")),
-      ]],
-      [[pat(ANY)], [ret(1)]],
-    ]),
+    ...(devpaths.length > 0 ? [comment("A /dev path that climbs with .. is no device name.")] : []),
+    caseOf(v("s"), [...arms, [[pat(ANY)], [ret(1)]]]),
   ]);
 }
 
@@ -425,12 +452,12 @@ function parseNfs(): Command {
 }
 
 /** Every parameter function, derived from the parameter list. */
-export function paramFunctions(params: readonly ParamSpec[]): Command[] {
+export function paramFunctions(params: readonly ParamSpec[], ctx: Context): Command[] {
   return [
     argDispatch(params),
     closestFn(params),
     warnUnknownFn(),
-    parseSource(),
+    parseSource(ctx),
     parseNfs(),
     readParams(params),
   ];

@@ -24,7 +24,8 @@ import {
   w,
   withAssign,
 } from "@tmpfs-root/shell";
-import { PARAM_MODULES, ROOT_PREFIX, SOURCES } from "@tmpfs-root/model";
+import { PARAM_MODULES, ROOT_PREFIX } from "@tmpfs-root/model";
+import { type Context, kinds } from "./_context.ts";
 import { fn } from "./_names.ts";
 import type { Placement } from "./compile_module.ts";
 import { ret, test } from "./_runtime.ts";
@@ -33,17 +34,16 @@ import { SYSTEMD_DIR } from "./_hooks.ts";
 const ANY = glob("*");
 const UTILDIR = "$systemdutildir/";
 
-/** The kinds every image supports (they need no dracut module), and every kind. */
-const ALWAYS = SOURCES.filter((k) => k.dracutModules.length === 0).map((k) => k.kind);
-const EVERY = SOURCES.map((k) => k.kind);
-
 /**
  * `tmpfs_root_build_sources`: which source kinds (and extras such as lvm)
  * this initramfs must support, from `tmpfs_root_sources`, else the command
  * line baked in (and the host's own in host-only mode), else every kind
  * (host-only: the kinds that need no other dracut module).
  */
-function buildSources(): Command {
+function buildSources(ctx: Context): Command {
+  // The kinds every image supports, and every kind.
+  const always = kinds(ctx, (k) => k.always === true);
+  const every = kinds(ctx, () => true);
   const has = (patterns: readonly string[], word: string) =>
     caseOf(v("line"), [[patterns.map((p) => pat(ANY, p, ANY)), [cmd("printf", " %s", word)]]]);
   return func(fn("build_sources"), [
@@ -60,8 +60,8 @@ function buildSources(): Command {
     ]),
     caseOf(v("line"), [
       [[pat(ANY, ROOT_PREFIX, ANY)], [
-        cmd("printf", ALWAYS.join(" ")),
-        ...SOURCES.filter((k) => k.dracutModules.length > 0).map((k) =>
+        cmd("printf", always.join(" ")),
+        ...ctx.sources.filter((k) => k.always !== true).map((k) =>
           has(k.prefixes.map((p) => `${ROOT_PREFIX}${p}`), k.kind)
         ),
         ...PARAM_MODULES.map((m) => has([m.param], m.name)),
@@ -69,8 +69,8 @@ function buildSources(): Command {
         ret(0),
       ]],
     ]),
-    ifThen(test("-n", orDefault("hostonly", "")), [cmd("printf", `${ALWAYS.join(" ")}\\n`)], [
-      cmd("printf", `${EVERY.join(" ")}\\n`),
+    ifThen(test("-n", orDefault("hostonly", "")), [cmd("printf", `${always.join(" ")}\\n`)], [
+      cmd("printf", `${every.join(" ")}\\n`),
     ]),
   ]);
 }
@@ -81,15 +81,22 @@ function whenSource(word: string, body: Command[]): Command {
 }
 
 /** What each kind (or extra) needs of dracut, when the image supports it. */
-const NEEDS = [
-  ...SOURCES.map((k) => ({
-    word: k.kind,
-    modules: k.dracutModules,
-    kernel: k.kernelModules,
-    programs: k.programs,
-  })),
-  ...PARAM_MODULES.map((m) => ({ word: m.name, modules: m.modules, kernel: [], programs: [] })),
-];
+function needs(ctx: Context) {
+  return [
+    ...ctx.sources.map((k) => ({
+      word: k.kind,
+      modules: k.dracutModules,
+      kernel: k.kernelModules,
+      programs: k.programs,
+    })),
+    ...PARAM_MODULES.map((m) => ({
+      word: m.name,
+      modules: m.modules,
+      kernel: [] as readonly string[],
+      programs: [] as readonly string[],
+    })),
+  ];
+}
 
 /** True when dracut has module $1. */
 function hasModule(): Command {
@@ -103,11 +110,13 @@ export function moduleSetup(
   required: readonly string[],
   optional: readonly string[],
   place: Placement,
+  ctx: Context,
 ): Script {
   const sources = fn("build_sources");
+  const NEEDS = needs(ctx);
   return script([
     comment("tmpfs-root: dracut module setup (generated; do not edit)."),
-    buildSources(),
+    buildSources(ctx),
     hasModule(),
     func("check", [
       or(cmd("require_binaries", ...required), ret(1)),

@@ -11,18 +11,16 @@ import {
   CURL_UNSUPPORTED_PROTOCOL,
   curlCommand,
   DECOMPRESS,
+  kindsOf,
   type Message,
   messages,
-  MOUNTED,
-  NETWORKED,
   type Operand,
   type Phase,
   SECURITY_XATTR,
   setfilesCommand,
   SIZE as SIZE_SPEC,
-  type SourceKind,
+  type SourceKindSpec,
   type Step,
-  STREAMED,
   TAR_END_MARK,
   TAR_WARNINGS,
   TAR_XATTR_FAILED,
@@ -62,6 +60,7 @@ import {
 } from "@tmpfs-root/shell";
 import { CAUSE, doneFile, fn, outVar, paramVar, RUN_DIR, SRC, WARNINGS } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
+import { type Context, kinds, type Mounter } from "./_context.ts";
 
 /** A slot of a message: a word or a part of one. */
 type Slot = Parameters<typeof w>[number];
@@ -155,9 +154,9 @@ function undoFunctions(seq: BootSequence): Command[] {
 }
 
 /** `tmpfs_root_request_network`: network sources make dracut bring up the network (rd.neednet=1). */
-export function requestNetworkFn(): Command {
+export function requestNetworkFn(ctx: Context): Command {
   return func(fn("request_network"), [
-    caseOf(v(SRC.kind), [[NETWORKED, [
+    caseOf(v(SRC.kind), [[kinds(ctx, (k) => k.waitsFor === "network"), [
       withRedirects(cmd("mkdir", "-p", "/etc/cmdline.d"), redir(">", "/dev/null", 2)),
       withRedirects(cmd("echo", "rd.neednet=1"), redir(">", NEEDNET_CONF)),
     ]]]),
@@ -168,10 +167,14 @@ export function requestNetworkFn(): Command {
 /** Where the network request goes: dracut's network modules read it with getargbool. */
 export const NEEDNET_CONF = "/etc/cmdline.d/90-tmpfs-root-neednet.conf";
 
-function awaitSourceBody(step: Extract<Step, { kind: "awaitSource" }>): Command[] {
+function awaitSourceBody(step: Extract<Step, { kind: "awaitSource" }>, ctx: Context): Command[] {
+  const waitless = kinds(ctx, (k) => k.waitsFor === "nothing");
   const limit = operand(step.timeout);
   return [
-    caseOf(v(SRC.kind), [[NETWORKED, [cmd(fn("request_network")), ret(0)]]]),
+    caseOf(v(SRC.kind), [
+      [kinds(ctx, (k) => k.waitsFor === "network"), [cmd(fn("request_network")), ret(0)]],
+      ...(waitless.length > 0 ? [[waitless, [ret(0)]] as const] : []),
+    ]),
     comment("Under systemd, wait here; the classic init waits in its initqueue (see the hooks)."),
     or(SYSTEMD, ret(0)),
     local("waited", "0"),
@@ -189,8 +192,8 @@ function awaitSourceBody(step: Extract<Step, { kind: "awaitSource" }>): Command[
   ];
 }
 
-/** How each mounted kind of source is mounted read-only at `at` (a shell word). */
-const MOUNTERS: Readonly<Record<SourceKind, ((at: Word) => Command[]) | null>> = {
+/** The shipped kinds' mount functions: each mounts the source read-only at `at`. */
+export const MOUNTERS: Readonly<Record<string, Mounter>> = {
   block: (at) => [
     ifThen(not(test("-b", v(SRC.device))), [
       say(M.deviceMissing(v(SRC.device), v(SRC.spec))),
@@ -223,18 +226,31 @@ const MOUNTERS: Readonly<Record<SourceKind, ((at: Word) => Command[]) | null>> =
       ],
     ),
   ],
-  http: null,
 };
 
-function mountSourceBody(step: Extract<Step, { kind: "mountSource" }>): Command[] {
+/** A mount function from a descriptor's `mount`: `mount [-t fstype] -o options <device> <at>`. */
+function genericMounter(spec: SourceKindSpec): Mounter {
+  const how = spec.mount;
+  if (how === undefined) {
+    throw new TypeError(`Source kind "${spec.kind}" is mounted but has no mount function or mount`);
+  }
+  const type = how.fstype === null ? [] : ["-t", how.fstype];
+  return (at) => [
+    attempt(
+      cmd("mount", ...type, "-o", how.options, v(SRC.device), at),
+      (e) => M.mountFailed(v(SRC.device), e),
+    ),
+  ];
+}
+
+function mountSourceBody(step: Extract<Step, { kind: "mountSource" }>, ctx: Context): Command[] {
   const at = operand(step.at);
   return [
     caseOf(
       v(SRC.kind),
-      MOUNTED.map((k) => {
-        const mount = MOUNTERS[k];
-        if (mount === null) throw new TypeError(`Source kind "${k}" is mounted but has no mounter`);
-        return [[k], mount(at)] as const;
+      ctx.sources.filter((k) => k.access === "mounted").map((k) => {
+        const mount = ctx.mounters[k.kind] ?? genericMounter(k);
+        return [[k.kind], mount(at)] as const;
       }),
     ),
   ];
@@ -256,13 +272,13 @@ function mountTmpfsBody(step: Extract<Step, { kind: "mountTmpfs" }>): Command[] 
   ];
 }
 
-function unpackBody(step: Extract<Step, { kind: "unpack" }>): Command[] {
+function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Command[] {
   const into = operand(step.into);
   const file = operand(step.file);
   return [
     local("archive"),
     caseOf(v(SRC.kind), [
-      [STREAMED, [
+      [kinds(ctx, (k) => k.access === "streamed"), [
         assign("archive", v(SRC.url)),
         caseOf(v("archive"), [[[pat(ANY, "/")], [assign("archive", w(v("archive"), file))]]]),
         cmd(
@@ -322,12 +338,12 @@ function restoreSelinuxBody(step: Extract<Step, { kind: "restoreSelinux" }>): Co
   ];
 }
 
-function stepBody(step: Step, seq: BootSequence): Command[] {
+function stepBody(step: Step, seq: BootSequence, ctx: Context): Command[] {
   switch (step.kind) {
     case "readParams":
       return [cmd(fn("read_params"))];
     case "awaitSource":
-      return awaitSourceBody(step);
+      return awaitSourceBody(step, ctx);
     case "makeTempDir": {
       const parent = operand(step.parent);
       return [
@@ -342,11 +358,11 @@ function stepBody(step: Step, seq: BootSequence): Command[] {
       ];
     }
     case "mountSource":
-      return mountSourceBody(step);
+      return mountSourceBody(step, ctx);
     case "mountTmpfs":
       return mountTmpfsBody(step);
     case "unpack":
-      return unpackBody(step);
+      return unpackBody(step, ctx);
     case "release": {
       const target = allSteps(seq).find((s) => s.id === step.of);
       if (!target?.undo) throw new TypeError(`Step "${step.id}" releases nothing`);
@@ -368,17 +384,17 @@ function stepBody(step: Step, seq: BootSequence): Command[] {
 }
 
 /** `tmpfs_root_step_<id>` for every step. */
-function stepFunctions(seq: BootSequence): Command[] {
+function stepFunctions(seq: BootSequence, ctx: Context): Command[] {
   return allSteps(seq).map((s) =>
     func(fn(`step_${s.id}`), [
       comment(s.doing),
-      ...stepBody(s, seq),
+      ...stepBody(s, seq, ctx),
     ])
   );
 }
 
 /** How a phase runs one step: skip it for other source kinds, else run, report and undo on failure. */
-function runStep(seq: BootSequence, step: Step): Command {
+function runStep(seq: BootSequence, step: Step, ctx: Context): Command {
   const undo = undoPlan(seq, step.id).map((s) => cmd(fn(`undo_${s.id}`)));
   const run: Command[] = step.kind === "readParams"
     ? [
@@ -397,14 +413,14 @@ function runStep(seq: BootSequence, step: Step): Command {
       ...(step.undo === null ? [] : [withRedirects(cmd(":"), redir(">", doneFile(step.id)))]),
     ];
   if (step.onlyFor === null) return group(run);
-  return caseOf(v(SRC.kind), [[step.onlyFor, run]]);
+  return caseOf(v(SRC.kind), [[kindsOf(step, ctx.sources), run]]);
 }
 
 /**
  * `tmpfs_root_phase_<name>`: 0 when done (or when root= is not ours: 2),
  * 1 after a failure (reported and undone).
  */
-function phaseFunction(seq: BootSequence, phase: Phase): Command {
+function phaseFunction(seq: BootSequence, phase: Phase, ctx: Context): Command {
   const reads = phase.steps.some((s) => s.kind === "readParams");
   const params = allSteps(seq).find((s) => s.kind === "readParams");
   if (!params) throw new TypeError("The sequence has no readParams step");
@@ -412,8 +428,8 @@ function phaseFunction(seq: BootSequence, phase: Phase): Command {
     local("rc"),
     comment("Step errors are collected under here."),
     withRedirects(cmd("mkdir", "-p", RUN_DIR), redir(">", "/dev/null", 2)),
-    ...(reads ? [] : [runStep(seq, params)]),
-    ...phase.steps.map((s) => runStep(seq, s)),
+    ...(reads ? [] : [runStep(seq, params, ctx)]),
+    ...phase.steps.map((s) => runStep(seq, s, ctx)),
     ret(0),
   ]);
 }
@@ -783,11 +799,11 @@ function capacityFn(): Command {
 }
 
 /** Every step, undo and phase function of a sequence. */
-export function stepsLibrary(seq: BootSequence): Command[] {
+export function stepsLibrary(seq: BootSequence, ctx: Context): Command[] {
   return [
     firstLineFn(),
     firstErrorFn(),
-    requestNetworkFn(),
+    requestNetworkFn(ctx),
     decompressFn(),
     extractFn(),
     fetchFn(),
@@ -796,8 +812,8 @@ export function stepsLibrary(seq: BootSequence): Command[] {
     capacityFn(),
     downloadFn(),
     ...undoFunctions(seq),
-    ...stepFunctions(seq),
-    ...seq.phases.map((p) => phaseFunction(seq, p)),
+    ...stepFunctions(seq, ctx),
+    ...seq.phases.map((p) => phaseFunction(seq, p, ctx)),
   ];
 }
 

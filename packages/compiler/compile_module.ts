@@ -1,4 +1,5 @@
-import { type BootSequence, type PhaseName, SOURCES } from "@tmpfs-root/model";
+import { type BootSequence, type PhaseName, type SourceKindSpec, SOURCES } from "@tmpfs-root/model";
+import type { Context, Mounter } from "./_context.ts";
 import {
   cmd,
   type Command,
@@ -23,7 +24,7 @@ import { LIB_PATH, paramVar, READER_PATH } from "./_names.ts";
 import { paramFunctions } from "./_params.ts";
 import { readerRuntime, runtime } from "./_runtime.ts";
 import { moduleSetup } from "./_setup.ts";
-import { stepsLibrary } from "./_steps.ts";
+import { MOUNTERS, stepsLibrary } from "./_steps.ts";
 import { OPTIONAL_TOOLS, programsOf } from "./_tools.ts";
 import { dhcpNetwork, networkDropIn, printUnit, sysrootMount, unpackService } from "./_units.ts";
 
@@ -57,6 +58,14 @@ export interface Placement {
     readonly to: string;
     readonly executable: boolean;
   }[];
+}
+
+/** What a module is compiled with besides the sequence (by default, what ships). */
+export interface CompileOptions {
+  /** The table of source kinds (default: the model's SOURCES). */
+  readonly sources?: readonly SourceKindSpec[];
+  /** Mount functions of kinds added to the table, by kind (the shipped ones are kept). */
+  readonly mounters?: Readonly<Record<string, Mounter>>;
 }
 
 /** The generated module, with the programs it installs and where each file goes. */
@@ -102,7 +111,11 @@ function withHeader(s: Script): Script {
  * assert.match(setup?.text ?? "", /^# Generated from packages\/model\/boot\.ts /m);
  * ```
  */
-export function compileModule(seq: BootSequence): CompiledModule {
+export function compileModule(seq: BootSequence, options: CompileOptions = {}): CompiledModule {
+  const ctx: Context = {
+    sources: options.sources ?? SOURCES,
+    mounters: { ...MOUNTERS, ...options.mounters },
+  };
   if (seq.onFail.kind !== "param") throw new TypeError("The failure policy must be a parameter");
   const policyVar = paramVar(seq.onFail.param);
   const reader = script([
@@ -110,15 +123,15 @@ export function compileModule(seq: BootSequence): CompiledModule {
       "the kernel command-line reader: the scanner, udev's label escaping, every parameter's check",
     ),
     ...readerRuntime(),
-    ...paramFunctions(seq.params),
+    ...paramFunctions(seq.params, ctx),
     // The parameters it sets are read by the library (SC2034 would not know).
   ], { directives: [`${DIRECTIVES.join(",")},SC2034`] });
   const lib = script([
     ...header("the boot steps, their undo and the phases the hooks run"),
     group([comment("shellcheck source=/dev/null"), cmd(".", READER_PATH)]),
     ...runtime(),
-    ...stepsLibrary(seq),
-    ...hookFunctions(seq, policyVar),
+    ...stepsLibrary(seq, ctx),
+    ...hookFunctions(seq, policyVar, ctx),
     // It reads the parameters the reader sets (SC2154 would not know).
   ], { directives: [`${DIRECTIVES.join(",")},SC2154`] });
   const scripts: Record<string, Script> = {
@@ -128,8 +141,8 @@ export function compileModule(seq: BootSequence): CompiledModule {
     [UNPACK]: unpackScript(),
   };
   const hooks = hookFiles(seq);
-  for (const h of hooks) scripts[h.file] = h.script();
-  const perKind = new Set(SOURCES.flatMap((k) => k.programs));
+  for (const h of hooks) scripts[h.file] = h.script(ctx);
+  const perKind = new Set(ctx.sources.flatMap((k) => k.programs));
   const programs = programsOf(Object.values(scripts)).filter((p) => !perKind.has(p));
   const required = programs.filter((p) => !OPTIONAL_TOOLS.has(p));
   const optional = programs.filter((p) => OPTIONAL_TOOLS.has(p));
@@ -152,7 +165,7 @@ export function compileModule(seq: BootSequence): CompiledModule {
       { file: UNPACK, to: `${SYSTEMD_DIR}/${UNPACK}`, executable: true },
     ],
   };
-  scripts["module-setup.sh"] = moduleSetup(required, optional, place);
+  scripts["module-setup.sh"] = moduleSetup(required, optional, place, ctx);
   const files: ModuleFile[] = Object.entries(scripts).map(([path, s]) => ({
     path,
     text: printScript(withHeader(documented(s, seq))),

@@ -15,3 +15,4 @@
  * @module
  */
 export * from "./compile_module.ts";
+export type { Context, Mounter } from "./_context.ts";

@@ -1,5 +1,6 @@
 import { BOOT, paramsDoc } from "@tmpfs-root/model";
 import { compileModule, type ModuleFile } from "@tmpfs-root/compiler";
+import { manPages } from "@tmpfs-root/docs";
 import { diffModule } from "./diff_module.ts";
 import { writeModule } from "./write_module.ts";
 
@@ -60,8 +61,10 @@ export async function buildModule(options: BuildOptions): Promise<BuildResult> {
     return { files, problems, written: [] };
   }
   await writeModule(options.moduleDir, files);
-  if (docsDir !== null) await Deno.mkdir(docsDir, { recursive: true });
-  for (const doc of docs) await Deno.writeTextFile(doc.path, doc.text);
+  for (const doc of docs) {
+    await Deno.mkdir(doc.path.slice(0, doc.path.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(doc.path, doc.text);
+  }
   return {
     files,
     problems: [],
@@ -69,9 +72,12 @@ export async function buildModule(options: BuildOptions): Promise<BuildResult> {
   };
 }
 
-/** The documents generated from the model, by file name in the docs folder. */
+/**
+ * The documents generated from the model, by path in the docs folder: the
+ * kernel-parameter reference and the man pages (roff and Markdown).
+ */
 function generatedDocs(): { readonly path: string; readonly text: string }[] {
-  return [{ path: "kernel-parameters.md", text: paramsDoc(BOOT.params) }];
+  return [{ path: "kernel-parameters.md", text: paramsDoc(BOOT.params) }, ...manPages(BOOT)];
 }
 
 function join(dir: string, name: string): string {

@@ -1,5 +1,6 @@
 import assert from "#assert";
 import { compileModule } from "@tmpfs-root/compiler";
+import { manPages } from "@tmpfs-root/docs";
 import { BOOT, PARAMS, paramsDoc } from "@tmpfs-root/model";
 import { buildModule } from "./build_module.ts";
 
@@ -24,19 +25,23 @@ Deno.test("buildModule() writes the module and the docs, and a check right after
     assert.deepEqual(built.written, [
       ...files.map((f) => `${moduleDir}/${f.path}`),
       `${docsDir}/kernel-parameters.md`,
+      ...manPages().map((d) => `${docsDir}/${d.path}`),
     ]);
     for (const f of files) {
       assert.equal(await Deno.readTextFile(`${moduleDir}/${f.path}`), f.text, f.path);
       assert.equal((await Deno.stat(`${moduleDir}/${f.path}`)).mode! & 0o777, f.mode, f.path);
     }
     assert.equal(await Deno.readTextFile(`${docsDir}/kernel-parameters.md`), paramsDoc(PARAMS));
+    for (const d of manPages()) {
+      assert.equal(await Deno.readTextFile(`${docsDir}/${d.path}`), d.text, d.path);
+    }
     const checked = await buildModule({ moduleDir, docsDir, check: true });
     assert.deepEqual(checked.problems, []);
     assert.deepEqual(checked.written, []);
   });
 });
 
-Deno.test("buildModule() check reports a changed, a missing and an extra file, a mode and the docs", async () => {
+Deno.test("buildModule() check reports a changed, a missing and an extra file, a mode, the docs and the man pages", async () => {
   await inTempDir(async (dir) => {
     const moduleDir = `${dir}/module`;
     const docsDir = `${dir}/docs/`;
@@ -46,10 +51,12 @@ Deno.test("buildModule() check reports a changed, a missing and an extra file, a
     await Deno.writeTextFile(`${moduleDir}/stale.sh`, "");
     await Deno.chmod(`${moduleDir}/module-setup.sh`, 0o644);
     await Deno.writeTextFile(`${docsDir}kernel-parameters.md`, "# edited by hand\n");
+    await Deno.writeTextFile(`${docsDir}man/tmpfs-root.1`, ".SH EDITED\n", { append: true });
     const before = await Deno.readTextFile(`${moduleDir}/tmpfs-root-lib.sh`);
     const { problems, written } = await buildModule({ moduleDir, docsDir, check: true });
     assert.deepEqual([...problems].sort(), [
       `${dir}/docs/kernel-parameters.md: differs`,
+      `${dir}/docs/man/tmpfs-root.1: differs`,
       "module-setup.sh: mode 644, expected 755",
       "stale.sh: not produced by the model",
       "sysroot.mount: missing",

@@ -26,7 +26,6 @@ import {
 } from "./dsl.ts";
 import { CAFILE, IMGFILE, ONFAIL, PARAMS, RETRIES, RETRY, ROOT, SIZE } from "./params.ts";
 import type { BootSequence } from "./step.ts";
-import { MOUNTED } from "./source_kinds.ts";
 
 /** The boot sequence of tmpfs-root. */
 export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), [
@@ -57,7 +56,7 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       label: "mountpoint",
       doing: "making a mount point for the source",
       parent: literal("/run/tmpfs-root"),
-      onlyFor: MOUNTED,
+      onlyFor: "mounted",
       undo: remove(output("mountpoint")),
     }),
     mountSource({
@@ -66,7 +65,7 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       doing: "mounting the source read-only",
       source: param(ROOT),
       at: output("mountpoint"),
-      onlyFor: MOUNTED,
+      onlyFor: "mounted",
       undo: unmount(output("mountpoint")),
     }),
     mountTmpfs({
@@ -93,14 +92,14 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       label: "release",
       doing: "unmounting the source",
       of: "source",
-      onlyFor: MOUNTED,
+      onlyFor: "mounted",
     }),
     release({
       id: "cleanup",
       label: "release",
       doing: "removing the source's mount point",
       of: "mountpoint",
-      onlyFor: MOUNTED,
+      onlyFor: "mounted",
     }),
   ),
   // The pre-pivot hook: SELinux labels, then hand over to dracut's switch-root.

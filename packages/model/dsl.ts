@@ -5,8 +5,9 @@
  * @module
  */
 import type { ParamSpec } from "./params.ts";
-import type { SourceKind } from "./source.ts";
+
 import type {
+  Access,
   AwaitSource,
   BootSequence,
   HandOver,
@@ -57,7 +58,7 @@ export function remove(target: Operand): Undo {
 
 type Options<T extends Step> =
   & Omit<T, "kind" | "onlyFor" | "undo">
-  & { readonly onlyFor?: readonly SourceKind[]; readonly undo?: Undo };
+  & { readonly onlyFor?: Access; readonly undo?: Undo };
 
 function make<T extends Step>(kind: T["kind"], o: Options<T>): T {
   if (!/^[a-z]+$/.test(o.id)) throw new TypeError(`Invalid step id "${o.id}": expected [a-z]+`);

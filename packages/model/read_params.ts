@@ -9,6 +9,7 @@ import {
   URL_FILE_EXPECTED,
 } from "./params.ts";
 import { parseSource, type Source } from "./source.ts";
+import { type SourceKindSpec, SOURCES } from "./source_kinds.ts";
 
 /** The checked values of every parameter (defaults filled in). */
 export interface Params {
@@ -120,11 +121,15 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * assert.equal(checkValue(SIZE, "3Q"), null);
  * ```
  */
-export function checkValue(spec: ParamSpec, value: string): string | null {
+export function checkValue(
+  spec: ParamSpec,
+  value: string,
+  table: readonly SourceKindSpec[] = SOURCES,
+): string | null {
   if (CONTROL.test(value)) return null;
   switch (spec.kind) {
     case "source":
-      return value.startsWith(ROOT_PREFIX) && parseSource(value.slice(ROOT_PREFIX.length))
+      return value.startsWith(ROOT_PREFIX) && parseSource(value.slice(ROOT_PREFIX.length), table)
         ? value
         : null;
     case "size":
@@ -182,7 +187,10 @@ export function invalidMessage(spec: ParamSpec, value: string): string {
  * assert.equal(parseParams("ro").kind, "inactive");
  * ```
  */
-export function parseParams(cmdline: string | readonly Arg[]): ReadResult {
+export function parseParams(
+  cmdline: string | readonly Arg[],
+  table: readonly SourceKindSpec[] = SOURCES,
+): ReadResult {
   const args = typeof cmdline === "string" ? readCmdline(cmdline) : cmdline;
   const root = lastValue(args, "root");
   if (root === null || !root.startsWith(ROOT_PREFIX)) return { kind: "inactive" };
@@ -193,13 +201,13 @@ export function parseParams(cmdline: string | readonly Arg[]): ReadResult {
     if (given !== null) givenKeys.push(spec.key);
     const value = given ?? spec.default;
     if (value === null) throw new TypeError(`Parameter ${spec.name} has no default`);
-    const checked = checkValue(spec, value);
+    const checked = checkValue(spec, value, table);
     if (checked === null) {
       return { kind: "invalid", param: spec, message: invalidMessage(spec, value), values };
     }
     values[spec.key] = checked;
   }
-  const source = parseSource(root.slice(ROOT_PREFIX.length));
+  const source = parseSource(root.slice(ROOT_PREFIX.length), table);
   if (source === null) throw new TypeError(`Unreachable: root ${JSON.stringify(root)} was checked`);
   const file = values[IMGFILE.key]!;
   if (source.kind === "http" && source.url.endsWith("/") && !URL_FILE.test(file)) {

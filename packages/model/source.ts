@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type SourceForm, type SourceKindSpec, SOURCES } from "./source_kinds.ts";
 
 /** A block device: a path under /dev, or a udev link for LABEL=, UUID=, PARTLABEL=, PARTUUID=. */
 export interface BlockSource {
@@ -31,8 +32,19 @@ export interface HttpSource {
   readonly url: string;
 }
 
+/**
+ * A source of a kind added to a table of source kinds beside the shipped
+ * ones (see `sourceKindSpec`): extension kinds are named `x-<name>`, and
+ * their one field is `device`, what their mount function mounts.
+ */
+export interface OtherSource {
+  readonly kind: `x-${string}`;
+  readonly spec: string;
+  readonly device: string;
+}
+
 /** Any source. */
-export type Source = BlockSource | NfsSource | HttpSource;
+export type Source = BlockSource | NfsSource | HttpSource | OtherSource;
 
 /** The kinds of source. */
 export type SourceKind = Source["kind"];
@@ -132,8 +144,10 @@ const URL_TEXT = /^[A-Za-z0-9._~:\/?#@!$&'()*+,;=%-]+$/;
 const HAS_LOCK = /^(?:no)?lock$/;
 
 /**
- * Parses the text after `root=tmpfs:`. Returns `null` when it is not a
- * source tmpfs-root understands; the caller names the parameter.
+ * Parses the text after `root=tmpfs:` with the forms of a table of source
+ * kinds (default: the shipped ones): the first form whose prefix matches
+ * decides. Returns `null` when it is not a source tmpfs-root understands;
+ * the caller names the parameter.
  *
  * @example
  * ```ts
@@ -147,31 +161,57 @@ const HAS_LOCK = /^(?:no)?lock$/;
  * assert.equal(parseSource("/dev/../etc/shadow"), null);
  * ```
  */
-export function parseSource(spec: string): Source | null {
+export function parseSource(
+  spec: string,
+  table: readonly SourceKindSpec[] = SOURCES,
+): Source | null {
   // deno-lint-ignore no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(spec)) return null;
-  const field = (prefix: string) => spec.startsWith(prefix) ? spec.slice(prefix.length) : null;
-  if (spec.startsWith("/dev/")) {
-    // A /dev path that climbs with .. is no device name.
-    if (spec.length === 5 || spec.split("/").includes("..")) return null;
-    return { kind: "block", spec, device: spec };
+  for (const k of table) {
+    for (const form of k.forms) {
+      if (!spec.startsWith(form.prefix)) continue;
+      return parseForm(k.kind, form, spec, spec.slice(form.prefix.length));
+    }
   }
-  const label = field("LABEL=");
-  if (label) return { kind: "block", spec, device: `/dev/disk/by-label/${udevEncode(label)}` };
-  const uuid = field("UUID=");
-  if (uuid) return { kind: "block", spec, device: uuidDevice(uuid) };
-  const partlabel = field("PARTLABEL=");
-  if (partlabel) {
-    return { kind: "block", spec, device: `/dev/disk/by-partlabel/${udevEncode(partlabel)}` };
-  }
-  const partuuid = field("PARTUUID=");
-  if (partuuid) {
-    return { kind: "block", spec, device: `/dev/disk/by-partuuid/${udevEncode(lower(partuuid))}` };
-  }
-  const nfs = field("NFS=");
-  if (nfs !== null) return parseNfs(spec, nfs);
-  if (/^https?:\/\/./.test(spec) && URL_TEXT.test(spec)) return { kind: "http", spec, url: spec };
   return null;
+}
+
+/** A source from one form's rule, or `null` when the text breaks it. */
+function parseForm(kind: SourceKind, form: SourceForm, spec: string, rest: string): Source | null {
+  // The kind comes from the table: the rule gives the fields.
+  const as = <T extends Source>(source: Omit<T, "kind">): Source =>
+    ({ kind, ...source }) as unknown as Source;
+  switch (form.rule) {
+    case "devpath":
+      // A /dev path that climbs with .. is no device name.
+      if (rest === "" || spec.split("/").includes("..")) return null;
+      return as<BlockSource>({ spec, device: spec });
+    case "udev": {
+      if (rest === "") return null;
+      const value = form.normalise === "lower"
+        ? lower(rest)
+        : form.normalise === "uuid" && CANONICAL_UUID.test(rest)
+        ? lower(rest)
+        : rest;
+      return as<BlockSource>({ spec, device: `${form.link}${udevEncode(value)}` });
+    }
+    case "nfs": {
+      const nfs = parseNfs(spec, rest);
+      return nfs === null ? null : { ...nfs, kind } as Source;
+    }
+    case "url":
+      return rest !== "" && URL_TEXT.test(spec) ? as<HttpSource>({ spec, url: spec }) : null;
+    case "word":
+      return rest !== "" && new RegExp(`^[${form.chars}]+$`).test(rest)
+        ? as<OtherSource>({ spec, device: rest })
+        : null;
+    default:
+      return assertNever(form);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new TypeError(`Unexpected source form ${JSON.stringify(x)}`);
 }
 
 function parseNfs(spec: string, text: string): NfsSource | null {

@@ -1,5 +1,6 @@
 import type { ParamSpec } from "./params.ts";
-import type { SourceKind } from "./source.ts";
+/** How a kind of source gives its archive: mounted and read, or streamed from a program. */
+export type Access = "mounted" | "streamed";
 
 /** A value a step works on. */
 export type Operand =
@@ -21,8 +22,11 @@ export interface StepCommon {
   readonly label: string;
   /** What the step does, for progress messages and the documentation. */
   readonly doing: string;
-  /** The source kinds the step applies to (it is skipped for the others); `null` for all. */
-  readonly onlyFor: readonly SourceKind[] | null;
+  /**
+   * The kinds of source the step applies to, by how their archive is read
+   * (it is skipped for the others); `null` for all.
+   */
+  readonly onlyFor: Access | null;
   /** What to undo when a later step fails; `null` when nothing. */
   readonly undo: Undo | null;
 }

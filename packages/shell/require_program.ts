@@ -7,6 +7,9 @@ const PACKAGES: Readonly<Record<string, string>> = {
   tar: "tar",
   gzip: "gzip",
   unshare: "util-linux",
+  groff: "groff-base",
+  man: "man-db",
+  node: "nodejs",
 };
 
 /**

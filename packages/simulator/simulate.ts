@@ -3,14 +3,18 @@ import {
   type Arg,
   type BlockSource,
   type BootSequence,
+  kindsOf,
   MESSAGES as M,
   type NfsSource,
   type Operand,
+  type OtherSource,
   type Params,
   parseParams,
   readCmdline,
   type Source,
   sourceKind,
+  type SourceKindSpec,
+  SOURCES,
   SPEED_LIMIT,
   SPEED_TIME,
   type Step,
@@ -63,6 +67,7 @@ class Run implements Machine {
     readonly vm: Vm,
     cmdline: string,
     readonly h: Handlers,
+    readonly table: readonly SourceKindSpec[],
   ) {
     this.args = readCmdline(cmdline);
   }
@@ -88,7 +93,7 @@ class Run implements Machine {
     let outcome: Outcome = { kind: "ended" };
     run: for (const phase of this.seq.phases) {
       for (const step of phase.steps) {
-        if (step.onlyFor !== null && this.params && !step.onlyFor.includes(this.source.kind)) {
+        if (this.params && !kindsOf(step, this.table).includes(this.source.kind)) {
           continue;
         }
         try {
@@ -198,7 +203,7 @@ class Run implements Machine {
   private async step(step: Step): Promise<Outcome | null> {
     switch (step.kind) {
       case "readParams": {
-        const r = parseParams(this.args);
+        const r = parseParams(this.args, this.table);
         if (r.kind === "inactive") throw new Inactive();
         for (const u of unknownParams(this.args)) {
           this.events.push({
@@ -229,7 +234,9 @@ class Run implements Machine {
       case "mountSource": {
         const at = this.need(step.at, "the source's mount point");
         const src = this.source;
-        if (sourceKind(src.kind).access !== "mounted" || src.kind === "http") return null;
+        if (sourceKind(src.kind, this.table).access !== "mounted" || src.kind === "http") {
+          return null;
+        }
         await this.mountSource(step.id, src, at);
         return null;
       }
@@ -273,7 +280,7 @@ class Run implements Machine {
   }
 
   private async awaitSource(src: Source, retry: string, id: string): Promise<void> {
-    if (sourceKind(src.kind).waitsFor !== "device") return;
+    if (sourceKind(src.kind, this.table).waitsFor !== "device") return;
     if (src.kind !== "block") throw new TypeError(`Source kind "${src.kind}" waits for no device`);
     const seconds = Number(retry);
     // Both inits report a missing device at two thirds of rd.retry (the classic one when
@@ -298,7 +305,11 @@ class Run implements Machine {
     return failed;
   }
 
-  private async mountSource(id: string, src: BlockSource | NfsSource, at: string): Promise<void> {
+  private async mountSource(
+    id: string,
+    src: BlockSource | NfsSource | OtherSource,
+    at: string,
+  ): Promise<void> {
     switch (src.kind) {
       case "block": {
         if (!await this.h.isDevice(this, src.device)) {
@@ -325,8 +336,14 @@ class Run implements Machine {
         }
         throw new StepFailed(text(M.mountFailed(target, failed)));
       }
-      default:
-        return assertNever(src);
+      default: {
+        // A kind added to the table: its descriptor's mount.
+        const how = sourceKind(src.kind, this.table).mount;
+        if (how === undefined) throw new TypeError(`Source kind "${src.kind}" has no mount`);
+        const mount = { fstype: how.fstype, source: src.device, target: at, options: how.options };
+        const failed = await this.mount(id, mount);
+        if (failed !== null) throw new StepFailed(text(M.mountFailed(src.device, failed)));
+      }
     }
   }
 
@@ -360,7 +377,7 @@ class Run implements Machine {
     retries: number,
   ): Promise<void> {
     const src = this.source;
-    if (sourceKind(src.kind).access === "mounted") {
+    if (sourceKind(src.kind, this.table).access === "mounted") {
       const mount = this.mountTable.find((m) => m.target === from);
       if (from === null || mount === undefined) {
         throw new TypeError(`The source is not mounted for step "${id}"`);
@@ -494,7 +511,7 @@ class Run implements Machine {
           const readsOn = opened?.kind === "ok" || opened?.kind === "truncated";
           if (room !== undefined && readsOn && (r.endless || r.body.length > room.bytes)) {
             // The pipeline unpacks what arrives until more bytes come than the tmpfs holds.
-            await this.partial(id, url, into, r.body, null);
+            await this.partial(id, url, into, r.body);
             throw new StepFailed(
               text(M.tooLarge(url, String(room.bytes), room.size)),
             );
@@ -504,7 +521,7 @@ class Run implements Machine {
           return;
         }
         case "dropped":
-          await this.partial(id, url, into, r.body, r.error);
+          await this.partial(id, url, into, r.body);
           error = r.error;
           break;
         case "stalled": {
@@ -514,7 +531,7 @@ class Run implements Machine {
           error = left <= SPEED_TIME
             ? `curl: (28) Operation timed out after ${waited}000 milliseconds with ${r.body.length} bytes received`
             : `curl: (28) Operation too slow. Less than ${SPEED_LIMIT} bytes/sec transferred the last ${SPEED_TIME} seconds`;
-          await this.partial(id, url, into, r.body, error);
+          await this.partial(id, url, into, r.body);
           break;
         }
         case "status":
@@ -544,17 +561,13 @@ class Run implements Machine {
     }
   }
 
-  /** The unpack event of a transfer that stopped early: the pipeline unpacked what arrived. */
-  private async partial(
-    id: string,
-    url: string,
-    into: string,
-    body: Uint8Array,
-    failed: Failure,
-  ): Promise<void> {
-    const archive = body.length > 0 ? await this.h.openArchive(body) : null;
-    if (archive === null || archive.kind === "unknown") return;
-    this.events.push({ kind: "unpack", step: id, format: archive.format, from: url, into, failed });
+  /**
+   * What the pipeline does with a transfer that stopped early: it unpacks
+   * what arrived as it would a whole archive (its events and warnings), and
+   * its verdict yields to the transfer's failure.
+   */
+  private async partial(id: string, url: string, into: string, body: Uint8Array): Promise<void> {
+    await this.extract(id, body, url, url, into);
   }
 
   /** Reads /etc/selinux/config as the shell's `read -r` loop does: the last setting wins. */
@@ -622,6 +635,7 @@ export function simulate(
   vm: Vm,
   cmdline: string,
   handlers: Partial<Handlers> = {},
+  sources: readonly SourceKindSpec[] = SOURCES,
 ): Promise<SimResult> {
-  return new Run(seq, vm, cmdline, { ...defaultHandlers, ...handlers }).go();
+  return new Run(seq, vm, cmdline, { ...defaultHandlers, ...handlers }, sources).go();
 }

@@ -415,9 +415,8 @@ Deno.test("simulate() empties the root between download attempts", async () => {
       format: "gzip",
       from: `${WEB}/rootfs.tar.gz`,
       into: "/sysroot",
-      failed: `curl: (18) transfer closed with ${
-        TGZ.length - Math.floor(TGZ.length / 2)
-      } bytes remaining to read`,
+      // What arrived is unpacked as far as it goes; the transfer's failure decides.
+      failed: `${WEB}/rootfs.tar.gz is truncated`,
     },
     { kind: "sleep", seconds: 1 },
     { kind: "clear", path: "/sysroot" },

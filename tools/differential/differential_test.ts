@@ -294,6 +294,23 @@ Deno.test("runDifferential() agrees on the holes found by probing, and both side
       },
       /^<4>tmpfs-root: warning: tar could not set every extended attribute: .*'odd\.name'/,
     ],
+    // The whole archive arrives, then the server stalls: each try unpacks it (and warns), and
+    // the transfer's failure decides.
+    [
+      `root=tmpfs:${web}/rootfs.tar.zst rd.tmpfs.retries=1 rd.tmpfs.timeout=100`,
+      {
+        ...base,
+        web: [{
+          url: `${web}/rootfs.tar.zst`,
+          body: await makeArchive(
+            { ...root, "etc/odd": { data: "x", xattrs: { "odd.name": "1" } } },
+            "zstd",
+          ),
+          stallAfter: 100_000,
+        }],
+      },
+      /failed after 2 tries: curl: \(28\) Operation too slow/,
+    ],
   ];
   const scenarios: Scenario[] = cases.flatMap(([cmdline, vm]) =>
     (["classic", "systemd"] as const).map((flavour) => ({

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseParams, readCmdline, type Source } from "@tmpfs-root/model";
+import { parseParams, readCmdline, type Source, sourceKind } from "@tmpfs-root/model";
 import {
   defaultHandlers,
   type FileTree,
@@ -102,8 +102,9 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
   const size = values.size!;
   files.set("sizes", `${size}\t${Math.min(tmpfsBytes(size, vm.ram), vm.ram)}\n`);
   const machine: Machine = { vm, args, source, values, time: 0, mounts: [] };
+  // The stubs answer as the kind's descriptor says: NFS mounts it, a streamed kind downloads it.
   if (source.kind === "nfs") await nfsAnswer(files, machine, source, volumes);
-  if (source.kind === "http") {
+  if (sourceKind(source.kind).access === "streamed" && source.kind === "http") {
     const file = values.imgfile!;
     const urls = new Set(vm.web.map((w) => w.url));
     urls.add(source.url.endsWith("/") ? `${source.url}${file}` : source.url);

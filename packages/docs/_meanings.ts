@@ -1,0 +1,164 @@
+// What each console message of the boot means, for tmpfs-root.cmdline(7). The keys are the
+// methods of the model's Messages class (packages/model/messages.ts): a message added there
+// without a meaning here fails the type check, and `slots` names the method's arguments in order
+// (the generator checks their number against the method's).
+import type { Messages } from "@tmpfs-root/model";
+
+/** A message's slot names and what it means. */
+export interface Meaning {
+  readonly slots: readonly string[];
+  readonly meaning: string;
+}
+
+/** One meaning per message of the model. */
+export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
+  deviceTimeout: {
+    slots: ["device", "source", "seconds"],
+    meaning:
+      "The source device did not appear in time (two thirds of rd.retry, when dracut runs its timeout hooks): the disk is absent, the label or UUID is wrong, or its driver is not in the initramfs.",
+  },
+  deviceMissing: {
+    slots: ["device", "source"],
+    meaning: "The device node was not there when the source was to be mounted.",
+  },
+  mountReadOnly: {
+    slots: ["device", "error"],
+    meaning:
+      "mount refused the device: an unknown or damaged file system, or a file system whose kernel module is not in the initramfs. The error is mount's.",
+  },
+  notExported: {
+    slots: ["export"],
+    meaning: "The NFS server answered, but does not export this path to this machine.",
+  },
+  nfsNoAnswer: {
+    slots: ["server"],
+    meaning:
+      "No NFS server answered at this address: the network is not up, the address is wrong, or a firewall stands between.",
+  },
+  mountFailed: {
+    slots: ["export", "error"],
+    meaning: "The NFS mount failed for another reason; the error is mount's first line.",
+  },
+  resizeFailed: {
+    slots: ["mountpoint", "error"],
+    meaning:
+      "In the systemd initrd, the tmpfs that the generator mounted could not be given rd.tmpfs.size.",
+  },
+  tmpfsFailed: {
+    slots: ["size", "mountpoint", "error"],
+    meaning: "The tmpfs could not be mounted, usually because the kernel refused rd.tmpfs.size.",
+  },
+  noFile: {
+    slots: ["file", "source"],
+    meaning:
+      "The source holds no such archive: rd.tmpfs.imgfile is a path relative to the source's root.",
+  },
+  unreadable: {
+    slots: ["archive", "error"],
+    meaning: "The archive could not be opened or read (its permissions, or an I/O error).",
+  },
+  readFailed: {
+    slots: ["archive"],
+    meaning: "Reading the archive failed part of the way through (an I/O error on the source).",
+  },
+  empty: {
+    slots: ["archive"],
+    meaning: "The archive has no bytes.",
+  },
+  notArchive: {
+    slots: ["archive"],
+    meaning:
+      "The archive's first bytes are the magic number of no format tmpfs-root unpacks: it is not a tar archive, compressed or not.",
+  },
+  truncated: {
+    slots: ["archive"],
+    meaning:
+      "The archive ends too early: a compressed stream cut short, or a tar stream without its end-of-archive blocks (which GNU tar alone would accept). Copy or pack it again.",
+  },
+  corrupt: {
+    slots: ["archive"],
+    meaning: "The compressed data or a tar header is damaged.",
+  },
+  tmpfsFull: {
+    slots: ["size"],
+    meaning:
+      "The unpacked files need more room than the tmpfs has: raise rd.tmpfs.size (the machine needs the RAM).",
+  },
+  tarFailed: {
+    slots: ["archive", "line"],
+    meaning: "tar stopped with an error; the line is tar's first error.",
+  },
+  securityXattr: {
+    slots: ["line"],
+    meaning:
+      "tar could not set a security.* extended attribute (an SELinux label, a file capability): the boot stops rather than run without it. The line is tar's.",
+  },
+  xattrWarning: {
+    slots: ["line"],
+    meaning:
+      "tar could not set an extended attribute outside security.*: the boot goes on, and the report keeps the line as a warning.",
+  },
+  capacityUnknown: {
+    slots: ["mountpoint"],
+    meaning: "df could not tell the size of the tmpfs, which bounds a download.",
+  },
+  deadline: {
+    slots: ["url", "seconds"],
+    meaning:
+      "The download ran past rd.tmpfs.timeout, every try and pause included; it is not tried again.",
+  },
+  tooLarge: {
+    slots: ["url", "bytes", "size"],
+    meaning:
+      "The server sent more bytes than the tmpfs holds; the download was cut off there, and is not tried again.",
+  },
+  badRedirect: {
+    slots: ["url", "error"],
+    meaning:
+      "The server redirected to a protocol curl may not follow (only http and https, and from https only https); it is not tried again.",
+  },
+  answered: {
+    slots: ["url", "status"],
+    meaning:
+      "The server answered with an HTTP client error (4xx, such as 404): the URL is wrong or not allowed; it is not tried again.",
+  },
+  triesFailed: {
+    slots: ["url", "tries", "error"],
+    meaning:
+      "Every try of the download failed (rd.tmpfs.retries tries after the first); the error is curl's last, such as a refused connection or a transfer too slow for too long.",
+  },
+  retrying: {
+    slots: ["url", "seconds"],
+    meaning:
+      "A try of the download failed; the next starts after this pause, from an empty tmpfs (a partial transfer never boots).",
+  },
+  unmountFailed: {
+    slots: ["mountpoint", "error"],
+    meaning: "umount refused, while releasing the source or undoing after a failure.",
+  },
+  removeFailed: {
+    slots: ["path", "error"],
+    meaning: "The source's mount point could not be removed.",
+  },
+  makeFailed: {
+    slots: ["path", "error"],
+    meaning: "mkdir could not make the folder that holds the source's mount point.",
+  },
+  tempDirFailed: {
+    slots: ["folder", "error"],
+    meaning: "No mount point for the source could be made in this folder.",
+  },
+  badSelinuxType: {
+    slots: [],
+    meaning:
+      "The new root's /etc/selinux/config enables SELinux, but its SELINUXTYPE is empty or not a plain policy name, so its labels cannot be found.",
+  },
+  relabelFailed: {
+    slots: ["root", "error"],
+    meaning: "setfiles could not restore the SELinux labels of the new root.",
+  },
+  handedOver: {
+    slots: ["root"],
+    meaning: "The root file system is unpacked; dracut switches into it next.",
+  },
+};
