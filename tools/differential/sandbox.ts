@@ -62,6 +62,25 @@ export function placements(place: Placement): Map<string, string> {
   return places;
 }
 
+/**
+ * The driver's variables for where each hook and systemd script is, from the
+ * placement data: `hook_<dracut hook>` (`hook_initqueue_finished`),
+ * `systemd_generator` and `systemd_unpack`.
+ */
+function hookVariables(place: Placement, places: ReadonlyMap<string, string>): string {
+  const at = (file: string) => `/${places.get(file)}`;
+  const generator = place.systemd.find((f) => f.to.includes("/system-generators/"));
+  const unpack = place.systemd.find((f) => f.executable && f !== generator);
+  if (generator === undefined || unpack === undefined) {
+    throw new TypeError("The module installs no systemd generator or unpack script");
+  }
+  return [
+    ...place.hooks.map((h) => `hook_${h.hook.replace(/[^a-z]/g, "_")}=${at(h.file)}`),
+    `systemd_generator=${at(generator.file)}`,
+    `systemd_unpack=${at(unpack.file)}`,
+  ].join("\n") + "\n";
+}
+
 const HERE = new URL("./sandbox/", import.meta.url);
 const MODULE = new URL("../../module/90tmpfs-root/", import.meta.url);
 
@@ -96,7 +115,9 @@ async function write(path: string, entry: Entry, made?: Set<string>): Promise<vo
 /** The sandbox's fixed files: the module, the stub dracut library, the stubs and the driver. */
 async function fixedFiles(module: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  const places = placements(compileModule(BOOT).placement);
+  const place = compileModule(BOOT).placement;
+  const places = placements(place);
+  files.set("hooks.sh", hookVariables(place, places));
   for (const [name, text] of module) {
     const place = places.get(name);
     if (place !== undefined) files.set(place, text);

@@ -1,35 +1,36 @@
-# shellcheck shell=sh disable=SC3043,SC1090,SC1091,SC2030,SC2031
+# shellcheck shell=sh disable=SC3043,SC1090,SC1091,SC2030,SC2031,SC2154
 # The driver plays dracut's init (classic flavour) or systemd (systemd
 # flavour) for every scenario under /scen, with the emitted hooks sourced
 # unmodified, and writes each scenario's log (kmsg lines and stub command
 # lines, in order) to /out/<scenario>.log and its stray stderr to .err.
 . /stub/_lib.sh
-H=/lib/dracut/hooks
+# Where the module's files are, from the compiler's placement data (hooks.sh).
+. /hooks.sh
 baseline=" $(while read -r _ _ _ _ m _; do printf '%s ' "$m"; done </.proc/self/mountinfo)"
 classic() (
     export NEWROOT=/sysroot
     . /lib/dracut-lib.sh
-    . "$H"/cmdline/20-tmpfs-root-cmdline.sh
+    . "$hook_cmdline"
     if [ "${rootok:-}" != 1 ]; then log inactive; exit 0; fi
     # dracut's initqueue: the finished hooks each second, the timeout hooks
     # at two thirds of rd.retry.
     _h_t=0
     _h_to="$((${tmpfs_root_retry:-180} * 2 / 3))"
     while :; do
-        if . "$H"/initqueue/finished/90-tmpfs-root-finished.sh; then
+        if . "$hook_initqueue_finished"; then
             log initqueue finished "$_h_t"
             break
         fi
         if [ "$_h_t" -ge "$_h_to" ]; then
             log initqueue timeout "$_h_t"
-            . "$H"/initqueue/timeout/90-tmpfs-root-timeout.sh
+            . "$hook_initqueue_timeout"
             break
         fi
         _h_t="$((_h_t + 1))"
         advance 1
     done
-    . "$H"/mount/50-tmpfs-root-mount.sh
-    . "$H"/pre-pivot/50-tmpfs-root-pre-pivot.sh
+    . "$hook_mount"
+    . "$hook_pre_pivot"
     if [ -e /run/tmpfs-root/prePivot.done ]; then log switch_root; fi
 )
 systemd() (
@@ -37,12 +38,12 @@ systemd() (
     # dracut-cmdline.service
     (
         . /lib/dracut-lib.sh
-        . "$H"/cmdline/20-tmpfs-root-cmdline.sh
+        . "$hook_cmdline"
     )
     # the generator, with systemd's three folders
     if ! (
         set -- /run/systemd/generator /run/systemd/generator.early /run/systemd/generator.late
-        . /lib/systemd-generators/tmpfs-root-generator
+        . "$systemd_generator"
     ); then
         log generator failed
         exit 0
@@ -54,7 +55,7 @@ systemd() (
     if ! (
         set --
         . /lib/dracut-lib.sh
-        . /lib/tmpfs-root/tmpfs-root-unpack.sh
+        . "$systemd_unpack"
     ); then
         log unit failed
         exit 0
@@ -62,7 +63,7 @@ systemd() (
     # dracut-pre-pivot.service
     (
         . /lib/dracut-lib.sh
-        . "$H"/pre-pivot/50-tmpfs-root-pre-pivot.sh
+        . "$hook_pre_pivot"
     )
     if [ -e /run/tmpfs-root/prePivot.done ]; then log switch_root; fi
 )
