@@ -20,6 +20,3 @@ export interface Context {
 export function kinds(ctx: Context, test: (k: SourceKindSpec) => boolean): SourceKind[] {
   return kindsWhere(test, ctx.sources);
 }
-
-/** The shipped table, without mount functions (the steps add the shipped ones). */
-export const DEFAULT_SOURCES: readonly SourceKindSpec[] = SOURCES;

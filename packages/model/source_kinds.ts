@@ -148,17 +148,6 @@ export function kindsWhere(
   return table.filter(test).map((s) => s.kind);
 }
 
-/** The kinds read from a mounted file system. */
-export const MOUNTED: readonly SourceKind[] = kindsWhere((s) => s.access === "mounted");
-/** The kinds whose archive is piped from a program (a download). */
-export const STREAMED: readonly SourceKind[] = kindsWhere((s) => s.access === "streamed");
-/** The kinds that wait for a device node. */
-export const DEVICES: readonly SourceKind[] = kindsWhere((s) => s.waitsFor === "device");
-/** The kinds that wait for nothing. */
-export const WAITLESS: readonly SourceKind[] = kindsWhere((s) => s.waitsFor === "nothing");
-/** The kinds that need the network. */
-export const NETWORKED: readonly SourceKind[] = kindsWhere((s) => s.waitsFor === "network");
-
 /** The descriptor of a kind. */
 export function sourceKind(
   kind: SourceKind,
