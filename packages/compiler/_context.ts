@@ -3,7 +3,7 @@
  * of source kinds (the shipped one, or one with more kinds, as a test adds
  * a toy kind) and the mount functions of kinds that need their own.
  */
-import { kindsWhere, type SourceKind, type SourceKindSpec, SOURCES } from "@tmpfs-root/model";
+import { kindsWhere, type SourceKind, type SourceKindSpec } from "@tmpfs-root/model";
 import type { Command, Word } from "@tmpfs-root/shell";
 
 /** A kind's mount function: mounts the parsed source read-only at `at`; fails with the cause set. */
