@@ -1,13 +1,10 @@
 import {
   allSteps,
   type Arg,
-  type BlockSource,
   type BootSequence,
   kindsOf,
   MESSAGES as M,
-  type NfsSource,
   type Operand,
-  type OtherSource,
   type Params,
   parseParams,
   readCmdline,
@@ -233,11 +230,7 @@ class Run implements Machine {
       }
       case "mountSource": {
         const at = this.need(step.at, "the source's mount point");
-        const src = this.source;
-        if (sourceKind(src.kind, this.table).access !== "mounted" || src.kind === "http") {
-          return null;
-        }
-        await this.mountSource(step.id, src, at);
+        await this.mountSource(step.id, this.source, at);
         return null;
       }
       case "mountTmpfs": {
@@ -305,12 +298,12 @@ class Run implements Machine {
     return failed;
   }
 
-  private async mountSource(
-    id: string,
-    src: BlockSource | NfsSource | OtherSource,
-    at: string,
-  ): Promise<void> {
+  private async mountSource(id: string, src: Source, at: string): Promise<void> {
+    // As the shell's case, which has an arm for each mounted kind only.
+    if (sourceKind(src.kind, this.table).access !== "mounted") return;
     switch (src.kind) {
+      case "http":
+        return;
       case "block": {
         if (!await this.h.isDevice(this, src.device)) {
           throw new StepFailed(text(M.deviceMissing(src.device, src.spec)));
