@@ -25,3 +25,4 @@ export * from "./commands.ts";
 export * from "./hostile_cmdlines.ts";
 export * from "./messages.ts";
 export * from "./source_kinds.ts";
+export * from "./manifest.ts";
