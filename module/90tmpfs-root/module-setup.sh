@@ -43,8 +43,8 @@ tmpfs_root_has_module() {
 }
 # dracut: the programs must exist; the module is installed only when asked for (255).
 check() {
-    require_binaries cat chroot cp dd df find grep gzip head ln mkdir mktemp mount od rm rmdir sed \
-        sleep tar tr umount || return 1
+    require_binaries cat chroot cp dd df find grep gzip head ln mkdir mkfifo mktemp mount od rm \
+        rmdir sed sha256sum sleep tar tee tr umount || return 1
     # Only when asked for (-a tmpfs-root or add_dracutmodules+=" tmpfs-root ").
     return 255
 }
@@ -97,8 +97,8 @@ installkernel() {
 install() {
     local sources
     sources="$(tmpfs_root_build_sources)"
-    inst_multiple cat chroot cp dd df find grep gzip head ln mkdir mktemp mount od rm rmdir sed \
-        sleep tar tr umount
+    inst_multiple cat chroot cp dd df find grep gzip head ln mkdir mkfifo mktemp mount od rm rmdir \
+        sed sha256sum sleep tar tee tr umount
     inst_multiple -o bzip2 lz4 pigz xz zstd
     case " $sources " in
         *' http '*) inst_multiple -o curl ;;

@@ -67,16 +67,41 @@ tmpfs_root_decompress() {
         *) cat ;;
     esac
 }
-# INTO NAME: detects the format of the archive on stdin by its magic bytes, unpacks it into INTO
-# with GNU tar and checks every side of the pipe, the end-of-archive blocks and the security xattrs;
-# returns 1 with $tmpfs_root_cause set on any failure.
+# HEAD FIFO: prints HEAD then the rest of stdin (the archive), recording cat's status; with a FIFO,
+# tee also copies every byte into it.
+tmpfs_root_feed() {
+    if [ -z "$2" ]; then
+        {
+            cat "$1" && cat
+            echo "$?" >/run/tmpfs-root/rc.read
+        }
+    else
+        {
+            cat "$1" && cat
+            echo "$?" >/run/tmpfs-root/rc.read
+        } | tee "$2"
+    fi
+}
+# FIFO: with a FIFO, writes sha256sum's line for what comes through it to /run/tmpfs-root/sha256;
+# without, does nothing; sha256sum's status.
+tmpfs_root_hash() {
+    [ -n "$1" ] || return 0
+    sha256sum <"$1" >/run/tmpfs-root/sha256
+}
+# INTO NAME SHA256: detects the format of the archive on stdin by its magic bytes, unpacks it into
+# INTO with GNU tar and checks every side of the pipe, the end-of-archive blocks and the security
+# xattrs; when SHA256 is not empty, hashes every byte on its way to the decompressor
+# (/run/tmpfs-root/sha256); returns 1 with $tmpfs_root_cause set on any failure.
 tmpfs_root_extract() {
     local fmt
     local rr
     local rd
     local rt
+    local rs
+    local fifo=
     rm -f /run/tmpfs-root/head /run/tmpfs-root/rc.read /run/tmpfs-root/rc.dec \
-        /run/tmpfs-root/rc.tar /run/tmpfs-root/tar.out /run/tmpfs-root/warnings 2>/dev/null
+        /run/tmpfs-root/rc.tar /run/tmpfs-root/rc.sum /run/tmpfs-root/tar.out \
+        /run/tmpfs-root/warnings /run/tmpfs-root/sha256.fifo /run/tmpfs-root/sha256 2>/dev/null
     # The first 262 bytes hold every magic number we know, tar's at offset 257.
     if ! dd bs=1 count=262 of=/run/tmpfs-root/head 2>/run/tmpfs-root/err; then
         tmpfs_root_cause="could not read $2: $(tmpfs_root_first_line /run/tmpfs-root/err)"
@@ -103,21 +128,39 @@ tmpfs_root_extract() {
             ;;
     esac
     tmpfs_root_say 7 "tmpfs-root: unpacking $2 ($fmt)"
-    # Each side of the pipe records its exit status and keeps its own messages.
+    # With a digest to check, tee copies every byte into a FIFO on its way to the decompressor,
+    # and sha256sum reads it: the archive is read once, and nothing is staged.
+    if [ -n "$3" ]; then
+        fifo=/run/tmpfs-root/sha256.fifo
+        if ! mkfifo "$fifo" 2>/run/tmpfs-root/err; then
+            tmpfs_root_cause="sha256sum could not hash $2: $(tmpfs_root_first_line /run/tmpfs-root/err)"
+            return 1
+        fi
+    fi
+    # Each side of the pipe records its exit status and keeps its own messages. The hasher
+    # is the last side, so the pipe waits for it too: it reads the FIFO, not tar's output.
     {
-        cat /run/tmpfs-root/head && cat
-        echo "$?" >/run/tmpfs-root/rc.read
+        tmpfs_root_feed /run/tmpfs-root/head "$fifo"
     } 2>/run/tmpfs-root/err | {
         tmpfs_root_decompress "$fmt"
         echo "$?" >/run/tmpfs-root/rc.dec
     } 2>/run/tmpfs-root/dec.err | {
         tar -x -p -R --same-owner --numeric-owner --xattrs '--xattrs-include=*' --acls --selinux \
-            -f - -C "$1"
+            -f - -C "$1" >/run/tmpfs-root/tar.out
         echo "$?" >/run/tmpfs-root/rc.tar
-    } >/run/tmpfs-root/tar.out 2>/run/tmpfs-root/tar.err
+    } 2>/run/tmpfs-root/tar.err | {
+        tmpfs_root_hash "$fifo"
+        echo "$?" >/run/tmpfs-root/rc.sum
+    } 2>/run/tmpfs-root/sha256.err
     rr="$(cat /run/tmpfs-root/rc.read)"
     rd="$(cat /run/tmpfs-root/rc.dec)"
     rt="$(cat /run/tmpfs-root/rc.tar)"
+    rs="$(cat /run/tmpfs-root/rc.sum)"
+    # A hasher that failed cuts the copy short, and then the stream: it is named first.
+    if [ "$rs" != 0 ]; then
+        tmpfs_root_cause="sha256sum could not hash $2: $(tmpfs_root_first_line /run/tmpfs-root/sha256.err)"
+        return 1
+    fi
     # GNU tar says "Wrote only N of M bytes" when a write comes up short on a full tmpfs.
     if grep -qsE 'No space left on device|Wrote only [0-9]+ of [0-9]+ bytes' \
         /run/tmpfs-root/tar.err; then
@@ -222,8 +265,9 @@ tmpfs_root_capacity() {
     esac
     printf %s "$((kb * 1024))"
 }
-# URL INTO RETRIES CAFILE TIMEOUT: streams URL into extract, with retries, a byte bound (the tmpfs)
-# and a deadline (TIMEOUT seconds); returns 1 with $tmpfs_root_cause set when it gives up.
+# URL INTO RETRIES CAFILE TIMEOUT SHA256: streams URL into extract (which hashes each try afresh
+# when SHA256 is not empty), with retries, a byte bound (the tmpfs) and a deadline (TIMEOUT
+# seconds); returns 1 with $tmpfs_root_cause set when it gives up.
 tmpfs_root_download() {
     local try=0
     local pause=1
@@ -256,7 +300,7 @@ tmpfs_root_download() {
             tmpfs_root_cap "$cap"
             echo "$?" >/run/tmpfs-root/rc.cap
         } | (
-            tmpfs_root_extract "$2" "$1"
+            tmpfs_root_extract "$2" "$1" "$6"
             rc="$?"
             printf %s "$tmpfs_root_cause" >/run/tmpfs-root/cause
             exit "$rc"
@@ -441,17 +485,34 @@ tmpfs_root_step_unpack() {
             case "$archive" in
                 */) archive="$archive$tmpfs_root_imgfile" ;;
             esac
+            tmpfs_root_out_unpack="$archive"
             tmpfs_root_download "$archive" "${NEWROOT:-/sysroot}" "$tmpfs_root_retries" \
-                "$tmpfs_root_cafile" "$tmpfs_root_timeout"
+                "$tmpfs_root_cafile" "$tmpfs_root_timeout" "$tmpfs_root_sha256"
             return
             ;;
     esac
+    tmpfs_root_out_unpack="$tmpfs_root_imgfile"
     archive="$tmpfs_root_out_mountpoint/$tmpfs_root_imgfile"
     if ! [ -f "$archive" ]; then
         tmpfs_root_cause="no file $tmpfs_root_imgfile on $tmpfs_root_spec"
         return 1
     fi
-    tmpfs_root_extract "${NEWROOT:-/sysroot}" "$tmpfs_root_imgfile" <"$archive" || return 1
+    tmpfs_root_extract "${NEWROOT:-/sysroot}" "$tmpfs_root_imgfile" "$tmpfs_root_sha256" \
+        <"$archive" || return 1
+}
+# step verify: comparing the archive's sha256 with rd.tmpfs.sha256; returns 1 with $tmpfs_root_cause
+# set when it fails.
+tmpfs_root_step_verify() {
+    # comparing the archive's sha256 with rd.tmpfs.sha256
+    local got=
+    [ -n "$tmpfs_root_sha256" ] || return 0
+    {
+        read -r got _
+    } 2>/dev/null </run/tmpfs-root/sha256
+    if [ "$got" != "$tmpfs_root_sha256" ]; then
+        tmpfs_root_cause="$tmpfs_root_out_unpack has sha256 $got, expected $tmpfs_root_sha256"
+        return 1
+    fi
 }
 # step release: unmounting the source; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_release() {
@@ -590,6 +651,16 @@ tmpfs_root_phase_mount() {
         tmpfs_root_say 7 'tmpfs-root: unpacking the archive'
         if ! tmpfs_root_step_unpack; then
             tmpfs_root_failed unpack
+            tmpfs_root_undo_tmpfs
+            tmpfs_root_undo_source
+            tmpfs_root_undo_mountpoint
+            return 1
+        fi
+    }
+    {
+        tmpfs_root_say 7 "tmpfs-root: comparing the archive's sha256 with rd.tmpfs.sha256"
+        if ! tmpfs_root_step_verify; then
+            tmpfs_root_failed verify
             tmpfs_root_undo_tmpfs
             tmpfs_root_undo_source
             tmpfs_root_undo_mountpoint

@@ -312,6 +312,10 @@ tmpfs_root_arg() {
             tmpfs_root_raw_imgfile="$2"
             tmpfs_root_given_imgfile=1
             ;;
+        rd.tmpfs.sha256)
+            tmpfs_root_raw_sha256="$2"
+            tmpfs_root_given_sha256=1
+            ;;
         rd.tmpfs.retries)
             tmpfs_root_raw_retries="$2"
             tmpfs_root_given_retries=1
@@ -345,8 +349,8 @@ tmpfs_root_closest() {
     local a
     local b
     local n
-    for k in rd.tmpfs.size rd.tmpfs.imgfile rd.tmpfs.retries rd.tmpfs.timeout rd.tmpfs.cafile \
-        rd.tmpfs.onfail; do
+    for k in rd.tmpfs.size rd.tmpfs.imgfile rd.tmpfs.sha256 rd.tmpfs.retries rd.tmpfs.timeout \
+        rd.tmpfs.cafile rd.tmpfs.onfail; do
         a="$1"
         b="$k"
         n=0
@@ -524,6 +528,8 @@ tmpfs_root_read_params() {
     tmpfs_root_given_size=''
     tmpfs_root_raw_imgfile=''
     tmpfs_root_given_imgfile=''
+    tmpfs_root_raw_sha256=''
+    tmpfs_root_given_sha256=''
     tmpfs_root_raw_retries=''
     tmpfs_root_given_retries=''
     tmpfs_root_raw_timeout=''
@@ -618,6 +624,28 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_imgfile="$value"
+    if [ "$tmpfs_root_given_sha256" = 1 ]; then
+        value="$tmpfs_root_raw_sha256"
+    else
+        value=''
+    fi
+    orig="$value"
+    # Empty (no check), or 64 hex digits, kept in lower case.
+    case "$value" in
+        '') : ;;
+        *[!0-9A-Fa-f]*)
+            tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$orig\": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case, or nothing for no check"
+            return 1
+            ;;
+        *)
+            if [ "${#value}" -ne 64 ]; then
+                tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$orig\": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case, or nothing for no check"
+                return 1
+            fi
+            value="$(tmpfs_root_lower "$value")"
+            ;;
+    esac
+    tmpfs_root_sha256="$value"
     if [ "$tmpfs_root_given_retries" = 1 ]; then
         value="$tmpfs_root_raw_retries"
     else

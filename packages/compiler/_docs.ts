@@ -47,9 +47,15 @@ const FIXED: Readonly<Record<string, string>> = {
     "/etc/cmdline.d); returns 0.",
   [fn("decompress")]: "FORMAT: decompresses stdin to stdout (gzip with pigz when the image has " +
     "it; tar: a copy).",
-  [fn("extract")]: "INTO NAME: detects the format of the archive on stdin by its magic bytes, " +
-    "unpacks it into INTO with GNU tar and checks every side of the pipe, the end-of-archive " +
-    "blocks and the security xattrs; returns 1 with $tmpfs_root_cause set on any failure.",
+  [fn("feed")]: "HEAD FIFO: prints HEAD then the rest of stdin (the archive), recording cat's " +
+    "status; with a FIFO, tee also copies every byte into it.",
+  [fn("hash")]: "FIFO: with a FIFO, writes sha256sum's line for what comes through it to " +
+    "/run/tmpfs-root/sha256; without, does nothing; sha256sum's status.",
+  [fn("extract")]: "INTO NAME SHA256: detects the format of the archive on stdin by its magic " +
+    "bytes, unpacks it into INTO with GNU tar and checks every side of the pipe, the " +
+    "end-of-archive blocks and the security xattrs; when SHA256 is not empty, hashes every byte " +
+    "on its way to the decompressor (/run/tmpfs-root/sha256); returns 1 with $tmpfs_root_cause " +
+    "set on any failure.",
   [fn("fetch")]: "URL CAFILE MAXTIME: writes the archive at URL to stdout with curl (http and " +
     "https only, https stays https, no globbing, a minimum rate, MAXTIME seconds); curl's status.",
   [fn("cap")]: "BYTES: copies at most BYTES of stdin to stdout; returns 3 when more would have " +
@@ -57,9 +63,9 @@ const FIXED: Readonly<Record<string, string>> = {
   [fn("uptime")]: "prints the whole seconds since boot.",
   [fn("capacity")]: "DIR: prints the bytes the file system at DIR holds; returns 1 when df " +
     "cannot tell.",
-  [fn("download")]: "URL INTO RETRIES CAFILE TIMEOUT: streams URL into extract, with retries, " +
-    "a byte bound (the tmpfs) and a deadline (TIMEOUT seconds); returns 1 with " +
-    "$tmpfs_root_cause set when it gives up.",
+  [fn("download")]: "URL INTO RETRIES CAFILE TIMEOUT SHA256: streams URL into extract (which " +
+    "hashes each try afresh when SHA256 is not empty), with retries, a byte bound (the tmpfs) " +
+    "and a deadline (TIMEOUT seconds); returns 1 with $tmpfs_root_cause set when it gives up.",
   // The hooks'.
   [fn("stop")]: "applies rd.tmpfs.onfail after a failure: emergency (dracut's own handling), " +
     "reboot, poweroff or halt.",

@@ -246,6 +246,21 @@ function check(p: ParamSpec): Command[] {
         ]),
         assign(target, v("value")),
       ];
+    case "digest": {
+      if (p.digits === undefined) throw new TypeError(`Parameter ${p.name} has no digits`);
+      return [
+        comment(`Empty (no check), or ${p.digits} hex digits, kept in lower case.`),
+        caseOf(v("value"), [
+          [[pat("")], [cmd(":")]],
+          [[pat(ANY, glob("[!0-9A-Fa-f]"), ANY)], bad],
+          [[pat(ANY)], [
+            ifThen(test(len("value"), "-ne", String(p.digits)), bad),
+            assign("value", subst(cmd(fn("lower"), v("value")))),
+          ]],
+        ]),
+        assign(target, v("value")),
+      ];
+    }
     default:
       return assertNever(p.kind);
   }

@@ -18,6 +18,7 @@ import {
   type Phase,
   SECURITY_XATTR,
   setfilesCommand,
+  SHA256SUM,
   SIZE as SIZE_SPEC,
   type SourceKindSpec,
   type Step,
@@ -79,6 +80,11 @@ const CAUSE_FILE = `${RUN_DIR}/cause`;
 const TAR_ERR = `${RUN_DIR}/tar.err`;
 /** tar's standard output: with `-R`, the line that says the end-of-archive blocks were there. */
 const TAR_OUT = `${RUN_DIR}/tar.out`;
+/** The FIFO tee copies the archive's bytes into, for the hasher (rd.tmpfs.sha256). */
+const HASH_FIFO = `${RUN_DIR}/sha256.fifo`;
+/** What the hasher printed: `<64 hex digits>  -`. */
+const HASH_OUT = `${RUN_DIR}/sha256`;
+const HASH_ERR = `${RUN_DIR}/sha256.err`;
 
 const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
 
@@ -275,12 +281,16 @@ function mountTmpfsBody(step: Extract<Step, { kind: "mountTmpfs" }>): Command[] 
 function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Command[] {
   const into = operand(step.into);
   const file = operand(step.file);
+  const sha256 = operand(step.sha256);
+  // The archive's name as the failure lines give it, which the verify step names too.
+  const name = outVar(step.id);
   return [
     local("archive"),
     caseOf(v(SRC.kind), [
       [kinds(ctx, (k) => k.access === "streamed"), [
         assign("archive", v(SRC.url)),
         caseOf(v("archive"), [[[pat(ANY, "/")], [assign("archive", w(v("archive"), file))]]]),
+        assign(name, v("archive")),
         cmd(
           fn("download"),
           v("archive"),
@@ -288,16 +298,36 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
           operand(step.retries),
           operand(step.ca),
           w(v(paramVar(TIMEOUT_SPEC))),
+          sha256,
         ),
         cmd("return"),
       ]],
     ]),
+    assign(name, file),
     assign("archive", w(operand(step.from), "/", file)),
     ifThen(not(test("-f", v("archive"))), [
       say(M.noFile(file, v(SRC.spec))),
       ret(1),
     ]),
-    or(withRedirects(cmd(fn("extract"), into, file), redir("<", v("archive"))), ret(1)),
+    or(withRedirects(cmd(fn("extract"), into, file, sha256), redir("<", v("archive"))), ret(1)),
+  ];
+}
+
+/** Compares the digest the unpack step's hasher printed with the one asked for. */
+function verifyBody(step: Extract<Step, { kind: "verify" }>): Command[] {
+  const expected = operand(step.expected);
+  return [
+    local("got", ""),
+    or(test("-n", expected), ret(0)),
+    withRedirects(
+      group([cmd("read", "-r", "got", "_")]),
+      redir(">", "/dev/null", 2),
+      redir("<", HASH_OUT),
+    ),
+    ifThen(test(v("got"), "!=", expected), [
+      say(M.digestMismatch(v(outVar(step.of)), v("got"), expected)),
+      ret(1),
+    ]),
   ];
 }
 
@@ -363,6 +393,8 @@ function stepBody(step: Step, seq: BootSequence, ctx: Context): Command[] {
       return mountTmpfsBody(step);
     case "unpack":
       return unpackBody(step, ctx);
+    case "verify":
+      return verifyBody(step);
     case "release": {
       const target = allSteps(seq).find((s) => s.id === step.of);
       if (!target?.undo) throw new TypeError(`Step "${step.id}" releases nothing`);
@@ -449,6 +481,9 @@ function firstLineFn(): Command {
 
 const STATUS = (name: string) => `${RUN_DIR}/rc.${name}`;
 
+/** `echo "$?" >/run/tmpfs-root/rc.<name>`: a side of a pipe records its exit status. */
+const record = (name: string) => withRedirects(cmd("echo", v("?")), redir(">", STATUS(name)));
+
 /** `tmpfs_root_decompress FORMAT`: stdin to stdout (gzip with pigz when the image has it). */
 function decompressFn(): Command {
   const [gzip, ...gzipOptions] = DECOMPRESS.gzip;
@@ -468,9 +503,33 @@ function decompressFn(): Command {
 }
 
 /**
- * `tmpfs_root_extract INTO NAME`: detects the format of the archive on
- * stdin by its magic bytes, then decompresses and unpacks it into INTO,
- * checking the exit status of every side of the pipe.
+ * `tmpfs_root_feed HEAD FIFO`: the archive's bytes on stdout, HEAD (what
+ * the detection read) then the rest of stdin, recording cat's status; with
+ * a FIFO, tee also copies every byte into it.
+ */
+function feedFn(): Command {
+  const read = group([and(cmd("cat", v("1")), cmd("cat")), record("read")]);
+  return func(fn("feed"), [
+    ifThen(test("-z", v("2")), [read], [pipe(read, cmd("tee", v("2")))]),
+  ]);
+}
+
+/**
+ * `tmpfs_root_hash FIFO`: with a FIFO, writes sha256sum's line for what
+ * comes through it; without one, nothing.
+ */
+function hashFn(): Command {
+  return func(fn("hash"), [
+    or(test("-n", v("1")), ret(0)),
+    withRedirects(cmd(...SHA256SUM), redir("<", v("1")), redir(">", HASH_OUT)),
+  ]);
+}
+
+/**
+ * `tmpfs_root_extract INTO NAME SHA256`: detects the format of the archive
+ * on stdin by its magic bytes, then decompresses and unpacks it into INTO,
+ * checking the exit status of every side of the pipe; hashes the archive's
+ * bytes on their way when SHA256 is not empty.
  */
 function extractFn(): Command {
   const head = `${RUN_DIR}/head`;
@@ -483,7 +542,6 @@ function extractFn(): Command {
       cmd("tr", "-d", " \\n"),
     ));
   const status = (name: string) => w(subst(cmd("cat", STATUS(name))));
-  const record = (name: string) => withRedirects(cmd("echo", v("?")), redir(">", STATUS(name)));
   const truncated =
     "unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof|unfinished stream";
   return func(fn("extract"), [
@@ -491,8 +549,22 @@ function extractFn(): Command {
     local("rr"),
     local("rd"),
     local("rt"),
+    local("rs"),
+    local("fifo", ""),
     withRedirects(
-      cmd("rm", "-f", head, STATUS("read"), STATUS("dec"), STATUS("tar"), TAR_OUT, WARNINGS),
+      cmd(
+        "rm",
+        "-f",
+        head,
+        STATUS("read"),
+        STATUS("dec"),
+        STATUS("tar"),
+        STATUS("sum"),
+        TAR_OUT,
+        WARNINGS,
+        HASH_FIFO,
+        HASH_OUT,
+      ),
       redir(">", "/dev/null", 2),
     ),
     comment("The first 262 bytes hold every magic number we know, tar's at offset 257."),
@@ -515,19 +587,34 @@ function extractFn(): Command {
       ]],
     ]),
     cmd(fn("say"), "7", w("tmpfs-root: unpacking ", v("2"), " (", v("fmt"), ")")),
-    comment("Each side of the pipe records its exit status and keeps its own messages."),
+    comment(
+      "With a digest to check, tee copies every byte into a FIFO on its way to the decompressor,",
+    ),
+    comment("and sha256sum reads it: the archive is read once, and nothing is staged."),
+    ifThen(test("-n", v("3")), [
+      assign("fifo", HASH_FIFO),
+      ifThen(not(withRedirects(cmd("mkfifo", v("fifo")), redir(">", ERR, 2))), [
+        say(M.hashFailed(v("2"), firstLine(ERR))),
+        ret(1),
+      ]),
+    ]),
+    comment("Each side of the pipe records its exit status and keeps its own messages. The hasher"),
+    comment("is the last side, so the pipe waits for it too: it reads the FIFO, not tar's output."),
     pipe(
-      group([and(cmd("cat", head), cmd("cat")), record("read")], redir(">", ERR, 2)),
+      group([cmd(fn("feed"), head, v("fifo"))], redir(">", ERR, 2)),
       group([cmd(fn("decompress"), v("fmt")), record("dec")], redir(">", DEC_ERR, 2)),
       group(
-        [cmd(...tarCommand(v("1"))), record("tar")],
-        redir(">", TAR_OUT),
+        [withRedirects(cmd(...tarCommand(v("1"))), redir(">", TAR_OUT)), record("tar")],
         redir(">", TAR_ERR, 2),
       ),
+      group([cmd(fn("hash"), v("fifo")), record("sum")], redir(">", HASH_ERR, 2)),
     ),
     assign("rr", status("read")),
     assign("rd", status("dec")),
     assign("rt", status("tar")),
+    assign("rs", status("sum")),
+    comment("A hasher that failed cuts the copy short, and then the stream: it is named first."),
+    ifThen(test(v("rs"), "!=", "0"), [say(M.hashFailed(v("2"), firstLine(HASH_ERR))), ret(1)]),
     comment('GNU tar says "Wrote only N of M bytes" when a write comes up short on a full tmpfs.'),
     ifThen(
       cmd("grep", "-qsE", "No space left on device|Wrote only [0-9]+ of [0-9]+ bytes", TAR_ERR),
@@ -616,8 +703,9 @@ function firstErrorFn(): Command {
 }
 
 /**
- * `tmpfs_root_download URL INTO RETRIES CAFILE TIMEOUT`: streams the
- * archive from curl straight into extract (nothing staged), and stops
+ * `tmpfs_root_download URL INTO RETRIES CAFILE TIMEOUT SHA256`: streams the
+ * archive from curl straight into extract (nothing staged, each try hashed
+ * afresh when SHA256 is not empty), and stops
  * reading once more bytes arrive than the tmpfs holds. A failed try is
  * tried again after a growing pause (1, 2, 4 ... 30 s) while tries and
  * time (TIMEOUT seconds from the first try) are left, unless the server
@@ -668,7 +756,7 @@ function downloadFn(): Command {
           withRedirects(cmd("echo", v("?")), redir(">", STATUS("cap"))),
         ]),
         subshell([
-          cmd(fn("extract"), v("2"), v("1")),
+          cmd(fn("extract"), v("2"), v("1"), v("6")),
           assign("rc", w(v("?"))),
           withRedirects(cmd("printf", "%s", v(CAUSE)), redir(">", CAUSE_FILE)),
           cmd("exit", v("rc")),
@@ -805,6 +893,8 @@ export function stepsLibrary(seq: BootSequence, ctx: Context): Command[] {
     firstErrorFn(),
     requestNetworkFn(ctx),
     decompressFn(),
+    feedFn(),
+    hashFn(),
     extractFn(),
     fetchFn(),
     capFn(),

@@ -151,6 +151,38 @@ Deno.test("the emitted parameter parser agrees with the model on hostile command
   }
 });
 
+Deno.test("the emitted parser checks rd.tmpfs.sha256 as the model does: 64 hex digits, lower-cased", async () => {
+  const digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  const values = [
+    digest,
+    digest.toUpperCase(),
+    `9F86d081${digest.slice(8)}`,
+    "",
+    digest.slice(1),
+    `${digest}0`,
+    `${digest.slice(1)}g`,
+    `${digest.slice(1)}*`,
+    `${digest.slice(2)}\u00e9`,
+    `${digest.slice(1)}\u0085`,
+    `"${digest.slice(1)} "`,
+    `${digest.slice(0, 32)}$(pwned)${digest.slice(32)}`,
+  ];
+  const lines = values.map((x) => `root=tmpfs:/dev/vda1 rd.tmpfs.sha256=${x}`);
+  const want = lines.map(expected);
+  assert.deepEqual(want.map((w) => w[0]), ["0", "0", "0", "0", ...Array(8).fill("1")]);
+  for (const [name, shell] of SHELLS) {
+    const out = await shellParse(shell, lines);
+    assert.equal(out.stderr.includes("PWNED"), false, `${name} executed a payload`);
+    assert.equal(out.code, 0, `${name}: ${out.stderr}`);
+    const got = out.stdout.split("\u001d").slice(0, -1).map((r) => r.split("\u001e").slice(0, -1));
+    got.forEach((all, i) => {
+      const fields = all.map((f, j) => (want[i]![0] === "0" || j < 2 ? f : ""));
+      assert.deepEqual(fields, want[i], `${name}: ${JSON.stringify(lines[i])}`);
+    });
+    assert.equal(got.length, lines.length, name);
+  }
+});
+
 Deno.test("the emitted parser reads as in the C locale when the shell runs in a UTF-8 one", async () => {
   // To bash in C.UTF-8, U+3000 and U+2003 are white space and U+0085 a control character.
   const label = "disk\u3000one\u2003two\u00a0three";

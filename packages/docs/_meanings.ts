@@ -93,6 +93,16 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
     meaning:
       "tar could not set a security.* extended attribute (an SELinux label, a file capability): the boot stops rather than run without it. The line is tar's.",
   },
+  hashFailed: {
+    slots: ["archive", "error"],
+    meaning:
+      "With rd.tmpfs.sha256, the archive's bytes could not be hashed on their way to tar (the FIFO to sha256sum could not be made, or sha256sum failed); the error is the first line it printed.",
+  },
+  digestMismatch: {
+    slots: ["archive", "digest", "expected"],
+    meaning:
+      "The archive's SHA-256 (of every byte that came from the source) is not rd.tmpfs.sha256: it is another archive, or it was damaged or changed. Both digests are given in full. The unpacked tree is thrown away with the tmpfs; a download is not tried again.",
+  },
   xattrWarning: {
     slots: ["line"],
     meaning:

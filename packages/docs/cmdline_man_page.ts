@@ -120,7 +120,7 @@ export function cmdlineManPage(boot: BootSequence = BOOT): ManPage {
     sections: [
       { title: "SYNOPSIS", blocks: [para(...joinSpans(boot.params.map(synopsisSpans), " "))] },
       { title: "DESCRIPTION", blocks: description() },
-      { title: "PARAMETERS", blocks: boot.params.map(paramEntry) },
+      { title: "PARAMETERS", blocks: boot.params.flatMap(paramBlocks) },
       { title: "SOURCES", blocks: sources() },
       { title: "DIAGNOSTICS", blocks: diagnostics(boot) },
       { title: "FILES", blocks: files() },
@@ -150,6 +150,8 @@ function paramForm(p: ParamSpec): Span[] {
       return [code(`${p.name}=`), ph("n")];
     case "policy":
       return [code(`${p.name}=`), ...joinSpans((p.choices ?? []).map((c) => [code(c)]), "|")];
+    case "digest":
+      return [code(`${p.name}=`), ph("digest")];
     default:
       return assertNever(p.kind);
   }
@@ -172,26 +174,39 @@ function description(): Block[] {
     para(
       "Every value is checked before anything is mounted. An invalid value stops the boot with one line (see DIAGNOSTICS); a parameter under ",
       code(NAMESPACE),
-      " that tmpfs-root does not know is ignored with a warning that names the closest known one. The tmpfs-root check-cmdline command checks a command line with the same code; see ",
+      " that tmpfs-root does not know is ignored with a warning that names the closest known one. The command tmpfs-root cmdline --check checks a command line with the same code; see ",
       ...manRef("tmpfs-root", 1),
       ".",
     ),
   ];
 }
 
-function paramEntry(p: ParamSpec): Block {
+/**
+ * The longest example an entry's line holds (groff's default width, in
+ * bold); a longer one, such as a whole SHA-256 digest, has a literal line
+ * of its own after the entry, which no filling can overflow.
+ */
+const INLINE_EXAMPLE = 64;
+
+/** A parameter's entry, and its example as a literal when it is too long for the entry's line. */
+function paramBlocks(p: ParamSpec): Block[] {
   const given = p.default === null
     ? ["Required."]
     : p.default === ""
     ? ["Default: empty."]
     : ["Default: ", code(p.default), "."];
-  return entry(
-    paramForm(p),
-    [p.doc],
-    [`Valid values: ${p.expected.replace(/^expected /, "")}.`],
-    given,
-    ["Example: ", code(`${p.name}=${p.example}`), "."],
-  );
+  const example = `${p.name}=${p.example}`;
+  const long = example.length > INLINE_EXAMPLE;
+  return [
+    entry(
+      paramForm(p),
+      [p.doc],
+      [`Valid values: ${p.expected.replace(/^expected /, "")}.`],
+      given,
+      long ? ["Example:"] : ["Example: ", code(example), "."],
+    ),
+    ...(long ? [{ kind: "literal", lines: [example] } as const] : []),
+  ];
 }
 
 function sources(): Block[] {
@@ -361,7 +376,7 @@ function seeAlso(): Block[] {
       ),
     ),
     para(
-      "docs/safety.md in tmpfs-root's source: every rule that stops a boot (tar streams must end with their end-of-archive blocks, downloads are bounded in bytes, rate and time, https stays https, security.* attributes must be set), what the archive is trusted with, and the tests that show each.",
+      "docs/safety.md in tmpfs-root's source: every rule that stops a boot (tar streams must end with their end-of-archive blocks, downloads are bounded in bytes, rate and time, https stays https, security.* attributes must be set, the archive must have the SHA-256 rd.tmpfs.sha256 gives), what the archive is trusted with, and the tests that show each.",
     ),
   ];
 }

@@ -28,7 +28,10 @@ Deno.test("cmdlineManPage() gives every parameter its form, valid values, defaul
       ? "Default: empty."
       : `Default: \`${p.default}\`.`;
     assert.ok(item.includes(`\n  ${given}\n`), `${p.name}: ${given}`);
-    assert.ok(item.includes(`Example: \`${p.name}=${p.example}\`.`), `${p.name}: example`);
+    // An example too long for a filled line (a whole digest) is a literal line of its own.
+    const inline = `Example: \`${p.name}=${p.example}\`.`;
+    const literal = `Example:\n\n\`\`\`\n${p.name}=${p.example}\n\`\`\``;
+    assert.ok(item.includes(inline) || item.includes(literal), `${p.name}: example`);
   }
   assert.match(
     section("SYNOPSIS"),

@@ -23,8 +23,9 @@ import {
   sequence,
   unmount,
   unpack,
+  verify,
 } from "./dsl.ts";
-import { CAFILE, IMGFILE, ONFAIL, PARAMS, RETRIES, RETRY, ROOT, SIZE } from "./params.ts";
+import { CAFILE, IMGFILE, ONFAIL, PARAMS, RETRIES, RETRY, ROOT, SHA256, SIZE } from "./params.ts";
 import type { BootSequence } from "./step.ts";
 
 /** The boot sequence of tmpfs-root. */
@@ -47,8 +48,9 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       timeout: param(RETRY),
     }),
   ),
-  // The mount hook: a mount point, the source read-only, the tmpfs, the unpack, then the source's
-  // release.
+  // The mount hook: a mount point, the source read-only, the tmpfs, the unpack (the archive's
+  // bytes hashed on their way when rd.tmpfs.sha256 is given), the digest's check, then the
+  // source's release.
   phase(
     "mount",
     makeTempDir({
@@ -86,6 +88,14 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       into: newroot(),
       retries: param(RETRIES),
       ca: param(CAFILE),
+      sha256: param(SHA256),
+    }),
+    verify({
+      id: "verify",
+      label: "verify",
+      doing: "comparing the archive's sha256 with rd.tmpfs.sha256",
+      of: "unpack",
+      expected: param(SHA256),
     }),
     release({
       id: "release",

@@ -19,3 +19,15 @@ Deno.test("BOOT runs nothing from the archive before the unpack step, which hold
   }
   assert.ok(steps.some((s) => RUNS_ARCHIVE_CONTENT.includes(s.kind)), "the relabel step exists");
 });
+
+Deno.test("BOOT checks rd.tmpfs.sha256 in the step right after the unpack, in the unpack's phase", () => {
+  const steps = allSteps(BOOT);
+  const unpack = steps.findIndex((s) => s.kind === "unpack");
+  const verify = steps.findIndex((s) => s.kind === "verify");
+  assert.equal(verify, unpack + 1, "the verify step follows the unpack step");
+  const step = steps[verify]!;
+  assert.ok(step.kind === "verify" && step.of === steps[unpack]!.id);
+  assert.equal(step.onlyFor, null, "every kind of source is checked");
+  const mount = BOOT.phases.find((p) => p.steps.includes(steps[unpack]!));
+  assert.ok(mount?.steps.includes(step), "in the unpack's phase (under systemd, its service)");
+});

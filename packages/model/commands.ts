@@ -73,6 +73,13 @@ export const TAR_XATTR_FAILED = "Cannot set '";
 /** The xattr name space whose failures stop the boot: capabilities, SELinux labels, IMA. */
 export const SECURITY_XATTR = "Cannot set 'security\\.";
 
+/**
+ * The hasher of `rd.tmpfs.sha256`: it reads the copy of the archive's bytes
+ * that `tee` writes into a FIFO on their way to the decompressor, and prints
+ * `<64 lower-case hex digits>  -` (GNU coreutils and busybox alike).
+ */
+export const SHA256SUM: readonly string[] = ["sha256sum"];
+
 /** Seconds curl waits for a connection. */
 export const CONNECT_TIMEOUT = 10;
 /** The slowest transfer accepted: bytes per second, averaged over {@linkcode SPEED_TIME}. */

@@ -24,6 +24,7 @@ import type {
   StepKind,
   Undo,
   Unpack,
+  Verify,
 } from "./step.ts";
 
 /** A fixed value. */
@@ -77,6 +78,8 @@ export const mountSource = (o: Options<MountSource>): MountSource => make("mount
 export const mountTmpfs = (o: Options<MountTmpfs>): MountTmpfs => make("mountTmpfs", o);
 /** Unpack the archive. */
 export const unpack = (o: Options<Unpack>): Unpack => make("unpack", o);
+/** Check the digest of what an unpack step hashed. */
+export const verify = (o: Options<Verify>): Verify => make("verify", o);
 /** Undo an earlier step now. */
 export const release = (o: Options<Release>): Release => make("release", o);
 /** Restore SELinux labels. */
@@ -134,7 +137,8 @@ function describe(op: Operand): string {
  * only declared parameters are read; outputs are used only after the
  * `makeTempDir` step that makes them (an undo may use its own step's);
  * releases are only of earlier steps that declare an undo, each at most
- * once. Errors are `TypeError`s that name the step.
+ * once; a `verify` step checks an earlier `unpack` step that hashes for the
+ * same digest. Errors are `TypeError`s that name the step.
  *
  * @example
  * ```ts
@@ -225,6 +229,21 @@ export function sequence(
         );
       }
       released.set(step.of, step.id);
+    }
+    if (step.kind === "verify") {
+      const target = seen.get(step.of);
+      if (target?.kind !== "unpack") {
+        throw new TypeError(
+          `Step "${step.id}" verifies "${step.of}", which is not an unpack step that runs before it`,
+        );
+      }
+      if (describe(target.sha256) !== describe(step.expected)) {
+        throw new TypeError(
+          `Step "${step.id}" expects "${describe(step.expected)}", but "${step.of}" hashes for "${
+            describe(target.sha256)
+          }"`,
+        );
+      }
     }
     seen.set(step.id, step);
   }

@@ -17,8 +17,10 @@ import {
   sequence,
   undoPlan,
   unmount,
+  unpack,
+  verify,
 } from "./dsl.ts";
-import { ONFAIL, PARAMS, RETRY, ROOT, SIZE } from "./params.ts";
+import { CAFILE, IMGFILE, ONFAIL, PARAMS, RETRIES, RETRY, ROOT, SHA256, SIZE } from "./params.ts";
 import type { Operand, Phase, Step } from "./step.ts";
 import type { ParamSpec } from "./params.ts";
 
@@ -56,6 +58,20 @@ const TMPFS = {
   undo: unmount(newroot()),
 } as const;
 const tmpfs = mountTmpfs(TMPFS);
+const UNPACK = {
+  id: "unpack",
+  label: "unpack",
+  doing: "unpacking",
+  source: param(ROOT),
+  from: output("dir"),
+  file: param(IMGFILE),
+  into: newroot(),
+  retries: param(RETRIES),
+  ca: param(CAFILE),
+  sha256: param(SHA256),
+} as const;
+const verifyOf = (of: string, expected: Operand = param(SHA256)): Step =>
+  verify({ id: "verify", label: "verify", doing: "verifying", of, expected });
 const releaseOf = (of: string, id = "release"): Step =>
   release({ id, label: "release", doing: "releasing", of });
 const tmpDir = (id: string, parent: Operand): Step =>
@@ -90,6 +106,7 @@ Deno.test("sequence() accepts BOOT's own phases, and BOOT undoes what each failu
       ["source", ["mountpoint"]],
       ["tmpfs", ["source", "mountpoint"]],
       ["unpack", ["tmpfs", "source", "mountpoint"]],
+      ["verify", ["tmpfs", "source", "mountpoint"]],
       ["release", ["tmpfs", "source", "mountpoint"]],
       ["cleanup", ["tmpfs", "mountpoint"]],
       ["selinux", ["tmpfs"]],
@@ -220,6 +237,29 @@ const ERRORS: readonly (readonly [string, () => unknown, RegExp])[] = [
     /^TypeError: Step "again" releases "dir", which step "release" has released already$/,
   ],
   [
+    "sequence() rejects a verify step of an unknown step",
+    demo([phase("cmdline", read), phase("mount", dir, verifyOf("nowhere"))]),
+    /^TypeError: Step "verify" verifies "nowhere", which is not an unpack step that runs before it$/,
+  ],
+  [
+    "sequence() rejects a verify step of a step that unpacks nothing",
+    demo([phase("cmdline", read), phase("mount", dir, verifyOf("dir"))]),
+    /^TypeError: Step "verify" verifies "dir", which is not an unpack step that runs before it$/,
+  ],
+  [
+    "sequence() rejects a verify step before its unpack step",
+    demo([phase("cmdline", read), phase("mount", dir, verifyOf("unpack"), unpack(UNPACK))]),
+    /^TypeError: Step "verify" verifies "unpack", which is not an unpack step that runs before it$/,
+  ],
+  [
+    "sequence() rejects a verify step that expects another digest than its unpack step hashes for",
+    demo([
+      phase("cmdline", read),
+      phase("mount", dir, unpack({ ...UNPACK, sha256: literal("") }), verifyOf("unpack")),
+    ]),
+    /^TypeError: Step "verify" expects "rd\.tmpfs\.sha256", but "unpack" hashes for ""$/,
+  ],
+  [
     "undoPlan() rejects an unknown step",
     () => undoPlan(BOOT, "nowhere"),
     /^RangeError: Unknown step "nowhere"$/,
@@ -231,3 +271,11 @@ for (const [what, build, message] of ERRORS) {
     assert.throws(build, message);
   });
 }
+
+Deno.test("sequence() accepts a verify step after the unpack step it checks, and undoes as for it", () => {
+  const seq = sequence("demo", PARAMS, param(ONFAIL), [
+    phase("cmdline", read),
+    phase("mount", dir, tmpfs, unpack(UNPACK), verifyOf("unpack"), releaseOf("dir")),
+  ]);
+  assert.deepEqual(undoPlan(seq, "verify").map((s) => s.id), ["tmpfs", "dir"]);
+});

@@ -17,6 +17,7 @@ const NAMES = [
   "rd.tmpfs.imgfile",
   "rd.tmpfs.retries",
   "rd.tmpfs.cafile",
+  "rd.tmpfs.sha256",
   "rd.retry",
   "rd.tmpfs.onfail",
   "rd.lvm.lv",
@@ -110,6 +111,7 @@ const VALUES = [
   "1000000000g",
   "999999999999999999",
   "1000000000000m",
+  "9F86D081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
   "",
 ];
 

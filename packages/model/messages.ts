@@ -121,6 +121,12 @@ export class Messages<T> {
   securityXattr(line: T): Message<T> {
     return ["tar could not set a security attribute: ", line];
   }
+  hashFailed(name: T, error: T): Message<T> {
+    return ["sha256sum could not hash ", name, ": ", error];
+  }
+  digestMismatch(name: T, got: T, expected: T): Message<T> {
+    return [name, " has sha256 ", got, ", expected ", expected];
+  }
   xattrWarning(line: T): Message<T> {
     return [
       "tmpfs-root: warning: tar could not set every extended attribute: ",

@@ -8,7 +8,14 @@
 import { SPEED_LIMIT, SPEED_TIME } from "./commands.ts";
 
 /** How a parameter's value is checked. Each kind has one checker in TypeScript and one in shell. */
-export type ParamKind = "source" | "size" | "relpath" | "abspath" | "count" | "policy";
+export type ParamKind =
+  | "source"
+  | "size"
+  | "relpath"
+  | "abspath"
+  | "count"
+  | "policy"
+  | "digest";
 
 /** A kernel parameter. */
 export interface ParamSpec {
@@ -23,6 +30,8 @@ export interface ParamSpec {
   readonly min?: number;
   /** The allowed values, for `policy` parameters. */
   readonly choices?: readonly string[];
+  /** How many hexadecimal digits, for `digest` parameters (empty is also valid: no check). */
+  readonly digits?: number;
   /** What a valid value looks like, said after the colon of an error message. */
   readonly expected: string;
   /** One line for the documentation. */
@@ -95,6 +104,20 @@ export const URL_FILE_CHARS = "A-Za-z0-9._~:/@!$&'()*+,;=%-";
 export const URL_FILE_EXPECTED =
   "appended to a URL it may hold only letters, digits and -._~:/@!$&'()*+,;=% (percent-encode the rest)";
 
+/** `rd.tmpfs.sha256=<digest>`: the archive's SHA-256, hashed as it streams into the unpack. */
+export const SHA256: ParamSpec = {
+  name: "rd.tmpfs.sha256",
+  key: "sha256",
+  kind: "digest",
+  digits: 64,
+  default: "",
+  expected:
+    "expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case, or nothing for no check",
+  doc:
+    "The SHA-256 digest the archive must have. Its bytes are hashed on their way from the source to the decompressor (never read twice, never staged), and the digest is compared once the unpack is done, before the boot goes on: a different one stops the boot, the unpacked tree is thrown away with the tmpfs and rd.tmpfs.onfail applies. Upper case is read as lower case; empty (the default) checks nothing.",
+  example: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+};
+
 /** `rd.tmpfs.retries=<n>`. */
 export const RETRIES: ParamSpec = {
   name: "rd.tmpfs.retries",
@@ -162,6 +185,7 @@ export const PARAMS: readonly ParamSpec[] = [
   ROOT,
   SIZE,
   IMGFILE,
+  SHA256,
   RETRIES,
   TIMEOUT,
   CAFILE,

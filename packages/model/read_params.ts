@@ -116,9 +116,10 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * ```ts
  * import assert from "#assert";
  * import { checkValue } from "./read_params.ts";
- * import { SIZE } from "./params.ts";
+ * import { SHA256, SIZE } from "./params.ts";
  * assert.equal(checkValue(SIZE, "3G"), "3G");
  * assert.equal(checkValue(SIZE, "3Q"), null);
+ * assert.equal(checkValue(SHA256, "AB".repeat(32)), "ab".repeat(32));
  * ```
  */
 export function checkValue(
@@ -149,6 +150,13 @@ export function checkValue(
         : null;
     case "policy":
       return spec.choices?.includes(value) ? value : null;
+    case "digest": {
+      if (spec.digits === undefined) throw new TypeError(`Parameter ${spec.name} has no digits`);
+      if (value === "") return value;
+      return value.length === spec.digits && /^[0-9A-Fa-f]+$/.test(value)
+        ? value.toLowerCase()
+        : null;
+    }
     default:
       return assertNever(spec.kind);
   }

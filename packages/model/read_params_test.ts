@@ -1,6 +1,6 @@
 import assert from "#assert";
 import { checkValue, parseParams } from "./read_params.ts";
-import { IMGFILE, RETRIES, SIZE, TIMEOUT } from "./params.ts";
+import { IMGFILE, RETRIES, SHA256, SIZE, TIMEOUT } from "./params.ts";
 
 Deno.test("parseParams() is inactive unless root= starts with tmpfs:", () => {
   for (
@@ -19,6 +19,7 @@ Deno.test("parseParams() fills in the documented defaults", () => {
   assert.equal(r.params.values.retries, "3");
   assert.equal(r.params.values.onfail, "emergency");
   assert.equal(r.params.values.timeout, "1800");
+  assert.equal(r.params.values.sha256, "");
 });
 
 Deno.test("parseParams() reads the example command lines for a disk, an LVM volume and NFS", () => {
@@ -135,5 +136,47 @@ Deno.test("parseParams() refuses a file name for a base URL that curl would glob
   assert.equal(
     parseParams("root=tmpfs:http://10.0.2.2/ rd.tmpfs.imgfile=img/root%20fs.tar.zst").kind,
     "ok",
+  );
+});
+
+/** A SHA-256 digest (of "test"), and the same in upper case. */
+const DIGEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+Deno.test("checkValue() reads rd.tmpfs.sha256 as 64 hex digits in lower case, or empty", () => {
+  assert.equal(checkValue(SHA256, DIGEST), DIGEST);
+  assert.equal(checkValue(SHA256, DIGEST.toUpperCase()), DIGEST);
+  assert.equal(checkValue(SHA256, `9F86D081${DIGEST.slice(8)}`), DIGEST);
+  assert.equal(checkValue(SHA256, ""), "");
+  for (
+    const bad of [
+      DIGEST.slice(1),
+      `${DIGEST}0`,
+      `${DIGEST.slice(1)}g`,
+      ` ${DIGEST.slice(1)}`,
+      `${DIGEST.slice(1)}\n`,
+      `0x${DIGEST.slice(2)}`,
+      `${DIGEST.slice(0, 32)}-${DIGEST.slice(33)}`,
+      `${DIGEST.slice(1)}٣`,
+      "abc",
+    ]
+  ) {
+    assert.equal(checkValue(SHA256, bad), null, JSON.stringify(bad));
+  }
+});
+
+Deno.test("parseParams() normalises rd.tmpfs.sha256 to lower case and names an invalid one", () => {
+  const r = parseParams(`root=tmpfs:/dev/vda1 rd.tmpfs.sha256=${DIGEST.toUpperCase()}`);
+  assert.equal(r.kind === "ok" && r.params.values.sha256, DIGEST);
+  assert.deepEqual(r.kind === "ok" && r.params.given, ["root", "sha256"]);
+  // Given empty, as the last of two: no check (the last one wins).
+  const cleared = parseParams(`root=tmpfs:/dev/vda1 rd.tmpfs.sha256=${DIGEST} rd.tmpfs.sha256=`);
+  assert.equal(cleared.kind === "ok" && cleared.params.values.sha256, "");
+  const bad = parseParams(`root=tmpfs:/dev/vda1 rd.tmpfs.sha256=${DIGEST.slice(2)}`);
+  assert.equal(bad.kind === "invalid" && bad.param, SHA256);
+  assert.equal(
+    bad.kind === "invalid" && bad.message,
+    `invalid rd.tmpfs.sha256 "${
+      DIGEST.slice(2)
+    }": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case, or nothing for no check`,
   );
 });

@@ -68,7 +68,11 @@ export interface MountTmpfs extends StepCommon {
   readonly size: Operand;
 }
 
-/** Unpack the archive `file` (on the mounted source `from`, or at the URL) into `into`. */
+/**
+ * Unpack the archive `file` (on the mounted source `from`, or at the URL)
+ * into `into`. The archive's name, as failure lines give it (`file`, or the
+ * URL), is the step's record for a `verify` step.
+ */
 export interface Unpack extends StepCommon {
   readonly kind: "unpack";
   readonly source: Operand;
@@ -78,6 +82,23 @@ export interface Unpack extends StepCommon {
   readonly retries: Operand;
   /** The CA bundle for HTTPS sources (empty: the system's). */
   readonly ca: Operand;
+  /**
+   * The digest a `verify` step will ask for: when not empty, every byte of
+   * the archive is hashed (SHA-256) on its way to the decompressor, afresh
+   * for each download try.
+   */
+  readonly sha256: Operand;
+}
+
+/**
+ * Compare the SHA-256 the unpack step `of` computed of the archive's bytes
+ * with `expected` (nothing to do when it is empty).
+ */
+export interface Verify extends StepCommon {
+  readonly kind: "verify";
+  /** The id of the unpack step that hashed the archive. */
+  readonly of: string;
+  readonly expected: Operand;
 }
 
 /** Carry out the undo of an earlier step now (unmount the source after the unpack). */
@@ -106,6 +127,7 @@ export type Step =
   | MountSource
   | MountTmpfs
   | Unpack
+  | Verify
   | Release
   | RestoreSelinux
   | HandOver;

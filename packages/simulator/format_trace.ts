@@ -27,7 +27,10 @@ function describe(e: SimEvent): string {
     case "clear":
       return `empty ${e.path}`;
     case "unpack":
-      return `unpack ${e.format} ${e.from} into ${e.into}`;
+      return `unpack ${e.format} ${e.from} into ${e.into}` +
+        (e.sha256 === undefined ? "" : ` (sha256 ${e.sha256})`);
+    case "verify":
+      return `verify ${e.archive}: sha256 ${e.sha256}, expected ${e.expected}`;
     case "relabel":
       return `relabel ${e.root} with SELinux policy ${e.policy}`;
     case "skip":

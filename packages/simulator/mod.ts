@@ -34,6 +34,7 @@ export type * from "./handlers.ts";
 export * from "./machine_volumes.ts";
 export * from "./make_archive.ts";
 export * from "./open_archive.ts";
+export * from "./sha256_hex.ts";
 export * from "./simulate.ts";
 export * from "./tmpfs_bytes.ts";
 export type * from "./trace.ts";

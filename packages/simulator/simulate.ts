@@ -23,6 +23,7 @@ import {
 import type { Member, RootEntry } from "./archive.ts";
 import { defaultHandlers } from "./default_handlers.ts";
 import type { Handlers, Machine } from "./handlers.ts";
+import { sha256Hex } from "./sha256_hex.ts";
 import { tmpfsBytes } from "./tmpfs_bytes.ts";
 import type { Failure, Mount, Outcome, SimEvent, SimResult } from "./trace.ts";
 import type { Vm } from "./vm.ts";
@@ -55,6 +56,8 @@ class Run implements Machine {
   private readonly ran = new Set<string>();
   private readonly undone = new Set<string>();
   private readonly capacity = new Map<string, { bytes: number; size: string }>();
+  /** By unpack step: the archive's name and the digest of the bytes its last pipe hashed. */
+  private readonly hashed = new Map<string, { name: string; sha256: string | null }>();
   private root: ReadonlyMap<string, RootEntry> | null = null;
   private tempDirs = 0;
   private partialPolicy: string | null = null;
@@ -250,7 +253,11 @@ class Run implements Machine {
           this.operand(step.from),
           this.need(step.into, "the unpack target"),
           Number(this.need(step.retries, "the download retries")),
+          this.need(step.sha256, "the digest") !== "",
         );
+        return null;
+      case "verify":
+        this.verify(step.id, step.of, this.need(step.expected, "the expected digest"));
         return null;
       case "release": {
         const of = allSteps(this.seq).find((s) => s.id === step.of);
@@ -362,12 +369,17 @@ class Run implements Machine {
     }
   }
 
+  /**
+   * Unpacks the archive (`hash`: hashing its bytes on their way, for a
+   * verify step).
+   */
   private async unpack(
     id: string,
     file: string,
     from: string | null,
     into: string,
     retries: number,
+    hash: boolean,
   ): Promise<void> {
     const src = this.source;
     if (sourceKind(src.kind, this.table).access === "mounted") {
@@ -375,16 +387,44 @@ class Run implements Machine {
       if (from === null || mount === undefined) {
         throw new TypeError(`The source is not mounted for step "${id}"`);
       }
+      this.hashed.set(id, { name: file, sha256: null });
       const bytes = await this.h.readFile(this, mount, file);
       if (bytes === null) throw new StepFailed(text(M.noFile(file, src.spec)));
-      const failed = await this.extract(id, bytes, file, `${from}/${file}`, into);
+      const failed = await this.extract(id, bytes, file, `${from}/${file}`, into, hash);
       if (failed !== null) throw new StepFailed(failed);
       return;
     }
     // Streamed: the one streamed kind is a download.
     if (src.kind !== "http") throw new TypeError(`No stream for source kind "${src.kind}"`);
     const url = src.url.endsWith("/") ? `${src.url}${file}` : src.url;
-    return await this.download(id, url, into, retries, Number(this.values.timeout));
+    this.hashed.set(id, { name: url, sha256: null });
+    return await this.download(id, url, into, retries, Number(this.values.timeout), hash);
+  }
+
+  /**
+   * Compares the digest the unpack step `of` computed with `expected`
+   * (nothing to do when that is empty); a different one stops the boot,
+   * naming both.
+   */
+  private verify(id: string, of: string, expected: string): void {
+    if (expected === "") return;
+    const unpacked = this.hashed.get(of);
+    if (unpacked === undefined) {
+      throw new TypeError(`Step "${id}" verifies "${of}", which did not run`);
+    }
+    const sha256 = unpacked.sha256 ?? "";
+    const failed = sha256 === expected
+      ? null
+      : text(M.digestMismatch(unpacked.name, sha256, expected));
+    this.events.push({
+      kind: "verify",
+      step: id,
+      archive: unpacked.name,
+      sha256,
+      expected,
+      failed,
+    });
+    if (failed !== null) throw new StepFailed(failed);
   }
 
   /**
@@ -393,7 +433,9 @@ class Run implements Machine {
    * failure. The verdicts come in the shell's order: a full tmpfs, the
    * decompressor's and tar's errors, the end-of-archive blocks, then the
    * extended attributes tar could not set (security.* stops the boot, the
-   * others are a warning).
+   * others are a warning). With `hash`, the bytes are hashed as the pipe
+   * does once the format is known, whatever the verdict; the verify step
+   * compares the digest of the last pipe.
    */
   private async extract(
     id: string,
@@ -401,10 +443,13 @@ class Run implements Machine {
     name: string,
     from: string,
     into: string,
+    hash: boolean,
   ): Promise<Failure> {
     if (bytes.length === 0) return text(M.empty(name));
     const archive = await this.h.openArchive(bytes);
     if (archive.kind === "unknown") return text(M.notArchive(name));
+    const sha256 = hash ? await sha256Hex(bytes) : null;
+    if (sha256 !== null) this.hashed.set(id, { name, sha256 });
     let failed: Failure = null;
     let warning: string | null = null;
     const room = this.capacity.get(into);
@@ -435,7 +480,15 @@ class Run implements Machine {
       default:
         return assertNever(archive);
     }
-    this.events.push({ kind: "unpack", step: id, format: archive.format, from, into, failed });
+    this.events.push({
+      kind: "unpack",
+      step: id,
+      format: archive.format,
+      from,
+      into,
+      ...(sha256 === null ? {} : { sha256 }),
+      failed,
+    });
     if (warning !== null) {
       this.events.push({
         kind: "warn",
@@ -482,6 +535,7 @@ class Run implements Machine {
     into: string,
     retries: number,
     timeout: number,
+    hash: boolean,
   ): Promise<void> {
     const deadline = this.time + timeout;
     const late = () =>
@@ -504,17 +558,17 @@ class Run implements Machine {
           const readsOn = opened?.kind === "ok" || opened?.kind === "truncated";
           if (room !== undefined && readsOn && (r.endless || r.body.length > room.bytes)) {
             // The pipeline unpacks what arrives until more bytes come than the tmpfs holds.
-            await this.partial(id, url, into, r.body);
+            await this.partial(id, url, into, r.body, hash);
             throw new StepFailed(
               text(M.tooLarge(url, String(room.bytes), room.size)),
             );
           }
-          const failed = await this.extract(id, r.body, url, url, into);
+          const failed = await this.extract(id, r.body, url, url, into, hash);
           if (failed !== null) throw new StepFailed(failed);
           return;
         }
         case "dropped":
-          await this.partial(id, url, into, r.body);
+          await this.partial(id, url, into, r.body, hash);
           error = r.error;
           break;
         case "stalled": {
@@ -524,7 +578,7 @@ class Run implements Machine {
           error = left <= SPEED_TIME
             ? `curl: (28) Operation timed out after ${waited}000 milliseconds with ${r.body.length} bytes received`
             : `curl: (28) Operation too slow. Less than ${SPEED_LIMIT} bytes/sec transferred the last ${SPEED_TIME} seconds`;
-          await this.partial(id, url, into, r.body);
+          await this.partial(id, url, into, r.body, hash);
           break;
         }
         case "status":
@@ -559,8 +613,14 @@ class Run implements Machine {
    * what arrived as it would a whole archive (its events and warnings), and
    * its verdict yields to the transfer's failure.
    */
-  private async partial(id: string, url: string, into: string, body: Uint8Array): Promise<void> {
-    await this.extract(id, body, url, url, into);
+  private async partial(
+    id: string,
+    url: string,
+    into: string,
+    body: Uint8Array,
+    hash: boolean,
+  ): Promise<void> {
+    await this.extract(id, body, url, url, into, hash);
   }
 
   /** Reads /etc/selinux/config as the shell's `read -r` loop does: the last setting wins. */

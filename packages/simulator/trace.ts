@@ -15,7 +15,8 @@
  * | `fetch`    | one download attempt of `<url>`                                 |
  * | `sleep`    | `sleep <seconds>` before the next download attempt              |
  * | `clear`    | `find <path> -mindepth 1 -maxdepth 1 -exec rm -rf {} +`         |
- * | `unpack`   | `<decompressor> \| tar -x -C <into>` of `<from>`                |
+ * | `unpack`   | `<decompressor> \| tar -x -C <into>` of `<from>`, `sha256sum`   |
+ * | `verify`   | nothing: `sha256sum`'s digest against `rd.tmpfs.sha256`         |
  * | `relabel`  | `setfiles` over `<root>` with the SELinux policy `<policy>`     |
  * | `skip`     | nothing: a step found nothing to do                             |
  * | `message`  | the one console line of a failure                               |
@@ -24,7 +25,10 @@
  *
  * The simulated `mktemp` names its directories `source.0`, `source.1`, ...
  * An `unpack` event follows the file's format detection: there is none for
- * a missing or empty file or a file of unknown format. For a web source,
+ * a missing or empty file or a file of unknown format. With `rd.tmpfs.sha256`
+ * it has the `sha256` of the bytes that went through the pipe (`sha256sum`
+ * is the pipe's last side, fed by `tee`), and a `verify` event follows the
+ * unpack step; without, there is neither. For a web source,
  * each attempt is a `fetch` event, then an `unpack` event when some bytes
  * of a known format arrived; between attempts come `sleep` and `clear`.
  * In the systemd flavour the generator's sysroot.mount has mounted the
@@ -102,6 +106,24 @@ export type SimEvent =
       /** The archive's path on the mounted source, or its URL. */
       readonly from: string;
       readonly into: string;
+      /**
+       * The digest of the bytes served to the pipe, when `rd.tmpfs.sha256`
+       * asks for a check. It is what the shell's hasher computes whenever
+       * the unpack succeeds, the only case a verify step compares; a pipe
+       * that stops early (a cut download, a failing decompressor) may have
+       * hashed less in the shell.
+       */
+      readonly sha256?: string;
+      readonly failed: Failure;
+    }
+    | {
+      readonly kind: "verify";
+      /** The archive's name, as failure lines give it (`rd.tmpfs.imgfile`, or the URL). */
+      readonly archive: string;
+      /** The digest of the bytes the unpack hashed. */
+      readonly sha256: string;
+      /** The digest asked for (`rd.tmpfs.sha256`, in lower case). */
+      readonly expected: string;
       readonly failed: Failure;
     }
     | {

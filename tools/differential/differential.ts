@@ -61,8 +61,9 @@ export function compareRun(expected: readonly string[], run: ShellRun): string |
   const actual = normaliseLog(run.log);
   const pwned = actual.find((l) => l.startsWith("$ pwned"));
   if (pwned !== undefined) return `a payload ran: ${pwned}`;
-  // The shell's own note on the process rd.tmpfs.onfail=halt's endless sleep ends with.
-  const halted = expected.includes("$ sleep 3600");
+  // The shell's own note on the process rd.tmpfs.onfail=halt's endless sleep ends with, when
+  // the shell did sleep (its log says so; the line comparison says whether it should have).
+  const halted = actual.includes("$ sleep 3600");
   const stderr = halted ? run.stderr.replace(/^Killed\n?$/m, "") : run.stderr;
   if (stderr !== "") return `stray error output: ${stderr.split("\n", 1)[0]}`;
   const n = Math.max(expected.length, actual.length);

@@ -12,7 +12,7 @@ import { committedModule } from "./sandbox.ts";
 import { compileModule } from "@tmpfs-root/compiler";
 import { BOOT, hostileCmdlines } from "@tmpfs-root/model";
 import type { Scenario } from "./scenario.ts";
-import { makeArchive, tarHeaderClaiming, type Vm } from "@tmpfs-root/simulator";
+import { makeArchive, sha256Hex, tarHeaderClaiming, type Vm } from "@tmpfs-root/simulator";
 
 async function unknown(found: readonly Disagreement[]): Promise<Disagreement[]> {
   const out: Disagreement[] = [];
@@ -187,6 +187,36 @@ Deno.test("runDifferential() reports a large non-archive download as such, not a
   );
 });
 
+/**
+ * Runs each case (a command line, a machine, a line its log must have) in
+ * both flavours: the shells must agree with the simulator, and each
+ * simulated log must have a line the pattern matches; `also` checks more of
+ * each log.
+ */
+async function assertAgreeAndSay(
+  cases: readonly (readonly [string, Vm, RegExp])[],
+  also: (s: Scenario, log: readonly string[]) => void = () => {},
+): Promise<void> {
+  const scenarios: Scenario[] = cases.flatMap(([cmdline, vm]) =>
+    (["classic", "systemd"] as const).map((flavour) => ({
+      cmdline,
+      vm: { ...vm, flavour },
+      fault: { kind: "none" } as const,
+    }))
+  );
+  const found = await runDifferential(scenarios);
+  assert.equal(found.length, 0, show(found));
+  for (const [i, s] of scenarios.entries()) {
+    const want = cases[Math.floor(i / 2)]![2];
+    const log = await simulatedLog(s);
+    assert.ok(
+      log.some((l) => want.test(l)),
+      `${s.cmdline}: no line matches ${want}:\n${log.join("\n")}`,
+    );
+    also(s, log);
+  }
+}
+
 Deno.test("runDifferential() agrees on the holes found by probing, and both sides stop each one", async () => {
   const root = { "etc/os-release": "ID=demo\n", "sbin/init": "#!/bin/sh\n" };
   const formats = ["gzip", "xz", "zstd", "bzip2", "lz4", "plain"] as const;
@@ -312,22 +342,75 @@ Deno.test("runDifferential() agrees on the holes found by probing, and both side
       /failed after 2 tries: curl: \(28\) Operation too slow/,
     ],
   ];
-  const scenarios: Scenario[] = cases.flatMap(([cmdline, vm]) =>
-    (["classic", "systemd"] as const).map((flavour) => ({
-      cmdline,
-      vm: { ...vm, flavour },
-      fault: { kind: "none" } as const,
-    }))
-  );
-  const found = await runDifferential(scenarios);
-  assert.equal(found.length, 0, show(found));
-  const { simulatedLog } = await import("./differential.ts");
-  for (const [i, s] of scenarios.entries()) {
-    const want = cases[Math.floor(i / 2)]![2];
-    const log = await simulatedLog(s);
-    assert.ok(
-      log.some((l) => want.test(l)),
-      `${s.cmdline}: no line matches ${want}:\n${log.join("\n")}`,
+  await assertAgreeAndSay(cases);
+});
+
+Deno.test("runDifferential() agrees on rd.tmpfs.sha256 from every kind of source, and both sides name the same failure", async () => {
+  const root = { "etc/os-release": "ID=demo\n", "sbin/init": "#!/bin/sh\n" };
+  const web = "http://10.0.2.2:8080";
+  const good = await makeArchive(root, "zstd");
+  const sum = await sha256Hex(good);
+  const other = await sha256Hex(await makeArchive(root, "gzip"));
+  const cut = good.slice(0, Math.floor(good.length / 2));
+  const boundary = await makeArchive(root, "zstd", { ending: "cut" });
+  // Not compressed: more bytes than a 1 MiB tmpfs holds.
+  const big = await makeArchive({ ...root, big: new Uint8Array(1 << 20) }, "plain");
+  const vm = (file: Uint8Array, extra: Partial<Vm["web"][number]> = {}): Vm => ({
+    flavour: "classic",
+    ram: 8 << 20,
+    disks: [{ path: "/dev/vda1", files: { "rootfs.tar.zst": file } }],
+    lvm: [],
+    nfs: [{ server: "10.0.2.2", export: "/srv", files: { "rootfs.tar.zst": file } }],
+    // The first try drops halfway: the second is hashed afresh.
+    web: [{ url: `${web}/rootfs.tar.zst`, body: file, failFirst: 1, failWith: "drop", ...extra }],
+  });
+  const sources = [
+    ["tmpfs:/dev/vda1", "rootfs.tar.zst"],
+    ["tmpfs:NFS=nfs:10.0.2.2:/srv", "rootfs.tar.zst"],
+    [`tmpfs:${web}/rootfs.tar.zst`, `${web}/rootfs.tar.zst`],
+  ] as const;
+  const cases: [string, Vm, RegExp][] = [];
+  for (const [spec, name] of sources) {
+    const line = (digest: string, more = "") =>
+      `root=${spec} rd.tmpfs.imgfile=rootfs.tar.zst "rd.tmpfs.sha256=${digest}"${more}`;
+    const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    const n = escaped(name);
+    cases.push(
+      [line(sum), vm(good), /^\$ switch_root$/],
+      [line(sum.toUpperCase()), vm(good), /^\$ switch_root$/],
+      [
+        line(other, " rd.tmpfs.onfail=reboot"),
+        vm(good),
+        new RegExp(`^<2>tmpfs-root: verify failed: ${n} has sha256 ${sum}, expected ${other}$`),
+      ],
+      [
+        line(sum.slice(1)),
+        vm(good),
+        /^<2>tmpfs-root: cmdline failed: invalid rd\.tmpfs\.sha256 "/,
+      ],
+      [
+        line(`${sum.slice(1)} `),
+        vm(good),
+        /^<2>tmpfs-root: cmdline failed: invalid rd\.tmpfs\.sha256 "/,
+      ],
+      [line(sum), vm(cut), new RegExp(`^<2>tmpfs-root: unpack failed: ${n} is truncated$`)],
+      [
+        line(sum),
+        vm(boundary),
+        new RegExp(`^<2>tmpfs-root: unpack failed: ${n} is truncated$`),
+      ],
+      [line(""), vm(good), /^\$ switch_root$/],
     );
   }
+  // A download cut by the byte cap says so, whatever the digest.
+  cases.push([
+    `root=tmpfs:${web}/rootfs.tar.zst rd.tmpfs.size=1m rd.tmpfs.sha256=${sum}`,
+    vm(big, { failFirst: 0 }),
+    /is larger than the tmpfs \(1048576 bytes, rd\.tmpfs\.size=1m\)$/,
+  ]);
+  await assertAgreeAndSay(cases, (s, log) => {
+    // Hashed exactly when a digest was asked for (the unpack begins in every case).
+    const asked = /sha256=[0-9a-fA-F]{64}(?:"| |$)/.test(s.cmdline);
+    assert.equal(log.includes("$ sha256sum"), asked, s.cmdline);
+  });
 });

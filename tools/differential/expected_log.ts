@@ -16,6 +16,8 @@
  * | `sleep`                | `<4>tmpfs-root: download of <url> failed, ...`, `$ sleep <s>` |
  * | `clear`                | `$ find <path> -mindepth 1 -maxdepth 1 -exec rm -rf {} +`     |
  * | `unpack`               | `$ <decompressor> <options>` (not for plain), `$ tar <options>` |
+ * |                        | and, when it has a `sha256`, `$ sha256sum`                    |
+ * | `verify`               | nothing (a failure's `message` follows)                       |
  * | `relabel`              | `$ chroot <root> setfiles ...`                                |
  * | `message`              | `<2><text>`                                                   |
  * | `handOver`             | `<6>tmpfs-root: root file system unpacked into <root>`        |
@@ -34,6 +36,7 @@ import {
   type Params,
   redirectProtocols,
   setfilesCommand,
+  SHA256SUM,
   tarCommand,
   text,
 } from "@tmpfs-root/model";
@@ -130,8 +133,11 @@ export function expectedLog(
         const d = decompressor(e.format);
         if (d !== null) out.push(`$ ${d}`);
         out.push(`$ ${tarCommand(e.into).join(" ")}`);
+        if (e.sha256 !== undefined) out.push(`$ ${SHA256SUM.join(" ")}`);
         break;
       }
+      case "verify":
+        break;
       case "relabel":
         out.push(
           `$ ${
@@ -205,6 +211,8 @@ const RANK: Readonly<Record<string, number>> = {
   bzip2: 1,
   lz4: 1,
   tar: 2,
+  // The hasher is the pipe's last side (it reads the FIFO that tee fills).
+  [SHA256SUM[0]!]: 3,
 };
 
 function rank(line: string): number | undefined {
@@ -213,8 +221,8 @@ function rank(line: string): number | undefined {
 
 /**
  * Normalises a shell log for comparison: drops the progress messages (`<7>`)
- * and orders the commands of one pipeline (curl, decompressor, tar), which
- * start at the same time, as they appear in the pipeline.
+ * and orders the commands of one pipeline (curl, decompressor, tar,
+ * sha256sum), which start at the same time, as they appear in the pipeline.
  *
  * @example
  * ```ts

@@ -3,7 +3,9 @@
  * invalid ones, and hostile ones) x disk layouts (devices that appear late
  * or never, a disk without a file system, LVM, NFS exports, web servers
  * that refuse, fail or drop) x archives (every format, truncated, corrupt,
- * not an archive, empty, too big for the tmpfs, SELinux roots) x injected
+ * not an archive, empty, too big for the tmpfs, SELinux roots) x digests
+ * (`rd.tmpfs.sha256` matching, in upper case, of another archive, invalid,
+ * or the whole archive's while a truncated one is served) x injected
  * faults x flavour. The same seed gives the same scenarios.
  *
  * @module
@@ -12,6 +14,7 @@ import {
   type ArchiveFormat,
   type FileTree,
   makeArchive,
+  sha256Hex,
   tarHeaderClaiming,
   type Vm,
   type WebResource,
@@ -31,6 +34,10 @@ interface Archives {
   readonly good: readonly Uint8Array[];
   /** Damaged: truncated, corrupt, not an archive, empty, cut at a member boundary. */
   readonly bad: readonly Uint8Array[];
+  /** Each good archive cut in half (in `bad` too), by the good one's index. */
+  readonly truncated: readonly Uint8Array[];
+  /** The SHA-256 of each good archive, by index. */
+  readonly digests: readonly string[];
   /** Whole, but tar refuses a member or an xattr, or warns about one. */
   readonly refused: readonly Uint8Array[];
   /** A tar header that claims a 1 TiB member, for a server that then sends zeros for ever. */
@@ -53,8 +60,9 @@ function damaged(bytes: Uint8Array, how: "truncate" | "corrupt"): Uint8Array {
 async function makeArchives(): Promise<Archives> {
   const formats: ArchiveFormat[] = ["gzip", "xz", "zstd", "bzip2", "lz4", "plain"];
   const good = await Promise.all(formats.map((f) => makeArchive(ROOT, f)));
+  const truncated = good.map((b) => damaged(b, "truncate"));
   const bad = [
-    ...good.map((b) => damaged(b, "truncate")),
+    ...truncated,
     ...good.map((b) => damaged(b, "corrupt")),
     new TextEncoder().encode("hello, not an archive\n"),
     new Uint8Array(0),
@@ -84,6 +92,8 @@ async function makeArchives(): Promise<Archives> {
   return {
     good,
     bad,
+    truncated,
+    digests: await Promise.all(good.map(sha256Hex)),
     refused,
     endless: await tarHeaderClaiming("huge.bin", 2 ** 40),
     big,
@@ -121,7 +131,7 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
     }
     return t;
   };
-  const archive = (): Uint8Array => {
+  const anyArchive = (): Uint8Array => {
     const k = r.int(22);
     if (k < 9) return r.pick(a.good);
     if (k < 14) return r.pick(a.bad);
@@ -131,7 +141,13 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
   };
   const scenarios: Scenario[] = [];
   for (let i = 0; i < count; i++) {
-    const cmdline = i % 8 === 7 ? hostile[Math.floor(i / 8)]! : validish(r);
+    // About one valid-ish command line in four asks for a digest: then every source serves
+    // the same archive, so that the digest is about whichever source the line names.
+    const digest = i % 8 !== 7 && r.int(4) === 0 ? await digestCase(r, a, anyArchive) : null;
+    const archive = digest === null ? anyArchive : () => digest.served;
+    const cmdline = i % 8 === 7
+      ? hostile[Math.floor(i / 8)]!
+      : validish(r, digest === null ? null : digest.sha256);
     const flavour = r.int(2) === 0 ? "classic" : "systemd";
     const appears = () => r.pick([0, 0, 0, 1, 2, 3, null]);
     const web: WebResource[] = [{
@@ -192,7 +208,52 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
   return scenarios;
 }
 
-function validish(r: Lcg): string {
+/** A digest for `rd.tmpfs.sha256`, and the archive every source serves. */
+interface DigestCase {
+  readonly sha256: string;
+  readonly served: Uint8Array;
+}
+
+/** Values of `rd.tmpfs.sha256` that are no digest (and the empty one, which checks nothing). */
+const NOT_DIGESTS = [
+  "abc",
+  "0".repeat(63),
+  "0".repeat(65),
+  `g${"0".repeat(63)}`,
+  `${"a".repeat(32)} ${"b".repeat(31)}`,
+  "",
+];
+
+/**
+ * A digest case: the served archive's own digest (in lower or upper case),
+ * another good archive's, a value that is no digest, or a good archive's
+ * digest while its truncated copy is served (the boot must say truncated).
+ */
+async function digestCase(
+  r: Lcg,
+  a: Archives,
+  archive: () => Uint8Array,
+): Promise<DigestCase> {
+  const k = r.int(a.good.length);
+  switch (r.pick(["match", "upper", "other", "invalid", "truncated"] as const)) {
+    case "match": {
+      const served = archive();
+      return { sha256: await sha256Hex(served), served };
+    }
+    case "upper": {
+      const served = archive();
+      return { sha256: (await sha256Hex(served)).toUpperCase(), served };
+    }
+    case "other":
+      return { sha256: a.digests[k]!, served: archive() };
+    case "invalid":
+      return { sha256: r.pick(NOT_DIGESTS), served: archive() };
+    case "truncated":
+      return { sha256: a.digests[k]!, served: a.truncated[k]! };
+  }
+}
+
+function validish(r: Lcg, sha256: string | null): string {
   const args: string[] = [];
   const root = r.pick([
     "tmpfs:/dev/vda1",
@@ -253,6 +314,8 @@ function validish(r: Lcg): string {
   if (r.int(30) === 0) args.pop();
   if (r.int(2) === 0) args.push(`rd.tmpfs.retries=${r.pick(["0", "1", "2", "x"])}`);
   if (r.int(3) === 0) args.push(`rd.tmpfs.timeout=${r.pick(["1", "5", "31", "100", "0", "x"])}`);
+  // A digest with a space in it is quoted, as a kernel command line must.
+  if (sha256 !== null) args.push(`"rd.tmpfs.sha256=${sha256}"`);
   if (r.int(5) === 0) args.push(`rd.tmpfs.cafile=${r.pick(["/etc/ca.pem", "ca.pem"])}`);
   if (r.int(3) === 0) {
     args.push(`rd.tmpfs.onfail=${r.pick(["reboot", "poweroff", "halt", "emergency", "bogus"])}`);

@@ -160,7 +160,20 @@ export async function runSandbox(
   scenarios: readonly Scenario[],
   module?: ReadonlyMap<string, string>,
 ): Promise<Map<ShellName, ShellRun[]>> {
-  for (const p of ["unshare", "busybox", "dash", "tar", "gzip", "xz", "zstd", "bzip2", "lz4"]) {
+  for (
+    const p of [
+      "unshare",
+      "busybox",
+      "dash",
+      "tar",
+      "gzip",
+      "xz",
+      "zstd",
+      "bzip2",
+      "lz4",
+      "sha256sum",
+    ]
+  ) {
     await requireProgram(p);
   }
   const work = await Deno.makeTempDir({ prefix: "tmpfs-root-diff-" });

@@ -16,5 +16,6 @@ xz() { /stub/xz "$@"; }
 zstd() { /stub/zstd "$@"; }
 bzip2() { /stub/bzip2 "$@"; }
 lz4() { /stub/lz4 "$@"; }
+sha256sum() { /stub/sha256sum "$@"; }
 chroot() { /stub/chroot "$@"; }
 systemctl() { /stub/systemctl "$@"; }
