@@ -239,6 +239,9 @@ interface FileInfo {
  */
 export const denoShim = {
   args: process.argv.slice(2),
+  // dax reads these two: its colours follow NO_COLOR, and its values print through the symbol.
+  noColor: process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "",
+  customInspect: Symbol.for("Deno.customInspect"),
   exit(code?: number): never {
     process.exit(code);
   },

@@ -48,7 +48,7 @@ Deno.test("bundle() makes one file for node that prints and exits as the CLI doe
   const dir = await Deno.makeTempDir();
   try {
     const built = await bundle(`${dir}/tmpfs-root.mjs`);
-    assert.deepEqual(built.mapped, ["#args", "modern-tar"]);
+    assert.deepEqual(built.mapped, ["#args", "dax", "modern-tar"]);
     for (const api of ["args", "exit", "readTextFile", "mkdir", "writeTextFile", "Command"]) {
       assert.ok(built.denoApis.includes(api), `Deno.${api} from the shim`);
     }
@@ -59,12 +59,13 @@ Deno.test("bundle() makes one file for node that prints and exits as the CLI doe
 
     const run = (...args: string[]) => same(node, built.outfile, args);
     assert.deepEqual(await run("--help"), { code: 0, out: `${usage()}\n`, err: "" });
-    assert.deepEqual(await run("check-cmdline", "root=tmpfs:LABEL=images rd.tmpfs.size=3G"), {
+    assert.deepEqual(await run("cmdline", "--check", "root=tmpfs:LABEL=images rd.tmpfs.size=3G"), {
       code: 0,
       out: [
         "source: block device /dev/disk/by-label/images",
         "rd.tmpfs.size=3G",
         "rd.tmpfs.imgfile=rootfs.tar.gz (default)",
+        "rd.tmpfs.sha256= (default)",
         "rd.tmpfs.retries=3 (default)",
         "rd.tmpfs.timeout=1800 (default)",
         "rd.tmpfs.cafile= (default)",
@@ -79,7 +80,10 @@ Deno.test("bundle() makes one file for node that prints and exits as the CLI doe
       assert.equal(help.code, 0);
       assert.match(help.out, new RegExp(`^Usage: tmpfs-root ${c.name}\\b`));
     }
-    assert.equal((await run("check-cmdline", "root=tmpfs:/dev/vda1 rd.tmpfs.size=3Q")).code, 1);
+    assert.equal(
+      (await run("cmdline", "--check", "root=tmpfs:/dev/vda1 rd.tmpfs.size=3Q")).code,
+      1,
+    );
     // A boot from a zstd archive on NFS (zstd without node:zlib's on an older Node.js), and a stop.
     const nfs = "root=tmpfs:NFS=nfs:10.0.2.2:/nfsexport rd.tmpfs.imgfile=images/rootfs.tar.gz";
     assert.match((await run("simulate", "--cmdline", nfs, "--vm", VM)).out, /^outcome: switched/m);
@@ -109,6 +113,29 @@ Deno.test("bundle() makes one file for node that prints and exits as the CLI doe
         new RegExp(`^ +0s {2}console: tmpfs-root: unpack failed: ${file} is ${cause}$`, "m"),
       );
     }
+
+    // pack and inspect under node: GNU tar and zstd driven through dax, the archive read back as a
+    // stream; the same tree packed under Deno gives the same bytes.
+    await Deno.mkdir(`${dir}/tree/sbin`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/tree/sbin/init`, "#!/bin/sh\n", { mode: 0o755 });
+    for (const [runtime, archive] of [[node, built.outfile], [Deno.execPath(), CLI]] as const) {
+      const args = runtime === node ? [archive] : ["run", "-A", archive];
+      const out = `${dir}/${runtime === node ? "node" : "deno"}.tar.zst`;
+      const packed = await exec(runtime, [...args, "pack", `${dir}/tree`, "-o", out]);
+      assert.equal(packed.code, 0, packed.err);
+    }
+    assert.deepEqual(
+      await Deno.readFile(`${dir}/node.tar.zst`),
+      await Deno.readFile(`${dir}/deno.tar.zst`),
+    );
+    const inspected = await exec(node, [built.outfile, "inspect", "--json", `${dir}/node.tar.zst`]);
+    assert.equal(inspected.code, 0, inspected.err);
+    assert.equal(JSON.parse(inspected.out).init.path, "/sbin/init");
+    oneLine(
+      await run("inspect", `${dir}/none.tar.zst`),
+      2,
+      /^tmpfs-root inspect: .*none\.tar\.zst/,
+    );
 
     // A wrong option, a missing file, a folder that cannot be written: one line each.
     oneLine(await run("simulate", "--vmm", "x.json"), 2, /^tmpfs-root simulate: Unknown option/);

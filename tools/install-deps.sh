@@ -10,7 +10,8 @@ PKGS=(
   qemu-system-x86 cpio pigz gzip zstd xz-utils lz4 bzip2 e2fsprogs fdisk lvm2
   nfs-ganesha nfs-ganesha-vfs rpcbind nfs-common libnfs-utils kmod attr curl openssl
   coreutils util-linux iproute2 tar isc-dhcp-client systemd udev
-  groff-base man-db nodejs
+  groff-base man-db nodejs acl
+  dpkg-dev debhelper fakeroot rpm pkg-config
 )
 update=0
 for a in "$@"; do

@@ -11,6 +11,7 @@ import { sha256Hex } from "./_hash.ts";
 import { CACHE_DIR, exists, writeAtomic } from "./_paths.ts";
 import { shQuote } from "./_shell.ts";
 import { GUEST_INIT } from "./_guest_init.ts";
+import { packTree } from "@tmpfs-root/image";
 
 /** Archive compression. */
 export type Compression = "gzip" | "xz" | "zstd" | "bzip2" | "lz4" | "none";
@@ -53,7 +54,7 @@ export interface GuestArchive {
 }
 
 /** Bump to rebuild every cached archive after a change to how they are built. */
-const BUILD_VERSION = "1";
+const BUILD_VERSION = "2";
 
 const GUEST_DIR = `${CACHE_DIR}/guest`;
 
@@ -80,13 +81,14 @@ export const ODD_NAMES: readonly string[] = [
   " leading and trailing ",
 ];
 
-const COMPRESSORS: Record<Compression, { ext: string; cmd: string[] }> = {
-  gzip: { ext: "tar.gz", cmd: ["pigz", "-n", "-6"] },
-  xz: { ext: "tar.xz", cmd: ["xz", "-T0", "-1"] },
-  zstd: { ext: "tar.zst", cmd: ["zstd", "-q", "-T0", "-3"] },
-  bzip2: { ext: "tar.bz2", cmd: ["bzip2", "-1"] },
-  lz4: { ext: "tar.lz4", cmd: ["lz4", "-q", "-1"] },
-  none: { ext: "tar", cmd: ["cat"] },
+/** Each compression's file ending, level for tmpfs-root pack (fast ones) and command for plain tar. */
+const COMPRESSORS: Record<Compression, { ext: string; level: number | null; cmd: string[] }> = {
+  gzip: { ext: "tar.gz", level: 6, cmd: ["pigz", "-n", "-6"] },
+  xz: { ext: "tar.xz", level: 1, cmd: ["xz", "-T0", "-1"] },
+  zstd: { ext: "tar.zst", level: 3, cmd: ["zstd", "-q", "-T0", "-3"] },
+  bzip2: { ext: "tar.bz2", level: 1, cmd: ["bzip2", "-1"] },
+  lz4: { ext: "tar.lz4", level: 1, cmd: ["lz4", "-q", "-1"] },
+  none: { ext: "tar", level: null, cmd: ["cat"] },
 };
 
 /** Host libraries (via ldd) a dynamic binary needs. */
@@ -293,8 +295,9 @@ async function buildTree(
 }
 
 /**
- * Builds (or takes from `.cache/guest/`) the guest root archive, made with
- * GNU tar `--xattrs --xattrs-include='*' --numeric-owner`.
+ * Builds (or takes from `.cache/guest/`) the guest root archive, made by
+ * tmpfs-root's own `packTree()` (GNU tar keeping xattrs, ACLs, SELinux
+ * labels and numeric owners), or without xattrs when `xattrs` is false.
  *
  * @example
  * ```ts ignore
@@ -319,38 +322,10 @@ export async function buildGuestArchive(opts: GuestOptions = {}): Promise<GuestA
     const { bigSha256 } = await buildTree(tree, opts);
     const c = COMPRESSORS[compression];
     const path = `${work}/rootfs.${c.ext}`;
-    const out = await Deno.open(path, { write: true, create: true, truncate: true });
-    const tar = new Deno.Command("tar", {
-      args: [
-        ...(opts.xattrs === false ? [] : ["--xattrs", "--xattrs-include=*"]),
-        "--numeric-owner",
-        "--sort=name",
-        "-C",
-        tree,
-        "-cf",
-        "-",
-        ".",
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const comp = new Deno.Command(c.cmd[0]!, {
-      args: c.cmd.slice(1),
-      stdin: "piped",
-      stdout: "piped",
-    }).spawn();
-    const [tarStatus, , , compStatus] = await Promise.all([
-      tar.status,
-      tar.stdout.pipeTo(comp.stdin),
-      comp.stdout.pipeTo(out.writable),
-      comp.status,
-    ]);
-    const tarErr = new TextDecoder().decode(await new Response(tar.stderr).arrayBuffer());
-    if (!tarStatus.success) {
-      throw new Error(`tar failed with exit code ${tarStatus.code}: ${tarErr}`);
-    }
-    if (!compStatus.success) {
-      throw new Error(`${c.cmd[0]} failed with exit code ${compStatus.code}`);
+    if (opts.xattrs === false) await tarWithoutXattrs(tree, path, c.cmd);
+    else {
+      // The operator's own path: the archive every other boot unpacks is made by tmpfs-root pack.
+      await packTree({ dir: tree, out: path, ...(c.level === null ? {} : { level: c.level }) });
     }
     const unpackedBytes = Number((await $`du -sb --apparent-size ${tree}`.text()).split("\t")[0]);
     const final = `${dir}/rootfs.${c.ext}`;
@@ -370,6 +345,30 @@ export async function buildGuestArchive(opts: GuestOptions = {}): Promise<GuestA
   } finally {
     await Deno.remove(tree, { recursive: true });
   }
+}
+
+/**
+ * An archive made with GNU tar without `--xattrs`: the xattrs of the tree
+ * are lost, so that the harness's own check of them can be seen to fail.
+ */
+async function tarWithoutXattrs(tree: string, path: string, cmd: readonly string[]) {
+  const out = await Deno.open(path, { write: true, create: true, truncate: true });
+  const tar = new Deno.Command("tar", {
+    args: ["--numeric-owner", "--sort=name", "-C", tree, "-cf", "-", "."],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const comp = new Deno.Command(cmd[0]!, { args: cmd.slice(1), stdin: "piped", stdout: "piped" })
+    .spawn();
+  const [tarStatus, , , compStatus] = await Promise.all([
+    tar.status,
+    tar.stdout.pipeTo(comp.stdin),
+    comp.stdout.pipeTo(out.writable),
+    comp.status,
+  ]);
+  const tarErr = new TextDecoder().decode(await new Response(tar.stderr).arrayBuffer());
+  if (!tarStatus.success) throw new Error(`tar failed with exit code ${tarStatus.code}: ${tarErr}`);
+  if (!compStatus.success) throw new Error(`${cmd[0]} failed with exit code ${compStatus.code}`);
 }
 
 /** Writes the first `fraction` of a file to `dest` (a truncated archive). */

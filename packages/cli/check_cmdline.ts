@@ -7,6 +7,25 @@ import {
   unknownParams,
 } from "@tmpfs-root/model";
 
+/** What {@linkcode checkCmdline} found: the report in words, and the same as data for `--json`. */
+export interface CmdlineCheck {
+  /** Whether the command line would boot. */
+  readonly ok: boolean;
+  /** The report, one finding per line. */
+  readonly report: string;
+  /** The same findings as data. */
+  readonly data: {
+    readonly ok: boolean;
+    /** Where the archive comes from, in words; `null` when the line does not boot. */
+    readonly source: string | null;
+    /** Every parameter's value and whether the line gives it; empty when the line does not boot. */
+    readonly params: Readonly<Record<string, { value: string; given: boolean }>>;
+    readonly warnings: readonly string[];
+    /** The failure line the boot would print, or `null`. */
+    readonly error: string | null;
+  };
+}
+
 /**
  * Checks a kernel command line the way the module will at boot; returns the
  * report and whether it would boot. As at boot, a parameter under
@@ -25,31 +44,49 @@ import {
  *   "source: block device /dev/disk/by-label/images",
  *   "rd.tmpfs.size=3G",
  * ]);
+ * assert.deepEqual(r.data.params["rd.tmpfs.size"], { value: "3G", given: true });
  * ```
  */
-export function checkCmdline(line: string): { ok: boolean; report: string } {
+export function checkCmdline(line: string): CmdlineCheck {
   const args = readCmdline(line);
   const r = parseParams(args);
-  if (r.kind === "inactive") {
-    return { ok: false, report: "root= does not start with tmpfs:, so tmpfs-root does nothing" };
-  }
-  const warnings = unknownParams(args).map((u) => `warning: ${unknownMessage(u)}`);
+  const warnings = r.kind === "inactive" ? [] : unknownParams(args).map(unknownMessage);
+  const warned = warnings.map((w) => `warning: ${w}`);
+  const failed = (error: string, report: string): CmdlineCheck => ({
+    ok: false,
+    report,
+    data: { ok: false, source: null, params: {}, warnings, error },
+  });
   switch (r.kind) {
-    case "invalid":
-      return {
-        ok: false,
-        report: [...warnings, `tmpfs-root: cmdline failed: ${r.message}`].join("\n"),
-      };
+    case "inactive": {
+      const error = "root= does not start with tmpfs:, so tmpfs-root does nothing";
+      return failed(error, error);
+    }
+    case "invalid": {
+      const error = `tmpfs-root: cmdline failed: ${r.message}`;
+      return failed(error, [...warned, error].join("\n"));
+    }
     case "ok": {
-      const { source, values, given } = r.params;
+      const { values, given } = r.params;
+      const source = describe(r.params.source);
+      const params = Object.fromEntries(
+        PARAMS.filter((p) => p.kind !== "source").map((p) => [p.name, {
+          value: values[p.key]!,
+          given: given.includes(p.key),
+        }]),
+      );
       const lines = [
-        ...warnings,
-        `source: ${describe(source)}`,
-        ...PARAMS.filter((p) => p.kind !== "source").map((p) =>
-          `${p.name}=${values[p.key]}${given.includes(p.key) ? "" : " (default)"}`
+        ...warned,
+        `source: ${source}`,
+        ...Object.entries(params).map(([name, v]) =>
+          `${name}=${v.value}${v.given ? "" : " (default)"}`
         ),
       ];
-      return { ok: true, report: lines.join("\n") };
+      return {
+        ok: true,
+        report: lines.join("\n"),
+        data: { ok: true, source, params, warnings, error: null },
+      };
     }
     default:
       return assertNever(r);

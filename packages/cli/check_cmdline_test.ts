@@ -1,10 +1,17 @@
 import assert from "#assert";
-import { checkCmdline } from "./check_cmdline.ts";
+import { checkCmdline as check } from "./check_cmdline.ts";
+
+/** The report in words and whether it boots (the data for --json is tested in main_test.ts). */
+function checkCmdline(line: string): { ok: boolean; report: string } {
+  const { ok, report } = check(line);
+  return { ok, report };
+}
 
 /** The lines of the values a command line does not give, in the report's order. */
 const DEFAULTS = {
   size: "rd.tmpfs.size=50% (default)",
   imgfile: "rd.tmpfs.imgfile=rootfs.tar.gz (default)",
+  sha256: "rd.tmpfs.sha256= (default)",
   retries: "rd.tmpfs.retries=3 (default)",
   timeout: "rd.tmpfs.timeout=1800 (default)",
   cafile: "rd.tmpfs.cafile= (default)",

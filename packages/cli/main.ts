@@ -7,12 +7,22 @@
  * @module
  */
 import { parseArgs } from "#args";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { BOOT } from "@tmpfs-root/model";
+import { BOOT, recommendedSize } from "@tmpfs-root/model";
 import { buildModule } from "@tmpfs-root/dracut";
 import { COMMANDS, type CommandSpec, PROGRAM } from "@tmpfs-root/docs";
 import { formatTrace, simulate, vmFromFile } from "@tmpfs-root/simulator";
+import {
+  bytesInWords,
+  formatInspection,
+  InputError,
+  inspectArchive,
+  packTree,
+} from "@tmpfs-root/image";
+import { buildCmdline } from "./build_cmdline.ts";
 import { checkCmdline } from "./check_cmdline.ts";
+import { packProgress, parseTime } from "./_pack_output.ts";
 import { commandHelp, usage } from "./usage.ts";
 
 /**
@@ -24,6 +34,13 @@ const IN_SOURCE = import.meta.url.endsWith("/packages/cli/main.ts");
 /** A path in the repository this file is part of. */
 function repoPath(relative: string): string {
   return fileURLToPath(new URL(`../../${relative}`, import.meta.url));
+}
+
+/** JSON.stringify's replacer for the simulator's result: maps as objects, file contents as their size. */
+function asJson(_key: string, value: unknown): unknown {
+  if (value instanceof Map) return Object.fromEntries(value);
+  if (value instanceof Uint8Array) return { bytes: value.length };
+  return value;
 }
 
 /** Bad input on the command line: reported in one line, status 2. */
@@ -43,8 +60,11 @@ function parse(command: CommandSpec, args: readonly string[]): Parsed {
     parsed = parseArgs({
       args: [...args],
       options: Object.fromEntries(
-        command.options.map((o) => [o.name, { type: o.value === null ? "boolean" : "string" }]),
-      ) as Record<string, { type: "string" | "boolean" }>,
+        command.options.map((o) => [o.name, {
+          type: o.value === null ? "boolean" : "string",
+          ...(o.short === undefined ? {} : { short: o.short }),
+        }]),
+      ) as Record<string, { type: "string" | "boolean"; short?: string }>,
       strict: true,
       allowPositionals: command.operand !== null,
     });
@@ -86,8 +106,8 @@ function commandNamed(name: string): CommandSpec | undefined {
  * ```ts
  * import assert from "#assert";
  * import { main } from "./main.ts";
- * assert.equal(await main(["check-cmdline", "root=tmpfs:/dev/vda1"]), 0);
- * assert.equal(await main(["check-cmdline", "root=tmpfs:/dev/vda1 rd.tmpfs.size=3Q"]), 1);
+ * assert.equal(await main(["cmdline", "--check", "root=tmpfs:/dev/vda1"]), 0);
+ * assert.equal(await main(["cmdline", "--check", "root=tmpfs:/dev/vda1 rd.tmpfs.size=3Q"]), 1);
  * assert.equal(await main(["no-such-command"]), 2);
  * ```
  */
@@ -151,10 +171,107 @@ async function run(command: CommandSpec, args: Parsed): Promise<number> {
       console.log(`module ok: ${built.files.length} files in ${moduleDir} match the model`);
       return 0;
     }
-    case "check-cmdline": {
-      const r = checkCmdline(args.operand!);
-      (r.ok ? console.log : console.error)(r.report);
-      return r.ok ? 0 : 1;
+    case "cmdline": {
+      const json = args.flags.has("json");
+      const line = args.strings.get("check");
+      const values = new Map([...args.strings].filter(([name]) => name !== "check"));
+      if (line !== undefined && values.size > 0) {
+        throw new UsageError(
+          `--check takes a whole command line: give it alone, not with --${[...values.keys()][0]}`,
+        );
+      }
+      if (line === undefined && !values.has("source")) {
+        throw new UsageError("missing --source SOURCE (or --check CMDLINE)");
+      }
+      let built;
+      try {
+        built = line === undefined ? buildCmdline(Object.fromEntries(values)) : null;
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      const check = built?.check ?? checkCmdline(line!);
+      if (json) {
+        console.log(JSON.stringify({ cmdline: built?.cmdline ?? line, ...check.data }, null, 2));
+      } else if (!check.ok) console.error(check.report);
+      else if (built !== null) {
+        for (const w of check.data.warnings) console.error(`warning: ${w}`);
+        console.log(built.cmdline);
+      } else console.log(check.report);
+      return check.ok ? 0 : 1;
+    }
+    case "pack": {
+      const level = args.strings.get("level");
+      if (level !== undefined && !/^[0-9]{1,2}$/.test(level)) {
+        throw new UsageError(`invalid --level "${level}": expected a whole number`);
+      }
+      const given = args.strings.get("mtime");
+      const epoch = process.env.SOURCE_DATE_EPOCH;
+      const mtime = given !== undefined
+        ? parseTime(given)
+        : epoch !== undefined && epoch !== ""
+        ? parseTime(epoch)
+        : undefined;
+      if (mtime === null) {
+        throw new UsageError(
+          `invalid ${
+            given !== undefined ? `--mtime "${given}"` : `SOURCE_DATE_EPOCH "${epoch}"`
+          }: expected seconds since 1970 or a date such as 2026-01-01T00:00:00Z`,
+        );
+      }
+      const json = args.flags.has("json");
+      const progress = packProgress(process.stderr.isTTY === true);
+      let packed;
+      try {
+        packed = await packTree({
+          dir: args.operand!,
+          out: args.strings.get("out")!,
+          force: args.flags.has("force"),
+          ...(args.strings.has("init") ? { init: args.strings.get("init")! } : {}),
+          ...(mtime === undefined ? {} : { mtime }),
+          ...(level === undefined ? {} : { level: Number(level) }),
+          onProgress: progress.update,
+        });
+      } catch (error) {
+        if (error instanceof InputError) throw new UsageError(error.message);
+        throw error;
+      } finally {
+        progress.done();
+      }
+      if (json) {
+        console.log(JSON.stringify(packed, null, 2));
+        return 0;
+      }
+      const m = packed.manifest;
+      console.log(
+        [
+          `wrote ${packed.archive} (${m.format}, ${bytesInWords(m.compressedBytes)}; unpacks to ${
+            bytesInWords(m.unpackedBytes)
+          } in ${m.inodes} inodes)`,
+          `      ${packed.sha256Path}`,
+          `      ${packed.manifestPath}`,
+          ...(packed.added.length === 0 ? [] : [`added mount points: ${packed.added.join(" ")}`]),
+          ...packed.problems.map((p) => `would not boot (packed with --force): ${p}`),
+          `sha256: ${m.sha256}`,
+          `kernel command line: rd.tmpfs.imgfile=${m.archive} rd.tmpfs.size=${
+            recommendedSize(m.unpackedBytes)
+          }`,
+        ].join("\n"),
+      );
+      return 0;
+    }
+    case "inspect": {
+      let inspection;
+      try {
+        const init = args.strings.get("init");
+        inspection = await inspectArchive(args.operand!, init === undefined ? {} : { init });
+      } catch (error) {
+        if (error instanceof InputError) throw new UsageError(error.message);
+        throw error;
+      }
+      console.log(
+        args.flags.has("json") ? JSON.stringify(inspection, null, 2) : formatInspection(inspection),
+      );
+      return inspection.boots ? 0 : 1;
     }
     case "simulate": {
       const path = args.strings.get("vm")!;
@@ -166,7 +283,7 @@ async function run(command: CommandSpec, args: Parsed): Promise<number> {
         throw new UsageError(`--vm ${path}: ${(error as Error).message}`);
       }
       const result = await simulate(BOOT, vm, args.strings.get("cmdline")!);
-      console.log(formatTrace(result));
+      console.log(args.flags.has("json") ? JSON.stringify(result, asJson, 2) : formatTrace(result));
       return result.outcome.kind === "stopped" ? 1 : 0;
     }
     case "help": {

@@ -38,8 +38,8 @@ Deno.test("tmpfs-root names a wrong option, command or argument in one line, sta
       "tmpfs-root simulate: missing --cmdline CMDLINE (see tmpfs-root simulate --help)",
     ],
     [
-      ["check-cmdline", "--quiet"],
-      "tmpfs-root check-cmdline: Unknown option '--quiet'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--quiet\" (see tmpfs-root check-cmdline --help)",
+      ["cmdline", "--quiet"],
+      "tmpfs-root cmdline: Unknown option '--quiet' (see tmpfs-root cmdline --help)",
     ],
     [
       ["build-module", "extra"],
@@ -123,14 +123,15 @@ Deno.test("tmpfs-root simulate prints the simulator's trace; status 0 for a boot
   }
 });
 
-Deno.test("tmpfs-root check-cmdline prints the report: stdout and 0 when it boots, else stderr and 1", async () => {
-  assert.deepEqual(await run("check-cmdline", "root=tmpfs:/dev/vda1 rd.tmpfs.sise=1G"), {
+Deno.test("tmpfs-root cmdline --check prints the report: stdout and 0 when it boots, else stderr and 1", async () => {
+  assert.deepEqual(await run("cmdline", "--check", "root=tmpfs:/dev/vda1 rd.tmpfs.sise=1G"), {
     code: 0,
     out: [
       "warning: unknown parameter rd.tmpfs.sise ignored (did you mean rd.tmpfs.size?)",
       "source: block device /dev/vda1",
       "rd.tmpfs.size=50% (default)",
       "rd.tmpfs.imgfile=rootfs.tar.gz (default)",
+      "rd.tmpfs.sha256= (default)",
       "rd.tmpfs.retries=3 (default)",
       "rd.tmpfs.timeout=1800 (default)",
       "rd.tmpfs.cafile= (default)",
@@ -139,17 +140,74 @@ Deno.test("tmpfs-root check-cmdline prints the report: stdout and 0 when it boot
     ].join("\n"),
     err: "",
   });
-  assert.deepEqual(await run("check-cmdline", "root=/dev/sda1"), {
+  assert.deepEqual(await run("cmdline", "--check", "root=/dev/sda1"), {
     code: 1,
     out: "",
     err: "root= does not start with tmpfs:, so tmpfs-root does nothing",
   });
-  assert.deepEqual(await run("check-cmdline", "root=tmpfs:/dev/vda1", "quiet"), {
+  assert.deepEqual(await run("cmdline", "--check", "root=tmpfs:/dev/vda1", "quiet"), {
     code: 2,
     out: "",
     err:
-      "tmpfs-root check-cmdline: expected one argument: CMDLINE, the whole kernel command line, quoted as one argument (see tmpfs-root check-cmdline --help)",
+      "tmpfs-root cmdline: Unexpected argument 'quiet'. This command does not take positional arguments (see tmpfs-root cmdline --help)",
   });
+});
+
+Deno.test("tmpfs-root cmdline builds a line from options, judged by the model as at boot", async () => {
+  const cases: [string[], { code: number; out: string; err: string }][] = [
+    [["--source", "LABEL=images", "--size", "3G", "--imgfile", "rootfs.tar.zst"], {
+      code: 0,
+      out: "root=tmpfs:LABEL=images rd.tmpfs.size=3G rd.tmpfs.imgfile=rootfs.tar.zst",
+      err: "",
+    }],
+    // A label with a space is quoted as the kernel reads it.
+    [["--source", "LABEL=my images", "--retry", "30"], {
+      code: 0,
+      out: 'root="tmpfs:LABEL=my images" rd.retry=30',
+      err: "",
+    }],
+    [["--source", "LABEL=images", "--size", "3Q"], {
+      code: 1,
+      out: "",
+      err: `tmpfs-root: cmdline failed: invalid rd.tmpfs.size "3Q": ${
+        (await import("@tmpfs-root/model")).SIZE.expected
+      }`,
+    }],
+    [["--size", "3G"], {
+      code: 2,
+      out: "",
+      err:
+        "tmpfs-root cmdline: missing --source SOURCE (or --check CMDLINE) (see tmpfs-root cmdline --help)",
+    }],
+    [["--check", "root=tmpfs:/dev/vda1", "--size", "3G"], {
+      code: 2,
+      out: "",
+      err:
+        "tmpfs-root cmdline: --check takes a whole command line: give it alone, not with --size (see tmpfs-root cmdline --help)",
+    }],
+    [["--source", '/dev/a "b c'], {
+      code: 2,
+      out: "",
+      err:
+        'tmpfs-root cmdline: Invalid root "tmpfs:/dev/a "b c": a kernel command line cannot carry white space and a double quote in one value (see tmpfs-root cmdline --help)',
+    }],
+  ];
+  for (const [argv, expected] of cases) {
+    assert.deepEqual(await run("cmdline", ...argv), expected, argv.join(" "));
+  }
+  const json = await run(
+    "cmdline",
+    "--json",
+    "--source",
+    "NFS=nfs:10.0.2.2:/srv",
+    "--onfail",
+    "halt",
+  );
+  assert.equal(json.code, 0);
+  const data = JSON.parse(json.out);
+  assert.equal(data.cmdline, "root=tmpfs:NFS=nfs:10.0.2.2:/srv rd.tmpfs.onfail=halt");
+  assert.deepEqual(data.params["rd.tmpfs.onfail"], { value: "halt", given: true });
+  assert.equal(data.source, "NFS export 10.0.2.2:/srv (mount -t nfs -o nolock,ro)");
 });
 
 Deno.test("tmpfs-root build-module writes with buildModule(), and --check reports each difference", async () => {
@@ -193,4 +251,113 @@ Deno.test("tmpfs-root build-module writes with buildModule(), and --check report
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("tmpfs-root pack writes the archive and its sidecars, and inspect reads it back", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/tree/sbin`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/tree/sbin/init`, "#!/bin/sh\n", { mode: 0o755 });
+    const packed = await run(
+      "pack",
+      `${dir}/tree`,
+      "-o",
+      `${dir}/rootfs.tar.zst`,
+      "--mtime",
+      "2026-01-01",
+    );
+    assert.equal(packed.code, 0, packed.err);
+    const lines = packed.out.split("\n");
+    assert.match(
+      lines[0]!,
+      /^wrote .*\/rootfs\.tar\.zst \(zstd, \d+ bytes; unpacks to \d+\.\d KiB in 8 inodes\)$/,
+    );
+    assert.equal(lines[3], "added mount points: /proc /sys /dev /run /tmp");
+    assert.equal(
+      lines.at(-1),
+      "kernel command line: rd.tmpfs.imgfile=rootfs.tar.zst rd.tmpfs.size=65M",
+    );
+    const manifest = await Deno.readTextFile(`${dir}/rootfs.tar.zst.manifest`);
+    const sha = (await Deno.readTextFile(`${dir}/rootfs.tar.zst.sha256`)).slice(0, 64);
+    assert.match(manifest, new RegExp(`^sha256=${sha}$`, "m"));
+
+    const inspected = await run("inspect", "--json", `${dir}/rootfs.tar.zst`);
+    assert.equal(inspected.code, 0, inspected.err);
+    const data = JSON.parse(inspected.out);
+    assert.equal(data.format, "zstd");
+    assert.equal(data.boots, true);
+    assert.equal(data.init.path, "/sbin/init");
+    assert.match((await run("inspect", `${dir}/rootfs.tar.zst`)).out, /boots: yes$/);
+
+    // A tree without an init: refused with the reason, nothing written, status 1.
+    await Deno.mkdir(`${dir}/empty`);
+    const refused = await run("pack", `${dir}/empty`, "-o", `${dir}/empty.tar`);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.err,
+      /^tmpfs-root pack: ".*\/empty" has no \/sbin\/init or \/usr\/lib\/systemd\/systemd: it would not boot/,
+    );
+    await assert.rejects(Deno.stat(`${dir}/empty.tar`));
+    const forced = await run("pack", "--force", "--json", `${dir}/empty`, "-o", `${dir}/empty.tar`);
+    assert.equal(forced.code, 0, forced.err);
+    assert.ok(JSON.parse(forced.out).problems.length > 0);
+    assert.equal((await run("inspect", `${dir}/empty.tar`)).code, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tmpfs-root pack and inspect name a bad input in one line, status 2", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/junk.tar.gz`, "not an archive at all");
+    const cases: [string[], RegExp][] = [
+      [["pack", dir], /^tmpfs-root pack: missing --out ARCHIVE \(see tmpfs-root pack --help\)$/],
+      [
+        ["pack", `${dir}/none`, "-o", `${dir}/r.tar`],
+        /^tmpfs-root pack: Cannot read ".*\/none": ENOENT \(see/,
+      ],
+      [
+        ["pack", dir, "-o", `${dir}/r.zip`],
+        /^tmpfs-root pack: Unknown archive ending "r\.zip": expected/,
+      ],
+      [
+        ["pack", dir, "-o", `${dir}/r.tar.xz`, "--level", "x"],
+        /^tmpfs-root pack: invalid --level "x": expected a whole number/,
+      ],
+      [
+        ["pack", dir, "-o", `${dir}/r.tar.xz`, "--mtime", "soon"],
+        /^tmpfs-root pack: invalid --mtime "soon": expected seconds since 1970 or a date/,
+      ],
+      [
+        ["inspect", `${dir}/none.tar`],
+        /^tmpfs-root inspect: .*none\.tar.*\(see tmpfs-root inspect --help\)$/,
+      ],
+      [
+        ["inspect", `${dir}/junk.tar.gz`],
+        /^tmpfs-root inspect: .*junk\.tar\.gz.*\(see tmpfs-root inspect --help\)$/,
+      ],
+    ];
+    for (const [argv, err] of cases) {
+      const r = await run(...argv);
+      assert.equal(r.code, 2, argv.join(" "));
+      assert.equal(r.out, "", argv.join(" "));
+      assert.match(r.err, err, argv.join(" "));
+      assert.doesNotMatch(r.err, /\n| {4}at /, "one line, no stack trace");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tmpfs-root simulate --json prints the result as data", async () => {
+  const cmdline = "root=tmpfs:LABEL=images rd.tmpfs.imgfile=rootfs.tgz ro";
+  const r = await run("simulate", "--json", "--cmdline", cmdline, "--vm", VM);
+  assert.equal(r.code, 0, r.err);
+  const data = JSON.parse(r.out);
+  assert.equal(data.outcome.kind, "switched");
+  assert.equal(data.outcome.files["/etc/os-release"].type, "file");
+  const expected = await simulate(BOOT, await vmFromFile(VM), cmdline);
+  assert.equal(data.events.length, expected.events.length);
+  assert.equal(data.elapsed, expected.elapsed);
 });

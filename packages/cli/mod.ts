@@ -15,3 +15,4 @@
 export * from "./check_cmdline.ts";
 export * from "./main.ts";
 export * from "./usage.ts";
+export * from "./build_cmdline.ts";

@@ -42,14 +42,16 @@ export function usage(commands: readonly CommandSpec[] = COMMANDS): string {
  * import { COMMANDS } from "@tmpfs-root/docs";
  * import { commandHelp } from "./usage.ts";
  * const help = commandHelp(COMMANDS.find((c) => c.name === "simulate")!);
- * assert.match(help, /^Usage: tmpfs-root simulate --cmdline CMDLINE --vm FILE\n/);
+ * assert.match(help, /^Usage: tmpfs-root simulate --cmdline CMDLINE --vm FILE \[--json\]\n/);
  * assert.match(help, /^ {2}2 {2}a wrong or missing option/m);
  * ```
  */
 export function commandHelp(command: CommandSpec): string {
   const terms: [string, string][] = [
     ...command.options.map((o): [string, string] => [
-      o.value === null ? `--${o.name}` : `--${o.name} ${o.value}`,
+      `${o.short === undefined ? "" : `-${o.short}, `}--${o.name}${
+        o.value === null ? "" : ` ${o.value}`
+      }`,
       `${o.doc}${o.required ? " (required)" : ""}`,
     ]),
     ["-h, --help", "print this help"],

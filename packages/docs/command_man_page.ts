@@ -13,7 +13,7 @@ import { type Block, code, entry, type ManPage, para, ph, type Span } from "./ma
  * import { commandManPage } from "./command_man_page.ts";
  * import { toMarkdown } from "./to_markdown.ts";
  * const md = toMarkdown(commandManPage());
- * assert.match(md, /^`tmpfs-root` `simulate` `--cmdline` \*CMDLINE\* `--vm` \*FILE\*$/m);
+ * assert.match(md, /^`tmpfs-root` `simulate` `--cmdline` \*CMDLINE\* `--vm` \*FILE\* \\\[`--json`\\\]$/m);
  * ```
  */
 export function commandManPage(commands: readonly CommandSpec[] = COMMANDS): ManPage {
@@ -66,11 +66,8 @@ export function commandManPage(commands: readonly CommandSpec[] = COMMANDS): Man
 function synopsisSpans(c: CommandSpec): Span[] {
   const spans: Span[] = [code(PROGRAM), " ", code(c.name)];
   for (const o of c.options) {
-    const word: Span[] = o.value === null ? [code(`--${o.name}`)] : [
-      code(`--${o.name}`),
-      " ",
-      ph(o.value),
-    ];
+    const flag = code(o.short === undefined ? `--${o.name}` : `-${o.short}`);
+    const word: Span[] = o.value === null ? [flag] : [flag, " ", ph(o.value)];
     spans.push(" ", ...(o.required ? word : ["[", ...word, "]"]));
   }
   if (c.operand !== null) {
@@ -89,7 +86,11 @@ function commandBlocks(c: CommandSpec): Block[] {
     para(c.doc),
     ...(c.operand === null ? [] : [entry([ph(c.operand.name)], [`${capitalise(c.operand.doc)}.`])]),
     ...c.options.map((o) =>
-      entry(o.value === null ? [code(`--${o.name}`)] : [code(`--${o.name}`), " ", ph(o.value)], [
+      entry([
+        ...(o.short === undefined ? [] : [code(`-${o.short}`), ", "]),
+        code(`--${o.name}`),
+        ...(o.value === null ? [] : [" ", ph(o.value)]),
+      ], [
         `${capitalise(o.doc)}${o.required ? " (required)" : ""}.`,
       ])
     ),

@@ -13,7 +13,8 @@ Deno.test("commandManPage() gives every command its synopsis, options, help and 
     const plain = part.split("\n")[3]!.replace(/[`*]/g, "").replace(/\\(.)/g, "$1");
     assert.equal(plain, `tmpfs-root ${synopsis(c)}`);
     for (const o of c.options) {
-      assert.ok(part.includes(`\n- \`--${o.name}\``), `${c.name} --${o.name}`);
+      const short = o.short === undefined ? "" : `\`-${o.short}\`, `;
+      assert.ok(part.includes(`\n- ${short}\`--${o.name}\``), `${c.name} --${o.name}`);
     }
     assert.ok(part.includes("\n- `-h`, `--help`\n"), c.name);
     for (const e of c.exit) {

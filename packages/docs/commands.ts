@@ -5,11 +5,14 @@
  *
  * @module
  */
+import { MANIFEST_SUFFIX, PARAMS } from "@tmpfs-root/model";
 
 /** An option of a command: `--name VALUE`, or the flag `--name`. */
 export interface OptionSpec {
   /** The name after `--`. */
   readonly name: string;
+  /** The one-letter name after `-`, if it has one. */
+  readonly short?: string;
   /** The value's placeholder (`DIR`), or `null` for a flag. */
   readonly value: string | null;
   /** The command refuses to run without it. */
@@ -57,7 +60,9 @@ const USAGE_EXIT: ExitSpec = {
  * ```ts
  * import assert from "#assert";
  * import { COMMANDS } from "./commands.ts";
- * assert.deepEqual(COMMANDS.map((c) => c.name), ["build-module", "check-cmdline", "simulate", "help"]);
+ * assert.deepEqual(COMMANDS.map((c) => c.name), [
+ *   "build-module", "pack", "inspect", "cmdline", "simulate", "help",
+ * ]);
  * ```
  */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -103,26 +108,149 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
-    name: "check-cmdline",
-    operand: {
-      name: "CMDLINE",
-      optional: false,
-      doc: "the whole kernel command line, quoted as one argument",
-    },
-    options: [],
-    summary: "check a kernel command line as the module will at boot",
+    name: "pack",
+    operand: { name: "DIR", optional: false, doc: "the root file system to pack" },
+    options: [
+      {
+        name: "out",
+        short: "o",
+        value: "ARCHIVE",
+        required: true,
+        doc:
+          "the archive to write; its ending chooses the compression: .tar.zst, .tar.xz, .tar.gz, .tar.bz2, .tar.lz4 or .tar",
+      },
+      {
+        name: "level",
+        value: "N",
+        required: false,
+        doc:
+          "the compression level, on the compressor's own scale (zstd 1-19, default 3; xz 0-9, default 6; gzip and bzip2 1-9; lz4 1-12)",
+      },
+      {
+        name: "mtime",
+        value: "TIME",
+        required: false,
+        doc:
+          "clamp every modification time to TIME (seconds since 1970, or a date such as 2026-01-01T00:00:00Z); the default is $SOURCE_DATE_EPOCH when it is set",
+      },
+      {
+        name: "init",
+        value: "PATH",
+        required: false,
+        doc:
+          "the init the root boots with (init= on the kernel command line), when it is not /sbin/init or /usr/lib/systemd/systemd",
+      },
+      {
+        name: "force",
+        value: null,
+        required: false,
+        doc: "write the archive even when it would not boot (no init, say)",
+      },
+      { name: "json", value: null, required: false, doc: "print what was written as JSON" },
+    ],
+    summary: "pack a directory into a bootable archive, with its .sha256 and manifest",
     doc:
-      "Reads the command line as the kernel splits it and checks every parameter with the model's own code, as the module does at boot. Prints the source and every parameter's value (marked \"(default)\" when the line does not give it), or the failure line the boot would print. An unknown rd.tmpfs. parameter gets a warning that names the closest known one.",
+      `Packs DIR with GNU tar into a bootable archive: numeric owners, modes, hard links, xattrs, ACLs and SELinux labels are kept, names are sorted and the pax headers hold no process id or access time, so the same tree always gives the same bytes. It does not descend into other file systems mounted under DIR. The compressor is the multi-threaded one where there is one (zstd -T0, xz -T0, pigz, lbzip2). Mount points the tree lacks (/dev, /proc, /run, /sys, /tmp) are added as directories owned by root. The archive is then read back to count what it unpacks to and to check that it would boot; beside it go ARCHIVE.sha256 (as sha256sum writes it) and ARCHIVE${MANIFEST_SUFFIX} (format, sizes, inode count and digest, read by the module). Progress goes to standard error: a bar on a terminal, a line every few seconds otherwise. Nothing is left half-written.`,
     exit: [
-      { status: 0, meaning: "the command line would boot (the report is on standard output)" },
+      { status: 0, meaning: "the archive and its sidecars were written" },
       {
         status: 1,
         meaning:
-          "it would not: a parameter is not valid, or root= does not start with tmpfs: (the reason is on standard error)",
+          "the tree would not boot (and --force was not given), or tar or the compressor failed; nothing was written",
+      },
+      {
+        status: 2,
+        meaning:
+          "a wrong or missing option, a DIR that cannot be read, or an archive name with an unknown ending",
+      },
+    ],
+    examples: [
+      "tmpfs-root pack /srv/roots/compute -o /srv/images/compute.tar.zst",
+      "tmpfs-root pack --mtime 2026-01-01T00:00:00Z ./tree -o rootfs.tar.xz",
+    ],
+  },
+  {
+    name: "inspect",
+    operand: { name: "ARCHIVE", optional: false, doc: "the archive to look into" },
+    options: [
+      {
+        name: "init",
+        value: "PATH",
+        required: false,
+        doc:
+          "the init the root boots with (init= on the kernel command line), when it is not /sbin/init or /usr/lib/systemd/systemd",
+      },
+      { name: "json", value: null, required: false, doc: "print the findings as JSON" },
+    ],
+    summary: "say what an archive holds and whether it would boot",
+    doc:
+      "Reads the archive once, as a stream (its size does not matter), and reports its format, compressed and unpacked size, the number of entries, the init and /etc/os-release, the mount points /proc, /sys, /dev, /run and /tmp with their modes, unsafe entries (absolute names, .. components, links that leave the root), setuid and setgid files, and the rd.tmpfs.size to give it.",
+    exit: [
+      { status: 0, meaning: "the archive would boot" },
+      {
+        status: 1,
+        meaning:
+          "it would not: no init, a missing mount point, unsafe entries or a truncated stream (the reasons are in the report)",
+      },
+      {
+        status: 2,
+        meaning:
+          "a wrong or missing option, or an archive that cannot be read (missing, not an archive, or a decompressor error)",
+      },
+    ],
+    examples: [
+      "tmpfs-root inspect /srv/images/compute.tar.zst",
+      "tmpfs-root inspect --json rootfs.tar.xz",
+    ],
+  },
+  {
+    name: "cmdline",
+    operand: null,
+    options: [
+      ...PARAMS.map((p): OptionSpec =>
+        p.kind === "source"
+          ? {
+            name: "source",
+            value: "SOURCE",
+            required: false,
+            doc: `the source, written after ${p.name}=tmpfs: (${
+              p.example.replace(/^tmpfs:/, "")
+            }, say): ${p.doc.replace(/\.$/, "").toLowerCase()}`,
+          }
+          : {
+            name: p.key,
+            value: p.key.toUpperCase(),
+            required: false,
+            doc: `${p.name}=${p.key.toUpperCase()}: ${
+              p.doc.replace(/\.$/, "").replace(/^./, (c) => c.toLowerCase())
+            } (default ${p.default === "" ? "none" : p.default})`,
+          }
+      ),
+      {
+        name: "check",
+        value: "CMDLINE",
+        required: false,
+        doc:
+          "check this kernel command line instead of building one (the other options are then not allowed)",
+      },
+      { name: "json", value: null, required: false, doc: "print the result as JSON" },
+    ],
+    summary: "build a kernel command line from options, or check one as the module will at boot",
+    doc:
+      "Builds the tmpfs-root part of a kernel command line from options (one per kernel parameter, --source for root=tmpfs:) and checks it; or, with --check, reads a whole command line as the kernel splits it. Either way every value is judged by the model's own code, as the module judges it at boot. Without --json a built line goes to standard output alone, so it can be pasted or used in a script; a checked line gets a report of the source and every parameter's value (marked \"(default)\" when the line does not give it), or the failure line the boot would print. An unknown rd.tmpfs. parameter gets a warning that names the closest known one.",
+    exit: [
+      { status: 0, meaning: "the command line would boot" },
+      {
+        status: 1,
+        meaning:
+          "it would not: a value is not valid, or root= does not start with tmpfs: (the failure line is on standard error)",
       },
       USAGE_EXIT,
     ],
-    examples: ["tmpfs-root check-cmdline 'root=tmpfs:LABEL=images rd.tmpfs.size=3G'"],
+    examples: [
+      "tmpfs-root cmdline --source LABEL=images --imgfile rootfs.tar.zst --size 3G",
+      "tmpfs-root cmdline --check 'root=tmpfs:LABEL=images rd.tmpfs.size=3G'",
+    ],
   },
   {
     name: "simulate",
@@ -140,6 +268,13 @@ export const COMMANDS: readonly CommandSpec[] = [
         required: true,
         doc:
           "the machine, described in JSON: its RAM, disks, LVM volumes, NFS exports and web servers, with the archives they hold (packages/simulator/testdata/vm.json is an example)",
+      },
+      {
+        name: "json",
+        value: null,
+        required: false,
+        doc:
+          "print the result as JSON: the outcome (with the unpacked root's files), every event, the mounts left and the simulated seconds",
       },
     ],
     summary: "boot the model against a machine described in JSON and print the trace",
@@ -181,12 +316,13 @@ export const COMMANDS: readonly CommandSpec[] = [
  * import assert from "#assert";
  * import { COMMANDS, synopsis } from "./commands.ts";
  * assert.equal(synopsis(COMMANDS[0]!), "build-module [--out DIR] [--docs DIR] [--check]");
- * assert.equal(synopsis(COMMANDS[1]!), "check-cmdline CMDLINE");
+ * assert.equal(synopsis(COMMANDS[2]!), "inspect [--init PATH] [--json] ARCHIVE");
  * ```
  */
 export function synopsis(command: CommandSpec): string {
   const options = command.options.map((o) => {
-    const word = o.value === null ? `--${o.name}` : `--${o.name} ${o.value}`;
+    const flag = o.short === undefined ? `--${o.name}` : `-${o.short}`;
+    const word = o.value === null ? flag : `${flag} ${o.value}`;
     return o.required ? word : `[${word}]`;
   });
   const operand = command.operand === null

@@ -11,3 +11,8 @@
  *
  * @module
  */
+export * from "./archive_name.ts";
+export * from "./input_error.ts";
+export * from "./inspect_archive.ts";
+export * from "./pack_tree.ts";
+export * from "./root_layout.ts";

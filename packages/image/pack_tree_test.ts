@@ -1,0 +1,249 @@
+import assert from "#assert";
+import $ from "dax";
+import {
+  chmod,
+  chown,
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
+import { join } from "node:path";
+import { DECOMPRESS, type Format, parseManifest, tarCommand } from "@tmpfs-root/model";
+import { packTree } from "./pack_tree.ts";
+
+/** A scratch folder, removed after `fn`. */
+async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp("/tmp/pack-test-");
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A small root: an init, a hard-link pair, a symlink, owners, modes, a setuid file, xattrs, an ACL, odd names. */
+async function makeTree(root: string): Promise<void> {
+  for (const d of ["sbin", "etc", "usr/bin", "home/u", "proc", "sys", "dev", "run", "tmp"]) {
+    await mkdir(join(root, d), { recursive: true });
+  }
+  await chmod(join(root, "tmp"), 0o1777);
+  await writeFile(join(root, "sbin/init"), "#!/bin/sh\nexec /bin/sh\n", { mode: 0o755 });
+  await writeFile(join(root, "etc/os-release"), 'PRETTY_NAME="Test"\n');
+  await writeFile(join(root, "usr/bin/a"), "x".repeat(10000));
+  await link(join(root, "usr/bin/a"), join(root, "usr/bin/b"));
+  await symlink("../../etc/os-release", join(root, "usr/bin/link"));
+  await writeFile(join(root, "usr/bin/su"), "su", { mode: 0o4755 });
+  await chown(join(root, "home/u"), 1234, 5678);
+  await chmod(join(root, "home/u"), 0o700);
+  await writeFile(join(root, "home/u/with space\nand newline"), "odd");
+  await chown(join(root, "home/u/with space\nand newline"), 1234, 5678);
+  await $`setfattr -n user.tmpfs-root -v kept ${join(root, "etc/os-release")}`;
+  await $`setfacl -m u:4321:r ${join(root, "usr/bin/su")}`;
+  await $`mkfifo ${join(root, "run/fifo")}`;
+  await utimes(join(root, "etc"), 1_000_000_000, 1_000_000_000);
+}
+
+/** Unpacks `archive` with the module's own tar command into `into`. */
+async function unpack(archive: string, format: Format, into: string): Promise<void> {
+  await mkdir(into, { recursive: true });
+  const tar = tarCommand(into);
+  if (format === "tar") await $`${tar}`.stdin($.path(archive)).stdout("null");
+  else await $`${DECOMPRESS[format]}`.stdin($.path(archive)).pipe($`${tar}`.stdout("null"));
+}
+
+/** Every entry of a tree: type, mode, owner, size, mtime (not of symlinks), link target, xattrs, and its hard-link group. */
+async function describeTree(root: string): Promise<string[]> {
+  const lines: string[] = [];
+  const inodes = new Map<number, string>();
+  const walk = async (rel: string): Promise<void> => {
+    for (const name of (await readdir(join(root, rel))).sort()) {
+      const path = join(rel, name);
+      const st = await lstat(join(root, path));
+      const kind = st.isDirectory() ? "d" : st.isSymbolicLink() ? "l" : st.isFIFO() ? "p" : "f";
+      const group = kind === "f" && st.nlink > 1 ? inodes.get(st.ino) ?? path : "";
+      if (group === path) inodes.set(st.ino, path);
+      const xattrs = kind === "l"
+        ? ""
+        : (await $`getfattr --absolute-names -d -m - -e hex ${join(root, path)}`.text()).split("\n")
+          .slice(1).join(",");
+      lines.push(
+        [
+          path,
+          kind,
+          st.mode.toString(8),
+          st.uid,
+          st.gid,
+          kind === "d" ? "" : st.size,
+          kind === "l" ? "" : Math.floor(st.mtimeMs / 1000),
+          group,
+          xattrs,
+        ].join(" "),
+      );
+      if (kind === "d") await walk(path);
+    }
+  };
+  await walk("");
+  return lines;
+}
+
+Deno.test("packTree() keeps owners, modes, hard links, xattrs, ACLs and odd names through the module's unpack", async () => {
+  await withTemp(async (dir) => {
+    await makeTree(join(dir, "tree"));
+    const packed = await packTree({ dir: join(dir, "tree"), out: join(dir, "rootfs.tar.zst") });
+    await unpack(packed.archive, "zstd", join(dir, "out"));
+    const [before, after] = [
+      await describeTree(join(dir, "tree")),
+      await describeTree(join(dir, "out")),
+    ];
+    assert.deepEqual(after, before);
+    assert.ok(before.some((l) => l.includes("user.tmpfs-root")), "the xattr is in the tree");
+    assert.ok(before.some((l) => l.includes("system.posix_acl_access")), "the ACL is in the tree");
+    assert.ok(
+      before.some((l) => l.startsWith("usr/bin/b f 100755".slice(0, 9)) && l.includes("usr/bin/a")),
+    );
+    assert.deepEqual(packed.added, []);
+  });
+});
+
+Deno.test("packTree() writes each format by the archive's ending, with a sha256 sidecar and a manifest that match it", async () => {
+  await withTemp(async (dir) => {
+    await makeTree(join(dir, "tree"));
+    const cases: [string, Format][] = [
+      ["r.tar.zst", "zstd"],
+      ["r.tar.xz", "xz"],
+      ["r.tgz", "gzip"],
+      ["r.tar.bz2", "bzip2"],
+      ["r.tar.lz4", "lz4"],
+      ["r.tar", "tar"],
+    ];
+    let unpacked: number | null = null;
+    for (const [name, format] of cases) {
+      const packed = await packTree({ dir: join(dir, "tree"), out: join(dir, name) });
+      const manifest = parseManifest(await readFile(packed.manifestPath, "utf8"));
+      assert.equal(manifest.format, format, name);
+      assert.equal(manifest.archive, name);
+      assert.equal(manifest.compressedBytes, (await lstat(packed.archive)).size, name);
+      assert.equal((await $`sha256sum -c ${name}.sha256`.cwd(dir).text()).trim(), `${name}: OK`);
+      assert.equal(manifest.sha256, (await readFile(packed.sha256Path, "utf8")).slice(0, 64));
+      // The same tree unpacks to the same size and inode count whatever the format.
+      unpacked ??= manifest.unpackedBytes;
+      assert.equal(manifest.unpackedBytes, unpacked, name);
+      assert.equal(manifest.inodes, 19, name);
+      await unpack(packed.archive, format, join(dir, `out-${format}`));
+      assert.equal(await readFile(join(dir, `out-${format}/usr/bin/b`), "utf8"), "x".repeat(10000));
+    }
+  });
+});
+
+Deno.test("packTree() gives the same bytes for the same tree, and --mtime clamps newer times", async () => {
+  await withTemp(async (dir) => {
+    await makeTree(join(dir, "tree"));
+    const one = await packTree({ dir: join(dir, "tree"), out: join(dir, "one.tar.gz") });
+    await readFile(join(dir, "tree/etc/os-release")); // a read changes atime only
+    await new Promise((r) => setTimeout(r, 1100));
+    const two = await packTree({ dir: join(dir, "tree"), out: join(dir, "two.tar.gz") });
+    assert.deepEqual(await readFile(two.archive), await readFile(one.archive));
+    assert.equal(two.manifest.sha256, one.manifest.sha256);
+    const clamped = await packTree({
+      dir: join(dir, "tree"),
+      out: join(dir, "c.tar"),
+      mtime: 1_000_000,
+    });
+    await unpack(clamped.archive, "tar", join(dir, "c"));
+    assert.equal(Math.floor((await lstat(join(dir, "c/usr/bin/a"))).mtimeMs / 1000), 1_000_000);
+    assert.notEqual(clamped.manifest.sha256, one.manifest.sha256);
+  });
+});
+
+Deno.test("packTree() adds the mount points a tree lacks, with fixed modes and mtimes", async () => {
+  await withTemp(async (dir) => {
+    await mkdir(join(dir, "tree/usr/lib/systemd"), { recursive: true });
+    await writeFile(join(dir, "tree/usr/lib/systemd/systemd"), "", { mode: 0o755 });
+    await symlink("usr/sbin", join(dir, "tree/sbin"));
+    const packed = await packTree({ dir: join(dir, "tree"), out: join(dir, "r.tar"), mtime: 1234 });
+    assert.deepEqual(packed.added, ["/proc", "/sys", "/dev", "/run", "/tmp"]);
+    await unpack(packed.archive, "tar", join(dir, "out"));
+    for (const [point, mode] of [["proc", 0o555], ["tmp", 0o1777], ["run", 0o755]] as const) {
+      const st = await lstat(join(dir, "out", point));
+      assert.ok(st.isDirectory());
+      assert.equal(st.mode & 0o7777, mode, point);
+      assert.equal([st.uid, st.gid, st.mtimeMs / 1000].join(), "0,0,1234", point);
+    }
+    const again = await packTree({ dir: join(dir, "tree"), out: join(dir, "r2.tar"), mtime: 1234 });
+    assert.equal(again.manifest.sha256, packed.manifest.sha256);
+  });
+});
+
+Deno.test("packTree() refuses a tree without an init and leaves nothing behind, unless forced", async () => {
+  await withTemp(async (dir) => {
+    await mkdir(join(dir, "tree/etc"), { recursive: true });
+    await mkdir(join(dir, "out"));
+    await assert.rejects(
+      packTree({ dir: join(dir, "tree"), out: join(dir, "out/r.tar.zst") }),
+      /has no \/sbin\/init or \/usr\/lib\/systemd\/systemd: it would not boot \(name its init with --init PATH, or pack it anyway with --force\)/,
+    );
+    assert.deepEqual(await readdir(join(dir, "out")), []);
+    const forced = await packTree({
+      dir: join(dir, "tree"),
+      out: join(dir, "out/r.tar.zst"),
+      force: true,
+    });
+    assert.ok(forced.problems.length > 0);
+    await writeFile(join(dir, "tree/etc/my-init"), "", { mode: 0o755 });
+    const named = await packTree({
+      dir: join(dir, "tree"),
+      out: join(dir, "out/n.tar"),
+      init: "/etc/my-init",
+    });
+    assert.deepEqual(named.problems, []);
+  });
+});
+
+Deno.test("packTree() names what is wrong with its arguments and writes nothing", async () => {
+  await withTemp(async (dir) => {
+    await makeTree(join(dir, "tree"));
+    const cases: [Parameters<typeof packTree>[0], RegExp][] = [
+      [
+        { dir: join(dir, "tree"), out: join(dir, "r.zip") },
+        /Unknown archive ending "r.zip": expected .tar.zst, .tar.xz, .tar.gz, .tar.bz2, .tar.lz4 or .tar/,
+      ],
+      [
+        { dir: join(dir, "tree"), out: join(dir, "r.tar.zst"), level: 22 },
+        /Invalid --level "22": expected 1 to 19 for zstd/,
+      ],
+      [{ dir: join(dir, "tree"), out: join(dir, "r.tar"), level: 3 }, /a .tar is not compressed/],
+      [{ dir: join(dir, "none"), out: join(dir, "r.tar") }, /Cannot read ".*none": ENOENT/],
+      [{ dir: join(dir, "tree/sbin/init"), out: join(dir, "r.tar") }, /not a directory/],
+      [{ dir: join(dir, "tree"), out: join(dir, "r[1].tar") }, /Invalid archive name "r\[1\].tar"/],
+      [{ dir: join(dir, "tree"), out: join(dir, "no/such/dir/r.tar") }, /ENOENT/],
+      [
+        { dir: join(dir, "tree"), out: join(dir, "tree/etc/r.tar") },
+        /Cannot write ".*tree\/etc\/r\.tar" inside the tree it packs: write the archive outside/,
+      ],
+    ];
+    for (const [options, error] of cases) await assert.rejects(packTree(options), error);
+    assert.deepEqual((await readdir(dir)).sort(), ["tree"]);
+  });
+});
+
+Deno.test("packTree() reports progress up to the whole stream", async () => {
+  await withTemp(async (dir) => {
+    await makeTree(join(dir, "tree"));
+    const seen: { bytes: number; total: number }[] = [];
+    await packTree({
+      dir: join(dir, "tree"),
+      out: join(dir, "r.tar"),
+      onProgress: (p) => seen.push(p),
+    });
+    const last = seen.at(-1)!;
+    assert.equal(last.bytes, last.total);
+    assert.equal(last.bytes, (await lstat(join(dir, "r.tar"))).size);
+  });
+});
