@@ -11,7 +11,10 @@ import {
   CURL_UNSUPPORTED_PROTOCOL,
   curlCommand,
   DECOMPRESS,
+  DECOMPRESSOR_TRUNCATED,
   kindsOf,
+  MAGIC,
+  MAGIC_BYTES,
   type Message,
   messages,
   type Operand,
@@ -48,6 +51,7 @@ import {
   or,
   orDefault,
   pat,
+  type Pattern,
   pipe,
   redir,
   strip,
@@ -542,8 +546,9 @@ function extractFn(): Command {
       cmd("tr", "-d", " \\n"),
     ));
   const status = (name: string) => w(subst(cmd("cat", STATUS(name))));
-  const truncated =
-    "unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof|unfinished stream";
+  const truncated = DECOMPRESSOR_TRUNCATED;
+  /** The bytes the case below looks at: the longest magic number at offset 0. */
+  const FIRST = Math.max(...MAGIC.filter((m) => m.offset === 0).map((m) => m.hex.length / 2));
   return func(fn("extract"), [
     local("fmt"),
     local("rr"),
@@ -567,24 +572,37 @@ function extractFn(): Command {
       ),
       redir(">", "/dev/null", 2),
     ),
-    comment("The first 262 bytes hold every magic number we know, tar's at offset 257."),
-    ifThen(not(withRedirects(cmd("dd", "bs=1", "count=262", w("of=", head)), redir(">", ERR, 2))), [
-      say(M.unreadable(v("2"), firstLine(ERR))),
-      ret(1),
-    ]),
+    comment(
+      `The first ${MAGIC_BYTES} bytes hold every magic number we know, tar's at offset 257.`,
+    ),
+    ifThen(
+      not(
+        withRedirects(
+          cmd("dd", "bs=1", `count=${MAGIC_BYTES}`, w("of=", head)),
+          redir(">", ERR, 2),
+        ),
+      ),
+      [say(M.unreadable(v("2"), firstLine(ERR))), ret(1)],
+    ),
     ifThen(not(test("-s", head)), [say(M.empty(v("2"))), ret(1)]),
-    caseOf(hex(0, 6), [
-      [[pat("1f8b", ANY)], [assign("fmt", "gzip")]],
-      [[pat("fd377a585a00")], [assign("fmt", "xz")]],
-      [[pat("28b52ffd", ANY)], [assign("fmt", "zstd")]],
-      [[pat("425a68", ANY)], [assign("fmt", "bzip2")]],
-      [[pat("04224d18", ANY)], [assign("fmt", "lz4")]],
-      [[pat(ANY)], [
-        ifThen(test(hex(257, 5), "=", "7573746172"), [assign("fmt", "tar")], [
-          say(M.notArchive(v("2"))),
-          ret(1),
-        ]),
-      ]],
+    caseOf(hex(0, FIRST), [
+      ...MAGIC.filter((m) => m.offset === 0).map((m): [Pattern[], Command[]] => [
+        [m.hex.length < FIRST * 2 ? pat(m.hex, ANY) : pat(m.hex)],
+        [assign("fmt", m.format)],
+      ]),
+      [
+        [pat(ANY)],
+        MAGIC.filter((m) => m.offset !== 0).reduceRight<Command[]>(
+          (otherwise, m) => [
+            ifThen(
+              test(hex(m.offset, m.hex.length / 2), "=", m.hex),
+              [assign("fmt", m.format)],
+              otherwise,
+            ),
+          ],
+          [say(M.notArchive(v("2"))), ret(1)],
+        ),
+      ],
     ]),
     cmd(fn("say"), "7", w("tmpfs-root: unpacking ", v("2"), " (", v("fmt"), ")")),
     comment(

@@ -4,42 +4,9 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { DECOMPRESS, type Format, FORMATS } from "@tmpfs-root/model";
+import { DECOMPRESS, type Format, formatOfHead, FORMATS, MAGIC_BYTES } from "@tmpfs-root/model";
 import { quoteName } from "./_names.ts";
 import { InputError } from "./input_error.ts";
-
-/** The first bytes of an archive hold every magic number known: tar's `ustar` is at offset 257. */
-const HEAD_BYTES = 262;
-
-/**
- * Each format's magic number, in hex, and its offset, as the module's
- * extract function detects them. The simulator's detect_format.ts holds
- * the same table: it belongs in the model, beside `FORMATS`.
- */
-const MAGIC: readonly (readonly [Format, string, number])[] = [
-  ["gzip", "1f8b", 0],
-  ["xz", "fd377a585a00", 0],
-  ["zstd", "28b52ffd", 0],
-  ["bzip2", "425a68", 0],
-  ["lz4", "04224d18", 0],
-  ["tar", "7573746172", 257],
-];
-
-/**
- * An archive's format by its first bytes, or `null` when none matches.
- *
- * @example
- * ```ts
- * import assert from "#assert";
- * import { detectFormat } from "./_tar_stream.ts";
- * assert.equal(detectFormat(new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0])), "zstd");
- * assert.equal(detectFormat(new TextEncoder().encode("hello")), null);
- * ```
- */
-export function detectFormat(head: Uint8Array): Format | null {
-  const hex = Buffer.from(head.buffer, head.byteOffset, head.length).toString("hex");
-  return MAGIC.find(([, magic, at]) => hex.startsWith(magic, at * 2))?.[0] ?? null;
-}
 
 /** How a tar stream's source ended. */
 export interface StreamClosed {
@@ -127,9 +94,9 @@ export async function openTarStream(path: string): Promise<TarStream> {
   };
   for (let chunk = await next(); !chunk.done; chunk = await next()) {
     head.push(chunk.value);
-    if (read >= HEAD_BYTES) break;
+    if (read >= MAGIC_BYTES) break;
   }
-  const format = detectFormat(Buffer.concat(head).subarray(0, HEAD_BYTES));
+  const format = formatOfHead(Buffer.concat(head));
   if (format === null) {
     file.destroy();
     const start = [...Buffer.concat(head).subarray(0, 8)].map((b) =>

@@ -1,5 +1,5 @@
 import { bytesInWords, INITS, MOUNT_POINTS } from "./root_layout.ts";
-import { type Format, recommendedSize } from "@tmpfs-root/model";
+import { DECOMPRESSOR_TRUNCATED, type Format, recommendedSize } from "@tmpfs-root/model";
 import { ArchiveTree } from "./_archive_tree.ts";
 import { displayName, quoteName, safeText } from "./_names.ts";
 import { readTarEntries, type TarEnd, type TarEntry } from "./_tar_entries.ts";
@@ -13,8 +13,7 @@ const OS_RELEASE: readonly string[] = ["/etc/os-release", "/usr/lib/os-release"]
 const OS_RELEASE_MAX_BYTES = 64 * 1024;
 
 /** How a decompressor says its input stopped short (the module's extract function reads it so). */
-const TRUNCATED =
-  /unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof|unfinished stream/i;
+const TRUNCATED = new RegExp(DECOMPRESSOR_TRUNCATED, "i");
 
 /**
  * A mount point of the new root.

@@ -14,6 +14,57 @@ export const FORMATS = ["gzip", "xz", "zstd", "bzip2", "lz4", "tar"] as const;
 /** A format the module detects (`tar` is a plain, uncompressed tar). */
 export type Format = typeof FORMATS[number];
 
+/** A format's magic number: hex digits at a byte offset of the archive. */
+export interface Magic {
+  readonly format: Format;
+  /** The bytes, as lower-case hex digits (what `od -An -tx1` prints, spaces removed). */
+  readonly hex: string;
+  readonly offset: number;
+}
+
+/**
+ * Every format's magic number, in the order they are tried; the module,
+ * the simulator and `tmpfs-root inspect` detect formats by this table.
+ * Plain tar's `ustar` is at offset 257.
+ */
+export const MAGIC: readonly Magic[] = [
+  { format: "gzip", hex: "1f8b", offset: 0 },
+  { format: "xz", hex: "fd377a585a00", offset: 0 },
+  { format: "zstd", hex: "28b52ffd", offset: 0 },
+  { format: "bzip2", hex: "425a68", offset: 0 },
+  { format: "lz4", hex: "04224d18", offset: 0 },
+  { format: "tar", hex: "7573746172", offset: 257 },
+];
+
+/** How many bytes of an archive hold every magic number of {@linkcode MAGIC}. */
+export const MAGIC_BYTES: number = Math.max(...MAGIC.map((m) => m.offset + m.hex.length / 2));
+
+/**
+ * An archive's format by its first bytes (at least {@linkcode MAGIC_BYTES}
+ * of them, when there are that many), or `null` when none matches.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { formatOfHead } from "./commands.ts";
+ * assert.equal(formatOfHead(new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0])), "zstd");
+ * assert.equal(formatOfHead(new TextEncoder().encode("hello")), null);
+ * ```
+ */
+export function formatOfHead(head: Uint8Array): Format | null {
+  const hex = Array.from(head.subarray(0, MAGIC_BYTES), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+  return MAGIC.find((m) => hex.startsWith(m.hex, m.offset * 2))?.format ?? null;
+}
+
+/**
+ * What gzip, xz, zstd, bzip2 and lz4 say (in any case) when their input
+ * ends early: an extended regular expression, so that a cut archive is
+ * called truncated rather than corrupt.
+ */
+export const DECOMPRESSOR_TRUNCATED =
+  "unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof|unfinished stream";
+
 /**
  * Each compressed format's decompressor, reading stdin and writing stdout.
  * gzip prefers `pigz` when the initramfs has it (same options).
