@@ -251,10 +251,9 @@ async function run(command: CommandSpec, args: Parsed): Promise<number> {
           `      ${packed.manifestPath}`,
           ...(packed.added.length === 0 ? [] : [`added mount points: ${packed.added.join(" ")}`]),
           ...packed.problems.map((p) => `would not boot (packed with --force): ${p}`),
-          `sha256: ${m.sha256}`,
           `kernel command line: rd.tmpfs.imgfile=${m.archive} rd.tmpfs.size=${
             recommendedSize(m.unpackedBytes)
-          }`,
+          } rd.tmpfs.sha256=${m.sha256}`,
         ].join("\n"),
       );
       return 0;

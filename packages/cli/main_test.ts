@@ -273,12 +273,12 @@ Deno.test("tmpfs-root pack writes the archive and its sidecars, and inspect read
       /^wrote .*\/rootfs\.tar\.zst \(zstd, \d+ bytes; unpacks to \d+\.\d KiB in 8 inodes\)$/,
     );
     assert.equal(lines[3], "added mount points: /proc /sys /dev /run /tmp");
-    assert.equal(
-      lines.at(-1),
-      "kernel command line: rd.tmpfs.imgfile=rootfs.tar.zst rd.tmpfs.size=65M",
-    );
     const manifest = await Deno.readTextFile(`${dir}/rootfs.tar.zst.manifest`);
     const sha = (await Deno.readTextFile(`${dir}/rootfs.tar.zst.sha256`)).slice(0, 64);
+    assert.equal(
+      lines.at(-1),
+      `kernel command line: rd.tmpfs.imgfile=rootfs.tar.zst rd.tmpfs.size=65M rd.tmpfs.sha256=${sha}`,
+    );
     assert.match(manifest, new RegExp(`^sha256=${sha}$`, "m"));
 
     const inspected = await run("inspect", "--json", `${dir}/rootfs.tar.zst`);
