@@ -62,6 +62,11 @@ export interface Scenario {
   readonly expect: Expectation;
   /** Console text that must never appear (outside the echoed kernel command line). */
   readonly forbid?: readonly RegExp[];
+  /**
+   * Console text that must appear (outside the echoed kernel command line),
+   * e.g. the line of a check the initramfs runs (`lib/outside_check.ts`).
+   */
+  readonly require?: readonly RegExp[];
   /** Guest RAM in MiB (default 768). */
   readonly memMiB?: number;
   /** Seconds before QEMU is killed (default 90; a boot takes 10 to 30 s). */
@@ -177,6 +182,9 @@ export function judge(s: Scenario, r: BootResult, strictSteps = false): string[]
   for (const re of s.forbid ?? []) {
     const hit = findLine(log, re);
     if (hit !== undefined) problems.push(`forbidden console text ${re}: ${hit.slice(0, 200)}`);
+  }
+  for (const re of s.require ?? []) {
+    if (findLine(log, re) === undefined) problems.push(`no console line matches required ${re}`);
   }
   return problems;
 }

@@ -75,6 +75,15 @@ Deno.test("judge() requires a fail line, no marker and a boot that ended", () =>
   assert.match(judge(s, result(good, { timedOut: true })).join(), /did not end by itself/);
 });
 
+Deno.test("judge() requires every required line, outside the echoed command line", () => {
+  const s: Scenario = { ...base, require: [/e2e-outside: clean \(cleanup\)/] };
+  const pass = "TMPFS-ROOT-E2E: PASS\n";
+  assert.deepEqual(judge(s, result("[ 5.1] e2e-outside: clean (cleanup)\n" + pass)), []);
+  assert.match(judge(s, result(pass)).join(), /no console line matches required/);
+  const echo = "[ 0.0] Kernel command line: e2e-outside: clean (cleanup)\n";
+  assert.match(judge(s, result(echo + pass)).join(), /no console line matches required/);
+});
+
 Deno.test("composeAppend() adds the flavour's failure policy and the size expectation", () => {
   const s: Scenario = { ...base, expect: { kind: "pass", tmpfsSize: "3G" } };
   assert.equal(

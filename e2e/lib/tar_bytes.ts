@@ -2,7 +2,8 @@
  * Tar streams edited byte by byte, for archives GNU tar will not make: a
  * stream cut at a member boundary without its end-of-archive blocks, a
  * member whose PAX header carries an xattr the kernel refuses, a member
- * named with `..`, and a header whose size field (base-256) claims 1 TiB.
+ * named with `..`, a header whose size field (base-256) claims 1 TiB, and
+ * the links, device nodes, FIFOs and long names of `unsafe_archives.ts`.
  *
  * Pure functions over `Uint8Array`s; nothing here touches the disk.
  *
@@ -62,6 +63,10 @@ export interface HeaderFields {
   readonly typeflag?: string;
   /** Link target for hard links (`1`) and symlinks (`2`), at most 100 bytes. */
   readonly linkname?: string;
+  /** Major number of a character (`3`) or block (`4`) device (default: the field left empty). */
+  readonly devmajor?: number;
+  /** Minor number of a character (`3`) or block (`4`) device (default: the field left empty). */
+  readonly devminor?: number;
 }
 
 /** A member for {@linkcode tarMember}: header fields, data and PAX records. */
@@ -191,6 +196,8 @@ export function ustarHeader(fields: HeaderFields): Uint8Array {
   block[156] = typeflag.charCodeAt(0);
   writeString(block, 157, 100, fields.linkname ?? "");
   block.set(encoder.encode("ustar\u000000"), 257);
+  if (fields.devmajor !== undefined) writeNumber(block, 329, 8, fields.devmajor);
+  if (fields.devminor !== undefined) writeNumber(block, 337, 8, fields.devminor);
   const sum = checksum(block);
   block.set(encoder.encode(sum.toString(8).padStart(6, "0") + "\0 "), 148);
   return block;
@@ -354,6 +361,35 @@ export function cutTar(tar: Uint8Array, drop = 1): Uint8Array {
   }
   const last = entries[entries.length - drop - 1]!;
   return tar.slice(0, last.end);
+}
+
+/** A member name without leading `./` and trailing `/`, as GNU tar compares names. */
+function normalName(name: string): string {
+  return name.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+}
+
+/**
+ * The data of the last member named `name` (leading `./` ignored), or
+ * `undefined` when the stream has none: what GNU tar leaves in that file.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { concatBytes, endBlocks, memberData, tarMember } from "./tar_bytes.ts";
+ * const tar = concatBytes([
+ *   tarMember({ name: "./etc/motd", data: new TextEncoder().encode("hi\n") }),
+ *   endBlocks(),
+ * ]);
+ * assert.equal(new TextDecoder().decode(memberData(tar, "etc/motd")), "hi\n");
+ * assert.equal(memberData(tar, "etc/issue"), undefined);
+ * ```
+ */
+export function memberData(tar: Uint8Array, name: string): Uint8Array | undefined {
+  const want = normalName(name);
+  const hit = tarEntries(tar).entries.findLast((e) => normalName(e.name) === want);
+  if (hit === undefined) return undefined;
+  const start = hit.header + BLOCK;
+  return tar.slice(start, start + Number(hit.size));
 }
 
 /** The two zero blocks that end a tar archive. */

@@ -7,6 +7,7 @@ import {
   cutTar,
   endBlocks,
   endlessHeader,
+  memberData,
   paxRecord,
   readNumber,
   tarEntries,
@@ -96,6 +97,41 @@ Deno.test("ustarHeader() and tarMember() make members GNU tar lists as written",
   assert.match((await tarRun(["-tv"], link)).stdout, /^lrw-r--r-- .* l -> t$/m);
   assert.deepEqual(tarEntries(link).entries.map((e) => [e.name, e.typeflag]), [["l", "2"]]);
   assert.throws(() => ustarHeader({ name: "n".repeat(101) }), /longer than 100 bytes/);
+});
+
+Deno.test("ustarHeader() writes device numbers GNU tar lists; FIFOs and links need none", async () => {
+  const data = concatBytes([
+    tarMember({ name: "null", typeflag: "3", devmajor: 1, devminor: 3, mode: 0o666 }),
+    tarMember({ name: "loop0", typeflag: "4", devmajor: 7, devminor: 0, mode: 0o660, gid: 6 }),
+    tarMember({ name: "fifo", typeflag: "6", mode: 0o640, uid: 1234, gid: 5678 }),
+    tarMember({ name: "hard", typeflag: "1", linkname: "/etc/os-release" }),
+    endBlocks(),
+  ]);
+  const r = await tarRun(["--numeric-owner", "-tv"], data);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split("\n");
+  assert.match(lines[0]!, /^crw-rw-rw- 0\/0 +1,3 .* null$/);
+  assert.match(lines[1]!, /^brw-rw---- 0\/6 +7,0 .* loop0$/);
+  assert.match(lines[2]!, /^prw-r----- 1234\/5678 +0 .* fifo$/);
+  // tar -t strips the leading "/" of a link target as -x does.
+  assert.match(lines[3]!, /^hrw-r--r-- 0\/0 +0 .* hard link to etc\/os-release$/);
+  assert.equal(r.stderr, "tar: Removing leading `/' from hard link targets\n");
+  const h = ustarHeader({ name: "c", typeflag: "3", devmajor: 5, devminor: 1 });
+  assert.equal(dec.decode(h.subarray(329, 345)), "0000005\u00000000001\u0000");
+  assert.deepEqual([...ustarHeader({ name: "f" }).subarray(329, 345)], new Array(16).fill(0));
+});
+
+Deno.test("memberData() returns the last member of a name, with or without ./", () => {
+  const tar = concatBytes([
+    tarMember({ name: "./etc/e2e-expect", data: enc.encode("first\n") }),
+    tarMember({ name: `long/${"n".repeat(120)}`, data: enc.encode("long\n") }),
+    tarMember({ name: "etc/e2e-expect", data: enc.encode("second\n") }),
+    endBlocks(),
+  ]);
+  assert.equal(dec.decode(memberData(tar, "etc/e2e-expect")), "second\n");
+  assert.equal(dec.decode(memberData(tar, "./etc/e2e-expect")), "second\n");
+  assert.equal(dec.decode(memberData(tar, `long/${"n".repeat(120)}`)), "long\n");
+  assert.equal(memberData(tar, "etc"), undefined);
 });
 
 Deno.test("endlessHeader() claims 1 TiB in base-256, which GNU tar reads back", async () => {
