@@ -16,6 +16,7 @@ import {
 } from "node:fs/promises";
 import { join } from "node:path";
 import { DECOMPRESS, type Format, parseManifest, tarCommand } from "@tmpfs-root/model";
+import { inspectArchive } from "./inspect_archive.ts";
 import { packTree } from "./pack_tree.ts";
 
 /** A scratch folder, removed after `fn`. */
@@ -46,6 +47,11 @@ async function makeTree(root: string): Promise<void> {
   await chown(join(root, "home/u/with space\nand newline"), 1234, 5678);
   await $`setfattr -n user.tmpfs-root -v kept ${join(root, "etc/os-release")}`;
   await $`setfacl -m u:4321:r ${join(root, "usr/bin/su")}`;
+  // An SELinux label, NUL-terminated as the kernel stores labels (it keeps security.* xattrs
+  // without SELinux too, for root).
+  const label = Array.from(new TextEncoder().encode("system_u:object_r:shell_exec_t:s0\0"))
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  await $`setfattr -n security.selinux -v ${`0x${label}`} ${join(root, "sbin/init")}`;
   await $`mkfifo ${join(root, "run/fifo")}`;
   await utimes(join(root, "etc"), 1_000_000_000, 1_000_000_000);
 }
@@ -105,6 +111,9 @@ Deno.test("packTree() keeps owners, modes, hard links, xattrs, ACLs and odd name
     assert.deepEqual(after, before);
     assert.ok(before.some((l) => l.includes("user.tmpfs-root")), "the xattr is in the tree");
     assert.ok(before.some((l) => l.includes("system.posix_acl_access")), "the ACL is in the tree");
+    assert.ok(before.some((l) => l.includes("security.selinux")), "the label is in the tree");
+    const inspection = await inspectArchive(packed.archive);
+    assert.deepEqual(inspection.attributes, { xattrs: true, acls: true, selinux: true });
     assert.ok(
       before.some((l) => l.startsWith("usr/bin/b f 100755".slice(0, 9)) && l.includes("usr/bin/a")),
     );
