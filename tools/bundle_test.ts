@@ -66,6 +66,7 @@ Deno.test("bundle() makes one file for node that prints and exits as the CLI doe
         "rd.tmpfs.size=3G",
         "rd.tmpfs.imgfile=rootfs.tar.gz (default)",
         "rd.tmpfs.sha256= (default)",
+        "rd.tmpfs.verify=none (default)",
         "rd.tmpfs.retries=3 (default)",
         "rd.tmpfs.timeout=1800 (default)",
         "rd.tmpfs.cafile= (default)",

@@ -2,7 +2,14 @@
 // declared once in the model (packages/model/messages.ts, commands.ts); the
 // compiler, the simulator and the differential harness only use them.
 import assert from "#assert";
-import { curlCommand, DECOMPRESS, messages, setfilesCommand, TAR_OPTIONS } from "@tmpfs-root/model";
+import {
+  curlCommand,
+  DECOMPRESS,
+  messages,
+  setfilesCommand,
+  signatureCommand,
+  TAR_OPTIONS,
+} from "@tmpfs-root/model";
 
 const USERS = ["packages/compiler", "packages/simulator", "tools/differential"];
 
@@ -51,7 +58,7 @@ Deno.test("messages: no fragment of a failure message is typed again in the comp
   }
 });
 
-Deno.test("commands: no flag list of tar, curl, a decompressor or setfiles is typed again", async () => {
+Deno.test("commands: no flag list of tar, curl, a decompressor, setfiles or openssl is typed again", async () => {
   const files = await sources();
   const curl = curlCommand({ protoRedir: "", maxTime: "", ca: null, url: "" });
   const flags = [
@@ -59,6 +66,8 @@ Deno.test("commands: no flag list of tar, curl, a decompressor or setfiles is ty
     ...curl.filter((f) => f.startsWith("--")),
     ...Object.values(DECOMPRESS).map((c) => c.join(" ")),
     setfilesCommand("", "").slice(2, 5).join(" "),
+    signatureCommand({ key: "", data: "", sig: "" }).slice(1, 4).join(" "),
+    "-sigfile",
   ];
   assert.ok(flags.length >= 15);
   for (const flag of flags) {

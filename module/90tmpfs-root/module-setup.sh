@@ -41,10 +41,62 @@ tmpfs_root_build_sources() {
 tmpfs_root_has_module() {
     [ -n "$(dracut_module_path "$1")" ]
 }
-# dracut: the programs must exist; the module is installed only when asked for (255).
+# FUNCTION: calls FUNCTION KEY for each path in $tmpfs_root_pubkeys; returns 1 as soon as one call
+# fails.
+tmpfs_root_each_key() {
+    local rest="${tmpfs_root_pubkeys:-}"
+    local k
+    while :; do
+        rest="${rest#"${rest%%[![:space:]]*}"}"
+        [ -n "$rest" ] || return 0
+        k="${rest%%[[:space:]]*}"
+        rest="${rest#"$k"}"
+        "$1" "$k" || return 1
+    done
+}
+# KEY: true when KEY is an Ed25519 public key openssl reads, whose file name does not start with a
+# dot (the boot's glob would miss it); else says why (derror).
+tmpfs_root_check_key() {
+    local what
+    if ! [ -f "$1" ]; then
+        derror "tmpfs-root: public key $1 (tmpfs_root_pubkeys) does not exist"
+        return 1
+    fi
+    # The boot looks for keys with a glob, which leaves out names that start with a dot.
+    case "${1##*/}" in
+        .*)
+            derror "tmpfs-root: public key $1 (tmpfs_root_pubkeys): its file name starts with a dot"
+            return 1
+            ;;
+    esac
+    what="$(openssl pkey -pubin -in "$1" -noout -text 2>/dev/null | sed -n 1p)"
+    case "$what" in
+        'ED25519 'Public-Key:*) return 0 ;;
+    esac
+    derror \
+        "tmpfs-root: $1 (tmpfs_root_pubkeys) is not an Ed25519 public key: make one with openssl genpkey -algorithm ed25519 -out site.key and openssl pkey -in site.key -pubout -out site.pub"
+    return 1
+}
+# KEY: installs KEY under /etc/tmpfs-root/keys by its file name; returns 1 when another key has that
+# name.
+tmpfs_root_install_key() {
+    local to="/etc/tmpfs-root/keys/${1##*/}"
+    if [ -e "${initdir:-}$to" ]; then
+        derror "tmpfs-root: two public keys are named ${1##*/} (tmpfs_root_pubkeys): rename one"
+        return 1
+    fi
+    inst_simple "$1" "$to"
+}
+# dracut: the programs must exist, and every key $tmpfs_root_pubkeys names must be an Ed25519 public
+# key (1 fails the build); the module is installed only when asked for (255).
 check() {
     require_binaries cat chroot cp dd df find grep gzip head ln mkdir mkfifo mktemp mount od rm \
         rmdir sed sha256sum sleep tar tee tr umount || return 1
+    # With public keys every archive's signature is checked: each key must be usable.
+    if [ -n "${tmpfs_root_pubkeys:-}" ]; then
+        require_binaries openssl || return 1
+        tmpfs_root_each_key tmpfs_root_check_key || return 1
+    fi
     # Only when asked for (-a tmpfs-root or add_dracutmodules+=" tmpfs-root ").
     return 255
 }
@@ -92,8 +144,8 @@ installkernel() {
     esac
     return 0
 }
-# dracut: installs the programs, the library, the hooks and, with systemd, the generator, service
-# and units.
+# dracut: installs the programs, the public keys and openssl (only when $tmpfs_root_pubkeys names
+# keys), the library, the hooks and, with systemd, the generator, service and units.
 install() {
     local sources
     sources="$(tmpfs_root_build_sources)"
@@ -103,6 +155,15 @@ install() {
     case " $sources " in
         *' http '*) inst_multiple -o curl ;;
     esac
+    # openssl and the keys only into an image that checks signatures; it always does.
+    if [ -n "${tmpfs_root_pubkeys:-}" ]; then
+        if ! { inst_multiple openssl && tmpfs_root_each_key tmpfs_root_install_key; }; then
+            dfatal 'tmpfs-root: could not install the public keys (tmpfs_root_pubkeys)'
+            # dracut 059 ignores what install returns: an image without the keys
+            # would boot unsigned archives.
+            exit 1
+        fi
+    fi
     inst_simple "$moddir/tmpfs-root-lib.sh" /lib/tmpfs-root-lib.sh
     inst_simple "$moddir/tmpfs-root-params.sh" /lib/tmpfs-root-params.sh
     inst_hook cmdline 20 "$moddir/tmpfs-root-cmdline.sh"

@@ -238,15 +238,123 @@ tmpfs_root_fetch() {
             --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     fi
 }
+# FILE: prints the archive's URL: the source's, with FILE appended when it ends with /.
+tmpfs_root_url_of() {
+    case "$tmpfs_root_url" in
+        */) printf %s%s "$tmpfs_root_url" "$1" ;;
+        *) printf %s "$tmpfs_root_url" ;;
+    esac
+}
 # BYTES: copies at most BYTES of stdin to stdout; returns 3 when more would have come, 1 when the
 # copy failed.
 tmpfs_root_cap() {
     head -c "$1" || return 1
-    # NUL and newline made visible: a command substitution drops them.
     if [ -n "$(dd bs=1 count=1 2>/dev/null | tr '\000\n' __)" ]; then
         return 3
     fi
     return 0
+}
+# NAME DEST DIR CAFILE MISSING: copies the sidecar or signature NAME to DEST, at most one byte more
+# than a sidecar may have: from DIR on a mounted source, or downloaded (NAME is a URL) with curl and
+# the time left before the deadline; returns 1 with $tmpfs_root_cause set when it fails or is too
+# large, to MISSING when there is no such file (HTTP 404).
+tmpfs_root_take() {
+    local rf=0
+    local now
+    local left
+    local code
+    case "$tmpfs_root_kind" in
+        http)
+            now="$(tmpfs_root_uptime)"
+            left="$(((tmpfs_root_started + tmpfs_root_timeout) - now))"
+            if [ "$left" -le 0 ]; then
+                tmpfs_root_cause="download of $1 did not finish within $tmpfs_root_timeout s (rd.tmpfs.timeout=$tmpfs_root_timeout)"
+                return 1
+            fi
+            rm -f /run/tmpfs-root/rc.fetch 2>/dev/null
+            {
+                tmpfs_root_fetch "$1" "$4" "$left"
+                echo "$?" >/run/tmpfs-root/rc.fetch
+            } | head -c 65537 >"$2"
+            rf="$(cat /run/tmpfs-root/rc.fetch)"
+            ;;
+        *)
+            if ! [ -f "$3/$1" ]; then
+                tmpfs_root_cause="$5"
+                return 1
+            fi
+            if ! head -c 65537 "$3/$1" >"$2" 2>/run/tmpfs-root/err; then
+                tmpfs_root_cause="could not read $1: $(tmpfs_root_first_line /run/tmpfs-root/err)"
+                return 1
+            fi
+            ;;
+    esac
+    if [ -n "$(dd "if=$2" bs=1 skip=65536 count=1 2>/dev/null | tr '\000\n' __)" ]; then
+        tmpfs_root_cause="$1 is larger than 65536 bytes"
+        return 1
+    fi
+    [ "$rf" = 0 ] && return 0
+    code="$(sed -n 's/.*returned error: \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
+    if [ "$code" = 404 ]; then
+        tmpfs_root_cause="$5"
+    else
+        tmpfs_root_cause="could not download $1: $(tmpfs_root_first_line /run/tmpfs-root/curl.err)"
+    fi
+    return 1
+}
+# FILE NAME: prints the sha256 of NAME's line in the sidecar FILE, in lower case; returns 1 when a
+# line is not as sha256sum writes them, 2 when no line names NAME, 3 when two lines name it with
+# different digests.
+tmpfs_root_parse_sidecar() {
+    local LC_ALL=C
+    local line
+    local hex
+    local rest
+    local entry
+    local found=
+    local both=
+    {
+        while IFS='' read -r line || [ -n "$line" ]; do
+            case "$line" in
+                '') continue ;;
+                *' '*) : ;;
+                *) return 1 ;;
+            esac
+            hex="${line%%\ *}"
+            case "$hex" in
+                *[!0-9A-Fa-f]*) return 1 ;;
+            esac
+            [ "${#hex}" -eq 64 ] || return 1
+            rest="${line#*\ }"
+            case "$rest" in
+                ' '?* | '*'?*) entry="${rest#?}" ;;
+                *) return 1 ;;
+            esac
+            if [ "$entry" = "$2" ] || [ "${entry##*/}" = "$2" ]; then
+                hex="$(tmpfs_root_lower "$hex")"
+                if [ -n "$found" ] && [ "$found" != "$hex" ]; then
+                    both=1
+                fi
+                found="$hex"
+            fi
+        done
+    } <"$1"
+    [ -n "$both" ] && return 3
+    [ -n "$found" ] || return 2
+    printf %s "$found"
+}
+# DATA SIG KEYDIR: true when a public key under KEYDIR verifies the Ed25519 signature SIG of the
+# file DATA (openssl pkeyutl -verify).
+tmpfs_root_check_signature() {
+    local k
+    for k in "$3"/*; do
+        [ -f "$k" ] || continue
+        if openssl pkeyutl -verify -pubin -inkey "$k" -rawin -in "$1" -sigfile "$2" >/dev/null \
+            2>/dev/null; then
+            return 0
+        fi
+    done
+    return 1
 }
 # prints the whole seconds since boot.
 tmpfs_root_uptime() {
@@ -266,8 +374,9 @@ tmpfs_root_capacity() {
     printf %s "$((kb * 1024))"
 }
 # URL INTO RETRIES CAFILE TIMEOUT SHA256: streams URL into extract (which hashes each try afresh
-# when SHA256 is not empty), with retries, a byte bound (the tmpfs) and a deadline (TIMEOUT
-# seconds); returns 1 with $tmpfs_root_cause set when it gives up.
+# when SHA256 is not empty), with retries, a byte bound (the tmpfs) and a deadline (TIMEOUT seconds
+# from the sidecar's download, or from the first try); returns 1 with $tmpfs_root_cause set when it
+# gives up.
 tmpfs_root_download() {
     local try=0
     local pause=1
@@ -279,7 +388,9 @@ tmpfs_root_download() {
     local left
     local cap
     local limit="$5"
-    start="$(tmpfs_root_uptime)"
+    # The deadline counts from the sidecar's download, when there was one.
+    start="${tmpfs_root_started:-}"
+    [ -n "$start" ] || start="$(tmpfs_root_uptime)"
     if ! cap="$(tmpfs_root_capacity "$2")"; then
         tmpfs_root_cause="could not read the size of the tmpfs on $2"
         return 1
@@ -456,6 +567,63 @@ tmpfs_root_step_source() {
             ;;
     esac
 }
+# step sidecar: reading the archive's sha256 sidecar and checking its signature; returns 1 with
+# $tmpfs_root_cause set when it fails.
+tmpfs_root_step_sidecar() {
+    # reading the archive's sha256 sidecar and checking its signature
+    local archive
+    local sidecar
+    local sig
+    local sum
+    tmpfs_root_out_sidecar="$tmpfs_root_sha256"
+    tmpfs_root_started=''
+    [ "$tmpfs_root_verify" != none ] || return 0
+    rm -f /run/tmpfs-root/sidecar /run/tmpfs-root/sidecar.sig 2>/dev/null
+    case "$tmpfs_root_kind" in
+        http)
+            archive="$(tmpfs_root_url_of "$tmpfs_root_imgfile")"
+            # The archive's download that follows has the same deadline.
+            tmpfs_root_started="$(tmpfs_root_uptime)"
+            ;;
+        *) archive="$tmpfs_root_imgfile" ;;
+    esac
+    sidecar="$archive.sha256"
+    sig="$sidecar.sig"
+    tmpfs_root_take "$sidecar" /run/tmpfs-root/sidecar "$tmpfs_root_out_mountpoint" \
+        "$tmpfs_root_cafile" "$sidecar is missing" || return 1
+    # The signature is checked before a line of the sidecar is read.
+    if [ "$tmpfs_root_verify" = signature ]; then
+        tmpfs_root_take "$sig" /run/tmpfs-root/sidecar.sig "$tmpfs_root_out_mountpoint" \
+            "$tmpfs_root_cafile" "$sig is missing: this initramfs boots only signed archives" ||
+            return 1
+        if ! tmpfs_root_check_signature /run/tmpfs-root/sidecar /run/tmpfs-root/sidecar.sig \
+            /etc/tmpfs-root/keys; then
+            tmpfs_root_cause="$sig is not a signature of $sidecar by any key in /etc/tmpfs-root/keys"
+            return 1
+        fi
+    fi
+    sum="$(tmpfs_root_parse_sidecar /run/tmpfs-root/sidecar "${archive##*/}")"
+    case "$?" in
+        0) : ;;
+        1)
+            tmpfs_root_cause="$sidecar is not in sha256sum's format"
+            return 1
+            ;;
+        2)
+            tmpfs_root_cause="$sidecar has no line for ${archive##*/}"
+            return 1
+            ;;
+        *)
+            tmpfs_root_cause="$sidecar has lines with different digests for ${archive##*/}"
+            return 1
+            ;;
+    esac
+    if [ -n "$tmpfs_root_sha256" ] && [ "$sum" != "$tmpfs_root_sha256" ]; then
+        tmpfs_root_cause="$sidecar gives sha256 $sum, but rd.tmpfs.sha256 is $tmpfs_root_sha256"
+        return 1
+    fi
+    tmpfs_root_out_sidecar="$sum"
+}
 # step tmpfs: mounting the tmpfs that becomes the root; returns 1 with $tmpfs_root_cause set when it
 # fails.
 tmpfs_root_step_tmpfs() {
@@ -481,13 +649,10 @@ tmpfs_root_step_unpack() {
     local archive
     case "$tmpfs_root_kind" in
         http)
-            archive="$tmpfs_root_url"
-            case "$archive" in
-                */) archive="$archive$tmpfs_root_imgfile" ;;
-            esac
+            archive="$(tmpfs_root_url_of "$tmpfs_root_imgfile")"
             tmpfs_root_out_unpack="$archive"
             tmpfs_root_download "$archive" "${NEWROOT:-/sysroot}" "$tmpfs_root_retries" \
-                "$tmpfs_root_cafile" "$tmpfs_root_timeout" "$tmpfs_root_sha256"
+                "$tmpfs_root_cafile" "$tmpfs_root_timeout" "$tmpfs_root_out_sidecar"
             return
             ;;
     esac
@@ -497,20 +662,20 @@ tmpfs_root_step_unpack() {
         tmpfs_root_cause="no file $tmpfs_root_imgfile on $tmpfs_root_spec"
         return 1
     fi
-    tmpfs_root_extract "${NEWROOT:-/sysroot}" "$tmpfs_root_imgfile" "$tmpfs_root_sha256" \
+    tmpfs_root_extract "${NEWROOT:-/sysroot}" "$tmpfs_root_imgfile" "$tmpfs_root_out_sidecar" \
         <"$archive" || return 1
 }
-# step verify: comparing the archive's sha256 with rd.tmpfs.sha256; returns 1 with $tmpfs_root_cause
-# set when it fails.
+# step verify: comparing the archive's sha256 with the one it must have; returns 1 with
+# $tmpfs_root_cause set when it fails.
 tmpfs_root_step_verify() {
-    # comparing the archive's sha256 with rd.tmpfs.sha256
+    # comparing the archive's sha256 with the one it must have
     local got=
-    [ -n "$tmpfs_root_sha256" ] || return 0
+    [ -n "$tmpfs_root_out_sidecar" ] || return 0
     {
         read -r got _
     } 2>/dev/null </run/tmpfs-root/sha256
-    if [ "$got" != "$tmpfs_root_sha256" ]; then
-        tmpfs_root_cause="$tmpfs_root_out_unpack has sha256 $got, expected $tmpfs_root_sha256"
+    if [ "$got" != "$tmpfs_root_out_sidecar" ]; then
+        tmpfs_root_cause="$tmpfs_root_out_unpack has sha256 $got, expected $tmpfs_root_out_sidecar"
         return 1
     fi
 }
@@ -638,6 +803,16 @@ tmpfs_root_phase_mount() {
             ;;
     esac
     {
+        tmpfs_root_say 7 \
+            "tmpfs-root: reading the archive's sha256 sidecar and checking its signature"
+        if ! tmpfs_root_step_sidecar; then
+            tmpfs_root_failed verify
+            tmpfs_root_undo_source
+            tmpfs_root_undo_mountpoint
+            return 1
+        fi
+    }
+    {
         tmpfs_root_say 7 'tmpfs-root: mounting the tmpfs that becomes the root'
         if ! tmpfs_root_step_tmpfs; then
             tmpfs_root_failed tmpfs
@@ -658,7 +833,7 @@ tmpfs_root_phase_mount() {
         fi
     }
     {
-        tmpfs_root_say 7 "tmpfs-root: comparing the archive's sha256 with rd.tmpfs.sha256"
+        tmpfs_root_say 7 "tmpfs-root: comparing the archive's sha256 with the one it must have"
         if ! tmpfs_root_step_verify; then
             tmpfs_root_failed verify
             tmpfs_root_undo_tmpfs

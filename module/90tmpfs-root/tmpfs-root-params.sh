@@ -316,6 +316,10 @@ tmpfs_root_arg() {
             tmpfs_root_raw_sha256="$2"
             tmpfs_root_given_sha256=1
             ;;
+        rd.tmpfs.verify)
+            tmpfs_root_raw_verify="$2"
+            tmpfs_root_given_verify=1
+            ;;
         rd.tmpfs.retries)
             tmpfs_root_raw_retries="$2"
             tmpfs_root_given_retries=1
@@ -349,8 +353,8 @@ tmpfs_root_closest() {
     local a
     local b
     local n
-    for k in rd.tmpfs.size rd.tmpfs.imgfile rd.tmpfs.sha256 rd.tmpfs.retries rd.tmpfs.timeout \
-        rd.tmpfs.cafile rd.tmpfs.onfail; do
+    for k in rd.tmpfs.size rd.tmpfs.imgfile rd.tmpfs.sha256 rd.tmpfs.verify rd.tmpfs.retries \
+        rd.tmpfs.timeout rd.tmpfs.cafile rd.tmpfs.onfail; do
         a="$1"
         b="$k"
         n=0
@@ -386,6 +390,15 @@ tmpfs_root_warn_unknown() {
             "tmpfs-root: warning: unknown parameter $name ignored (did you mean $(tmpfs_root_closest "$name")?)"
     done
     return 0
+}
+# true when the initramfs carries a public key (a file under /etc/tmpfs-root/keys): then every
+# archive must have a signed sidecar.
+tmpfs_root_has_keys() {
+    local k
+    for k in /etc/tmpfs-root/keys/*; do
+        [ -f "$k" ] && return 0
+    done
+    return 1
 }
 # TEXT: parses the text after root=tmpfs: into $tmpfs_root_kind and the source's fields; returns 1
 # when it is no source.
@@ -530,6 +543,8 @@ tmpfs_root_read_params() {
     tmpfs_root_given_imgfile=''
     tmpfs_root_raw_sha256=''
     tmpfs_root_given_sha256=''
+    tmpfs_root_raw_verify=''
+    tmpfs_root_given_verify=''
     tmpfs_root_raw_retries=''
     tmpfs_root_given_retries=''
     tmpfs_root_raw_timeout=''
@@ -646,6 +661,33 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_sha256="$value"
+    if [ "$tmpfs_root_given_verify" = 1 ]; then
+        value="$tmpfs_root_raw_verify"
+    else
+        value=none
+    fi
+    orig="$value"
+    case "$value" in
+        none | sidecar | signature) : ;;
+        *)
+            tmpfs_root_cause="invalid rd.tmpfs.verify \"$orig\": expected none, sidecar or signature (e.g. rd.tmpfs.verify=sidecar)"
+            return 1
+            ;;
+    esac
+    tmpfs_root_verify="$value"
+    # An initramfs with public keys accepts signature alone; one without, anything else.
+    if tmpfs_root_has_keys; then
+        if [ "$tmpfs_root_given_verify" = 1 ] && [ "$tmpfs_root_verify" != signature ]; then
+            tmpfs_root_cause="invalid rd.tmpfs.verify \"$orig\": expected signature, or nothing: this initramfs carries public keys (/etc/tmpfs-root/keys), so every archive must have a signed sidecar"
+            return 1
+        fi
+        tmpfs_root_verify=signature
+    else
+        if [ "$tmpfs_root_verify" = signature ]; then
+            tmpfs_root_cause="invalid rd.tmpfs.verify \"$orig\": expected none or sidecar: this initramfs carries no public keys (/etc/tmpfs-root/keys) to check a signature with (name them in tmpfs_root_pubkeys when building it)"
+            return 1
+        fi
+    fi
     if [ "$tmpfs_root_given_retries" = 1 ]; then
         value="$tmpfs_root_raw_retries"
     else

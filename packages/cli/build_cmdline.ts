@@ -1,4 +1,4 @@
-import { PARAMS, readCmdline, ROOT_PREFIX } from "@tmpfs-root/model";
+import { type ImageFacts, PARAMS, readCmdline, ROOT_PREFIX } from "@tmpfs-root/model";
 import { checkCmdline, type CmdlineCheck } from "./check_cmdline.ts";
 
 /**
@@ -35,6 +35,7 @@ function argument(name: string, value: string): string | null {
  */
 export function buildCmdline(
   values: Readonly<Record<string, string>>,
+  image: ImageFacts = {},
 ): { cmdline: string; check: CmdlineCheck } {
   const args: string[] = [];
   for (const p of PARAMS) {
@@ -50,5 +51,5 @@ export function buildCmdline(
     args.push(arg);
   }
   const cmdline = args.join(" ");
-  return { cmdline, check: checkCmdline(cmdline) };
+  return { cmdline, check: checkCmdline(cmdline, image) };
 }

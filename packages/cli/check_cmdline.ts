@@ -1,8 +1,10 @@
 import {
+  type ImageFacts,
   PARAMS,
   parseParams,
   readCmdline,
   type Source,
+  SOURCES,
   unknownMessage,
   unknownParams,
 } from "@tmpfs-root/model";
@@ -31,7 +33,8 @@ export interface CmdlineCheck {
  * report and whether it would boot. As at boot, a parameter under
  * `rd.tmpfs.` that tmpfs-root does not know gets one warning line (naming
  * the closest known parameter) before the rest of the report; each value
- * the command line does not give is marked "(default)".
+ * the command line does not give is marked "(default)". `image` says what
+ * the initramfs holds (public keys make signatures mandatory).
  *
  * @example
  * ```ts
@@ -47,9 +50,9 @@ export interface CmdlineCheck {
  * assert.deepEqual(r.data.params["rd.tmpfs.size"], { value: "3G", given: true });
  * ```
  */
-export function checkCmdline(line: string): CmdlineCheck {
+export function checkCmdline(line: string, image: ImageFacts = {}): CmdlineCheck {
   const args = readCmdline(line);
-  const r = parseParams(args);
+  const r = parseParams(args, SOURCES, image);
   const warnings = r.kind === "inactive" ? [] : unknownParams(args).map(unknownMessage);
   const warned = warnings.map((w) => `warning: ${w}`);
   const failed = (error: string, report: string): CmdlineCheck => ({

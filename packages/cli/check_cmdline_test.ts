@@ -12,6 +12,7 @@ const DEFAULTS = {
   size: "rd.tmpfs.size=50% (default)",
   imgfile: "rd.tmpfs.imgfile=rootfs.tar.gz (default)",
   sha256: "rd.tmpfs.sha256= (default)",
+  verify: "rd.tmpfs.verify=none (default)",
   retries: "rd.tmpfs.retries=3 (default)",
   timeout: "rd.tmpfs.timeout=1800 (default)",
   cafile: "rd.tmpfs.cafile= (default)",

@@ -175,6 +175,7 @@ async function run(command: CommandSpec, args: Parsed): Promise<number> {
       const json = args.flags.has("json");
       const line = args.strings.get("check");
       const values = new Map([...args.strings].filter(([name]) => name !== "check"));
+      const image = { keys: args.flags.has("keys") };
       if (line !== undefined && values.size > 0) {
         throw new UsageError(
           `--check takes a whole command line: give it alone, not with --${[...values.keys()][0]}`,
@@ -185,11 +186,11 @@ async function run(command: CommandSpec, args: Parsed): Promise<number> {
       }
       let built;
       try {
-        built = line === undefined ? buildCmdline(Object.fromEntries(values)) : null;
+        built = line === undefined ? buildCmdline(Object.fromEntries(values), image) : null;
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
-      const check = built?.check ?? checkCmdline(line!);
+      const check = built?.check ?? checkCmdline(line!, image);
       if (json) {
         console.log(JSON.stringify({ cmdline: built?.cmdline ?? line, ...check.data }, null, 2));
       } else if (!check.ok) console.error(check.report);

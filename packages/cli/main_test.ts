@@ -132,6 +132,7 @@ Deno.test("tmpfs-root cmdline --check prints the report: stdout and 0 when it bo
       "rd.tmpfs.size=50% (default)",
       "rd.tmpfs.imgfile=rootfs.tar.gz (default)",
       "rd.tmpfs.sha256= (default)",
+      "rd.tmpfs.verify=none (default)",
       "rd.tmpfs.retries=3 (default)",
       "rd.tmpfs.timeout=1800 (default)",
       "rd.tmpfs.cafile= (default)",
@@ -195,6 +196,22 @@ Deno.test("tmpfs-root cmdline builds a line from options, judged by the model as
   for (const [argv, expected] of cases) {
     assert.deepEqual(await run("cmdline", ...argv), expected, argv.join(" "));
   }
+  // An initramfs with keys boots only signed archives: the line says so, or it is refused.
+  const keyed = await run(
+    "cmdline",
+    "--keys",
+    "--check",
+    "root=tmpfs:/dev/vda1 rd.tmpfs.verify=none",
+  );
+  assert.equal(keyed.code, 1);
+  assert.match(
+    keyed.err,
+    /^tmpfs-root: cmdline failed: invalid rd\.tmpfs\.verify "none": expected signature/,
+  );
+  assert.match(
+    (await run("cmdline", "--keys", "--check", "root=tmpfs:/dev/vda1")).out,
+    /^rd\.tmpfs\.verify=signature \(default\)$/m,
+  );
   const json = await run(
     "cmdline",
     "--json",

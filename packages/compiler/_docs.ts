@@ -29,6 +29,8 @@ const FIXED: Readonly<Record<string, string>> = {
   // The parameters.
   [fn("arg")]: "NAME VALUE HAS_EQUALS: keeps the last value of each parameter, notes ip=, " +
     "collects unknown names under rd.tmpfs.; returns 0.",
+  [fn("has_keys")]: "true when the initramfs carries a public key (a file under " +
+    "/etc/tmpfs-root/keys): then every archive must have a signed sidecar.",
   [fn("closest")]: "NAME: prints the known rd.tmpfs. parameter that shares the longest prefix " +
     "with NAME.",
   [fn("warn_unknown")]: "prints one warning for each unknown rd.tmpfs. parameter, once per " +
@@ -60,12 +62,25 @@ const FIXED: Readonly<Record<string, string>> = {
     "https only, https stays https, no globbing, a minimum rate, MAXTIME seconds); curl's status.",
   [fn("cap")]: "BYTES: copies at most BYTES of stdin to stdout; returns 3 when more would have " +
     "come, 1 when the copy failed.",
+  [fn("url_of")]: "FILE: prints the archive's URL: the source's, with FILE appended when it " +
+    "ends with /.",
+  [fn("take")]: "NAME DEST DIR CAFILE MISSING: copies the sidecar or signature NAME to DEST, at " +
+    "most one byte more than a sidecar may have: from DIR on a mounted source, or downloaded " +
+    "(NAME is a URL) with curl and the time left before the deadline; returns 1 with " +
+    "$tmpfs_root_cause set when it fails or is too large, to MISSING when there is no such file " +
+    "(HTTP 404).",
+  [fn("parse_sidecar")]: "FILE NAME: prints the sha256 of NAME's line in the sidecar FILE, in " +
+    "lower case; returns 1 when a line is not as sha256sum writes them, 2 when no line names NAME, " +
+    "3 when two lines name it with different digests.",
+  [fn("check_signature")]: "DATA SIG KEYDIR: true when a public key under KEYDIR verifies the " +
+    "Ed25519 signature SIG of the file DATA (openssl pkeyutl -verify).",
   [fn("uptime")]: "prints the whole seconds since boot.",
   [fn("capacity")]: "DIR: prints the bytes the file system at DIR holds; returns 1 when df " +
     "cannot tell.",
   [fn("download")]: "URL INTO RETRIES CAFILE TIMEOUT SHA256: streams URL into extract (which " +
     "hashes each try afresh when SHA256 is not empty), with retries, a byte bound (the tmpfs) " +
-    "and a deadline (TIMEOUT seconds); returns 1 with $tmpfs_root_cause set when it gives up.",
+    "and a deadline (TIMEOUT seconds from the sidecar's download, or from the first try); " +
+    "returns 1 with $tmpfs_root_cause set when it gives up.",
   // The hooks'.
   [fn("stop")]: "applies rd.tmpfs.onfail after a failure: emergency (dracut's own handling), " +
     "reboot, poweroff or halt.",
@@ -79,11 +94,19 @@ const FIXED: Readonly<Record<string, string>> = {
     "support: $tmpfs_root_sources, else what the baked-in (or host-only, the running) command " +
     "line names, else every kind.",
   [fn("has_module")]: "NAME: true when dracut has the module NAME.",
-  check: "dracut: the programs must exist; the module is installed only when asked for (255).",
+  [fn("each_key")]: "FUNCTION: calls FUNCTION KEY for each path in $tmpfs_root_pubkeys; " +
+    "returns 1 as soon as one call fails.",
+  [fn("check_key")]: "KEY: true when KEY is an Ed25519 public key openssl reads, whose file " +
+    "name does not start with a dot (the boot's glob would miss it); else says why (derror).",
+  [fn("install_key")]: "KEY: installs KEY under /etc/tmpfs-root/keys by its file name; returns 1 " +
+    "when another key has that name.",
+  check: "dracut: the programs must exist, and every key $tmpfs_root_pubkeys names must be an " +
+    "Ed25519 public key (1 fails the build); the module is installed only when asked for (255).",
   depends: "dracut: prints the dracut modules the supported source kinds need.",
   installkernel: "dracut: installs the kernel modules of the supported source kinds.",
-  install: "dracut: installs the programs, the library, the hooks and, with systemd, the " +
-    "generator, service and units.",
+  install: "dracut: installs the programs, the public keys and openssl (only when " +
+    "$tmpfs_root_pubkeys names keys), the library, the hooks and, with systemd, the generator, " +
+    "service and units.",
 };
 
 /** The usage of a function the model's steps and phases make. */

@@ -51,5 +51,11 @@ export const READER_PATH = "/lib/tmpfs-root-params.sh";
 /** Set by the command line scanner when dracut's `ip=` is given. */
 export const IP_GIVEN = `${PREFIX}_given_ip`;
 
+/**
+ * Seconds since boot when the mount phase first used the network (the
+ * sidecar's download): the archive's download has the same deadline.
+ */
+export const STARTED = `${PREFIX}_started`;
+
 /** Warnings of the unpack, as `warning=<text>` lines the report copies. */
 export const WARNINGS = `${RUN_DIR}/warnings`;

@@ -4,6 +4,7 @@
  */
 import {
   IMGFILE,
+  KEYS_DIR,
   NAMESPACE,
   type ParamSpec,
   ROOT_PREFIX,
@@ -267,6 +268,43 @@ function check(p: ParamSpec): Command[] {
 }
 
 /**
+ * `tmpfs_root_has_keys`: true when the initramfs carries a public key (a
+ * file under the keys folder), which decides the `keyed` parameters.
+ */
+function hasKeysFn(): Command {
+  return func(fn("has_keys"), [
+    local("k"),
+    forIn("k", [pat(`${KEYS_DIR}/`, ANY)], [and(test("-f", v("k")), ret(0))]),
+    ret(1),
+  ]);
+}
+
+/**
+ * A `keyed` parameter's rule, after its own check: with keys, only the
+ * keyed value (which it also is when absent); without, anything else.
+ */
+function keyedCheck(p: ParamSpec): Command[] {
+  const keyed = p.keyed;
+  if (keyed === undefined) return [];
+  const bad = (
+    expected: string,
+  ) => [cause(`invalid ${p.name} "`, v("orig"), `": ${expected}`), ret(1)];
+  const target = paramVar(p);
+  return [
+    comment(
+      `An initramfs with public keys accepts ${keyed.value} alone; one without, anything else.`,
+    ),
+    ifThen(cmd(fn("has_keys")), [
+      ifThen(
+        and(test(v(givenVar(p)), "=", "1"), test(v(target), "!=", keyed.value)),
+        bad(keyed.withKeys),
+      ),
+      assign(target, keyed.value),
+    ], [ifThen(test(v(target), "=", keyed.value), bad(keyed.withoutKeys))]),
+  ];
+}
+
+/**
  * `tmpfs_root_read_params`: scans the command line and checks every
  * parameter. Returns 0 when all are valid, 1 with the cause set when one is
  * not, 2 when `root=` does not select tmpfs-root.
@@ -297,6 +335,7 @@ function readParams(params: readonly ParamSpec[]): Command {
       ),
       assign("orig", v("value")),
       ...check(p),
+      ...keyedCheck(p),
     ]),
     comment("A file name appended to a base URL: no white space, no curl glob characters."),
     ifThen(
@@ -472,6 +511,7 @@ export function paramFunctions(params: readonly ParamSpec[], ctx: Context): Comm
     argDispatch(params),
     closestFn(params),
     warnUnknownFn(),
+    hasKeysFn(),
     parseSource(ctx),
     parseNfs(),
     readParams(params),

@@ -14,17 +14,29 @@ import {
   glob,
   ifThen,
   local,
+  not,
   or,
   orDefault,
   pat,
+  pipe,
+  redir,
   type Script,
   script,
+  strip,
   subst,
   v,
   w,
+  whileDo,
   withAssign,
+  withRedirects,
 } from "@tmpfs-root/shell";
-import { PARAM_MODULES, ROOT_PREFIX } from "@tmpfs-root/model";
+import {
+  KEYS_DIR,
+  PARAM_MODULES,
+  PUBKEYS_VAR,
+  ROOT_PREFIX,
+  SIGNATURE_PROGRAMS,
+} from "@tmpfs-root/model";
 import { type Context, kinds } from "./_context.ts";
 import { fn } from "./_names.ts";
 import type { Placement } from "./compile_module.ts";
@@ -105,6 +117,79 @@ function hasModule(): Command {
   ]);
 }
 
+/** `tmpfs_root_each_key FUNCTION`: FUNCTION KEY for each path `tmpfs_root_pubkeys` names. */
+function eachKey(): Command {
+  return func(fn("each_key"), [
+    local("rest", orDefault(PUBKEYS_VAR, "")),
+    local("k"),
+    whileDo(cmd(":"), [
+      assign("rest", strip("rest", "#", pat(strip("rest", "%%", pat(glob("[![:space:]]"), ANY))))),
+      or(test("-n", v("rest")), ret(0)),
+      assign("k", strip("rest", "%%", pat(glob("[[:space:]]"), ANY))),
+      assign("rest", strip("rest", "#", pat(v("k")))),
+      or(cmd(v("1"), v("k")), ret(1)),
+    ]),
+  ]);
+}
+
+/** How a usable key's `openssl pkey -text` starts. */
+const ED25519_TEXT = "ED25519 Public-Key:";
+
+/** `tmpfs_root_check_key KEY`: KEY must be an Ed25519 public key (not a private one). */
+function checkKey(): Command {
+  return func(fn("check_key"), [
+    local("what"),
+    ifThen(not(test("-f", v("1"))), [
+      cmd("derror", w("tmpfs-root: public key ", v("1"), ` (${PUBKEYS_VAR}) does not exist`)),
+      ret(1),
+    ]),
+    comment("The boot looks for keys with a glob, which leaves out names that start with a dot."),
+    caseOf(strip("1", "##", pat(ANY, "/")), [[[pat(".", ANY)], [
+      cmd(
+        "derror",
+        w("tmpfs-root: public key ", v("1"), ` (${PUBKEYS_VAR}): its file name starts with a dot`),
+      ),
+      ret(1),
+    ]]]),
+    assign(
+      "what",
+      subst(pipe(
+        withRedirects(
+          cmd("openssl", "pkey", "-pubin", "-in", v("1"), "-noout", "-text"),
+          redir(">", "/dev/null", 2),
+        ),
+        cmd("sed", "-n", "1p"),
+      )),
+    ),
+    caseOf(v("what"), [[[pat(ED25519_TEXT, ANY)], [ret(0)]]]),
+    cmd(
+      "derror",
+      w(
+        "tmpfs-root: ",
+        v("1"),
+        ` (${PUBKEYS_VAR}) is not an Ed25519 public key: make one with openssl genpkey -algorithm ed25519 -out site.key and openssl pkey -in site.key -pubout -out site.pub`,
+      ),
+    ),
+    ret(1),
+  ]);
+}
+
+/** `tmpfs_root_install_key KEY`: KEY into the keys folder, by its file name (each name once). */
+function installKey(): Command {
+  const name = strip("1", "##", pat(ANY, "/"));
+  return func(fn("install_key"), [
+    local("to", w(`${KEYS_DIR}/`, name)),
+    ifThen(test("-e", w(orDefault("initdir", ""), v("to"))), [
+      cmd(
+        "derror",
+        w("tmpfs-root: two public keys are named ", name, ` (${PUBKEYS_VAR}): rename one`),
+      ),
+      ret(1),
+    ]),
+    cmd("inst_simple", v("1"), v("to")),
+  ]);
+}
+
 /** module-setup.sh. */
 export function moduleSetup(
   required: readonly string[],
@@ -114,12 +199,21 @@ export function moduleSetup(
 ): Script {
   const sources = fn("build_sources");
   const NEEDS = needs(ctx);
+  const keys = test("-n", orDefault(PUBKEYS_VAR, ""));
   return script([
     comment("tmpfs-root: dracut module setup (generated; do not edit)."),
     buildSources(ctx),
     hasModule(),
+    eachKey(),
+    checkKey(),
+    installKey(),
     func("check", [
       or(cmd("require_binaries", ...required), ret(1)),
+      comment("With public keys every archive's signature is checked: each key must be usable."),
+      ifThen(keys, [
+        or(cmd("require_binaries", ...SIGNATURE_PROGRAMS), ret(1)),
+        or(cmd(fn("each_key"), fn("check_key")), ret(1)),
+      ]),
       comment('Only when asked for (-a tmpfs-root or add_dracutmodules+=" tmpfs-root ").'),
       ret(255),
     ]),
@@ -162,6 +256,21 @@ export function moduleSetup(
       ...NEEDS.filter((n) => n.programs.length > 0).map((n) =>
         whenSource(n.word, [cmd("inst_multiple", "-o", ...n.programs)])
       ),
+      comment("openssl and the keys only into an image that checks signatures; it always does."),
+      ifThen(keys, [
+        ifThen(
+          not(and(
+            cmd("inst_multiple", ...SIGNATURE_PROGRAMS),
+            cmd(fn("each_key"), fn("install_key")),
+          )),
+          [
+            cmd("dfatal", `tmpfs-root: could not install the public keys (${PUBKEYS_VAR})`),
+            comment("dracut 059 ignores what install returns: an image without the keys"),
+            comment("would boot unsigned archives."),
+            cmd("exit", "1"),
+          ],
+        ),
+      ]),
       ...place.libs.map((l) => cmd("inst_simple", w(v("moddir"), "/", l.file), l.to)),
       ...place.hooks.map((h) =>
         cmd("inst_hook", h.hook, String(h.priority), w(v("moddir"), "/", h.file))

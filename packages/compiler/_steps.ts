@@ -22,6 +22,10 @@ import {
   SECURITY_XATTR,
   setfilesCommand,
   SHA256SUM,
+  SIDECAR_MAX_BYTES,
+  SIDECAR_SUFFIX,
+  SIGNATURE_SUFFIX,
+  signatureCommand,
   SIZE as SIZE_SPEC,
   type SourceKindSpec,
   type Step,
@@ -42,10 +46,12 @@ import {
   cmd,
   type Command,
   comment,
+  forIn,
   func,
   glob,
   group,
   ifThen,
+  len,
   local,
   not,
   or,
@@ -60,10 +66,21 @@ import {
   v,
   w,
   whileDo,
+  withAssign,
   withRedirects,
   type Word,
 } from "@tmpfs-root/shell";
-import { CAUSE, doneFile, fn, outVar, paramVar, RUN_DIR, SRC, WARNINGS } from "./_names.ts";
+import {
+  CAUSE,
+  doneFile,
+  fn,
+  outVar,
+  paramVar,
+  RUN_DIR,
+  SRC,
+  STARTED,
+  WARNINGS,
+} from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
 import { type Context, kinds, type Mounter } from "./_context.ts";
 
@@ -119,6 +136,16 @@ export function varOf(word: Word): string {
 
 /** `"$(tmpfs_root_first_line FILE)"`. */
 const firstLine = (file: Parameters<typeof cmd>[number]) => subst(cmd(fn("first_line"), file));
+
+/** The HTTP status curl's error names (`... returned error: 404`), or nothing. */
+const httpCode = () =>
+  subst(cmd("sed", "-n", "s/.*returned error: \\([0-9][0-9]*\\).*/\\1/p", CURL_ERR));
+
+/**
+ * `[ -n "$(c | tr '\000\n' '__')" ]`: true when the command prints a byte
+ * (NUL and newline made visible: a command substitution drops them).
+ */
+const anyByte = (c: Command) => test("-n", subst(pipe(c, cmd("tr", "\\000\\n", "__"))));
 
 /**
  * Runs a command with stderr to the error file; on failure sets the cause,
@@ -282,6 +309,68 @@ function mountTmpfsBody(step: Extract<Step, { kind: "mountTmpfs" }>): Command[] 
   ];
 }
 
+/**
+ * Finds the digest the archive must have: the command line's, or with
+ * rd.tmpfs.verify the sidecar's (its signature checked first), and stops on
+ * any doubt; the digest is the step's output.
+ */
+function sidecarBody(step: Extract<Step, { kind: "sidecar" }>, ctx: Context): Command[] {
+  const given = operand(step.sha256);
+  const mode = operand(step.mode);
+  const copy = operand(step.copy);
+  const sig = w(copy, SIGNATURE_SUFFIX);
+  /** Copies the file `name` names to `to`; its cause when it is missing is `missing`. */
+  const take = (name: string, to: Slot, missing: Message<Slot>) =>
+    or(cmd(fn("take"), v(name), to, operand(step.from), operand(step.ca), w(...missing)), ret(1));
+  return [
+    local("archive"),
+    local("sidecar"),
+    local("sig"),
+    local("sum"),
+    assign(outVar(step.id), given),
+    assign(STARTED, ""),
+    or(test(mode, "!=", "none"), ret(0)),
+    withRedirects(cmd("rm", "-f", copy, sig), redir(">", "/dev/null", 2)),
+    caseOf(v(SRC.kind), [
+      [kinds(ctx, (k) => k.access === "streamed"), [
+        assign("archive", subst(cmd(fn("url_of"), operand(step.file)))),
+        comment("The archive's download that follows has the same deadline."),
+        assign(STARTED, subst(cmd(fn("uptime")))),
+      ]],
+      [[pat(ANY)], [assign("archive", operand(step.file))]],
+    ]),
+    assign("sidecar", w(v("archive"), SIDECAR_SUFFIX)),
+    assign("sig", w(v("sidecar"), SIGNATURE_SUFFIX)),
+    take("sidecar", copy, M.sidecarMissing(v("sidecar"))),
+    comment("The signature is checked before a line of the sidecar is read."),
+    ifThen(test(mode, "=", "signature"), [
+      take("sig", sig, M.unsigned(v("sig"))),
+      ifThen(not(cmd(fn("check_signature"), copy, sig, operand(step.keys))), [
+        say(M.badSignature(v("sig"), v("sidecar"))),
+        ret(1),
+      ]),
+    ]),
+    assign("sum", subst(cmd(fn("parse_sidecar"), copy, strip("archive", "##", pat(ANY, "/"))))),
+    caseOf(v("?"), [
+      [["0"], [cmd(":")]],
+      [["1"], [say(M.sidecarMalformed(v("sidecar"))), ret(1)]],
+      [["2"], [
+        say(M.sidecarNoLine(v("sidecar"), strip("archive", "##", pat(ANY, "/")))),
+        ret(1),
+      ]],
+      [[pat(ANY)], [
+        say(M.sidecarAmbiguous(v("sidecar"), strip("archive", "##", pat(ANY, "/")))),
+        ret(1),
+      ]],
+    ]),
+    ifThen(and(test("-n", given), test(v("sum"), "!=", given)), [
+      say(M.sidecarDisagrees(v("sidecar"), v("sum"), given)),
+      ret(1),
+    ]),
+    assign(outVar(step.id), v("sum")),
+  ];
+}
+
 function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Command[] {
   const into = operand(step.into);
   const file = operand(step.file);
@@ -292,8 +381,7 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
     local("archive"),
     caseOf(v(SRC.kind), [
       [kinds(ctx, (k) => k.access === "streamed"), [
-        assign("archive", v(SRC.url)),
-        caseOf(v("archive"), [[[pat(ANY, "/")], [assign("archive", w(v("archive"), file))]]]),
+        assign("archive", subst(cmd(fn("url_of"), file))),
         assign(name, v("archive")),
         cmd(
           fn("download"),
@@ -395,6 +483,8 @@ function stepBody(step: Step, seq: BootSequence, ctx: Context): Command[] {
       return mountSourceBody(step, ctx);
     case "mountTmpfs":
       return mountTmpfsBody(step);
+    case "sidecar":
+      return sidecarBody(step, ctx);
     case "unpack":
       return unpackBody(step, ctx);
     case "verify":
@@ -751,7 +841,9 @@ function downloadFn(): Command {
     local("left"),
     local("cap"),
     local("limit", v("5")),
-    assign("start", subst(cmd(fn("uptime")))),
+    comment("The deadline counts from the sidecar's download, when there was one."),
+    assign("start", orDefault(STARTED, "")),
+    or(test("-n", v("start")), assign("start", subst(cmd(fn("uptime"))))),
     ifThen(not(assign("cap", subst(cmd(fn("capacity"), v("2"))))), [
       say(M.capacityUnknown(v("2"))),
       ret(1),
@@ -801,12 +893,7 @@ function downloadFn(): Command {
         say(M.badRedirect(v("1"), firstLine(CURL_ERR))),
         ret(1),
       ]),
-      assign(
-        "code",
-        subst(
-          cmd("sed", "-n", "s/.*returned error: \\([0-9][0-9]*\\).*/\\1/p", CURL_ERR),
-        ),
-      ),
+      assign("code", httpCode()),
       caseOf(v("code"), [[[pat("4", ANY)], [
         say(M.answered(v("1"), v("code"))),
         ret(1),
@@ -860,18 +947,161 @@ function fetchFn(): Command {
 function capFn(): Command {
   return func(fn("cap"), [
     or(cmd("head", "-c", v("1")), ret(1)),
-    comment("NUL and newline made visible: a command substitution drops them."),
-    ifThen(
-      test(
-        "-n",
-        subst(pipe(
-          withRedirects(cmd("dd", "bs=1", "count=1"), redir(">", "/dev/null", 2)),
-          cmd("tr", "\\000\\n", "__"),
-        )),
-      ),
-      [ret(3)],
-    ),
+    ifThen(anyByte(withRedirects(cmd("dd", "bs=1", "count=1"), redir(">", "/dev/null", 2))), [
+      ret(3),
+    ]),
     ret(0),
+  ]);
+}
+
+/**
+ * `tmpfs_root_take NAME DEST DIR CAFILE MISSING`: copies the sidecar (or its
+ * signature) NAME to DEST, at most one byte more than a sidecar may have:
+ * from DIR on a mounted source, or downloaded (NAME is a URL) with the
+ * archive's curl options and the time left before the deadline. 0 when
+ * done, else 1 with the cause set: MISSING when there is no such file
+ * (HTTP 404).
+ */
+function takeFn(ctx: Context): Command {
+  const n = ar.name;
+  const most = String(SIDECAR_MAX_BYTES + 1);
+  return func(fn("take"), [
+    local("rf", "0"),
+    local("now"),
+    local("left"),
+    local("code"),
+    caseOf(v(SRC.kind), [
+      [kinds(ctx, (k) => k.access === "streamed"), [
+        assign("now", subst(cmd(fn("uptime")))),
+        assign(
+          "left",
+          arith(ar.op(ar.op(n(STARTED), "+", n(paramVar(TIMEOUT_SPEC))), "-", n("now"))),
+        ),
+        ifThen(test(v("left"), "-le", "0"), [
+          say(M.deadline(v("1"), v(paramVar(TIMEOUT_SPEC)))),
+          ret(1),
+        ]),
+        withRedirects(cmd("rm", "-f", STATUS("fetch")), redir(">", "/dev/null", 2)),
+        pipe(
+          group([
+            cmd(fn("fetch"), v("1"), v("4"), v("left")),
+            withRedirects(cmd("echo", v("?")), redir(">", STATUS("fetch"))),
+          ]),
+          withRedirects(cmd("head", "-c", most), redir(">", v("2"))),
+        ),
+        assign("rf", subst(cmd("cat", STATUS("fetch")))),
+      ]],
+      [[pat(ANY)], [
+        ifThen(not(test("-f", w(v("3"), "/", v("1")))), [assign(CAUSE, v("5")), ret(1)]),
+        ifThen(
+          not(withRedirects(
+            cmd("head", "-c", most, w(v("3"), "/", v("1"))),
+            redir(">", v("2")),
+            redir(">", ERR, 2),
+          )),
+          [say(M.unreadable(v("1"), firstLine(ERR))), ret(1)],
+        ),
+      ]],
+    ]),
+    ifThen(
+      anyByte(withRedirects(
+        cmd("dd", w("if=", v("2")), "bs=1", `skip=${SIDECAR_MAX_BYTES}`, "count=1"),
+        redir(">", "/dev/null", 2),
+      )),
+      [say(M.sidecarTooLarge(v("1"))), ret(1)],
+    ),
+    and(test(v("rf"), "=", "0"), ret(0)),
+    assign("code", httpCode()),
+    ifThen(test(v("code"), "=", "404"), [assign(CAUSE, v("5"))], [
+      say(M.fetchFailed(v("1"), firstLine(CURL_ERR))),
+    ]),
+    ret(1),
+  ]);
+}
+
+/**
+ * `tmpfs_root_parse_sidecar FILE NAME`: the model's parseSidecar in shell:
+ * prints the digest of NAME's line in lower case; returns 1 when a line is
+ * not in sha256sum's format, 2 when no line names NAME, 3 when two name it
+ * with different digests.
+ */
+function parseSidecarFn(): Command {
+  const name = (x: Slot) => test(x, "=", v("2"));
+  return func(fn("parse_sidecar"), [
+    local("LC_ALL", "C"),
+    local("line"),
+    local("hex"),
+    local("rest"),
+    local("entry"),
+    local("found", ""),
+    local("both", ""),
+    withRedirects(
+      group([
+        whileDo(or(withAssign("IFS", "", cmd("read", "-r", "line")), test("-n", v("line"))), [
+          caseOf(v("line"), [
+            [[pat("")], [cmd("continue")]],
+            [[pat(ANY, " ", ANY)], [cmd(":")]],
+            [[pat(ANY)], [ret(1)]],
+          ]),
+          assign("hex", strip("line", "%%", pat(" ", ANY))),
+          caseOf(v("hex"), [[[pat(ANY, glob("[!0-9A-Fa-f]"), ANY)], [ret(1)]]]),
+          or(test(len("hex"), "-eq", "64"), ret(1)),
+          assign("rest", strip("line", "#", pat(ANY, " "))),
+          caseOf(v("rest"), [
+            [[pat(" ", glob("?"), ANY), pat("*", glob("?"), ANY)], [
+              assign("entry", strip("rest", "#", pat(glob("?")))),
+            ]],
+            [[pat(ANY)], [ret(1)]],
+          ]),
+          ifThen(or(name(v("entry")), name(strip("entry", "##", pat(ANY, "/")))), [
+            assign("hex", subst(cmd(fn("lower"), v("hex")))),
+            ifThen(and(test("-n", v("found")), test(v("found"), "!=", v("hex"))), [
+              assign("both", "1"),
+            ]),
+            assign("found", v("hex")),
+          ]),
+        ]),
+      ]),
+      redir("<", v("1")),
+    ),
+    and(test("-n", v("both")), ret(3)),
+    or(test("-n", v("found")), ret(2)),
+    cmd("printf", "%s", v("found")),
+  ]);
+}
+
+/**
+ * `tmpfs_root_check_signature DATA SIG KEYDIR`: true when one public key
+ * under KEYDIR verifies the signature SIG of the file DATA.
+ */
+function checkSignatureFn(): Command {
+  return func(fn("check_signature"), [
+    local("k"),
+    forIn("k", [pat(v("3"), "/", ANY)], [
+      or(test("-f", v("k")), cmd("continue")),
+      ifThen(
+        withRedirects(
+          cmd(...signatureCommand({ key: w(v("k")), data: w(v("1")), sig: w(v("2")) })),
+          redir(">", "/dev/null"),
+          redir(">", "/dev/null", 2),
+        ),
+        [ret(0)],
+      ),
+    ]),
+    ret(1),
+  ]);
+}
+
+/**
+ * `tmpfs_root_url_of FILE`: the archive's URL, the source's with FILE
+ * appended when it ends with `/` (the model's archiveUrl).
+ */
+function urlOfFn(): Command {
+  return func(fn("url_of"), [
+    caseOf(v(SRC.url), [
+      [[pat(ANY, "/")], [cmd("printf", "%s%s", v(SRC.url), v("1"))]],
+      [[pat(ANY)], [cmd("printf", "%s", v(SRC.url))]],
+    ]),
   ]);
 }
 
@@ -915,7 +1145,11 @@ export function stepsLibrary(seq: BootSequence, ctx: Context): Command[] {
     hashFn(),
     extractFn(),
     fetchFn(),
+    urlOfFn(),
     capFn(),
+    takeFn(ctx),
+    parseSidecarFn(),
+    checkSignatureFn(),
     uptimeFn(),
     capacityFn(),
     downloadFn(),

@@ -1,4 +1,10 @@
-import { type BootSequence, type PhaseName, type SourceKindSpec, SOURCES } from "@tmpfs-root/model";
+import {
+  type BootSequence,
+  type PhaseName,
+  SIGNATURE_PROGRAMS,
+  type SourceKindSpec,
+  SOURCES,
+} from "@tmpfs-root/model";
 import type { Context, Mounter } from "./_context.ts";
 import {
   cmd,
@@ -142,7 +148,8 @@ export function compileModule(seq: BootSequence, options: CompileOptions = {}): 
   };
   const hooks = hookFiles(seq);
   for (const h of hooks) scripts[h.file] = h.script(ctx);
-  const perKind = new Set(ctx.sources.flatMap((k) => k.programs));
+  // A source kind's programs come with its kind, the signature check's with the keys.
+  const perKind = new Set([...ctx.sources.flatMap((k) => k.programs), ...SIGNATURE_PROGRAMS]);
   const programs = programsOf(Object.values(scripts)).filter((p) => !perKind.has(p));
   const required = programs.filter((p) => !OPTIONAL_TOOLS.has(p));
   const optional = programs.filter((p) => OPTIONAL_TOOLS.has(p));

@@ -1,5 +1,5 @@
 import assert from "#assert";
-import { BOOT, hostileCmdlines, PARAMS, parseParams } from "@tmpfs-root/model";
+import { BOOT, hostileCmdlines, PARAMS, parseParams, SOURCES } from "@tmpfs-root/model";
 import { requireProgram, runShell, SHELLS } from "@tmpfs-root/shell";
 import { compileModule } from "./compile_module.ts";
 
@@ -90,8 +90,9 @@ const FIELDS = [
   "tmpfs_root_url",
 ];
 
-function expected(line: string): string[] {
-  const r = parseParams(line);
+/** What the model reads from a command line, in an initramfs with public keys or without. */
+function expected(line: string, keys = false): string[] {
+  const r = parseParams(line, SOURCES, { keys });
   const blank = FIELDS.map(() => "");
   if (r.kind === "inactive") return ["2", ...blank.slice(1)];
   if (r.kind === "invalid") return ["1", r.message, ...blank.slice(2)];
@@ -111,13 +112,22 @@ function expected(line: string): string[] {
   ];
 }
 
-/** Runs the emitted parser on many command lines in one shell process. */
-async function shellParse(shell: readonly string[], lines: readonly string[], locale = "C") {
+/**
+ * Runs the emitted parser on many command lines in one shell process, in an
+ * initramfs with public keys or without.
+ */
+async function shellParse(
+  shell: readonly string[],
+  lines: readonly string[],
+  locale = "C",
+  keys = false,
+) {
   const harness = [
     lib,
-    // The test replaces only where the command line comes from.
+    // The test replaces only where the command line comes from, and whether there are keys.
     // Read as the module reads a file: trailing newlines dropped by $(...).
     'tmpfs_root_cmdline_text() { printf %s "$(printf %s "$CMDLINE")"; }',
+    `tmpfs_root_has_keys() { return ${keys ? 0 : 1}; }`,
     "pwned() { echo PWNED >&2; }",
     'for CMDLINE in "$@"; do',
     "  tmpfs_root_kind= tmpfs_root_spec= tmpfs_root_device= tmpfs_root_fstype= tmpfs_root_target= tmpfs_root_options= tmpfs_root_url= tmpfs_root_cause=",
@@ -132,7 +142,7 @@ async function shellParse(shell: readonly string[], lines: readonly string[], lo
 
 Deno.test("the emitted parameter parser agrees with the model on hostile command lines", async () => {
   const lines = hostileCmdlines(80);
-  const want = lines.map(expected);
+  const want = lines.map((l) => expected(l));
   for (const [name, shell] of SHELLS) {
     const out = await shellParse(shell, lines);
     assert.equal(out.stderr.includes("PWNED"), false, `${name} executed a payload`);
@@ -168,7 +178,7 @@ Deno.test("the emitted parser checks rd.tmpfs.sha256 as the model does: 64 hex d
     `${digest.slice(0, 32)}$(pwned)${digest.slice(32)}`,
   ];
   const lines = values.map((x) => `root=tmpfs:/dev/vda1 rd.tmpfs.sha256=${x}`);
-  const want = lines.map(expected);
+  const want = lines.map((l) => expected(l));
   assert.deepEqual(want.map((w) => w[0]), ["0", "0", "0", "0", ...Array(8).fill("1")]);
   for (const [name, shell] of SHELLS) {
     const out = await shellParse(shell, lines);
@@ -183,6 +193,46 @@ Deno.test("the emitted parser checks rd.tmpfs.sha256 as the model does: 64 hex d
   }
 });
 
+Deno.test("the emitted parser decides rd.tmpfs.verify by the initramfs's keys as the model does", async () => {
+  const values = [
+    "",
+    "none",
+    "sidecar",
+    "signature",
+    "Signature",
+    "none rd.tmpfs.verify=signature",
+  ];
+  const lines = values.flatMap((x) => [
+    `root=tmpfs:/dev/vda1 rd.tmpfs.verify=${x}`,
+    `root=tmpfs:/dev/vda1 rd.tmpfs.onfail=reboot`,
+  ]);
+  for (const keys of [false, true]) {
+    const want = lines.map((l) => expected(l, keys));
+    for (const [name, shell] of SHELLS) {
+      const out = await shellParse(shell, lines, "C", keys);
+      assert.equal(out.code, 0, `${name}: ${out.stderr}`);
+      const got = out.stdout.split("\u001d").slice(0, -1).map((r) =>
+        r.split("\u001e").slice(0, -1)
+      );
+      got.forEach((all, i) => {
+        const fields = all.map((f, j) => (want[i]![0] === "0" || j < 2 ? f : ""));
+        assert.deepEqual(fields, want[i], `${name}, keys ${keys}: ${JSON.stringify(lines[i])}`);
+      });
+      assert.equal(got.length, lines.length, name);
+    }
+    // With keys the value is signature whether given or not; without, signature is refused.
+    const verify = FIELDS.indexOf("tmpfs_root_verify");
+    assert.deepEqual(
+      want.map((w) => w[0] === "0" ? w[verify] : `invalid`),
+      keys
+        ? ["invalid", "signature", "invalid", "signature", "invalid", "signature", "signature"]
+          .concat(["signature", "invalid", "signature", "signature", "signature"])
+        : ["invalid", "none", "none", "none", "sidecar", "none", "invalid", "none", "invalid"]
+          .concat(["none", "invalid", "none"]),
+    );
+  }
+});
+
 Deno.test("the emitted parser reads as in the C locale when the shell runs in a UTF-8 one", async () => {
   // To bash in C.UTF-8, U+3000 and U+2003 are white space and U+0085 a control character.
   const label = "disk\u3000one\u2003two\u00a0three";
@@ -191,7 +241,7 @@ Deno.test("the emitted parser reads as in the C locale when the shell runs in a 
     `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=a\u0085b.tar`,
     ...hostileCmdlines(40, 11),
   ];
-  const want = lines.map(expected);
+  const want = lines.map((l) => expected(l));
   assert.equal(
     want[0]![FIELDS.indexOf("tmpfs_root_device")],
     `/dev/disk/by-label/disk\u3000one\u2003two\u00a0three`,

@@ -103,6 +103,51 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
     meaning:
       "The archive's SHA-256 (of every byte that came from the source) is not rd.tmpfs.sha256: it is another archive, or it was damaged or changed. Both digests are given in full. The unpacked tree is thrown away with the tmpfs; a download is not tried again.",
   },
+  sidecarMissing: {
+    slots: ["sidecar"],
+    meaning:
+      "With rd.tmpfs.verify (or keys in the initramfs), the archive's sidecar <imgfile>.sha256 is not beside it on the source (for a URL: the server answered 404). Nothing has been mounted on the root.",
+  },
+  sidecarTooLarge: {
+    slots: ["file"],
+    meaning:
+      "The sidecar or its signature has more bytes than any sidecar should have: it is not one (the copy stops one byte past the bound). Nothing has been mounted on the root.",
+  },
+  sidecarMalformed: {
+    slots: ["sidecar"],
+    meaning:
+      "A line of the sidecar is neither empty nor <64 hex digits>, two spaces (or a space and *), and a file name, as sha256sum writes it: a web server's error page, an edited or a BSD-style file.",
+  },
+  sidecarNoLine: {
+    slots: ["sidecar", "name"],
+    meaning:
+      "No line of the sidecar names the archive's file name (what follows the last / of rd.tmpfs.imgfile or of the URL), with or without a directory before it.",
+  },
+  sidecarAmbiguous: {
+    slots: ["sidecar", "name"],
+    meaning:
+      "Two lines of the sidecar name the archive with different digests: which one holds is not for the boot to guess.",
+  },
+  sidecarDisagrees: {
+    slots: ["sidecar", "digest", "given"],
+    meaning:
+      "rd.tmpfs.sha256 and the sidecar name different digests for the archive; both are given in full. Nothing has been mounted on the root.",
+  },
+  fetchFailed: {
+    slots: ["url", "error"],
+    meaning:
+      "The sidecar or its signature could not be downloaded (one try, with the archive's curl options and deadline); the error is curl's first line.",
+  },
+  unsigned: {
+    slots: ["signature"],
+    meaning:
+      "The initramfs carries public keys, so every archive must come with a signed sidecar, and <imgfile>.sha256.sig is not there: the archive is not signed. No kernel parameter turns the check off.",
+  },
+  badSignature: {
+    slots: ["signature", "sidecar"],
+    meaning:
+      "No public key of the initramfs verifies the signature: the sidecar was changed after it was signed, the signature is damaged, or it was made with a key this initramfs does not carry (these look alike). Nothing has been mounted on the root or unpacked.",
+  },
   xattrWarning: {
     slots: ["line"],
     meaning:

@@ -2,12 +2,14 @@ import {
   BOOT,
   type BootSequence,
   invalidMessage,
+  KEYS_DIR,
   type Message,
   Messages,
   NAMESPACE,
   PARAM_MODULES,
   type ParamSpec,
   parseParams,
+  PUBKEYS_VAR,
   ROOT_PREFIX,
   type SourceKind,
   SOURCES,
@@ -345,6 +347,13 @@ function files(): Block[] {
     entry([code("/etc/cmdline.d/*.conf"), ", ", code("/etc/cmdline")], [
       "Parameters baked into the initramfs (dracut --kernel-cmdline), read before /proc/cmdline.",
     ]),
+    entry([code(`${KEYS_DIR}/`), ph("name")], [
+      "The public keys (Ed25519) the initramfs carries, which module-setup.sh installs from the paths the dracut.conf variable ",
+      code(PUBKEYS_VAR),
+      " names, with openssl. An initramfs with a key here checks every archive's signature ",
+      code("<imgfile>.sha256.sig"),
+      " before anything is mounted on the root, and refuses any rd.tmpfs.verify but signature.",
+    ]),
   ];
 }
 
@@ -376,7 +385,7 @@ function seeAlso(): Block[] {
       ),
     ),
     para(
-      "docs/safety.md in tmpfs-root's source: every rule that stops a boot (tar streams must end with their end-of-archive blocks, downloads are bounded in bytes, rate and time, https stays https, security.* attributes must be set, the archive must have the SHA-256 rd.tmpfs.sha256 gives), what the archive is trusted with, and the tests that show each.",
+      "docs/safety.md in tmpfs-root's source: every rule that stops a boot (tar streams must end with their end-of-archive blocks, downloads are bounded in bytes, rate and time, https stays https, security.* attributes must be set, the archive must have the SHA-256 rd.tmpfs.sha256 or its sidecar gives, a signed sidecar when the initramfs carries keys), how to make a key pair and sign an archive, what the archive is trusted with, and the tests that show each.",
     ),
   ];
 }

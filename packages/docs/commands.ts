@@ -227,6 +227,13 @@ export const COMMANDS: readonly CommandSpec[] = [
           }
       ),
       {
+        name: "keys",
+        value: null,
+        required: false,
+        doc:
+          "judge the line as an initramfs that carries public keys (tmpfs_root_pubkeys) does: only signed archives, rd.tmpfs.verify=signature",
+      },
+      {
         name: "check",
         value: "CMDLINE",
         required: false,

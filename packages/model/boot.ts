@@ -21,11 +21,24 @@ import {
   remove,
   restoreSelinux,
   sequence,
+  sidecar,
   unmount,
   unpack,
   verify,
 } from "./dsl.ts";
-import { CAFILE, IMGFILE, ONFAIL, PARAMS, RETRIES, RETRY, ROOT, SHA256, SIZE } from "./params.ts";
+import {
+  CAFILE,
+  IMGFILE,
+  ONFAIL,
+  PARAMS,
+  RETRIES,
+  RETRY,
+  ROOT,
+  SHA256,
+  SIZE,
+  VERIFY,
+} from "./params.ts";
+import { KEYS_DIR } from "./sidecar.ts";
 import type { BootSequence } from "./step.ts";
 
 /** The boot sequence of tmpfs-root. */
@@ -48,9 +61,10 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       timeout: param(RETRY),
     }),
   ),
-  // The mount hook: a mount point, the source read-only, the tmpfs, the unpack (the archive's
-  // bytes hashed on their way when rd.tmpfs.sha256 is given), the digest's check, then the
-  // source's release.
+  // The mount hook: a mount point, the source read-only, the digest the archive must have (its
+  // sidecar, whose signature is checked before the new root is mounted, or rd.tmpfs.sha256), the
+  // tmpfs, the unpack (the archive's bytes hashed on their way when there is a digest), the
+  // digest's check, then the source's release.
   phase(
     "mount",
     makeTempDir({
@@ -70,6 +84,18 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       onlyFor: "mounted",
       undo: unmount(output("mountpoint")),
     }),
+    sidecar({
+      id: "sidecar",
+      label: "verify",
+      doing: "reading the archive's sha256 sidecar and checking its signature",
+      from: output("mountpoint"),
+      file: param(IMGFILE),
+      mode: param(VERIFY),
+      sha256: param(SHA256),
+      ca: param(CAFILE),
+      keys: literal(KEYS_DIR),
+      copy: literal("/run/tmpfs-root/sidecar"),
+    }),
     mountTmpfs({
       id: "tmpfs",
       label: "tmpfs",
@@ -88,14 +114,14 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       into: newroot(),
       retries: param(RETRIES),
       ca: param(CAFILE),
-      sha256: param(SHA256),
+      sha256: output("sidecar"),
     }),
     verify({
       id: "verify",
       label: "verify",
-      doing: "comparing the archive's sha256 with rd.tmpfs.sha256",
+      doing: "comparing the archive's sha256 with the one it must have",
       of: "unpack",
-      expected: param(SHA256),
+      expected: output("sidecar"),
     }),
     release({
       id: "release",

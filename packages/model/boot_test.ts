@@ -31,3 +31,18 @@ Deno.test("BOOT checks rd.tmpfs.sha256 in the step right after the unpack, in th
   const mount = BOOT.phases.find((p) => p.steps.includes(steps[unpack]!));
   assert.ok(mount?.steps.includes(step), "in the unpack's phase (under systemd, its service)");
 });
+
+Deno.test("BOOT finds the digest (sidecar and signature) before the tmpfs is mounted, and hashes and checks that one", () => {
+  const steps = allSteps(BOOT);
+  const at = (kind: StepKind) => steps.findIndex((s) => s.kind === kind);
+  const sidecar = steps[at("sidecar")]!;
+  assert.ok(at("sidecar") >= 0, "the sequence has a sidecar step");
+  assert.ok(at("sidecar") < at("mountTmpfs"), "before the new root is mounted");
+  assert.ok(at("sidecar") > at("mountSource"), "after the source is mounted (the file beside it)");
+  assert.equal(sidecar.onlyFor, null, "for every kind of source");
+  const unpack = steps.find((s) => s.kind === "unpack");
+  const verify = steps.find((s) => s.kind === "verify");
+  const digest = { kind: "output", step: sidecar.id };
+  assert.deepEqual(unpack?.sha256, digest, "the unpack hashes for the sidecar step's digest");
+  assert.deepEqual(verify?.expected, digest, "the verify step compares with it");
+});

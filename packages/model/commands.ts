@@ -131,6 +131,44 @@ export const SECURITY_XATTR = "Cannot set 'security\\.";
  */
 export const SHA256SUM: readonly string[] = ["sha256sum"];
 
+/** The files of one signature check: the public key, the signed sidecar and the signature. */
+export interface SignatureSlots<T> {
+  readonly key: T;
+  readonly data: T;
+  readonly sig: T;
+}
+
+/**
+ * The signature check of a sidecar, one public key at a time: OpenSSL 3's
+ * Ed25519 verification of the whole file (`-rawin`); status 0 when the key
+ * verifies the signature, 1 when not (a bad signature and another key's
+ * look alike).
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { signatureCommand } from "./commands.ts";
+ * assert.deepEqual(signatureCommand({ key: "k.pub", data: "s", sig: "s.sig" }).slice(0, 4), [
+ *   "openssl", "pkeyutl", "-verify", "-pubin",
+ * ]);
+ * ```
+ */
+export function signatureCommand<T>(s: SignatureSlots<T>): (string | T)[] {
+  return [
+    "openssl",
+    "pkeyutl",
+    "-verify",
+    "-pubin",
+    "-inkey",
+    s.key,
+    "-rawin",
+    "-in",
+    s.data,
+    "-sigfile",
+    s.sig,
+  ];
+}
+
 /** Seconds curl waits for a connection. */
 export const CONNECT_TIMEOUT = 10;
 /** The slowest transfer accepted: bytes per second, averaged over {@linkcode SPEED_TIME}. */

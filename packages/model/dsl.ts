@@ -20,6 +20,7 @@ import type {
   ReadParams,
   Release,
   RestoreSelinux,
+  Sidecar,
   Step,
   StepKind,
   Undo,
@@ -76,6 +77,8 @@ export const makeTempDir = (o: Options<MakeTempDir>): MakeTempDir => make("makeT
 export const mountSource = (o: Options<MountSource>): MountSource => make("mountSource", o);
 /** Mount the tmpfs. */
 export const mountTmpfs = (o: Options<MountTmpfs>): MountTmpfs => make("mountTmpfs", o);
+/** Find the archive's digest: its sidecar (and the sidecar's signature), or the command line's. */
+export const sidecar = (o: Options<Sidecar>): Sidecar => make("sidecar", o);
 /** Unpack the archive. */
 export const unpack = (o: Options<Unpack>): Unpack => make("unpack", o);
 /** Check the digest of what an unpack step hashed. */
@@ -96,8 +99,11 @@ export function phase(name: PhaseName, ...steps: Step[]): Phase {
 /** The phases in the order dracut runs their hooks. */
 const PHASE_ORDER: readonly PhaseName[] = ["cmdline", "mount", "prePivot"];
 
-/** The step kinds that have an output (a path later steps refer to with `output(id)`). */
-const WITH_OUTPUT: readonly StepKind[] = ["makeTempDir"];
+/**
+ * The step kinds that have an output, which later steps refer to with
+ * `output(id)`: a path (`makeTempDir`), a digest (`sidecar`).
+ */
+const WITH_OUTPUT: readonly StepKind[] = ["makeTempDir", "sidecar"];
 
 /** What a step reads (its undo's target apart: an undo may use the step's own output). */
 function inputs(step: Step): Operand[] {
@@ -138,7 +144,9 @@ function describe(op: Operand): string {
  * `makeTempDir` step that makes them (an undo may use its own step's);
  * releases are only of earlier steps that declare an undo, each at most
  * once; a `verify` step checks an earlier `unpack` step that hashes for the
- * same digest. Errors are `TypeError`s that name the step.
+ * same digest; a `sidecar` step (whose signature check must come before
+ * anything is written to the new root) runs before every `mountTmpfs` step.
+ * Errors are `TypeError`s that name the step.
  *
  * @example
  * ```ts
@@ -184,6 +192,7 @@ export function sequence(
   const seen = new Map<string, Step>();
   const released = new Map<string, string>();
   let read = false;
+  let tmpfs: Step | null = null;
   for (const step of phases.flatMap((p) => p.steps)) {
     if (seen.has(step.id)) throw new TypeError(`Duplicate step id "${step.id}"`);
     const uses = [
@@ -212,6 +221,12 @@ export function sequence(
       }
     }
     if (step.kind === "readParams") read = true;
+    if (step.kind === "mountTmpfs") tmpfs ??= step;
+    if (step.kind === "sidecar" && tmpfs !== null) {
+      throw new TypeError(
+        `Step "${step.id}" runs after the tmpfs step "${tmpfs.id}": a sidecar and its signature are checked before the new root is mounted`,
+      );
+    }
     if (step.kind === "release") {
       const target = seen.get(step.of);
       if (target === undefined) {

@@ -15,12 +15,24 @@ import {
   release,
   remove,
   sequence,
+  sidecar,
   undoPlan,
   unmount,
   unpack,
   verify,
 } from "./dsl.ts";
-import { CAFILE, IMGFILE, ONFAIL, PARAMS, RETRIES, RETRY, ROOT, SHA256, SIZE } from "./params.ts";
+import {
+  CAFILE,
+  IMGFILE,
+  ONFAIL,
+  PARAMS,
+  RETRIES,
+  RETRY,
+  ROOT,
+  SHA256,
+  SIZE,
+  VERIFY,
+} from "./params.ts";
 import type { Operand, Phase, Step } from "./step.ts";
 import type { ParamSpec } from "./params.ts";
 
@@ -70,6 +82,18 @@ const UNPACK = {
   ca: param(CAFILE),
   sha256: param(SHA256),
 } as const;
+const side = sidecar({
+  id: "sidecar",
+  label: "verify",
+  doing: "reading the sidecar",
+  from: output("dir"),
+  file: param(IMGFILE),
+  mode: param(VERIFY),
+  sha256: param(SHA256),
+  ca: param(CAFILE),
+  keys: literal("/etc/keys"),
+  copy: literal("/run/sidecar"),
+});
 const verifyOf = (of: string, expected: Operand = param(SHA256)): Step =>
   verify({ id: "verify", label: "verify", doing: "verifying", of, expected });
 const releaseOf = (of: string, id = "release"): Step =>
@@ -104,6 +128,7 @@ Deno.test("sequence() accepts BOOT's own phases, and BOOT undoes what each failu
       ["device", []],
       ["mountpoint", []],
       ["source", ["mountpoint"]],
+      ["sidecar", ["source", "mountpoint"]],
       ["tmpfs", ["source", "mountpoint"]],
       ["unpack", ["tmpfs", "source", "mountpoint"]],
       ["verify", ["tmpfs", "source", "mountpoint"]],
@@ -260,6 +285,24 @@ const ERRORS: readonly (readonly [string, () => unknown, RegExp])[] = [
     /^TypeError: Step "verify" expects "rd\.tmpfs\.sha256", but "unpack" hashes for ""$/,
   ],
   [
+    "sequence() rejects a sidecar step after the tmpfs is mounted",
+    demo([phase("cmdline", read), phase("mount", dir, tmpfs, side)]),
+    /^TypeError: Step "sidecar" runs after the tmpfs step "tmpfs": a sidecar and its signature are checked before the new root is mounted$/,
+  ],
+  [
+    "sequence() rejects a sidecar step in a phase after the tmpfs's",
+    demo([phase("cmdline", read), phase("mount", dir, tmpfs), phase("prePivot", side)]),
+    /^TypeError: Step "sidecar" runs after the tmpfs step "tmpfs": a sidecar and its signature are checked before the new root is mounted$/,
+  ],
+  [
+    "sequence() rejects an unpack step that hashes for a sidecar step's digest before it runs",
+    demo([
+      phase("cmdline", read),
+      phase("mount", dir, unpack({ ...UNPACK, sha256: output("sidecar") }), side),
+    ]),
+    /^TypeError: Step "unpack" uses the output of "sidecar" before it runs$/,
+  ],
+  [
     "undoPlan() rejects an unknown step",
     () => undoPlan(BOOT, "nowhere"),
     /^RangeError: Unknown step "nowhere"$/,
@@ -271,6 +314,23 @@ for (const [what, build, message] of ERRORS) {
     assert.throws(build, message);
   });
 }
+
+Deno.test("sequence() accepts a sidecar step before the tmpfs, whose digest the unpack and verify steps use", () => {
+  const digest = output("sidecar");
+  const seq = sequence("demo", PARAMS, param(ONFAIL), [
+    phase("cmdline", read),
+    phase(
+      "mount",
+      dir,
+      side,
+      tmpfs,
+      unpack({ ...UNPACK, sha256: digest }),
+      verifyOf("unpack", digest),
+    ),
+  ]);
+  assert.deepEqual(undoPlan(seq, "sidecar").map((s) => s.id), ["dir"]);
+  assert.deepEqual(undoPlan(seq, "verify").map((s) => s.id), ["tmpfs", "dir"]);
+});
 
 Deno.test("sequence() accepts a verify step after the unpack step it checks, and undoes as for it", () => {
   const seq = sequence("demo", PARAMS, param(ONFAIL), [

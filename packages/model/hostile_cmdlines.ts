@@ -18,6 +18,7 @@ const NAMES = [
   "rd.tmpfs.retries",
   "rd.tmpfs.cafile",
   "rd.tmpfs.sha256",
+  "rd.tmpfs.verify",
   "rd.retry",
   "rd.tmpfs.onfail",
   "rd.lvm.lv",
@@ -112,6 +113,8 @@ const VALUES = [
   "999999999999999999",
   "1000000000000m",
   "9F86D081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+  "sidecar",
+  "signature",
   "",
 ];
 

@@ -17,6 +17,7 @@
  * @module
  */
 import { FORMATS } from "./commands.ts";
+import { KEYS_DIR, SIDECAR_MAX_BYTES } from "./sidecar.ts";
 
 /** A message: literal text and slots, in order. */
 export type Message<T> = readonly (string | T)[];
@@ -126,6 +127,34 @@ export class Messages<T> {
   }
   digestMismatch(name: T, got: T, expected: T): Message<T> {
     return [name, " has sha256 ", got, ", expected ", expected];
+  }
+  // The sidecar and its signature (rd.tmpfs.verify).
+  sidecarMissing(sidecar: T): Message<T> {
+    return [sidecar, " is missing"];
+  }
+  sidecarTooLarge(file: T): Message<T> {
+    return [file, ` is larger than ${SIDECAR_MAX_BYTES} bytes`];
+  }
+  sidecarMalformed(sidecar: T): Message<T> {
+    return [sidecar, " is not in sha256sum's format"];
+  }
+  sidecarNoLine(sidecar: T, name: T): Message<T> {
+    return [sidecar, " has no line for ", name];
+  }
+  sidecarAmbiguous(sidecar: T, name: T): Message<T> {
+    return [sidecar, " has lines with different digests for ", name];
+  }
+  sidecarDisagrees(sidecar: T, digest: T, given: T): Message<T> {
+    return [sidecar, " gives sha256 ", digest, ", but rd.tmpfs.sha256 is ", given];
+  }
+  fetchFailed(url: T, error: T): Message<T> {
+    return ["could not download ", url, ": ", error];
+  }
+  unsigned(sig: T): Message<T> {
+    return [sig, " is missing: this initramfs boots only signed archives"];
+  }
+  badSignature(sig: T, sidecar: T): Message<T> {
+    return [sig, " is not a signature of ", sidecar, ` by any key in ${KEYS_DIR}`];
   }
   xattrWarning(line: T): Message<T> {
     return [

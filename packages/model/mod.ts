@@ -26,3 +26,4 @@ export * from "./hostile_cmdlines.ts";
 export * from "./messages.ts";
 export * from "./source_kinds.ts";
 export * from "./manifest.ts";
+export * from "./sidecar.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 import { SPEED_LIMIT, SPEED_TIME } from "./commands.ts";
+import { KEYS_DIR, PUBKEYS_VAR, SIDECAR_MAX_BYTES } from "./sidecar.ts";
 
 /** How a parameter's value is checked. Each kind has one checker in TypeScript and one in shell. */
 export type ParamKind =
@@ -32,6 +33,17 @@ export interface ParamSpec {
   readonly choices?: readonly string[];
   /** How many hexadecimal digits, for `digest` parameters (empty is also valid: no check). */
   readonly digits?: number;
+  /**
+   * For a parameter the initramfs's public keys decide (`rd.tmpfs.verify`):
+   * in an initramfs that carries keys, `value` is the one value accepted and
+   * the value when the parameter is absent; in one without, `value` is
+   * refused. Each case has its own text after the colon of the error.
+   */
+  readonly keyed?: {
+    readonly value: string;
+    readonly withKeys: string;
+    readonly withoutKeys: string;
+  };
   /** What a valid value looks like, said after the colon of an error message. */
   readonly expected: string;
   /** One line for the documentation. */
@@ -118,6 +130,30 @@ export const SHA256: ParamSpec = {
   example: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 };
 
+/**
+ * `rd.tmpfs.verify=<how>`: where the archive's digest comes from, and
+ * whether it must be signed. An initramfs that carries public keys
+ * ({@linkcode KEYS_DIR}) always checks the signature.
+ */
+export const VERIFY: ParamSpec = {
+  name: "rd.tmpfs.verify",
+  key: "verify",
+  kind: "policy",
+  default: "none",
+  choices: ["none", "sidecar", "signature"],
+  keyed: {
+    value: "signature",
+    withKeys:
+      `expected signature, or nothing: this initramfs carries public keys (${KEYS_DIR}), so every archive must have a signed sidecar`,
+    withoutKeys:
+      `expected none or sidecar: this initramfs carries no public keys (${KEYS_DIR}) to check a signature with (name them in ${PUBKEYS_VAR} when building it)`,
+  },
+  expected: "expected none, sidecar or signature (e.g. rd.tmpfs.verify=sidecar)",
+  doc:
+    `Where the archive's SHA-256 comes from. none: only rd.tmpfs.sha256, when given. sidecar: the file <imgfile>.sha256 beside the archive (sha256sum's format; from a web server the URL with .sha256 appended, at most ${SIDECAR_MAX_BYTES} bytes, within rd.tmpfs.timeout), read before the tmpfs is mounted; the archive is then hashed as it streams and must match. signature: the sidecar must also be signed (<imgfile>.sha256.sig, Ed25519) by a public key the initramfs carries, checked before anything is mounted on the root or unpacked. An initramfs built with keys (${PUBKEYS_VAR} in dracut.conf) checks signatures always: there signature is the default and the only value accepted, so the command line cannot turn the check off. Given with rd.tmpfs.sha256, both digests must agree.`,
+  example: "sidecar",
+};
+
 /** `rd.tmpfs.retries=<n>`. */
 export const RETRIES: ParamSpec = {
   name: "rd.tmpfs.retries",
@@ -186,6 +222,7 @@ export const PARAMS: readonly ParamSpec[] = [
   SIZE,
   IMGFILE,
   SHA256,
+  VERIFY,
   RETRIES,
   TIMEOUT,
   CAFILE,

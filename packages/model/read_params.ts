@@ -179,25 +179,42 @@ export function invalidMessage(spec: ParamSpec, value: string): string {
 }
 
 /**
+ * What the initramfs that reads a command line carries, as far as the
+ * parameters care: whether it holds public keys (`KEYS_DIR`), which decides
+ * the parameters with a `keyed` rule. `undefined` (a command line checked
+ * without an image in mind) applies neither case of the rule.
+ */
+export interface ImageFacts {
+  readonly keys?: boolean;
+}
+
+/**
  * Reads tmpfs-root's parameters from a kernel command line (or from
  * arguments already split). `inactive` when `root=` does not start with
  * `tmpfs:`; otherwise every parameter is checked, in the order of
- * {@linkcode PARAMS}, and the first invalid one is reported.
+ * {@linkcode PARAMS}, and the first invalid one is reported. `image` says
+ * whether the initramfs carries public keys: with keys, a `keyed`
+ * parameter takes its keyed value and refuses any other it is given;
+ * without, it refuses the keyed value.
  *
  * @example
  * ```ts
  * import assert from "#assert";
  * import { parseParams } from "./read_params.ts";
+ * import { SOURCES } from "./source_kinds.ts";
  * const r = parseParams("root=tmpfs:/dev/vda1 rd.tmpfs.size=3G");
  * assert.equal(r.kind, "ok");
  * assert.equal(r.kind === "ok" && r.params.values.imgfile, "rootfs.tar.gz");
  * assert.deepEqual(r.kind === "ok" && r.params.given, ["root", "size"]);
  * assert.equal(parseParams("ro").kind, "inactive");
+ * const keyed = parseParams("root=tmpfs:/dev/vda1", SOURCES, { keys: true });
+ * assert.equal(keyed.kind === "ok" && keyed.params.values.verify, "signature");
  * ```
  */
 export function parseParams(
   cmdline: string | readonly Arg[],
   table: readonly SourceKindSpec[] = SOURCES,
+  image: ImageFacts = {},
 ): ReadResult {
   const args = typeof cmdline === "string" ? readCmdline(cmdline) : cmdline;
   const root = lastValue(args, "root");
@@ -212,6 +229,23 @@ export function parseParams(
     const checked = checkValue(spec, value, table);
     if (checked === null) {
       return { kind: "invalid", param: spec, message: invalidMessage(spec, value), values };
+    }
+    const keyed = spec.keyed;
+    if (keyed !== undefined && image.keys !== undefined) {
+      const refused = image.keys
+        ? given !== null && checked !== keyed.value
+        : checked === keyed.value;
+      if (refused) {
+        const expected = image.keys ? keyed.withKeys : keyed.withoutKeys;
+        return {
+          kind: "invalid",
+          param: spec,
+          message: invalidMessage({ ...spec, expected }, value),
+          values,
+        };
+      }
+      values[spec.key] = image.keys ? keyed.value : checked;
+      continue;
     }
     values[spec.key] = checked;
   }

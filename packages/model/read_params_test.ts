@@ -1,6 +1,7 @@
 import assert from "#assert";
 import { checkValue, parseParams } from "./read_params.ts";
-import { IMGFILE, RETRIES, SHA256, SIZE, TIMEOUT } from "./params.ts";
+import { IMGFILE, RETRIES, SHA256, SIZE, TIMEOUT, VERIFY } from "./params.ts";
+import { SOURCES } from "./source_kinds.ts";
 
 Deno.test("parseParams() is inactive unless root= starts with tmpfs:", () => {
   for (
@@ -20,6 +21,7 @@ Deno.test("parseParams() fills in the documented defaults", () => {
   assert.equal(r.params.values.onfail, "emergency");
   assert.equal(r.params.values.timeout, "1800");
   assert.equal(r.params.values.sha256, "");
+  assert.equal(r.params.values.verify, "none");
 });
 
 Deno.test("parseParams() reads the example command lines for a disk, an LVM volume and NFS", () => {
@@ -179,4 +181,58 @@ Deno.test("parseParams() normalises rd.tmpfs.sha256 to lower case and names an i
       DIGEST.slice(2)
     }": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case, or nothing for no check`,
   );
+});
+
+/** parseParams() for an initramfs with public keys, or without. */
+const withKeys = (line: string, keys: boolean) => parseParams(line, SOURCES, { keys });
+
+Deno.test("parseParams() reads rd.tmpfs.verify as none, sidecar or signature, and names another value", () => {
+  for (const value of ["none", "sidecar", "signature"]) {
+    const r = parseParams(`root=tmpfs:/dev/vda1 rd.tmpfs.verify=${value}`);
+    assert.equal(r.kind === "ok" && r.params.values.verify, value);
+  }
+  for (const value of ["", "Signature", "yes", "sha256"]) {
+    const r = parseParams(`root=tmpfs:/dev/vda1 rd.tmpfs.verify=${value}`);
+    assert.equal(
+      r.kind === "invalid" && r.message,
+      `invalid rd.tmpfs.verify "${value}": expected none, sidecar or signature (e.g. rd.tmpfs.verify=sidecar)`,
+    );
+  }
+});
+
+Deno.test("parseParams() makes rd.tmpfs.verify signature in an initramfs with keys, and refuses any other value", () => {
+  for (const line of ["root=tmpfs:/dev/vda1", "root=tmpfs:/dev/vda1 rd.tmpfs.verify=signature"]) {
+    const r = withKeys(line, true);
+    assert.equal(r.kind === "ok" && r.params.values.verify, "signature", line);
+  }
+  for (const value of ["none", "sidecar"]) {
+    const r = withKeys(
+      `root=tmpfs:/dev/vda1 rd.tmpfs.verify=${value} rd.tmpfs.onfail=reboot`,
+      true,
+    );
+    assert.equal(r.kind === "invalid" && r.param, VERIFY);
+    assert.equal(
+      r.kind === "invalid" && r.message,
+      `invalid rd.tmpfs.verify "${value}": expected signature, or nothing: this initramfs carries public keys (/etc/tmpfs-root/keys), so every archive must have a signed sidecar`,
+    );
+    // The failure policy comes later in the list: the boot stops by dracut's default.
+    assert.equal(r.kind === "invalid" && r.values.onfail, undefined);
+  }
+  // Still a value of the list first: an unknown one is named as such.
+  const odd = withKeys("root=tmpfs:/dev/vda1 rd.tmpfs.verify=off", true);
+  assert.match(odd.kind === "invalid" ? odd.message : "", /: expected none, sidecar or signature/);
+});
+
+Deno.test("parseParams() refuses rd.tmpfs.verify=signature in an initramfs without keys", () => {
+  const r = withKeys("root=tmpfs:/dev/vda1 rd.tmpfs.verify=signature", false);
+  assert.equal(
+    r.kind === "invalid" && r.message,
+    'invalid rd.tmpfs.verify "signature": expected none or sidecar: this initramfs carries no public keys (/etc/tmpfs-root/keys) to check a signature with (name them in tmpfs_root_pubkeys when building it)',
+  );
+  for (const value of ["none", "sidecar"]) {
+    const ok = withKeys(`root=tmpfs:/dev/vda1 rd.tmpfs.verify=${value}`, false);
+    assert.equal(ok.kind === "ok" && ok.params.values.verify, value);
+  }
+  const absent = withKeys("root=tmpfs:/dev/vda1", false);
+  assert.equal(absent.kind === "ok" && absent.params.values.verify, "none");
 });

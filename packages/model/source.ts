@@ -33,6 +33,22 @@ export interface HttpSource {
 }
 
 /**
+ * The archive's URL on a web server: the source's URL, with
+ * `rd.tmpfs.imgfile` appended when it ends with `/`.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { archiveUrl } from "./source.ts";
+ * assert.equal(archiveUrl("http://h/i/", "rootfs.tgz"), "http://h/i/rootfs.tgz");
+ * assert.equal(archiveUrl("http://h/a.tgz", "rootfs.tgz"), "http://h/a.tgz");
+ * ```
+ */
+export function archiveUrl(url: string, file: string): string {
+  return url.endsWith("/") ? `${url}${file}` : url;
+}
+
+/**
  * A source of a kind added to a table of source kinds beside the shipped
  * ones (see `sourceKindSpec`): extension kinds are named `x-<name>`, and
  * their one field is `device`, what their mount function mounts.

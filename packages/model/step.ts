@@ -69,6 +69,35 @@ export interface MountTmpfs extends StepCommon {
 }
 
 /**
+ * Find the digest the archive must have, before the tmpfs is mounted: the
+ * sidecar `<file>.sha256` from the source (beside the archive on a mounted
+ * source, the URL with `.sha256` appended for a streamed one), its
+ * signature `<file>.sha256.sig` checked against every key under `keys`
+ * when `mode` is `signature`, then the archive's line. With `mode` `none`,
+ * the digest is `sha256` (which may be empty: no check); otherwise it is the
+ * sidecar's, which must agree with `sha256` when that is given. The
+ * digest is the step's output, for the unpack that hashes and the verify
+ * step that compares.
+ */
+export interface Sidecar extends StepCommon {
+  readonly kind: "sidecar";
+  /** The mounted source's root (for mounted kinds). */
+  readonly from: Operand;
+  /** The archive's path on the source, or the file name appended to a URL that ends with `/`. */
+  readonly file: Operand;
+  /** `none`, `sidecar` or `signature`. */
+  readonly mode: Operand;
+  /** A digest the command line gives (empty: none). */
+  readonly sha256: Operand;
+  /** The CA bundle for HTTPS sources (empty: the system's). */
+  readonly ca: Operand;
+  /** The folder of public keys signatures are checked against. */
+  readonly keys: Operand;
+  /** Where the sidecar's copy goes, the one parsed and verified (its signature's: `.sig` added). */
+  readonly copy: Operand;
+}
+
+/**
  * Unpack the archive `file` (on the mounted source `from`, or at the URL)
  * into `into`. The archive's name, as failure lines give it (`file`, or the
  * URL), is the step's record for a `verify` step.
@@ -126,6 +155,7 @@ export type Step =
   | MakeTempDir
   | MountSource
   | MountTmpfs
+  | Sidecar
   | Unpack
   | Verify
   | Release

@@ -1,5 +1,6 @@
 import { redirectProtocols } from "@tmpfs-root/model";
 import { fileAt, findExport, findVolume } from "./_devices.ts";
+import { verifyEd25519 } from "./ed25519.ts";
 import type { FetchResult, Handlers, Machine } from "./handlers.ts";
 import { openArchive } from "./open_archive.ts";
 import type { Failure, Mount } from "./trace.ts";
@@ -138,7 +139,8 @@ function fetchUrl(m: Machine, url: string, attempt: number, hops = 0): FetchResu
  * The handlers that act on the virtual machine's description: devices
  * appear when their `appearsAt` says, mounts fail as the disks and exports
  * say, files are read from the mounted source's tree, downloads follow the
- * web resource's status and failures. Wrap one to inject a fault.
+ * web resource's status and failures, signatures are checked (Ed25519)
+ * against the machine's keys. Wrap one to inject a fault.
  *
  * @example
  * ```ts
@@ -215,5 +217,9 @@ export const defaultHandlers: Handlers = {
   },
   relabel() {
     return null;
+  },
+  verifySignature(m, key, data, sig) {
+    const file = m.vm.keys?.[key];
+    return file === undefined ? false : verifyEd25519(file, data, sig);
   },
 };

@@ -29,6 +29,11 @@ function describe(e: SimEvent): string {
     case "unpack":
       return `unpack ${e.format} ${e.from} into ${e.into}` +
         (e.sha256 === undefined ? "" : ` (sha256 ${e.sha256})`);
+    case "signature":
+      return `check the signature ${e.sig} of ${e.data} with ${e.key}: ` +
+        (e.verified ? "verified" : "not verified");
+    case "sidecar":
+      return `sidecar ${e.sidecar}` + (e.sha256 === "" ? "" : `: sha256 ${e.sha256}`);
     case "verify":
       return `verify ${e.archive}: sha256 ${e.sha256}, expected ${e.expected}`;
     case "relabel":

@@ -75,4 +75,10 @@ export interface Handlers {
   setXattr(m: Machine, name: string, key: string, value: string): Awaitable<Failure>;
   /** Restores SELinux labels in `root` with the policy `policy` (`chroot <root> setfiles ...`). */
   relabel(m: Machine, root: string, policy: string): Awaitable<Failure>;
+  /**
+   * Whether the initramfs's public key `key` (a file name under its keys
+   * folder) verifies the signature `sig` of the sidecar `data`
+   * (`openssl pkeyutl -verify ...`).
+   */
+  verifySignature(m: Machine, key: string, data: Uint8Array, sig: Uint8Array): Awaitable<boolean>;
 }

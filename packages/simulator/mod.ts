@@ -29,6 +29,7 @@
 export * from "./archive.ts";
 export * from "./default_handlers.ts";
 export * from "./detect_format.ts";
+export * from "./ed25519.ts";
 export * from "./format_trace.ts";
 export type * from "./handlers.ts";
 export * from "./machine_volumes.ts";
@@ -41,3 +42,4 @@ export type * from "./trace.ts";
 export type * from "./vm.ts";
 export * from "./vm_from_file.ts";
 export * from "./vm_from_json.ts";
+export * from "./with_sidecars.ts";

@@ -1,5 +1,7 @@
 import {
   allSteps,
+  archiveFileName,
+  archiveUrl,
   type Arg,
   type BootSequence,
   kindsOf,
@@ -7,7 +9,11 @@ import {
   type Operand,
   type Params,
   parseParams,
+  parseSidecar,
   readCmdline,
+  SIDECAR_MAX_BYTES,
+  SIDECAR_SUFFIX,
+  SIGNATURE_SUFFIX,
   type Source,
   sourceKind,
   type SourceKindSpec,
@@ -61,6 +67,8 @@ class Run implements Machine {
   private root: ReadonlyMap<string, RootEntry> | null = null;
   private tempDirs = 0;
   private partialPolicy: string | null = null;
+  /** When the mount phase first used the network (the sidecar's download): the deadline's start. */
+  private started: number | null = null;
 
   constructor(
     readonly seq: BootSequence,
@@ -203,7 +211,8 @@ class Run implements Machine {
   private async step(step: Step): Promise<Outcome | null> {
     switch (step.kind) {
       case "readParams": {
-        const r = parseParams(this.args, this.table);
+        const keys = Object.keys(this.vm.keys ?? {}).length > 0;
+        const r = parseParams(this.args, this.table, { keys });
         if (r.kind === "inactive") throw new Inactive();
         for (const u of unknownParams(this.args)) {
           this.events.push({
@@ -246,6 +255,9 @@ class Run implements Machine {
         });
         return null;
       }
+      case "sidecar":
+        await this.sidecar(step);
+        return null;
       case "unpack":
         await this.unpack(
           step.id,
@@ -370,6 +382,151 @@ class Run implements Machine {
   }
 
   /**
+   * The sidecar step, as `tmpfs_root_step_sidecar`: with a verify mode, the
+   * sidecar (and for `signature` its signature, checked with each key in
+   * turn before a line is read), then the archive's line, which must agree
+   * with `rd.tmpfs.sha256` when given. Its output is the digest the archive
+   * must have (empty: none).
+   */
+  private async sidecar(step: Extract<Step, { kind: "sidecar" }>): Promise<void> {
+    const given = this.need(step.sha256, "the digest");
+    this.outputs.set(step.id, given);
+    this.started = null;
+    if (this.need(step.mode, "the verify mode") === "none") return;
+    const copy = this.need(step.copy, "the sidecar's copy");
+    const src = this.source;
+    const streamed = sourceKind(src.kind, this.table).access === "streamed";
+    let archive = this.need(step.file, "the archive");
+    if (streamed) {
+      if (src.kind !== "http") throw new TypeError(`No stream for source kind "${src.kind}"`);
+      archive = archiveUrl(src.url, archive);
+      this.started = this.time;
+    }
+    const sidecar = `${archive}${SIDECAR_SUFFIX}`;
+    const sig = `${sidecar}${SIGNATURE_SUFFIX}`;
+    const fail = (cause: string): never => {
+      this.events.push({ kind: "sidecar", step: step.id, sidecar, sha256: "", failed: cause });
+      throw new StepFailed(cause);
+    };
+    const from = this.operand(step.from);
+    const take = async (name: string, missing: string): Promise<Uint8Array> => {
+      const got = await this.take(step.id, name, from, streamed);
+      if (got === null) return fail(missing);
+      return typeof got === "string" ? fail(got) : got;
+    };
+    const data = await take(sidecar, text(M.sidecarMissing(sidecar)));
+    if (this.need(step.mode, "the verify mode") === "signature") {
+      const signature = await take(sig, text(M.unsigned(sig)));
+      const keys = this.need(step.keys, "the keys folder");
+      let verified = false;
+      // One key after another, in the order of the shell's glob (C locale).
+      for (const name of Object.keys(this.vm.keys ?? {}).sort()) {
+        verified = await this.h.verifySignature(this, name, data, signature);
+        this.events.push({
+          kind: "signature",
+          step: step.id,
+          key: `${keys}/${name}`,
+          data: copy,
+          sig: `${copy}${SIGNATURE_SUFFIX}`,
+          verified,
+        });
+        if (verified) break;
+      }
+      if (!verified) fail(text(M.badSignature(sig, sidecar)));
+    }
+    const name = archiveFileName(archive);
+    const r = parseSidecar(data, name);
+    switch (r.kind) {
+      case "ok":
+        break;
+      case "malformed":
+        return fail(text(M.sidecarMalformed(sidecar)));
+      case "missing":
+        return fail(text(M.sidecarNoLine(sidecar, name)));
+      case "ambiguous":
+        return fail(text(M.sidecarAmbiguous(sidecar, name)));
+      default:
+        return assertNever(r);
+    }
+    if (given !== "" && r.sha256 !== given) {
+      fail(text(M.sidecarDisagrees(sidecar, r.sha256, given)));
+    }
+    this.outputs.set(step.id, r.sha256);
+    this.events.push({ kind: "sidecar", step: step.id, sidecar, sha256: r.sha256, failed: null });
+  }
+
+  /**
+   * A sidecar or signature, as `tmpfs_root_take`: its bytes, `null` when
+   * there is no such file (an HTTP 404), or the cause of a failure. From a
+   * mounted source, the file beside the archive; from a web server, one try
+   * with the time left before the deadline. More bytes than a sidecar may
+   * have are named first.
+   */
+  private async take(
+    id: string,
+    name: string,
+    from: string | null,
+    streamed: boolean,
+  ): Promise<Uint8Array | string | null> {
+    const tooLarge = (b: Uint8Array) => b.length > SIDECAR_MAX_BYTES;
+    if (!streamed) {
+      const mount = this.mountTable.find((m) => m.target === from);
+      if (from === null || mount === undefined) {
+        throw new TypeError(`The source is not mounted for step "${id}"`);
+      }
+      const bytes = await this.h.readFile(this, mount, name);
+      if (bytes === null) return null;
+      return tooLarge(bytes) ? text(M.sidecarTooLarge(name)) : bytes;
+    }
+    const timeout = Number(this.values.timeout);
+    const left = (this.started ?? this.time) + timeout - this.time;
+    if (left <= 0) return text(M.deadline(name, String(timeout)));
+    const r = await this.h.fetch(this, name, 1);
+    const result = r.kind === "status" ? `status ${r.status}` as const : r.kind;
+    this.events.push({ kind: "fetch", step: id, url: name, attempt: 1, maxTime: left, result });
+    let body: Uint8Array = new Uint8Array(0);
+    let error: string | null = null;
+    switch (r.kind) {
+      case "ok":
+        // Zero bytes for ever: more than any sidecar.
+        body = r.endless ? new Uint8Array(SIDECAR_MAX_BYTES + 1) : r.body;
+        break;
+      case "stalled":
+        body = r.body;
+        error = this.stalled(left, r.body);
+        break;
+      case "dropped":
+        body = r.body;
+        error = r.error;
+        break;
+      case "status":
+        if (r.status === 404) return null;
+        error = r.error;
+        break;
+      case "refused":
+      case "protocol":
+        error = r.error;
+        break;
+      default:
+        return assertNever(r);
+    }
+    if (tooLarge(body)) return text(M.sidecarTooLarge(name));
+    return error === null ? body : text(M.fetchFailed(name, error));
+  }
+
+  /**
+   * A transfer that stalls: curl gives up at the deadline, or when the rate
+   * stays under the minimum; the time passes, and curl's line is returned.
+   */
+  private stalled(left: number, body: Uint8Array): string {
+    const waited = Math.min(left, SPEED_TIME);
+    this.time += waited;
+    return left <= SPEED_TIME
+      ? `curl: (28) Operation timed out after ${waited}000 milliseconds with ${body.length} bytes received`
+      : `curl: (28) Operation too slow. Less than ${SPEED_LIMIT} bytes/sec transferred the last ${SPEED_TIME} seconds`;
+  }
+
+  /**
    * Unpacks the archive (`hash`: hashing its bytes on their way, for a
    * verify step).
    */
@@ -396,7 +553,7 @@ class Run implements Machine {
     }
     // Streamed: the one streamed kind is a download.
     if (src.kind !== "http") throw new TypeError(`No stream for source kind "${src.kind}"`);
-    const url = src.url.endsWith("/") ? `${src.url}${file}` : src.url;
+    const url = archiveUrl(src.url, file);
     this.hashed.set(id, { name: url, sha256: null });
     return await this.download(id, url, into, retries, Number(this.values.timeout), hash);
   }
@@ -537,7 +694,8 @@ class Run implements Machine {
     timeout: number,
     hash: boolean,
   ): Promise<void> {
-    const deadline = this.time + timeout;
+    // From the sidecar's download, when there was one: they share the deadline.
+    const deadline = (this.started ?? this.time) + timeout;
     const late = () =>
       new StepFailed(
         text(M.deadline(url, String(timeout))),
@@ -571,16 +729,10 @@ class Run implements Machine {
           await this.partial(id, url, into, r.body, hash);
           error = r.error;
           break;
-        case "stalled": {
-          // curl gives up at the deadline, or when the rate stays under the minimum.
-          const waited = Math.min(left, SPEED_TIME);
-          this.time += waited;
-          error = left <= SPEED_TIME
-            ? `curl: (28) Operation timed out after ${waited}000 milliseconds with ${r.body.length} bytes received`
-            : `curl: (28) Operation too slow. Less than ${SPEED_LIMIT} bytes/sec transferred the last ${SPEED_TIME} seconds`;
+        case "stalled":
+          error = this.stalled(left, r.body);
           await this.partial(id, url, into, r.body, hash);
           break;
-        }
         case "status":
           error = r.error;
           break;

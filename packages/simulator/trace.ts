@@ -4,31 +4,38 @@
  *
  * Each action event corresponds to one command the emitted shell runs:
  *
- * | event      | command                                                         |
- * | ---------- | --------------------------------------------------------------- |
- * | `wait`     | dracut's wait for the device (`wait_for_dev`), up to `timeout`  |
- * | `mkdir`    | `mkdir -p <parent>` then `mktemp -d <parent>/source.XXXXXX`     |
- * | `mount`    | `mount [-t <fstype>] -o <options> <source> <target>`            |
- * | `remount`  | `mount -o remount,<options> <target>` (systemd flavour's tmpfs) |
- * | `unmount`  | `umount <target>`, or `umount -l <target>` when `lazy`          |
- * | `rmdir`    | `rmdir <path>`                                                  |
- * | `fetch`    | one download attempt of `<url>`                                 |
- * | `sleep`    | `sleep <seconds>` before the next download attempt              |
- * | `clear`    | `find <path> -mindepth 1 -maxdepth 1 -exec rm -rf {} +`         |
- * | `unpack`   | `<decompressor> \| tar -x -C <into>` of `<from>`, `sha256sum`   |
- * | `verify`   | nothing: `sha256sum`'s digest against `rd.tmpfs.sha256`         |
- * | `relabel`  | `setfiles` over `<root>` with the SELinux policy `<policy>`     |
- * | `skip`     | nothing: a step found nothing to do                             |
- * | `message`  | the one console line of a failure                               |
- * | `warn`     | a warning line on the console                                   |
- * | `handOver` | the marker that lets dracut switch root                         |
+ * | event       | command                                                               |
+ * | ----------- | --------------------------------------------------------------------- |
+ * | `wait`      | dracut's wait for the device (`wait_for_dev`), up to `timeout`        |
+ * | `mkdir`     | `mkdir -p <parent>` then `mktemp -d <parent>/source.XXXXXX`           |
+ * | `mount`     | `mount [-t <fstype>] -o <options> <source> <target>`                  |
+ * | `remount`   | `mount -o remount,<options> <target>` (systemd flavour's tmpfs)       |
+ * | `unmount`   | `umount <target>`, or `umount -l <target>` when `lazy`                |
+ * | `rmdir`     | `rmdir <path>`                                                        |
+ * | `fetch`     | one download attempt of `<url>` (the archive, a sidecar, a signature) |
+ * | `sleep`     | `sleep <seconds>` before the next download attempt                    |
+ * | `clear`     | `find <path> -mindepth 1 -maxdepth 1 -exec rm -rf {} +`               |
+ * | `signature` | `openssl pkeyutl -verify ...` of the sidecar's copy with one key      |
+ * | `sidecar`   | nothing: the digest the sidecar gives (or why it gives none)          |
+ * | `unpack`    | `<decompressor> \| tar -x -C <into>` of `<from>`, `sha256sum`         |
+ * | `verify`    | nothing: `sha256sum`'s digest against the one the archive must have   |
+ * | `relabel`   | `setfiles` over `<root>` with the SELinux policy `<policy>`           |
+ * | `skip`      | nothing: a step found nothing to do                                   |
+ * | `message`   | the one console line of a failure                                     |
+ * | `warn`      | a warning line on the console                                         |
+ * | `handOver`  | the marker that lets dracut switch root                               |
  *
  * The simulated `mktemp` names its directories `source.0`, `source.1`, ...
  * An `unpack` event follows the file's format detection: there is none for
- * a missing or empty file or a file of unknown format. With `rd.tmpfs.sha256`
- * it has the `sha256` of the bytes that went through the pipe (`sha256sum`
- * is the pipe's last side, fed by `tee`), and a `verify` event follows the
- * unpack step; without, there is neither. For a web source,
+ * a missing or empty file or a file of unknown format. With a digest to
+ * check (`rd.tmpfs.sha256` or a sidecar's) it has the `sha256` of the bytes
+ * that went through the pipe (`sha256sum` is the pipe's last side, fed by
+ * `tee`), and a `verify` event follows the unpack step; without, there is
+ * neither. With `rd.tmpfs.verify` (or keys in the initramfs) the sidecar
+ * step comes before the tmpfs: from a web source a `fetch` event for the
+ * sidecar and one for its signature (one try each; reading a file on a
+ * mounted source makes no event), a `signature` event for each key tried,
+ * then one `sidecar` event, failed or not. For a web source,
  * each attempt is a `fetch` event, then an `unpack` event when some bytes
  * of a known format arrived; between attempts come `sleep` and `clear`.
  * In the systemd flavour the generator's sysroot.mount has mounted the
@@ -114,6 +121,23 @@ export type SimEvent =
        * hashed less in the shell.
        */
       readonly sha256?: string;
+      readonly failed: Failure;
+    }
+    | {
+      readonly kind: "signature";
+      /** The public key's path in the initramfs. */
+      readonly key: string;
+      /** The sidecar's copy, which is verified. */
+      readonly data: string;
+      readonly sig: string;
+      readonly verified: boolean;
+    }
+    | {
+      readonly kind: "sidecar";
+      /** The sidecar, as failure lines name it (`rd.tmpfs.imgfile` or the URL, and `.sha256`). */
+      readonly sidecar: string;
+      /** The digest the archive must have from now on (empty: no check). */
+      readonly sha256: string;
       readonly failed: Failure;
     }
     | {

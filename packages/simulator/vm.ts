@@ -1,6 +1,7 @@
 /**
  * The description of a virtual machine the simulator boots: its disks,
- * LVM volumes, NFS exports, web resources, RAM and dracut flavour.
+ * LVM volumes, NFS exports, web resources, RAM, dracut flavour and the
+ * public keys its initramfs carries.
  *
  * @module
  */
@@ -99,4 +100,11 @@ export interface Vm {
   readonly nfs: readonly NfsExport[];
   /** Files on web servers on the virtual network. */
   readonly web: readonly WebResource[];
+  /**
+   * The public keys the initramfs carries (module-setup.sh installs those
+   * `tmpfs_root_pubkeys` names under /etc/tmpfs-root/keys), by file name:
+   * PEM or DER, as openssl reads them. An initramfs with a key checks every
+   * archive's signature. Default none.
+   */
+  readonly keys?: FileTree;
 }

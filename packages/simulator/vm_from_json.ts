@@ -155,7 +155,8 @@ async function volume(o: Json, where: string, baseDir: string | null): Promise<V
 /**
  * Builds a {@linkcode Vm} from a small JSON description, for
  * `tmpfs-root simulate --vm vm.json`. Every field is optional: `flavour`
- * (`classic`), `ram` (bytes or `"4G"`), `disks`, `lvm`, `nfs`, `web`. A
+ * (`classic`), `ram` (bytes or `"4G"`), `disks`, `lvm`, `nfs`, `web`,
+ * `keys` (the initramfs's public keys, by file name, each a file). A
  * file is a string, `{ text }`, `{ base64 }`, `{ path }` (relative to
  * `baseDir`), or `{ archive: { format, entries, truncate?, corrupt? } }`,
  * which packs a real tar archive. `appearsAt: null` (or `"never"`) is a
@@ -236,5 +237,12 @@ export async function vmFromJson(json: unknown, baseDir: string | null = null): 
       failWith: failWith as WebFailure,
     });
   }
-  return { flavour, ram: ram(o.ram), disks, lvm, nfs, web };
+  const keys = o.keys === undefined ? {} : { keys: await files(o.keys, "keys", baseDir) };
+  for (const name of Object.keys(keys.keys ?? {})) {
+    // As module-setup.sh installs them: a name the boot's glob sees.
+    if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name)) {
+      fail(`keys.${name}`, "a file name of letters, digits and ._- that does not start with a dot");
+    }
+  }
+  return { flavour, ram: ram(o.ram), disks, lvm, nfs, web, ...keys };
 }

@@ -2,6 +2,7 @@ import assert from "#assert";
 import { BOOT } from "@tmpfs-root/model";
 import { simulate } from "./simulate.ts";
 import { vmFromJson } from "./vm_from_json.ts";
+import { signingKey } from "./ed25519.ts";
 
 const ENTRIES = {
   "etc/os-release": "ID=demo\n",
@@ -119,11 +120,39 @@ const INVALID: readonly (readonly [string, unknown, string])[] = [
     "Invalid VM description at nfs[0].files.a.archive.format: expected gzip, xz, zstd, bzip2, lz4, plain",
   ],
   [
+    "a key's name with a slash",
+    { keys: { "a/site.pub": "x" } },
+    "Invalid VM description at keys.a/site.pub: expected a file name of letters, digits and ._- that does not start with a dot",
+  ],
+  [
+    "a key's name with a dot first",
+    { keys: { ".site.pub": "x" } },
+    "Invalid VM description at keys..site.pub: expected a file name of letters, digits and ._- that does not start with a dot",
+  ],
+  [
     "a bad failWith",
     { web: [{ url: "http://x/", failWith: "maybe" }] },
     'Invalid VM description at web[0].failWith: expected "refused", "drop" or an HTTP status',
   ],
 ];
+
+Deno.test("vmFromJson() reads the initramfs's public keys, which make a signature mandatory", async () => {
+  const key = await signingKey(3);
+  const pem = new TextDecoder().decode(key.publicKey);
+  const vm = await vmFromJson({
+    keys: { "site.pub": { text: pem } },
+    disks: [{
+      path: "/dev/vda1",
+      files: { "rootfs.tgz": { archive: { format: "gzip", entries: ENTRIES } } },
+    }],
+  });
+  assert.deepEqual(Object.keys(vm.keys ?? {}), ["site.pub"]);
+  const r = await simulate(BOOT, vm, "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.tgz");
+  assert.equal(
+    r.outcome.kind === "stopped" && r.outcome.message,
+    "tmpfs-root: verify failed: rootfs.tgz.sha256 is missing",
+  );
+});
 
 for (const [name, json, message] of INVALID) {
   Deno.test(`vmFromJson() rejects ${name}`, async () => {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { BOOT, parseParams } from "@tmpfs-root/model";
+import { BOOT, parseParams, SOURCES } from "@tmpfs-root/model";
 import { simulate } from "@tmpfs-root/simulator";
 import { expectedLog, normaliseLog } from "./expected_log.ts";
 import { runSandbox, type ShellName, type ShellRun } from "./sandbox.ts";
@@ -42,7 +42,7 @@ export interface DifferentialOptions {
 /** The log the simulator expects for a scenario. */
 export async function simulatedLog(s: Scenario): Promise<string[]> {
   const r = await simulate(BOOT, s.vm, s.cmdline, faultHandlers(s.fault));
-  const p = parseParams(s.cmdline);
+  const p = parseParams(s.cmdline, SOURCES, { keys: Object.keys(s.vm.keys ?? {}).length > 0 });
   return expectedLog(r, s.vm.flavour, p.kind === "ok" ? p.params : null);
 }
 

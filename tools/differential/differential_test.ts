@@ -12,7 +12,14 @@ import { committedModule } from "./sandbox.ts";
 import { compileModule } from "@tmpfs-root/compiler";
 import { BOOT, hostileCmdlines } from "@tmpfs-root/model";
 import type { Scenario } from "./scenario.ts";
-import { makeArchive, sha256Hex, tarHeaderClaiming, type Vm } from "@tmpfs-root/simulator";
+import {
+  makeArchive,
+  sha256Hex,
+  signingKey,
+  tarHeaderClaiming,
+  type Vm,
+  withSidecars,
+} from "@tmpfs-root/simulator";
 
 async function unknown(found: readonly Disagreement[]): Promise<Disagreement[]> {
   const out: Disagreement[] = [];
@@ -345,12 +352,31 @@ Deno.test("runDifferential() agrees on the holes found by probing, and both side
   await assertAgreeAndSay(cases);
 });
 
-Deno.test("runDifferential() agrees on rd.tmpfs.sha256 from every kind of source, and both sides name the same failure", async () => {
+/** The digest tests' root, web server, archive (zstd), its digest and another archive's. */
+async function digestFixture() {
   const root = { "etc/os-release": "ID=demo\n", "sbin/init": "#!/bin/sh\n" };
-  const web = "http://10.0.2.2:8080";
   const good = await makeArchive(root, "zstd");
-  const sum = await sha256Hex(good);
-  const other = await sha256Hex(await makeArchive(root, "gzip"));
+  const web = "http://10.0.2.2:8080";
+  return {
+    root,
+    web,
+    good,
+    sum: await sha256Hex(good),
+    other: await sha256Hex(await makeArchive(root, "gzip")),
+    /** Each kind of source: the text after root=, and the archive's name in failure lines. */
+    sources: [
+      ["tmpfs:/dev/vda1", "rootfs.tar.zst"],
+      ["tmpfs:NFS=nfs:10.0.2.2:/srv", "rootfs.tar.zst"],
+      [`tmpfs:${web}/rootfs.tar.zst`, `${web}/rootfs.tar.zst`],
+    ] as const,
+  };
+}
+
+/** Text matched literally in a regular expression. */
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+Deno.test("runDifferential() agrees on rd.tmpfs.sha256 from every kind of source, and both sides name the same failure", async () => {
+  const { root, web, good, sum, other, sources } = await digestFixture();
   const cut = good.slice(0, Math.floor(good.length / 2));
   const boundary = await makeArchive(root, "zstd", { ending: "cut" });
   // Not compressed: more bytes than a 1 MiB tmpfs holds.
@@ -364,16 +390,10 @@ Deno.test("runDifferential() agrees on rd.tmpfs.sha256 from every kind of source
     // The first try drops halfway: the second is hashed afresh.
     web: [{ url: `${web}/rootfs.tar.zst`, body: file, failFirst: 1, failWith: "drop", ...extra }],
   });
-  const sources = [
-    ["tmpfs:/dev/vda1", "rootfs.tar.zst"],
-    ["tmpfs:NFS=nfs:10.0.2.2:/srv", "rootfs.tar.zst"],
-    [`tmpfs:${web}/rootfs.tar.zst`, `${web}/rootfs.tar.zst`],
-  ] as const;
   const cases: [string, Vm, RegExp][] = [];
   for (const [spec, name] of sources) {
     const line = (digest: string, more = "") =>
       `root=${spec} rd.tmpfs.imgfile=rootfs.tar.zst "rd.tmpfs.sha256=${digest}"${more}`;
-    const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
     const n = escaped(name);
     cases.push(
       [line(sum), vm(good), /^\$ switch_root$/],
@@ -412,5 +432,132 @@ Deno.test("runDifferential() agrees on rd.tmpfs.sha256 from every kind of source
     // Hashed exactly when a digest was asked for (the unpack begins in every case).
     const asked = /sha256=[0-9a-fA-F]{64}(?:"| |$)/.test(s.cmdline);
     assert.equal(log.includes("$ sha256sum"), asked, s.cmdline);
+  });
+});
+
+Deno.test("runDifferential() agrees on rd.tmpfs.verify and the initramfs's keys from every kind of source", async () => {
+  const { web, good, sum, other, sources } = await digestFixture();
+  const site = await signingKey(1);
+  const stranger = await signingKey(2);
+  const text = (s: string) => new TextEncoder().encode(s);
+  const line = text(`${sum}  rootfs.tar.zst\n`);
+  const base: Vm = {
+    flavour: "classic",
+    ram: 8 << 20,
+    disks: [{ path: "/dev/vda1", files: { "rootfs.tar.zst": good } }],
+    lvm: [],
+    nfs: [{ server: "10.0.2.2", export: "/srv", files: { "rootfs.tar.zst": good } }],
+    web: [{ url: `${web}/rootfs.tar.zst`, body: good }],
+  };
+  const keys = { "site.pub": site.publicKey };
+  const vm = async (
+    sidecar: Uint8Array | null,
+    sig: Uint8Array | null | "signed" = "signed",
+    more: Partial<Vm> = {},
+    answer: Partial<Vm["web"][number]> = {},
+  ): Promise<Vm> => ({
+    ...withSidecars(base, {
+      sidecar,
+      sig: sig === "signed" ? (sidecar === null ? null : await site.sign(sidecar)) : sig,
+      web: answer,
+    }),
+    ...more,
+  });
+  const cases: [string, Vm, RegExp][] = [];
+  for (const [spec, name] of sources) {
+    const cmdline = (more = "") => `root=${spec} rd.tmpfs.imgfile=rootfs.tar.zst${more}`;
+    const side = escaped(`${name}.sha256`);
+    const failed = (cause: string) => new RegExp(`^<2>tmpfs-root: verify failed: ${cause}$`);
+    const badSig = failed(
+      `${side}\\.sig is not a signature of ${side} by any key in /etc/tmpfs-root/keys`,
+    );
+    cases.push(
+      // A sidecar, without keys.
+      [cmdline(" rd.tmpfs.verify=sidecar"), await vm(line), /^\$ switch_root$/],
+      [
+        cmdline(" rd.tmpfs.verify=sidecar"),
+        await vm(text(`${other}  rootfs.tar.zst\n`)),
+        failed(`${escaped(name)} has sha256 ${sum}, expected ${other}`),
+      ],
+      [cmdline(" rd.tmpfs.verify=sidecar"), await vm(null), failed(`${side} is missing`)],
+      [
+        cmdline(" rd.tmpfs.verify=sidecar rd.tmpfs.onfail=poweroff"),
+        await vm(text(`${sum}  other.tar.zst\n`)),
+        failed(`${side} has no line for rootfs\\.tar\\.zst`),
+      ],
+      [
+        cmdline(" rd.tmpfs.verify=sidecar"),
+        await vm(text("<html>\n</html>")),
+        failed(`${side} is not in sha256sum's format`),
+      ],
+      [
+        cmdline(" rd.tmpfs.verify=sidecar"),
+        await vm(text(`${sum} *rootfs.tar.zst\n${other}  /srv/rootfs.tar.zst\n`)),
+        failed(`${side} has lines with different digests for rootfs\\.tar\\.zst`),
+      ],
+      [
+        cmdline(` rd.tmpfs.verify=sidecar rd.tmpfs.sha256=${other}`),
+        await vm(line),
+        failed(`${side} gives sha256 ${sum}, but rd\\.tmpfs\\.sha256 is ${other}`),
+      ],
+      [
+        cmdline(" rd.tmpfs.verify=sidecar"),
+        await vm(new Uint8Array(200_000).fill(0x30)),
+        failed(`${side} is larger than 65536 bytes`),
+      ],
+      // Keys in the initramfs: signed, unsigned, signed by a stranger, changed after signing.
+      [cmdline(), await vm(line, "signed", { keys }), /^\$ switch_root$/],
+      [
+        cmdline(),
+        await vm(line, "signed", { keys: { "a.pub": stranger.publicKey, ...keys } }),
+        /^\$ switch_root$/,
+      ],
+      [
+        cmdline(),
+        await vm(line, null, { keys }),
+        failed(`${side}\\.sig is missing: this initramfs boots only signed archives`),
+      ],
+      [cmdline(), await vm(line, await stranger.sign(line), { keys }), badSig],
+      [
+        cmdline(),
+        await vm(text(`${other}  rootfs.tar.zst\n`), await site.sign(line), { keys }),
+        badSig,
+      ],
+      [
+        cmdline(" rd.tmpfs.verify=none"),
+        await vm(line, "signed", { keys }),
+        /^<2>tmpfs-root: cmdline failed: invalid rd\.tmpfs\.verify "none": expected signature, or nothing/,
+      ],
+      [
+        cmdline(" rd.tmpfs.verify=signature"),
+        await vm(line),
+        /^<2>tmpfs-root: cmdline failed: invalid rd\.tmpfs\.verify "signature": expected none or sidecar/,
+      ],
+    );
+  }
+  // What a web server may do to a sidecar: not found, fail, send too much, stall.
+  const url = escaped(`${web}/rootfs.tar.zst.sha256`);
+  const answers: [Partial<Vm["web"][number]>, RegExp][] = [
+    [{ status: 404 }, new RegExp(`verify failed: ${url} is missing$`)],
+    [
+      { status: 500 },
+      new RegExp(`verify failed: could not download ${url}: curl: \\(22\\) .* 500$`),
+    ],
+    [{ endless: true }, new RegExp(`verify failed: ${url} is larger than 65536 bytes$`)],
+    [{ stallAfter: 10 }, new RegExp(`verify failed: could not download ${url}: curl: \\(28\\) `)],
+  ];
+  for (const [answer, want] of answers) {
+    cases.push([
+      `root=tmpfs:${web}/rootfs.tar.zst rd.tmpfs.verify=sidecar rd.tmpfs.timeout=100`,
+      await vm(line, "signed", {}, answer),
+      want,
+    ]);
+  }
+  await assertAgreeAndSay(cases, (s, log) => {
+    // openssl runs exactly when the initramfs has keys, the line passed its check and there was
+    // a signature to check.
+    const checked = s.vm.keys !== undefined &&
+      !log.some((l) => l.includes("cmdline failed") || l.includes(".sig is missing"));
+    assert.equal(log.some((l) => l.startsWith("$ openssl pkeyutl -verify")), checked, s.cmdline);
   });
 });

@@ -13,6 +13,8 @@
  * | `unmount`              | `$ umount [-l] <target>`                                      |
  * | `rmdir`                | `$ rmdir <path>`                                              |
  * | `fetch`                | `$ curl <curl options> [--cacert <ca>] <url>`                 |
+ * | `signature`            | `$ openssl pkeyutl -verify -pubin -inkey <key> ...`           |
+ * | `sidecar`              | nothing (a failure's `message` follows)                       |
  * | `sleep`                | `<4>tmpfs-root: download of <url> failed, ...`, `$ sleep <s>` |
  * | `clear`                | `$ find <path> -mindepth 1 -maxdepth 1 -exec rm -rf {} +`     |
  * | `unpack`               | `$ <decompressor> <options>` (not for plain), `$ tar <options>` |
@@ -37,6 +39,7 @@ import {
   redirectProtocols,
   setfilesCommand,
   SHA256SUM,
+  signatureCommand,
   tarCommand,
   text,
 } from "@tmpfs-root/model";
@@ -136,6 +139,10 @@ export function expectedLog(
         if (e.sha256 !== undefined) out.push(`$ ${SHA256SUM.join(" ")}`);
         break;
       }
+      case "signature":
+        out.push(`$ ${signatureCommand(e).join(" ")}`);
+        break;
+      case "sidecar":
       case "verify":
         break;
       case "relabel":

@@ -5,7 +5,10 @@
  * that refuse, fail or drop) x archives (every format, truncated, corrupt,
  * not an archive, empty, too big for the tmpfs, SELinux roots) x digests
  * (`rd.tmpfs.sha256` matching, in upper case, of another archive, invalid,
- * or the whole archive's while a truncated one is served) x injected
+ * or the whole archive's while a truncated one is served) x sidecars and
+ * signatures (`rd.tmpfs.verify`, keys in the initramfs or none, sidecars
+ * right, wrong, missing, malformed or too large, signatures good, by a
+ * stranger, missing or damaged, web servers that fail on them) x injected
  * faults x flavour. The same seed gives the same scenarios.
  *
  * @module
@@ -15,9 +18,12 @@ import {
   type FileTree,
   makeArchive,
   sha256Hex,
+  type SigningKey,
+  signingKey,
   tarHeaderClaiming,
   type Vm,
   type WebResource,
+  withSidecars,
 } from "@tmpfs-root/simulator";
 import { hostileCmdlines, Lcg } from "@tmpfs-root/model";
 import type { Fault, Scenario } from "./scenario.ts";
@@ -44,6 +50,9 @@ interface Archives {
   readonly endless: Uint8Array;
   readonly big: Uint8Array;
   readonly selinux: readonly Uint8Array[];
+  /** The key pair the initramfs trusts, and one it does not. */
+  readonly site: SigningKey;
+  readonly stranger: SigningKey;
 }
 
 let archives: Promise<Archives> | null = null;
@@ -98,6 +107,8 @@ async function makeArchives(): Promise<Archives> {
     endless: await tarHeaderClaiming("huge.bin", 2 ** 40),
     big,
     selinux,
+    site: await signingKey(1),
+    stranger: await signingKey(2),
   };
 }
 
@@ -144,10 +155,15 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
     // About one valid-ish command line in four asks for a digest: then every source serves
     // the same archive, so that the digest is about whichever source the line names.
     const digest = i % 8 !== 7 && r.int(4) === 0 ? await digestCase(r, a, anyArchive) : null;
-    const archive = digest === null ? anyArchive : () => digest.served;
+    // About one in four of the others reads a sidecar, or has keys, or both.
+    const sidecar = i % 8 !== 7 && digest === null && r.int(4) === 0
+      ? await sidecarCase(r, a, anyArchive)
+      : null;
+    const served = digest?.served ?? sidecar?.served ?? null;
+    const archive = served === null ? anyArchive : () => served;
     const cmdline = i % 8 === 7
       ? hostile[Math.floor(i / 8)]!
-      : validish(r, digest === null ? null : digest.sha256);
+      : validish(r, digest === null ? null : digest.sha256) + (sidecar?.args ?? "");
     const flavour = r.int(2) === 0 ? "classic" : "systemd";
     const appears = () => r.pick([0, 0, 0, 1, 2, 3, null]);
     const web: WebResource[] = [{
@@ -178,7 +194,7 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
       url: `${WEBS}/${IMG}.real`,
       body: a.good[0]!,
     }];
-    const vm: Vm = {
+    const plain: Vm = {
       flavour,
       // The endless server sends zeros until more bytes came than the tmpfs holds: keep it small.
       ram: cmdline.includes("endless") ? 1 << 20 : r.pick([1 << 20, 64 << 20]),
@@ -203,6 +219,7 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
       ],
       web,
     };
+    const vm = sidecar === null ? plain : sidecar.machine(plain);
     scenarios.push({ cmdline, vm, fault: fault(r) });
   }
   return scenarios;
@@ -251,6 +268,83 @@ async function digestCase(
     case "truncated":
       return { sha256: a.digests[k]!, served: a.truncated[k]! };
   }
+}
+
+/** A sidecar case: what every source serves, the machine's sidecars and keys, and more arguments. */
+interface SidecarCase {
+  readonly served: Uint8Array;
+  readonly machine: (vm: Vm) => Vm;
+  /** Arguments for the end of the command line (with a leading space). */
+  readonly args: string;
+}
+
+/**
+ * A sidecar case: `rd.tmpfs.verify` (or not), keys in the initramfs (the
+ * site's, a stranger's, both, or none), a sidecar beside every archive
+ * (right, for another archive, without the archive's line, malformed, with
+ * two digests, too large, or none), its signature (by the site, by a
+ * stranger, damaged, or none), how web servers answer for it, and at times
+ * an `rd.tmpfs.sha256` that agrees or not.
+ */
+async function sidecarCase(r: Lcg, a: Archives, archive: () => Uint8Array): Promise<SidecarCase> {
+  const served = archive();
+  const sum = await sha256Hex(served);
+  const other = r.pick(a.digests);
+  const text = (s: string) => new TextEncoder().encode(s);
+  const sidecar = r.pick([
+    text(`${sum}  ${IMG}\n`),
+    text(`${sum}  ${IMG}\n`),
+    text(`${sum}  ${IMG}\n`),
+    text(`${sum.toUpperCase()} */srv/${IMG}`),
+    text(`${other}  ${IMG}\n`),
+    text(`${sum}  other.tar.gz\n`),
+    text(`<html>${IMG}</html>\n`),
+    text(`${sum}  ${IMG}\n${other}  a/${IMG}\n`),
+    new Uint8Array(70_000).fill(0x61),
+    null,
+  ]);
+  const signed = sidecar ?? text("");
+  const sig = r.pick([
+    await a.site.sign(signed),
+    await a.site.sign(signed),
+    await a.stranger.sign(signed),
+    (await a.site.sign(signed)).map((b, i) => i === 0 ? b ^ 1 : b),
+    null,
+  ]);
+  const keys = r.pick<FileTree | null>([
+    null,
+    null,
+    { "site.pub": a.site.publicKey },
+    { "a-stranger.pub": a.stranger.publicKey, "site.pub": a.site.publicKey },
+    { "site.pub": a.stranger.publicKey },
+  ]);
+  const web: Partial<WebResource> = r.pick([
+    {},
+    {},
+    {},
+    { status: r.pick([404, 500]) },
+    { endless: true },
+    { stallAfter: 5 },
+    { dropAfter: 5 },
+  ]);
+  // Mostly a value the image accepts (with keys: signature, or none given), at times one it refuses.
+  const verify = r.int(6) === 0
+    ? r.pick(["none", "sidecar", "signature", "x"])
+    : keys === null
+    ? "sidecar"
+    : r.pick([null, "signature"]);
+  const args = [
+    ...(verify === null ? [] : [`rd.tmpfs.verify=${verify}`]),
+    ...(r.int(5) === 0 ? [`rd.tmpfs.sha256=${r.pick([sum, other])}`] : []),
+  ];
+  return {
+    served,
+    machine: (vm) => ({
+      ...withSidecars(vm, { sidecar, sig, web }),
+      ...(keys === null ? {} : { keys }),
+    }),
+    args: args.map((x) => ` ${x}`).join(""),
+  };
 }
 
 function validish(r: Lcg, sha256: string | null): string {

@@ -1,18 +1,30 @@
 /**
  * Turns a scenario into the files the stub environment reads under /vm:
  * the command line, the flavour, the fault table, the device nodes udev
- * makes at each second, the volumes' files, and the answers of the NFS
- * server and the web servers (from the simulator's own default handlers).
+ * makes at each second, the volumes' files, the answers of the NFS
+ * server and the web servers, the initramfs's public keys and which
+ * signatures they verify (from the simulator's own default handlers).
  *
  * @module
  */
-import { parseParams, readCmdline, type Source, sourceKind } from "@tmpfs-root/model";
+import {
+  archiveUrl,
+  parseParams,
+  readCmdline,
+  SIDECAR_SUFFIX,
+  SIGNATURE_SUFFIX,
+  type Source,
+  sourceKind,
+  SOURCES,
+} from "@tmpfs-root/model";
 import {
   defaultHandlers,
   type FileTree,
   type Machine,
   machineVolumes,
+  sha256Hex,
   tmpfsBytes,
+  type Vm,
 } from "@tmpfs-root/simulator";
 import { faultLines, type Scenario, SOURCE_MOUNTPOINT } from "./scenario.ts";
 
@@ -96,18 +108,26 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
     for (const name of mine.slice(1)) files.set(under(name), { symlink: primary });
   });
 
-  const parsed = parseParams(args);
+  for (const [name, key] of Object.entries(vm.keys ?? {})) files.set(`keys/${name}`, key);
+  const keys = Object.keys(vm.keys ?? {}).length > 0;
+  const parsed = parseParams(args, SOURCES, { keys });
   if (parsed.kind !== "ok") return { files };
   const { source, values } = parsed.params;
   const size = values.size!;
   files.set("sizes", `${size}\t${Math.min(tmpfsBytes(size, vm.ram), vm.ram)}\n`);
   const machine: Machine = { vm, args, source, values, time: 0, mounts: [] };
+  if (keys) files.set("signatures", await signatures(machine));
   // The stubs answer as the kind's descriptor says: NFS mounts it, a streamed kind downloads it.
   if (source.kind === "nfs") await nfsAnswer(files, machine, source, volumes);
   if (sourceKind(source.kind).access === "streamed" && source.kind === "http") {
     const file = values.imgfile!;
     const urls = new Set(vm.web.map((w) => w.url));
-    urls.add(source.url.endsWith("/") ? `${source.url}${file}` : source.url);
+    const archive = archiveUrl(source.url, file);
+    urls.add(archive);
+    if (values.verify !== "none") {
+      urls.add(`${archive}${SIDECAR_SUFFIX}`);
+      urls.add(`${archive}${SIDECAR_SUFFIX}${SIGNATURE_SUFFIX}`);
+    }
     let k = 0;
     for (const url of urls) {
       files.set(`web/${k}/url`, url);
@@ -148,6 +168,45 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
     }
   }
   return { files };
+}
+
+/**
+ * The stub openssl's table: `<key's file name> <sha256 of a sidecar>
+ * <sha256 of a signature>` and a tab, for each key of the initramfs and
+ * each sidecar and signature anywhere on the machine (a file named
+ * `*.sha256` or `*.sig`, or what a web server sends for such a URL) that
+ * the simulator's handler finds verified.
+ */
+async function signatures(m: Machine): Promise<string> {
+  const sidecars = new Map<string, Uint8Array>();
+  const sigs = new Map<string, Uint8Array>();
+  const add = async (name: string, bytes: Uint8Array) => {
+    if (name.endsWith(SIDECAR_SUFFIX)) sidecars.set(await sha256Hex(bytes), bytes);
+    if (name.endsWith(SIGNATURE_SUFFIX)) sigs.set(await sha256Hex(bytes), bytes);
+  };
+  for (const tree of treesOf(m.vm)) {
+    for (const [name, bytes] of Object.entries(tree)) await add(name, bytes);
+  }
+  for (const w of m.vm.web) {
+    const r = await defaultHandlers.fetch(m, w.url, Number.MAX_SAFE_INTEGER);
+    if (r.kind === "ok") await add(w.url, r.body);
+  }
+  const lines: string[] = [];
+  for (const key of Object.keys(m.vm.keys ?? {})) {
+    for (const [d, data] of sidecars) {
+      for (const [s, sig] of sigs) {
+        if (await defaultHandlers.verifySignature(m, key, data, sig)) {
+          lines.push(`${key} ${d} ${s}\tverified\n`);
+        }
+      }
+    }
+  }
+  return lines.join("");
+}
+
+/** Every file tree of a machine: its disks', volumes' and exports'. */
+function treesOf(vm: Vm): FileTree[] {
+  return [...vm.disks, ...vm.lvm, ...vm.nfs].map((v) => v.files ?? EMPTY);
 }
 
 async function nfsAnswer(

@@ -17,5 +17,6 @@ zstd() { /stub/zstd "$@"; }
 bzip2() { /stub/bzip2 "$@"; }
 lz4() { /stub/lz4 "$@"; }
 sha256sum() { /stub/sha256sum "$@"; }
+openssl() { /stub/openssl "$@"; }
 chroot() { /stub/chroot "$@"; }
 systemctl() { /stub/systemctl "$@"; }

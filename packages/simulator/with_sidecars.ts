@@ -1,0 +1,54 @@
+import { SIDECAR_SUFFIX, SIGNATURE_SUFFIX } from "@tmpfs-root/model";
+import type { FileTree, Vm, WebResource } from "./vm.ts";
+
+/** What to put beside every archive of a machine. */
+export interface Sidecars {
+  /** The sidecar's bytes, or `null` for none. */
+  readonly sidecar: Uint8Array | null;
+  /** The signature's bytes, or `null` for none. */
+  readonly sig: Uint8Array | null;
+  /** How a web server answers for the sidecar, beyond its body (a status, a drop...). */
+  readonly web?: Partial<WebResource>;
+}
+
+/**
+ * A machine with a sidecar `<archive>.sha256` and a signature
+ * `<archive>.sha256.sig` beside every file of its disks, volumes and
+ * exports and every resource of its web servers: the layout
+ * `rd.tmpfs.verify` reads, for tests and generated scenarios.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { withSidecars } from "./with_sidecars.ts";
+ * const vm = withSidecars({
+ *   flavour: "classic", ram: 1 << 30, lvm: [], nfs: [], web: [],
+ *   disks: [{ path: "/dev/vda1", files: { "rootfs.tgz": new Uint8Array(1) } }],
+ * }, { sidecar: new TextEncoder().encode("x"), sig: null });
+ * assert.deepEqual(Object.keys(vm.disks[0]!.files!), ["rootfs.tgz", "rootfs.tgz.sha256"]);
+ * ```
+ */
+export function withSidecars(vm: Vm, beside: Sidecars): Vm {
+  const { sidecar, sig } = beside;
+  const add = (files: FileTree | undefined): FileTree => {
+    const out: Record<string, Uint8Array> = { ...files };
+    for (const name of Object.keys(files ?? {})) {
+      if (sidecar !== null) out[`${name}${SIDECAR_SUFFIX}`] = sidecar;
+      if (sig !== null) out[`${name}${SIDECAR_SUFFIX}${SIGNATURE_SUFFIX}`] = sig;
+    }
+    return out;
+  };
+  return {
+    ...vm,
+    disks: vm.disks.map((d) => ({ ...d, files: add(d.files) })),
+    lvm: vm.lvm.map((l) => ({ ...l, files: add(l.files) })),
+    nfs: vm.nfs.map((n) => ({ ...n, files: add(n.files) })),
+    web: vm.web.flatMap((w): WebResource[] => [
+      w,
+      ...(sidecar === null
+        ? []
+        : [{ url: `${w.url}${SIDECAR_SUFFIX}`, body: sidecar, ...beside.web }]),
+      ...(sig === null ? [] : [{ url: `${w.url}${SIDECAR_SUFFIX}${SIGNATURE_SUFFIX}`, body: sig }]),
+    ]),
+  };
+}
