@@ -8,6 +8,7 @@ import { FORMAT_SCENARIOS } from "./format_scenarios.ts";
 import { HOLE_SCENARIOS } from "./hole_scenarios.ts";
 import { LVM_SCENARIOS } from "./lvm_scenarios.ts";
 import { NETWORK_SCENARIOS } from "./network_scenarios.ts";
+import { SIGN_SCENARIOS } from "./sign_scenarios.ts";
 import { UNSAFE_SCENARIOS } from "./unsafe_scenarios.ts";
 import { VERIFY_SCENARIOS } from "./verify_scenarios.ts";
 import type { Scenario } from "./lib/scenario.ts";
@@ -22,4 +23,5 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   ...HOLE_SCENARIOS,
   ...UNSAFE_SCENARIOS,
   ...VERIFY_SCENARIOS,
+  ...SIGN_SCENARIOS,
 ];

@@ -34,6 +34,11 @@ export interface InitramfsOptions {
   readonly full?: boolean;
   /** Further dracut arguments, appended last. */
   readonly extraArgs?: readonly string[];
+  /**
+   * Public keys to bake in, as a dracut.conf file names them
+   * (`tmpfs_root_pubkeys+=" KEY "`): the image then boots only signed archives.
+   */
+  readonly pubkeys?: readonly string[];
 }
 
 /** A built initramfs. */
@@ -129,11 +134,21 @@ async function runDracut(
   k: Kernel,
   args: readonly string[],
   log: string,
+  pubkeys: readonly string[] = [],
 ): Promise<{ code: number; log: string; image: string; tmpdir: string }> {
   const tmpdir = await Deno.makeTempDir({ dir: INITRD_DIR, prefix: ".tmp-" });
   const image = `${tmpdir}/initrd.img`;
+  // The keys as a dracut.conf file of their own names them.
+  const confdir = pubkeys.length === 0 ? `${base}/empty-confdir` : `${tmpdir}/confdir`;
+  if (pubkeys.length > 0) {
+    await Deno.mkdir(confdir);
+    await Deno.writeTextFile(
+      `${confdir}/50-tmpfs-root-keys.conf`,
+      `tmpfs_root_pubkeys+=" ${pubkeys.join(" ")} "\n`,
+    );
+  }
   const r =
-    await $`dracut --force --conf /dev/null --confdir ${`${base}/empty-confdir`} --tmpdir ${tmpdir} --kver ${k.kver} --kmoddir ${k.moddir} ${args} ${image}`
+    await $`dracut --force --conf /dev/null --confdir ${confdir} --tmpdir ${tmpdir} --kver ${k.kver} --kmoddir ${k.moddir} ${args} ${image}`
       .env({ dracutbasedir: base })
       .stdin("null")
       .noThrow()
@@ -178,14 +193,19 @@ export async function buildInitramfsInfo(
   }
   const args = dracutArgs(opts);
   const dracutVersion = (await $`dracut --version`.noThrow().text()).trim();
+  const pubkeys = opts.pubkeys ?? [];
+  const keys = await Promise.all(pubkeys.map((p) => Deno.readTextFile(p)));
   const key = (await sha256Hex(JSON.stringify({
     v: BUILD_VERSION,
     module: await hashTree(module),
     args,
+    keys,
     kver: k.kver,
     dracutVersion,
   }))).slice(0, 16);
-  const out = `${INITRD_DIR}/${opts.flavour}${opts.hostonly ? "-hostonly" : ""}-${key}.img`;
+  const out = `${INITRD_DIR}/${opts.flavour}${opts.hostonly ? "-hostonly" : ""}${
+    pubkeys.length > 0 ? "-keys" : ""
+  }-${key}.img`;
   if (await exists(out)) {
     const now = new Date();
     await Deno.utime(out, now, now); // keeps it from pruneInitramfs()
@@ -195,13 +215,13 @@ export async function buildInitramfsInfo(
   const base = await ensureBaseDir(module);
   const started = performance.now();
   let used = args;
-  let r = await runDracut(base, k, used, `${out}.log`);
+  let r = await runDracut(base, k, used, `${out}.log`, pubkeys);
   if (r.code !== 0 && opts.flavour === "classic" && NETWORKD_RE.test(r.log)) {
     // dracut's "network" module picks systemd-networkd whenever the host has it installed,
     // which a build without systemd cannot include. A host with the classic init would have
     // network-legacy: name it, so "network" picks it.
     used = dracutArgs({ ...opts, modules: [...(opts.modules ?? []), "network-legacy"] });
-    r = await runDracut(base, k, used, `${out}.log`);
+    r = await runDracut(base, k, used, `${out}.log`, pubkeys);
   }
   if (r.code !== 0) {
     throw new Error(
