@@ -231,10 +231,13 @@ tmpfs_root_fetch() {
     if [ -n "$2" ]; then
         curl --silent --show-error --fail --globoff --location --proto '=http,https' \
             --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 \
-            --cacert "$2" --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
+            --cacert "$2" \
+            --write-out '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\n' \
+            --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     else
         curl --silent --show-error --fail --globoff --location --proto '=http,https' \
             --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 \
+            --write-out '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\n' \
             --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     fi
 }
@@ -294,11 +297,11 @@ tmpfs_root_take() {
         return 1
     fi
     [ "$rf" = 0 ] && return 0
-    code="$(sed -n 's/.*returned error: \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
+    code="$(sed -n 's/^tmpfs-root-http \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
     if [ "$code" = 404 ]; then
         tmpfs_root_cause="$5"
     else
-        tmpfs_root_cause="could not download $1: $(tmpfs_root_first_line /run/tmpfs-root/curl.err)"
+        tmpfs_root_cause="could not download $1: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
     fi
     return 1
 }
@@ -379,7 +382,14 @@ tmpfs_root_capacity() {
 # gives up.
 tmpfs_root_download() {
     local try=0
-    local pause=1
+    local ceil=2
+    local half
+    local base
+    local after
+    local r
+    local why
+    local pause
+    local tries="$3"
     local rf
     local rc
     local code
@@ -388,6 +398,7 @@ tmpfs_root_download() {
     local left
     local cap
     local limit="$5"
+    tries="$((tries + 1))"
     # The deadline counts from the sidecar's download, when there was one.
     start="${tmpfs_root_started:-}"
     [ -n "$start" ] || start="$(tmpfs_root_uptime)"
@@ -437,11 +448,13 @@ tmpfs_root_download() {
             return 1
         fi
         if [ "$rf" = 1 ]; then
-            tmpfs_root_cause="$1 redirects to a protocol it may not use: $(tmpfs_root_first_line /run/tmpfs-root/curl.err)"
+            tmpfs_root_cause="$1 redirects to a protocol it may not use: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
             return 1
         fi
-        code="$(sed -n 's/.*returned error: \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
+        code="$(sed -n 's/^tmpfs-root-http \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
+        # A 4xx other than 408 and 429 will not change: it is not tried again.
         case "$code" in
+            408 | 429) : ;;
             4*)
                 tmpfs_root_cause="$1 answered $code"
                 return 1
@@ -449,18 +462,43 @@ tmpfs_root_download() {
         esac
         try="$((try + 1))"
         if [ "$try" -gt "$3" ]; then
-            tmpfs_root_cause="download of $1 failed after $try tries: $(tmpfs_root_first_line /run/tmpfs-root/curl.err)"
+            tmpfs_root_cause="download of $1 failed after $try tries: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
             return 1
         fi
+        # Equal jitter: half the ceiling (4, 8, 16, then 30 s) or Retry-After, plus a random share.
+        ceil="$((ceil * 2))"
+        if [ "$ceil" -gt 30 ]; then
+            ceil=30
+        fi
+        half="$((ceil / 2))"
+        base="$half"
+        case "$code" in
+            429 | 503)
+                after="$(sed -n 's/^tmpfs-root-http [0-9]* \([0-9][0-9]*\)[[:space:]]*$/\1/p' /run/tmpfs-root/curl.err)"
+                case "$after" in
+                    '') : ;;
+                    ??????*) base=120 ;;
+                    *)
+                        base="$after"
+                        if [ "$base" -gt 120 ]; then
+                            base=120
+                        fi
+                        ;;
+                esac
+                ;;
+        esac
+        r="$(od -An -tu1 -j "$((try - 1))" -N1 /dev/urandom 2>/dev/null | tr -dc 0-9)"
+        [ -n "$r" ] || r=0
+        pause="$((base + (r % (half + 1))))"
         if [ "$pause" -gt "$left" ]; then
             pause="$left"
         fi
-        tmpfs_root_say 4 "tmpfs-root: download of $1 failed, trying again in $pause s"
+        case "$code" in
+            000 | 2*) why="$(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)" ;;
+            *) why="HTTP $code" ;;
+        esac
+        tmpfs_root_say 4 "tmpfs-root: try $try of $tries from $1 failed: $why, next in $pause s"
         sleep "$pause"
-        pause="$((pause * 2))"
-        if [ "$pause" -gt 30 ]; then
-            pause=30
-        fi
         # Start again from an empty root: a partial transfer never boots.
         find "$2" -mindepth 1 -maxdepth 1 -exec rm -rf '{}' + 2>/dev/null
     done

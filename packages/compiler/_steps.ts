@@ -12,13 +12,18 @@ import {
   curlCommand,
   DECOMPRESS,
   DECOMPRESSOR_TRUNCATED,
+  HTTP_MARK,
   kindsOf,
   MAGIC,
   MAGIC_BYTES,
+  MAX_BACKOFF,
+  MAX_RETRY_AFTER,
   type Message,
   messages,
   type Operand,
   type Phase,
+  RANDOM_DEVICE,
+  RETRY_AFTER_STATUSES,
   SECURITY_XATTR,
   setfilesCommand,
   SHA256SUM,
@@ -137,9 +142,23 @@ export function varOf(word: Word): string {
 /** `"$(tmpfs_root_first_line FILE)"`. */
 const firstLine = (file: Parameters<typeof cmd>[number]) => subst(cmd(fn("first_line"), file));
 
-/** The HTTP status curl's error names (`... returned error: 404`), or nothing. */
+/** The last answer's HTTP status, from the line curl's `--write-out` adds (`000`: none came). */
 const httpCode = () =>
-  subst(cmd("sed", "-n", "s/.*returned error: \\([0-9][0-9]*\\).*/\\1/p", CURL_ERR));
+  subst(cmd("sed", "-n", `s/^${HTTP_MARK} \\([0-9][0-9]*\\).*/\\1/p`, CURL_ERR));
+
+/** The answer's `Retry-After` in whole seconds, from the same line, or nothing. */
+const retryAfter = () =>
+  subst(
+    cmd(
+      "sed",
+      "-n",
+      `s/^${HTTP_MARK} [0-9]* \\([0-9][0-9]*\\)[[:space:]]*$/\\1/p`,
+      CURL_ERR,
+    ),
+  );
+
+/** curl's first line of error, the `--write-out` line left out. */
+const curlError = () => subst(cmd("sed", "-n", `/^${HTTP_MARK} /!{p;q;}`, CURL_ERR));
 
 /**
  * `[ -n "$(c | tr '\000\n' '__')" ]`: true when the command prints a byte
@@ -832,7 +851,14 @@ function downloadFn(): Command {
   const now = assign("now", subst(cmd(fn("uptime"))));
   return func(fn("download"), [
     local("try", "0"),
-    local("pause", "1"),
+    local("ceil", "2"),
+    local("half"),
+    local("base"),
+    local("after"),
+    local("r"),
+    local("why"),
+    local("pause"),
+    local("tries", v("3")),
     local("rf"),
     local("rc"),
     local("code"),
@@ -841,6 +867,7 @@ function downloadFn(): Command {
     local("left"),
     local("cap"),
     local("limit", v("5")),
+    assign("tries", arith(ar.op(n("tries"), "+", ar.num(1)))),
     comment("The deadline counts from the sidecar's download, when there was one."),
     assign("start", orDefault(STARTED, "")),
     or(test("-n", v("start")), assign("start", subst(cmd(fn("uptime"))))),
@@ -890,28 +917,76 @@ function downloadFn(): Command {
       left,
       ifThen(test(v("left"), "-le", "0"), late),
       ifThen(test(v("rf"), "=", String(CURL_UNSUPPORTED_PROTOCOL)), [
-        say(M.badRedirect(v("1"), firstLine(CURL_ERR))),
+        say(M.badRedirect(v("1"), curlError())),
         ret(1),
       ]),
       assign("code", httpCode()),
-      caseOf(v("code"), [[[pat("4", ANY)], [
-        say(M.answered(v("1"), v("code"))),
-        ret(1),
-      ]]]),
+      comment("A 4xx other than 408 and 429 will not change: it is not tried again."),
+      caseOf(v("code"), [
+        [[pat("408"), pat("429")], [cmd(":")]],
+        [[pat("4", ANY)], [say(M.answered(v("1"), v("code"))), ret(1)]],
+      ]),
       assign("try", arith(ar.op(n("try"), "+", ar.num(1)))),
       ifThen(test(v("try"), "-gt", v("3")), [
-        say(M.triesFailed(v("1"), v("try"), firstLine(CURL_ERR))),
+        say(M.triesFailed(v("1"), v("try"), curlError())),
         ret(1),
       ]),
+      comment(
+        "Equal jitter: half the ceiling (4, 8, 16, then 30 s) or Retry-After, plus a random share.",
+      ),
+      assign("ceil", arith(ar.op(n("ceil"), "*", ar.num(2)))),
+      ifThen(test(v("ceil"), "-gt", String(MAX_BACKOFF)), [assign("ceil", String(MAX_BACKOFF))]),
+      assign("half", arith(ar.op(n("ceil"), "/", ar.num(2)))),
+      assign("base", v("half")),
+      caseOf(v("code"), [[RETRY_AFTER_STATUSES.map((c) => pat(String(c))), [
+        assign("after", retryAfter()),
+        caseOf(v("after"), [
+          [[pat("")], [cmd(":")]],
+          [[pat(glob("?"), glob("?"), glob("?"), glob("?"), glob("?"), glob("?"), ANY)], [
+            assign("base", String(MAX_RETRY_AFTER)),
+          ]],
+          [[pat(ANY)], [
+            assign("base", v("after")),
+            ifThen(test(v("base"), "-gt", String(MAX_RETRY_AFTER)), [
+              assign("base", String(MAX_RETRY_AFTER)),
+            ]),
+          ]],
+        ]),
+      ]]]),
+      assign(
+        "r",
+        subst(pipe(
+          withRedirects(
+            cmd(
+              "od",
+              "-An",
+              "-tu1",
+              "-j",
+              arith(ar.op(n("try"), "-", ar.num(1))),
+              "-N1",
+              RANDOM_DEVICE,
+            ),
+            redir(">", "/dev/null", 2),
+          ),
+          cmd("tr", "-dc", "0-9"),
+        )),
+      ),
+      or(test("-n", v("r")), assign("r", "0")),
+      assign(
+        "pause",
+        arith(ar.op(n("base"), "+", ar.op(n("r"), "%", ar.op(n("half"), "+", ar.num(1))))),
+      ),
       ifThen(test(v("pause"), "-gt", v("left")), [assign("pause", v("left"))]),
+      caseOf(v("code"), [
+        [[pat("000"), pat("2", ANY)], [assign("why", curlError())]],
+        [[pat(ANY)], [assign("why", w(...M.httpStatus(v("code"))))]],
+      ]),
       cmd(
         fn("say"),
         "4",
-        w(...M.retrying(v("1"), v("pause"))),
+        w(...M.retrying(v("try"), v("tries"), v("1"), v("why"), v("pause"))),
       ),
       cmd("sleep", v("pause")),
-      assign("pause", arith(ar.op(n("pause"), "*", ar.num(2)))),
-      ifThen(test(v("pause"), "-gt", "30"), [assign("pause", "30")]),
       comment("Start again from an empty root: a partial transfer never boots."),
       withRedirects(
         cmd("find", v("2"), "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", "+"),
@@ -1013,7 +1088,7 @@ function takeFn(ctx: Context): Command {
     and(test(v("rf"), "=", "0"), ret(0)),
     assign("code", httpCode()),
     ifThen(test(v("code"), "=", "404"), [assign(CAUSE, v("5"))], [
-      say(M.fetchFailed(v("1"), firstLine(CURL_ERR))),
+      say(M.fetchFailed(v("1"), curlError())),
     ]),
     ret(1),
   ]);

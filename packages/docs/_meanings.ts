@@ -175,7 +175,7 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
   answered: {
     slots: ["url", "status"],
     meaning:
-      "The server answered with an HTTP client error (4xx, such as 404): the URL is wrong or not allowed; it is not tried again.",
+      "The server answered with an HTTP client error (4xx, such as 404 or 403) other than 408 and 429: the URL is wrong or not allowed; it is not tried again.",
   },
   triesFailed: {
     slots: ["url", "tries", "error"],
@@ -183,9 +183,14 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
       "Every try of the download failed (rd.tmpfs.retries tries after the first); the error is curl's last, such as a refused connection or a transfer too slow for too long.",
   },
   retrying: {
-    slots: ["url", "seconds"],
+    slots: ["try", "tries", "url", "cause", "seconds"],
     meaning:
-      "A try of the download failed; the next starts after this pause, from an empty tmpfs (a partial transfer never boots).",
+      "A try of the download failed (the cause is HTTP and the status for a 5xx, 408 or 429, else curl's line); the next starts after this pause, from an empty tmpfs (a partial transfer never boots). The pause is half a ceiling that doubles from 4 s to 30 s, or the server's Retry-After (429 and 503, at most 120 s), plus a random share of the other half, so that machines booted together do not retry together.",
+  },
+  httpStatus: {
+    slots: ["status"],
+    meaning:
+      "The cause in a try's line when the server answered with an error status that is tried again (5xx, 408, 429).",
   },
   unmountFailed: {
     slots: ["mountpoint", "error"],

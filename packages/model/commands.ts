@@ -176,6 +176,18 @@ export const SPEED_LIMIT = 1024;
 /** Seconds over which {@linkcode SPEED_LIMIT} is averaged before curl gives up. */
 export const SPEED_TIME = 30;
 
+/**
+ * What curl writes on its standard error once a transfer ends (`--write-out`,
+ * curl 7.84 or later for `%header{}`): a line that starts with
+ * {@linkcode HTTP_MARK}, then the last answer's status (`000` when none came)
+ * and its `Retry-After` header (empty when it has none). `--fail` stays:
+ * a failed transfer writes nothing on stdout.
+ */
+export const WRITE_OUT = "%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\\n";
+
+/** The first word of the line {@linkcode WRITE_OUT} writes. */
+export const HTTP_MARK = "tmpfs-root-http";
+
 /** The slots of a curl command. */
 export interface CurlSlots<T> {
   /** `=https` for an https source (it may never be downgraded), else `=http,https`. */
@@ -219,6 +231,8 @@ export function curlCommand<T>(s: CurlSlots<T>): (string | T)[] {
     "--speed-time",
     String(SPEED_TIME),
     ...(s.ca === null ? [] : ["--cacert", s.ca]),
+    "--write-out",
+    WRITE_OUT,
     "--max-time",
     s.maxTime,
     s.url,
@@ -234,6 +248,81 @@ export function redirectProtocols(url: string): string {
 export const CURL_UNSUPPORTED_PROTOCOL = 1;
 /** curl's exit status for a timeout (the deadline or the minimum rate). */
 export const CURL_TIMEOUT = 28;
+
+/** The longest pause between download tries, in seconds, before jitter. */
+export const MAX_BACKOFF = 30;
+
+/** The longest `Retry-After` honoured, in seconds: a longer one counts as this. */
+export const MAX_RETRY_AFTER = 120;
+
+/** The statuses whose `Retry-After` (seconds form) is honoured. */
+export const RETRY_AFTER_STATUSES: readonly number[] = [429, 503];
+
+/**
+ * The file the pauses' jitter is drawn from: the pause after the n-th failed
+ * try takes the byte at offset n - 1 (`od -An -tu1 -j <n-1> -N1`).
+ */
+export const RANDOM_DEVICE = "/dev/urandom";
+
+/**
+ * Whether a download that ended with HTTP status `status` (0 when no answer
+ * came) is tried again: no answer, 408 (request timeout), 429 (too many
+ * requests) and every 5xx are; every other 4xx is not (the URL is wrong or
+ * not allowed, and asking again changes nothing).
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { retried } from "./commands.ts";
+ * assert.deepEqual([0, 404, 403, 408, 429, 500, 503].map(retried), [true, false, false, true, true, true, true]);
+ * ```
+ */
+export function retried(status: number): boolean {
+  return status < 400 || status >= 500 || status === 408 || status === 429;
+}
+
+/**
+ * A `Retry-After` header as the module reads it: whole seconds (the date
+ * form is ignored), at most {@linkcode MAX_RETRY_AFTER}; `null` when absent
+ * or not in seconds.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { retryAfterSeconds } from "./commands.ts";
+ * assert.equal(retryAfterSeconds("7"), 7);
+ * assert.equal(retryAfterSeconds("86400"), 120);
+ * assert.equal(retryAfterSeconds("Wed, 21 Oct 2015 07:28:00 GMT"), null);
+ * ```
+ */
+export function retryAfterSeconds(header: string): number | null {
+  const digits = header.replace(/[ \t\n\r\v\f]+$/, "");
+  if (!/^[0-9]+$/.test(digits)) return null;
+  return digits.length > 5 ? MAX_RETRY_AFTER : Math.min(Number(digits), MAX_RETRY_AFTER);
+}
+
+/**
+ * The pause after the n-th failed try (`failed` from 1), before it is
+ * clamped to the time left: equal jitter on a ceiling that doubles from 4 s
+ * up to {@linkcode MAX_BACKOFF} (half the ceiling, plus a random share of
+ * the other half); with a `Retry-After` of `retryAfter` seconds, that
+ * instead of the fixed half. `random` is a byte (0 to 255) of
+ * {@linkcode RANDOM_DEVICE}.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { backoff } from "./commands.ts";
+ * assert.deepEqual([0, 1, 2].map((r) => backoff(1, r, null)), [2, 3, 4]);
+ * assert.equal(backoff(5, 255, null), 15 + (255 % 16));
+ * assert.equal(backoff(1, 4, 10), 11);
+ * ```
+ */
+export function backoff(failed: number, random: number, retryAfter: number | null): number {
+  const ceiling = Math.min(2 ** Math.min(failed + 1, 6), MAX_BACKOFF);
+  const half = Math.floor(ceiling / 2);
+  return (retryAfter ?? half) + random % (half + 1);
+}
 
 /** The SELinux relabel, run in the new root. */
 export function setfilesCommand<T>(root: T, contexts: T): (string | T)[] {

@@ -207,14 +207,23 @@ export class Messages<T> {
       error,
     ];
   }
-  retrying(url: T, seconds: T): Message<T> {
+  retrying(attempt: T, tries: T, url: T, cause: T, seconds: T): Message<T> {
     return [
-      "tmpfs-root: download of ",
+      "tmpfs-root: try ",
+      attempt,
+      " of ",
+      tries,
+      " from ",
       url,
-      " failed, trying again in ",
+      " failed: ",
+      cause,
+      ", next in ",
       seconds,
       " s",
     ];
+  }
+  httpStatus(code: T): Message<T> {
+    return ["HTTP ", code];
   }
   // Clean-up.
   unmountFailed(target: T, error: T): Message<T> {

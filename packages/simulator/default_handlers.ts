@@ -79,12 +79,33 @@ function refused(url: string): FetchResult {
   };
 }
 
-function status(status: number): FetchResult {
+function status(status: number, retryAfter?: string): FetchResult {
   return {
     kind: "status",
     status,
     error: `curl: (22) The requested URL returned error: ${status}`,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
   };
+}
+
+/**
+ * The byte at `offset` of the random source of a machine seeded with
+ * `seed`: a SplitMix32-style hash of both, so any byte is drawn alone and
+ * the same seed always gives the same bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { randomByte } from "./default_handlers.ts";
+ * assert.equal(randomByte(7, 3), randomByte(7, 3));
+ * assert.ok(randomByte(7, 3) >= 0 && randomByte(7, 3) < 256);
+ * ```
+ */
+export function randomByte(seed: number, offset: number): number {
+  let z = (Math.imul(seed | 0, 0x9e3779b9) + Math.imul(offset + 1, 0x85ebca6b)) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
+  z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
+  return ((z ^ (z >>> 15)) >>> 0) & 0xff;
 }
 
 function dropped(body: Uint8Array, received: number): FetchResult {
@@ -123,9 +144,9 @@ function fetchUrl(m: Machine, url: string, attempt: number, hops = 0): FetchResu
     const how = res.failWith ?? "refused";
     if (how === "refused") return refused(url);
     if (how === "drop") return dropped(res.body, Math.floor(res.body.length / 2));
-    return status(how);
+    return status(how, res.retryAfter);
   }
-  if ((res.status ?? 200) !== 200) return status(res.status ?? 200);
+  if ((res.status ?? 200) !== 200) return status(res.status ?? 200, res.retryAfter);
   if (res.dropAfter !== undefined && res.dropAfter !== null && res.dropAfter < res.body.length) {
     return dropped(res.body, res.dropAfter);
   }
@@ -221,5 +242,8 @@ export const defaultHandlers: Handlers = {
   verifySignature(m, key, data, sig) {
     const file = m.vm.keys?.[key];
     return file === undefined ? false : verifyEd25519(file, data, sig);
+  },
+  random(m, offset) {
+    return randomByte(m.vm.seed ?? 0, offset);
   },
 };

@@ -23,7 +23,7 @@ function describe(e: SimEvent): string {
     case "fetch":
       return `download ${e.url} (try ${e.attempt}): ${e.result}`;
     case "sleep":
-      return `sleep ${e.seconds}`;
+      return `sleep ${e.seconds} (try ${e.attempt} of ${e.tries} failed: ${e.cause})`;
     case "clear":
       return `empty ${e.path}`;
     case "unpack":

@@ -46,6 +46,7 @@ Deno.test("formatTrace() marks failures, undo steps and retries", async () => {
 
 Deno.test("formatTrace() counts the pauses between downloads", async () => {
   const text = formatTrace(await boot("root=tmpfs:http://10.9.9.9/x rd.tmpfs.retries=2"));
-  assert.match(text, /^ {4}3s {2}download http:\/\/10\.9\.9\.9\/x \(try 3\): refused$/m);
-  assert.match(text, /elapsed: 3 s/);
+  assert.match(text, /^ {4}6s {2}download http:\/\/10\.9\.9\.9\/x \(try 3\): refused$/m);
+  assert.match(text, /^ {4}2s {2}sleep 4 \(try 2 of 3 failed: curl: \(7\) Failed to connect/m);
+  assert.match(text, /elapsed: 6 s/);
 });

@@ -40,7 +40,13 @@ export type FetchResult =
   | { readonly kind: "stalled"; readonly body: Uint8Array }
   /** A redirect to a protocol curl may not follow (`curl: (1) Protocol "http" not supported ...`). */
   | { readonly kind: "protocol"; readonly error: string }
-  | { readonly kind: "status"; readonly status: number; readonly error: string }
+  /** An HTTP error status, with the answer's `Retry-After` header when it had one. */
+  | {
+    readonly kind: "status";
+    readonly status: number;
+    readonly error: string;
+    readonly retryAfter?: string;
+  }
   | { readonly kind: "refused"; readonly error: string }
   /** The connection dropped after `body`, the part received. */
   | { readonly kind: "dropped"; readonly body: Uint8Array; readonly error: string };
@@ -81,4 +87,6 @@ export interface Handlers {
    * (`openssl pkeyutl -verify ...`).
    */
   verifySignature(m: Machine, key: string, data: Uint8Array, sig: Uint8Array): Awaitable<boolean>;
+  /** The byte (0 to 255) at `offset` of the machine's random source (`/dev/urandom`). */
+  random(m: Machine, offset: number): Awaitable<number>;
 }

@@ -37,6 +37,7 @@ export * from "./make_archive.ts";
 export * from "./open_archive.ts";
 export * from "./sha256_hex.ts";
 export * from "./simulate.ts";
+export * from "./simulate_fleet.ts";
 export * from "./tmpfs_bytes.ts";
 export type * from "./trace.ts";
 export type * from "./vm.ts";

@@ -3,6 +3,7 @@ import {
   archiveFileName,
   archiveUrl,
   type Arg,
+  backoff,
   type BootSequence,
   kindsOf,
   MESSAGES as M,
@@ -11,6 +12,9 @@ import {
   parseParams,
   parseSidecar,
   readCmdline,
+  retried,
+  RETRY_AFTER_STATUSES,
+  retryAfterSeconds,
   SIDECAR_MAX_BYTES,
   SIDECAR_SUFFIX,
   SIGNATURE_SUFFIX,
@@ -36,8 +40,6 @@ import type { Vm } from "./vm.ts";
 
 /** dracut's `$NEWROOT`. */
 const NEWROOT = "/sysroot";
-/** The longest pause between download attempts, in seconds. */
-const MAX_BACKOFF = 30;
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
@@ -701,7 +703,6 @@ class Run implements Machine {
         text(M.deadline(url, String(timeout))),
       );
     const room = this.capacity.get(into);
-    let pause = 1;
     for (let attempt = 1;; attempt++) {
       const left = deadline - this.time;
       if (left <= 0) throw late();
@@ -745,16 +746,26 @@ class Run implements Machine {
           return assertNever(r);
       }
       if (this.time >= deadline) throw late();
-      if (r.kind === "status" && r.status >= 400 && r.status < 500) {
-        throw new StepFailed(text(M.answered(url, String(r.status))));
-      }
+      const code = r.kind === "status" ? r.status : 0;
+      if (!retried(code)) throw new StepFailed(text(M.answered(url, String(code))));
       if (attempt > retries) {
         throw new StepFailed(text(M.triesFailed(url, String(attempt), error)));
       }
-      const seconds = Math.min(pause, deadline - this.time);
-      this.events.push({ kind: "sleep", step: id, seconds });
+      const after = r.kind === "status" && RETRY_AFTER_STATUSES.includes(code)
+        ? retryAfterSeconds(r.retryAfter ?? "")
+        : null;
+      const random = await this.h.random(this, attempt - 1);
+      const seconds = Math.min(backoff(attempt, random, after), deadline - this.time);
+      const cause = r.kind === "status" ? text(M.httpStatus(String(code))) : error;
+      this.events.push({
+        kind: "sleep",
+        step: id,
+        seconds,
+        attempt,
+        tries: retries + 1,
+        cause,
+      });
       this.time += seconds;
-      pause = Math.min(pause * 2, MAX_BACKOFF);
       // Start again from an empty root: a partial transfer never boots.
       this.events.push({ kind: "clear", step: id, path: into });
     }

@@ -418,9 +418,15 @@ Deno.test("simulate() empties the root between download attempts", async () => {
       // What arrived is unpacked as far as it goes; the transfer's failure decides.
       failed: `${WEB}/rootfs.tar.gz is truncated`,
     },
-    { kind: "sleep", seconds: 1 },
+    {
+      kind: "sleep",
+      seconds: 2,
+      attempt: 1,
+      tries: 4,
+      cause: "curl: (18) transfer closed with 118 bytes remaining to read",
+    },
     { kind: "clear", path: "/sysroot" },
-    { kind: "fetch", url: `${WEB}/rootfs.tar.gz`, attempt: 2, maxTime: 1799, result: "ok" },
+    { kind: "fetch", url: `${WEB}/rootfs.tar.gz`, attempt: 2, maxTime: 1798, result: "ok" },
     {
       kind: "unpack",
       format: "gzip",
@@ -431,27 +437,69 @@ Deno.test("simulate() empties the root between download attempts", async () => {
   ]);
 });
 
-Deno.test("simulate() retries a download with a growing pause capped at 30 s", async () => {
-  const r = await boot(
+Deno.test("simulate() retries a download with a jittered pause whose ceiling grows to 30 s", async () => {
+  const pauses = async (random: number) => {
+    const r = await boot(
+      `root=tmpfs:${WEB}/rootfs.tar.gz rd.tmpfs.retries=7`,
+      failingWeb({ status: 502 }),
+      { random: () => random },
+    );
+    assert.equal(r.events.filter((e) => e.kind === "fetch").length, 8);
+    assert.equal(
+      messageOf(r),
+      `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 8 tries: curl: (22) The requested URL returned error: 502`,
+    );
+    assertClean(r);
+    return r.events.flatMap((e) => e.kind === "sleep" ? [e.seconds] : []);
+  };
+  // Half the ceiling (4, 8, 16, 30 s), plus a random share of the other half.
+  assert.deepEqual(await pauses(0), [2, 4, 8, 15, 15, 15, 15]);
+  assert.deepEqual(await pauses(2), [4, 6, 10, 17, 17, 17, 17]);
+  const seeded = await boot(
     `root=tmpfs:${WEB}/rootfs.tar.gz rd.tmpfs.retries=7`,
     failingWeb({ status: 502 }),
   );
-  assert.deepEqual(r.events.flatMap((e) => e.kind === "sleep" ? [e.seconds] : []), [
-    1,
-    2,
-    4,
-    8,
-    16,
-    30,
-    30,
-  ]);
-  assert.equal(r.events.filter((e) => e.kind === "fetch").length, 8);
-  assert.equal(r.elapsed, 91);
-  assert.equal(
-    messageOf(r),
-    `tmpfs-root: unpack failed: download of ${WEB}/rootfs.tar.gz failed after 8 tries: curl: (22) The requested URL returned error: 502`,
-  );
-  assertClean(r);
+  const sleeps = seeded.events.flatMap((e) => e.kind === "sleep" ? [e] : []);
+  assert.deepEqual(sleeps[0], {
+    kind: "sleep",
+    step: "unpack",
+    seconds: sleeps[0]!.seconds,
+    attempt: 1,
+    tries: 8,
+    cause: "HTTP 502",
+  });
+  for (const [i, e] of sleeps.entries()) {
+    const ceiling = Math.min(2 ** (i + 2), 30);
+    assert.ok(e.seconds >= Math.floor(ceiling / 2) && e.seconds <= ceiling, `pause ${i + 1}`);
+  }
+});
+
+Deno.test("simulate() honours Retry-After on a 503 and a 429, clamped to 120 s, and retries 408", async () => {
+  for (
+    const [status, retryAfter, first] of [
+      [503, "7", 7],
+      [429, "100000", 120],
+      [503, "Wed, 21 Oct 2015 07:28:00 GMT", 2],
+      [500, "7", 2],
+      [408, "7", 2],
+    ] as const
+  ) {
+    const r = await boot(
+      `root=tmpfs:${WEB}/rootfs.tar.gz`,
+      failingWeb({ failFirst: 1, failWith: status, retryAfter }),
+      { random: () => 0 },
+    );
+    assert.equal(messageOf(r), "switched", `${status} ${retryAfter}`);
+    const sleep = r.events.find((e) => e.kind === "sleep");
+    assert.equal(sleep?.kind === "sleep" && sleep.seconds, first, `${status} ${retryAfter}`);
+    assert.equal(sleep?.kind === "sleep" && sleep.cause, `HTTP ${status}`);
+  }
+});
+
+Deno.test("simulate() fails at once on a 403, naming the status", async () => {
+  const r = await boot(`root=tmpfs:${WEB}/rootfs.tar.gz`, failingWeb({ status: 403 }));
+  assert.equal(r.events.filter((e) => e.kind === "fetch").length, 1);
+  assert.equal(messageOf(r), `tmpfs-root: unpack failed: ${WEB}/rootfs.tar.gz answered 403`);
 });
 
 for (const failWith of ["refused", "drop", 500] as const) {

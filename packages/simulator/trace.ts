@@ -105,7 +105,15 @@ export type SimEvent =
       readonly maxTime: number;
       readonly result: FetchOutcome;
     }
-    | { readonly kind: "sleep"; readonly seconds: number }
+    | {
+      readonly kind: "sleep";
+      readonly seconds: number;
+      /** The try that failed (1 for the first), of how many at most. */
+      readonly attempt: number;
+      readonly tries: number;
+      /** Why it failed, as the console says it (`HTTP 503`, or curl's line). */
+      readonly cause: string;
+    }
     | { readonly kind: "clear"; readonly path: string }
     | {
       readonly kind: "unpack";

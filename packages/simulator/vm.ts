@@ -79,6 +79,8 @@ export interface WebResource {
   readonly stallAfter?: number | null;
   /** When set, zero bytes follow the body for ever, with no length announced. */
   readonly endless?: boolean;
+  /** The `Retry-After` header sent with the failing statuses (`failWith` or `status`). */
+  readonly retryAfter?: string;
   /** When set, every answer is a redirect (302) to this URL, which curl follows when it may. */
   readonly redirect?: string;
 }
@@ -107,4 +109,10 @@ export interface Vm {
    * archive's signature. Default none.
    */
   readonly keys?: FileTree;
+  /**
+   * The seed of the machine's random bytes (`/dev/urandom`, which the
+   * download's jitter draws from): the same seed replays the same pauses.
+   * Default 0.
+   */
+  readonly seed?: number;
 }

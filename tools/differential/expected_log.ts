@@ -15,7 +15,7 @@
  * | `fetch`                | `$ curl <curl options> [--cacert <ca>] <url>`                 |
  * | `signature`            | `$ openssl pkeyutl -verify -pubin -inkey <key> ...`           |
  * | `sidecar`              | nothing (a failure's `message` follows)                       |
- * | `sleep`                | `<4>tmpfs-root: download of <url> failed, ...`, `$ sleep <s>` |
+ * | `sleep`                | `<4>tmpfs-root: try <n> of <m> from <url> failed: ...`, `$ sleep <s>` |
  * | `clear`                | `$ find <path> -mindepth 1 -maxdepth 1 -exec rm -rf {} +`     |
  * | `unpack`               | `$ <decompressor> <options>` (not for plain), `$ tar <options>` |
  * |                        | and, when it has a `sha256`, `$ sha256sum`                    |
@@ -126,7 +126,19 @@ export function expectedLog(
         break;
       }
       case "sleep":
-        out.push(`<4>${text(MESSAGES.retrying(url, String(e.seconds)))}`);
+        out.push(
+          `<4>${
+            text(
+              MESSAGES.retrying(
+                String(e.attempt),
+                String(e.tries),
+                url,
+                e.cause,
+                String(e.seconds),
+              ),
+            )
+          }`,
+        );
         out.push(`$ sleep ${e.seconds}`);
         break;
       case "clear":

@@ -172,10 +172,12 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
       ...(r.int(3) === 0
         ? {
           failFirst: r.int(4),
-          failWith: r.pick(["refused", "drop", 500, 503, 404] as const),
+          failWith: r.pick(["refused", "drop", 500, 503, 404, 429, 408] as const),
+          // Retry-After in seconds, too long (clamped to 120 s), or as a date (ignored).
+          ...(r.int(2) === 0 ? { retryAfter: r.pick(["0", "3", "7", "300", "999999", "x"]) } : {}),
         }
         : {}),
-      ...(r.int(6) === 0 ? { status: r.pick([404, 500, 403]) } : {}),
+      ...(r.int(6) === 0 ? { status: r.pick([404, 500, 403, 503]) } : {}),
       ...(r.int(8) === 0 ? { dropAfter: r.pick([0, 10, 300]) } : {}),
       ...(r.int(10) === 0 ? { stallAfter: r.pick([0, 100, 700]) } : {}),
     }, {

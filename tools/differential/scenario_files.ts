@@ -19,6 +19,7 @@ import {
 } from "@tmpfs-root/model";
 import {
   defaultHandlers,
+  type FetchResult,
   type FileTree,
   type Machine,
   machineVolumes,
@@ -134,6 +135,11 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
       for (let attempt = 1; attempt <= Number(values.retries) + 1; attempt++) {
         const r = await defaultHandlers.fetch(machine, url, attempt);
         const p = `web/${k}/${attempt}`;
+        // What curl's --write-out reports: the last answer's status and its Retry-After.
+        files.set(`${p}.code`, httpCodeOf(r));
+        if (r.kind === "status" && r.retryAfter !== undefined) {
+          files.set(`${p}.retry`, r.retryAfter);
+        }
         switch (r.kind) {
           case "ok":
             files.set(`${p}.rc`, "0");
@@ -166,8 +172,26 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
       }
       k++;
     }
+    // The random bytes the pauses' jitter draws from, one per pause at most.
+    const random = new Uint8Array(Number(values.retries) + 1);
+    for (let i = 0; i < random.length; i++) random[i] = await defaultHandlers.random(machine, i);
+    files.set("urandom", random);
   }
   return { files };
+}
+
+/** The status curl's `%{http_code}` gives for an answer: `000` when none came. */
+function httpCodeOf(r: FetchResult): string {
+  switch (r.kind) {
+    case "status":
+      return String(r.status);
+    case "protocol":
+      return "302";
+    case "refused":
+      return "000";
+    default:
+      return "200";
+  }
 }
 
 /**

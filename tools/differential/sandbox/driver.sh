@@ -72,7 +72,7 @@ for s in /scen/*; do
     # One rm for everything the last boot left; /proc/cmdline is a link to /vm/cmdline.
     set -- /run /sysroot /etc/cmdline.d /etc/cmdline /state /vm
     for f in /dev/*; do
-        case "$f" in /dev/null | /dev/kmsg) ;; *) set -- "$@" "$f" ;; esac
+        case "$f" in /dev/null | /dev/kmsg | /dev/urandom) ;; *) set -- "$@" "$f" ;; esac
     done
     rm -rf "$@"
     mkdir -p /run /sysroot /state

@@ -28,6 +28,8 @@ for i in 0 1 2 3 4 5 6 7; do mknod .nodes/"$i" b 240 "$i"; done
 mkfifo dev/kmsg
 ln -s /.proc/self/mounts proc/mounts
 ln -s /vm/cmdline proc/cmdline
+# The random bytes the download's jitter draws from: each scenario's own, as the simulator drew them.
+ln -s /vm/urandom dev/urandom
 # The initramfs's public keys: each scenario's own (none when its machine has none).
 mkdir -p etc/tmpfs-root
 ln -s /vm/keys etc/tmpfs-root/keys
