@@ -71,11 +71,16 @@ export interface HttpFaults {
   /**
    * Fail the first `count` requests (for `path`, default every path):
    * - `"close"`: read the request, then close the connection without a reply ("empty reply");
-   * - `"503"`: answer 503 Service Unavailable with `Retry-After: 1`;
+   * - `"503"`: answer 503 Service Unavailable with `Retry-After: <retryAfter>` (default 1);
    * - `"reset"`: close the connection as soon as it is accepted, before reading anything (counts
    *   connections, not requests; `path` is ignored).
    */
-  failFirst?: { count: number; mode?: "close" | "503" | "reset"; path?: string };
+  failFirst?: {
+    count: number;
+    mode?: "close" | "503" | "reset";
+    path?: string;
+    retryAfter?: number;
+  };
   /** Wait this many milliseconds before answering each request (to test timeouts). */
   delayMs?: number;
   /** Limit the body rate to about this many bytes per second (to test progress output). */
@@ -434,7 +439,7 @@ async function serve(configFile: string): Promise<void> {
           if (ff.mode === "503") {
             const body = "Service Unavailable\n";
             await respond(503, "Service Unavailable", [
-              "Retry-After: 1",
+              `Retry-After: ${ff.retryAfter ?? 1}`,
               "Content-Type: text/plain",
               `Content-Length: ${body.length}`,
             ], body);

@@ -235,7 +235,12 @@ export interface NetSetup {
    * `a|b` accepts either (a client that stops reading may or may not
    * leave the server an error).
    */
-  readonly expectRequests?: { readonly path: string; readonly outcomes: readonly string[] };
+  readonly expectRequests?: {
+    readonly path: string;
+    readonly outcomes: readonly string[];
+    /** The least time between one request for the path and the next (a Retry-After honoured). */
+    readonly minGapMs?: number;
+  };
 }
 
 /** A one-line summary of a request log. */
@@ -323,6 +328,13 @@ export function netContext(name: string, setup: NetSetup): () => Promise<BootCon
             const seen = logs.filter((e) => e.path === want.path).sort((a, b) => a.time - b.time);
             const matches = seen.length === want.outcomes.length &&
               seen.every((e, i) => want.outcomes[i]!.split("|").includes(e.outcome));
+            const gaps = seen.slice(1).map((e, i) => e.time - seen[i]!.time);
+            const short = gaps.find((g) => g < (want.minGapMs ?? 0));
+            if (matches && short !== undefined) {
+              problems.push(
+                `requests for ${want.path} came ${short} ms apart, expected at least ${want.minGapMs} ms`,
+              );
+            }
             if (!matches) {
               problems.push(
                 `the server saw ${seen.length} request(s) for ${want.path} ` +
