@@ -80,7 +80,7 @@ function lit(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
-/** The network scenarios (22 boots). */
+/** The network scenarios (24 boots). */
 export const NETWORK_SCENARIOS: readonly Scenario[] = [
   // NFS v3 with mount options (tcp,hard,vers=3), DHCP.
   ...both({
@@ -125,6 +125,20 @@ export const NETWORK_SCENARIOS: readonly Scenario[] = [
       httpFaults: { dropAfterBytes: { bytes: DROP_AFTER, path: ARCHIVE_PATH, times: 1 } },
       expectRequests: { path: ARCHIVE_PATH, outcomes: ["dropped", "ok"] },
     },
+    expect: { kind: "pass", tmpfsSize: "256M" },
+  }),
+  // A server that answers 503 with Retry-After: 4 once: the module says so, waits at least that
+  // long (the server sees the two requests 4 s apart or more), then boots.
+  ...both({
+    name: "http-503-retry-after",
+    cmdline: `root=tmpfs:${HTTP}${ARCHIVE_PATH} rd.tmpfs.size=256M ip=dhcp rd.neednet=1 ro`,
+    net: {
+      httpFaults: { failFirst: { count: 1, mode: "503", path: ARCHIVE_PATH, retryAfter: 4 } },
+      expectRequests: { path: ARCHIVE_PATH, outcomes: ["503", "ok"], minGapMs: 4000 },
+    },
+    require: [
+      new RegExp(`tmpfs-root: try 1 of 4 from ${lit(HTTP)}\\S+ failed: HTTP 503, next in [4-6] s`),
+    ],
     expect: { kind: "pass", tmpfsSize: "256M" },
   }),
   // HTTPS, verified with a CA file baked into the initramfs.
