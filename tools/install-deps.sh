@@ -4,6 +4,9 @@
 # needs nothing else. Idempotent and quiet when everything is there.
 # Without root it installs nothing: it prints the one command to run, and fails.
 #   --update-lists  also refresh apt's package lists (the real boots download a kernel)
+#   --bench         also what the benchmark needs: mmdebstrap (the realistic root) and
+#                   systemd-container (systemd-pull, systemd-importd's way), without their
+#                   recommendations (libnss-mymachines would edit /etc/nsswitch.conf)
 set -euo pipefail
 PKGS=(
   dracut-core dracut-network busybox-static dash bash shellcheck
@@ -13,21 +16,27 @@ PKGS=(
   groff-base man-db nodejs acl
   dpkg-dev debhelper fakeroot rpm pkg-config
 )
+BENCH_PKGS=(mmdebstrap systemd-container)
 update=0
+bench=0
 for a in "$@"; do
   case "$a" in
     --update-lists) update=1 ;;
-    *) echo "install-deps.sh: unknown option \"$a\": expected --update-lists" >&2; exit 2 ;;
+    --bench) bench=1 ;;
+    *) echo "install-deps.sh: unknown option \"$a\": expected --update-lists or --bench" >&2; exit 2 ;;
   esac
 done
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
-for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]} == 0 && update == 0)); then exit 0; fi
+for p in "${PKGS[@]}"; do installed "$p" || missing+=("$p"); done
+bench_missing=()
+if ((bench)); then
+  for p in "${BENCH_PKGS[@]}"; do installed "$p" || bench_missing+=("$p"); done
+fi
+if ((${#missing[@]} == 0 && ${#bench_missing[@]} == 0 && update == 0)); then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
-  if ((${#missing[@]})); then
-    echo "tmpfs-root: missing Debian packages (${missing[*]}); install them with: sudo bash tools/install-deps.sh" >&2
+  if ((${#missing[@]} || ${#bench_missing[@]})); then
+    echo "tmpfs-root: missing Debian packages (${missing[*]} ${bench_missing[*]}); install them with: sudo bash tools/install-deps.sh $*" >&2
   else
     echo "tmpfs-root: apt's package lists must be fresh for the real boots; run: sudo bash tools/install-deps.sh --update-lists" >&2
   fi
@@ -38,4 +47,8 @@ apt-get update -qq
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   apt-get install -y -qq "${missing[@]}"
+fi
+if ((${#bench_missing[@]})); then
+  echo "installing: ${bench_missing[*]}"
+  apt-get install -y -qq --no-install-recommends "${bench_missing[@]}"
 fi

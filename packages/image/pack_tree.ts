@@ -194,20 +194,36 @@ function counter(total: number, onProgress?: (p: PackProgress) => void) {
   });
 }
 
-/** A stream of `blocks` followed by the whole of `rest`. */
+/** GNU tar's record: it reads an archive in records of this many bytes (20 blocks). */
+const RECORD = 10240;
+
+/**
+ * A stream of `blocks`, then the whole of `rest` (tar's own stream), then
+ * zeros up to a whole record. tar pads its stream to whole records and a
+ * reading tar reads whole records, so with blocks in front the stream must
+ * be padded again: otherwise the last bytes are never read, and the
+ * decompressor that writes them into a pipe tar has left dies of SIGPIPE.
+ */
 function prepend(
   blocks: Uint8Array[],
   rest: ReadableStream<Uint8Array>,
 ): ReadableStream<Uint8Array> {
   const reader = rest.getReader();
+  let length = blocks.reduce((n, b) => n + b.length, 0);
   return new ReadableStream<Uint8Array>({
     start(controller) {
       for (const b of blocks) controller.enqueue(b);
     },
     async pull(controller) {
       const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
+      if (!done) {
+        length += value.length;
+        controller.enqueue(value);
+        return;
+      }
+      const pad = (RECORD - (length % RECORD)) % RECORD;
+      if (pad > 0) controller.enqueue(new Uint8Array(pad));
+      controller.close();
     },
     cancel(reason) {
       return reader.cancel(reason);
