@@ -65,25 +65,6 @@ export async function bash(script: string, options: ExecOptions = {}): Promise<s
   return (await exec("bash", ["-euo", "pipefail", "-c", script], options)).stdout;
 }
 
-/** Quotes a string as one POSIX shell word (single quotes; NUL is rejected). */
-export function shQuote(s: string): string {
-  if (s.includes("\0")) {
-    throw new TypeError(`Invalid shell word ${JSON.stringify(s)}: contains NUL`);
-  }
-  return `'${s.replaceAll("'", `'\\''`)}'`;
-}
-
-/** Whether a path exists (without following a final symlink). */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
 /** The first 16 hex digits of the SHA-256 of `text`: a cache key. */
 export async function shortHash(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
@@ -95,3 +76,7 @@ export async function shortHash(text: string): Promise<string> {
 export function cacheDir(): string {
   return `${Deno.env.get("TMPFS_ROOT_CACHE") ?? "/var/cache/tmpfs-root"}/bench`;
 }
+
+// Shared with the real boots: one quoting and one existence check for the tooling.
+export { shQuote } from "../../e2e/lib/_shell.ts";
+export { exists } from "../../e2e/lib/_paths.ts";

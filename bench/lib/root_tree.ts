@@ -6,6 +6,7 @@
  * @module
  */
 import { MOUNT_POINTS } from "@tmpfs-root/image";
+import { TAR_OPTIONS } from "@tmpfs-root/model";
 import { bash, exec, exists, shortHash, shQuote } from "./_exec.ts";
 
 /** A root file system on disk, ready to be packed. */
@@ -154,20 +155,8 @@ export async function debianRoot(
   await exec("mmdebstrap", args);
   await Deno.rename(`${dir}/root.partial.tar`, `${dir}/root.tar`);
   await Deno.mkdir(`${dir}/tree.partial`);
-  await exec("tar", [
-    "-x",
-    "-p",
-    "--same-owner",
-    "--numeric-owner",
-    "--xattrs",
-    "--xattrs-include=*",
-    "--acls",
-    "--selinux",
-    "-f",
-    `${dir}/root.tar`,
-    "-C",
-    `${dir}/tree.partial`,
-  ]);
+  // The module's own tar options: the tree holds what a boot would unpack.
+  await exec("tar", [...TAR_OPTIONS, "-f", `${dir}/root.tar`, "-C", `${dir}/tree.partial`]);
   await Deno.rename(`${dir}/tree.partial`, `${dir}/tree`);
   const mmdebstrap = (await exec("mmdebstrap", ["--version"])).stdout.trim();
   const { versions, installed } = await packageVersions(`${dir}/tree`, include);
