@@ -38,6 +38,8 @@ export const GUEST_IFACE: Readonly<Record<Flavour, string>> = { classic: "eth0",
 const ARCHIVE_PATH = `/${IMGFILE}`;
 const HTTP = `http://10.0.2.2:${HTTP_PORT}`;
 const HTTPS = `https://10.0.2.2:${HTTPS_PORT}`;
+/** A web server that is down: nothing listens on port 1 of the host. */
+const DOWN = "http://10.0.2.2:1";
 const NFS_SRC = `10.0.2.2:${NFS_EXPORT}`;
 /** Bytes after which the faulty server drops a transfer (the archive is about 2 MB). */
 const DROP_AFTER = 300_000;
@@ -80,7 +82,7 @@ function lit(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
-/** The network scenarios (24 boots). */
+/** The network scenarios (26 boots). */
 export const NETWORK_SCENARIOS: readonly Scenario[] = [
   // NFS v3 with mount options (tcp,hard,vers=3), DHCP.
   ...both({
@@ -139,6 +141,23 @@ export const NETWORK_SCENARIOS: readonly Scenario[] = [
     require: [
       new RegExp(`tmpfs-root: try 1 of 4 from ${lit(HTTP)}\\S+ failed: HTTP 503, next in [4-6] s`),
     ],
+    expect: { kind: "pass", tmpfsSize: "256M" },
+  }),
+  // Mirrors: the source's server is down (nothing listens on port 1), the mirror serves; the
+  // module says so and goes on to the mirror at once, without a pause.
+  ...both({
+    name: "http-mirror-first-down",
+    cmdline:
+      `root=tmpfs:${DOWN}/ rd.tmpfs.mirror=${HTTP}/ rd.tmpfs.imgfile=${IMGFILE} rd.tmpfs.size=256M ip=dhcp rd.neednet=1 ro`,
+    net: { expectRequests: { path: ARCHIVE_PATH, outcomes: ["ok"] } },
+    require: [
+      new RegExp(
+        `tmpfs-root: try 1 of 8 from ${
+          lit(`${DOWN}${ARCHIVE_PATH}`)
+        } failed: curl: \\(7\\) .*, next from ${lit(`${HTTP}${ARCHIVE_PATH}`)}`,
+      ),
+    ],
+    forbid: [/next in \d+ s/],
     expect: { kind: "pass", tmpfsSize: "256M" },
   }),
   // HTTPS, verified with a CA file baked into the initramfs.

@@ -31,14 +31,20 @@ tmpfs_root_first_line() {
     } 2>/dev/null <"$1"
     printf %s "$l"
 }
-# FILE: prints tar's first line in FILE that is not a warning (else the first line).
+# FILE: prints tar's first line in FILE that is not a warning (else the first line), cut to 400
+# bytes and ... when longer.
 tmpfs_root_first_error() {
     local l=
     {
         l="$(grep -vE "Removing leading|in the future|implausibly old time stamp|Ignoring unknown extended header keyword|A lone zero block|Cannot set '|Exiting with failure status" "$1" | sed -n 1p)"
     } 2>/dev/null
     [ -n "$l" ] || l="$(tmpfs_root_first_line "$1")"
-    printf %s "$l"
+    # tar names the member, and a name can be 10,000 bytes: the line is cut to fit one
+    # kernel log record.
+    local c
+    c="$(printf %.400s "$l")"
+    [ "$c" = "$l" ] || c="$c..."
+    printf %s "$c"
 }
 # for a network source, asks dracut for the network (rd.neednet=1 in /etc/cmdline.d); returns 0.
 tmpfs_root_request_network() {
@@ -147,7 +153,12 @@ tmpfs_root_extract() {
     } 2>/run/tmpfs-root/dec.err | {
         tar -x -p -R --same-owner --numeric-owner --xattrs '--xattrs-include=*' --acls --selinux \
             -f - -C "$1" >/run/tmpfs-root/tar.out
-        echo "$?" >/run/tmpfs-root/rc.tar
+        rt="$?"
+        echo "$rt" >/run/tmpfs-root/rc.tar
+        # tar stops reading at the end-of-archive blocks. What follows (the rest of the
+        # record, padding) is read to its end, so the decompressor is not killed by SIGPIPE
+        # and the digest covers every byte; after a failure, nothing more is read.
+        [ "$rt" != 0 ] || cat >/dev/null
     } 2>/run/tmpfs-root/tar.err | {
         tmpfs_root_hash "$fifo"
         echo "$?" >/run/tmpfs-root/rc.sum
@@ -241,12 +252,32 @@ tmpfs_root_fetch() {
             --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     fi
 }
-# FILE: prints the archive's URL: the source's, with FILE appended when it ends with /.
-tmpfs_root_url_of() {
-    case "$tmpfs_root_url" in
-        */) printf %s%s "$tmpfs_root_url" "$1" ;;
-        *) printf %s "$tmpfs_root_url" ;;
-    esac
+# FILE: prints the archive's URLs, one space between: the source's, then each mirror's, with FILE
+# appended to those ending with /.
+tmpfs_root_urls() {
+    local rest="$tmpfs_root_url $tmpfs_root_mirror"
+    local u
+    local out=
+    while [ -n "$rest" ]; do
+        u="${rest%%\ *}"
+        rest="${rest#"$u"}"
+        rest="${rest#\ }"
+        case "$u" in
+            */) u="$u$1" ;;
+        esac
+        out="$out $u"
+    done
+    printf %s "${out#\ }"
+}
+# LIST K: prints the K-th word of LIST (from 0), whose words are one space apart.
+tmpfs_root_nth() {
+    local rest="$1"
+    local k="$2"
+    while [ "$k" -gt 0 ]; do
+        rest="${rest#*\ }"
+        k="$((k - 1))"
+    done
+    printf %s "${rest%%\ *}"
 }
 # BYTES: copies at most BYTES of stdin to stdout; returns 3 when more would have come, 1 when the
 # copy failed.
@@ -376,10 +407,11 @@ tmpfs_root_capacity() {
     esac
     printf %s "$((kb * 1024))"
 }
-# URL INTO RETRIES CAFILE TIMEOUT SHA256: streams URL into extract (which hashes each try afresh
-# when SHA256 is not empty), with retries, a byte bound (the tmpfs) and a deadline (TIMEOUT seconds
-# from the sidecar's download, or from the first try); returns 1 with $tmpfs_root_cause set when it
-# gives up.
+# URLS INTO RETRIES CAFILE TIMEOUT SHA256: streams the archive into extract (which hashes each try
+# afresh when SHA256 is not empty) from URLS (the source's and the mirrors', tried in turn; a pause
+# after each round), with RETRIES more rounds, a byte bound (the tmpfs) and a deadline (TIMEOUT
+# seconds from the sidecar's download, or from the first try); sets $tmpfs_root_served; returns 1
+# with $tmpfs_root_cause set when it gives up.
 tmpfs_root_download() {
     local try=0
     local ceil=2
@@ -398,7 +430,19 @@ tmpfs_root_download() {
     local left
     local cap
     local limit="$5"
-    tries="$((tries + 1))"
+    local rest="$1"
+    local urls=1
+    local i=0
+    local j
+    local url
+    local dead=' '
+    local out=0
+    # How many URLs (a URL holds no space), and the tries: a round of them per retry, and one.
+    while [ "${rest#*\ }" != "$rest" ]; do
+        rest="${rest#*\ }"
+        urls="$((urls + 1))"
+    done
+    tries="$(((tries + 1) * urls))"
     # The deadline counts from the sidecar's download, when there was one.
     start="${tmpfs_root_started:-}"
     [ -n "$start" ] || start="$(tmpfs_root_uptime)"
@@ -407,22 +451,23 @@ tmpfs_root_download() {
         return 1
     fi
     while :; do
+        url="$(tmpfs_root_nth "$1" "$i")"
         now="$(tmpfs_root_uptime)"
         left="$(((start + limit) - now))"
         if [ "$left" -le 0 ]; then
-            tmpfs_root_cause="download of $1 did not finish within $5 s (rd.tmpfs.timeout=$5)"
+            tmpfs_root_cause="download of $url did not finish within $5 s (rd.tmpfs.timeout=$5)"
             return 1
         fi
         rm -f /run/tmpfs-root/rc.fetch /run/tmpfs-root/rc.cap 2>/dev/null
         # extract runs on the right of a pipe, in a subshell: its cause comes back in a file.
         {
-            tmpfs_root_fetch "$1" "$4" "$left"
+            tmpfs_root_fetch "$url" "$4" "$left"
             echo "$?" >/run/tmpfs-root/rc.fetch
         } | {
             tmpfs_root_cap "$cap"
             echo "$?" >/run/tmpfs-root/rc.cap
         } | (
-            tmpfs_root_extract "$2" "$1" "$6"
+            tmpfs_root_extract "$2" "$url" "$6"
             rc="$?"
             printf %s "$tmpfs_root_cause" >/run/tmpfs-root/cause
             exit "$rc"
@@ -430,13 +475,16 @@ tmpfs_root_download() {
         rc="$?"
         rf="$(cat /run/tmpfs-root/rc.fetch)"
         if [ "$(cat /run/tmpfs-root/rc.cap)" = 3 ]; then
-            tmpfs_root_cause="$1 is larger than the tmpfs ($cap bytes, rd.tmpfs.size=$tmpfs_root_size)"
+            tmpfs_root_cause="$url is larger than the tmpfs ($cap bytes, rd.tmpfs.size=$tmpfs_root_size)"
             return 1
         fi
         # curl's 23 (could not write) means the unpacking side stopped reading: its verdict stands.
         case "$rf" in
             0 | 23)
-                [ "$rc" = 0 ] && return 0
+                if [ "$rc" = 0 ]; then
+                    tmpfs_root_served="$url"
+                    return 0
+                fi
                 tmpfs_root_cause="$(cat /run/tmpfs-root/cause)"
                 return 1
                 ;;
@@ -444,28 +492,68 @@ tmpfs_root_download() {
         now="$(tmpfs_root_uptime)"
         left="$(((start + limit) - now))"
         if [ "$left" -le 0 ]; then
-            tmpfs_root_cause="download of $1 did not finish within $5 s (rd.tmpfs.timeout=$5)"
-            return 1
-        fi
-        if [ "$rf" = 1 ]; then
-            tmpfs_root_cause="$1 redirects to a protocol it may not use: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
+            tmpfs_root_cause="download of $url did not finish within $5 s (rd.tmpfs.timeout=$5)"
             return 1
         fi
         code="$(sed -n 's/^tmpfs-root-http \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
-        # A 4xx other than 408 and 429 will not change: it is not tried again.
-        case "$code" in
-            408 | 429) : ;;
-            4*)
-                tmpfs_root_cause="$1 answered $code"
-                return 1
-                ;;
-        esac
         try="$((try + 1))"
-        if [ "$try" -gt "$3" ]; then
-            tmpfs_root_cause="download of $1 failed after $try tries: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
+        why=''
+        # A redirect curl may not follow, or a 4xx other than 408 and 429, will not change:
+        # that URL is left out of later rounds.
+        if [ "$rf" = 1 ]; then
+            tmpfs_root_cause="$url redirects to a protocol it may not use: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
+            why="$(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
+        else
+            case "$code" in
+                408 | 429) : ;;
+                4*)
+                    tmpfs_root_cause="$url answered $code"
+                    why="HTTP $code"
+                    ;;
+            esac
+        fi
+        if [ -n "$why" ]; then
+            dead="$dead$i "
+            out="$((out + 1))"
+            if [ "$out" -ge "$urls" ]; then
+                return 1
+            fi
+        fi
+        if [ "$try" -ge "$tries" ]; then
+            [ -n "$why" ] ||
+                tmpfs_root_cause="download of $url failed after $try tries: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
             return 1
         fi
-        # Equal jitter: half the ceiling (4, 8, 16, then 30 s) or Retry-After, plus a random share.
+        case "$why" in
+            '')
+                case "$code" in
+                    000 | 2*)
+                        why="$(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
+                        ;;
+                    *) why="HTTP $code" ;;
+                esac
+                ;;
+        esac
+        # The next URL not left out, after this one: a later one is tried at once.
+        j="$i"
+        while :; do
+            j="$(((j + 1) % urls))"
+            case "$dead" in
+                *" $j "*) : ;;
+                *) break ;;
+            esac
+        done
+        if [ "$j" -gt "$i" ]; then
+            i="$j"
+            tmpfs_root_say 4 \
+                "tmpfs-root: try $try of $tries from $url failed: $why, next from $(tmpfs_root_nth "$1" "$j")"
+            # Start again from an empty root: a partial transfer never boots.
+            find "$2" -mindepth 1 -maxdepth 1 -exec rm -rf '{}' + 2>/dev/null
+            continue
+        fi
+        i="$j"
+        # A round has failed. Equal jitter: half the ceiling (4, 8, 16, then 30 s) or Retry-After,
+        # plus a random share.
         ceil="$((ceil * 2))"
         if [ "$ceil" -gt 30 ]; then
             ceil=30
@@ -493,11 +581,7 @@ tmpfs_root_download() {
         if [ "$pause" -gt "$left" ]; then
             pause="$left"
         fi
-        case "$code" in
-            000 | 2*) why="$(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)" ;;
-            *) why="HTTP $code" ;;
-        esac
-        tmpfs_root_say 4 "tmpfs-root: try $try of $tries from $1 failed: $why, next in $pause s"
+        tmpfs_root_say 4 "tmpfs-root: try $try of $tries from $url failed: $why, next in $pause s"
         sleep "$pause"
         # Start again from an empty root: a partial transfer never boots.
         find "$2" -mindepth 1 -maxdepth 1 -exec rm -rf '{}' + 2>/dev/null
@@ -613,27 +697,42 @@ tmpfs_root_step_sidecar() {
     local sidecar
     local sig
     local sum
+    local rest=
     tmpfs_root_out_sidecar="$tmpfs_root_sha256"
     tmpfs_root_started=''
     [ "$tmpfs_root_verify" != none ] || return 0
     rm -f /run/tmpfs-root/sidecar /run/tmpfs-root/sidecar.sig 2>/dev/null
     case "$tmpfs_root_kind" in
         http)
-            archive="$(tmpfs_root_url_of "$tmpfs_root_imgfile")"
+            rest="$(tmpfs_root_urls "$tmpfs_root_imgfile")"
+            archive="${rest%%\ *}"
+            rest="${rest#"$archive"}"
+            rest="${rest#\ }"
             # The archive's download that follows has the same deadline.
             tmpfs_root_started="$(tmpfs_root_uptime)"
             ;;
         *) archive="$tmpfs_root_imgfile" ;;
     esac
-    sidecar="$archive.sha256"
-    sig="$sidecar.sig"
-    tmpfs_root_take "$sidecar" /run/tmpfs-root/sidecar "$tmpfs_root_out_mountpoint" \
-        "$tmpfs_root_cafile" "$sidecar is missing" || return 1
+    # The sidecar (and its signature) from the first URL that serves them: the source's, or
+    # a mirror's. A signature covers every mirror alike.
+    while :; do
+        sidecar="$archive.sha256"
+        sig="$sidecar.sig"
+        if tmpfs_root_take "$sidecar" /run/tmpfs-root/sidecar "$tmpfs_root_out_mountpoint" \
+            "$tmpfs_root_cafile" "$sidecar is missing"; then
+            [ "$tmpfs_root_verify" != signature ] && break
+            tmpfs_root_take "$sig" /run/tmpfs-root/sidecar.sig "$tmpfs_root_out_mountpoint" \
+                "$tmpfs_root_cafile" "$sig is missing: this initramfs boots only signed archives" &&
+                break
+        fi
+        [ -n "$rest" ] || return 1
+        archive="${rest%%\ *}"
+        rest="${rest#"$archive"}"
+        rest="${rest#\ }"
+        tmpfs_root_say 4 "tmpfs-root: $tmpfs_root_cause, trying $archive.sha256"
+    done
     # The signature is checked before a line of the sidecar is read.
     if [ "$tmpfs_root_verify" = signature ]; then
-        tmpfs_root_take "$sig" /run/tmpfs-root/sidecar.sig "$tmpfs_root_out_mountpoint" \
-            "$tmpfs_root_cafile" "$sig is missing: this initramfs boots only signed archives" ||
-            return 1
         if ! tmpfs_root_check_signature /run/tmpfs-root/sidecar /run/tmpfs-root/sidecar.sig \
             /etc/tmpfs-root/keys; then
             tmpfs_root_cause="$sig is not a signature of $sidecar by any key in /etc/tmpfs-root/keys"
@@ -687,11 +786,13 @@ tmpfs_root_step_unpack() {
     local archive
     case "$tmpfs_root_kind" in
         http)
-            archive="$(tmpfs_root_url_of "$tmpfs_root_imgfile")"
-            tmpfs_root_out_unpack="$archive"
+            # Every URL of the archive: the source's, then the mirrors'.
+            archive="$(tmpfs_root_urls "$tmpfs_root_imgfile")"
+            tmpfs_root_out_unpack="${archive%%\ *}"
             tmpfs_root_download "$archive" "${NEWROOT:-/sysroot}" "$tmpfs_root_retries" \
-                "$tmpfs_root_cafile" "$tmpfs_root_timeout" "$tmpfs_root_out_sidecar"
-            return
+                "$tmpfs_root_cafile" "$tmpfs_root_timeout" "$tmpfs_root_out_sidecar" || return 1
+            tmpfs_root_out_unpack="$tmpfs_root_served"
+            return 0
             ;;
     esac
     tmpfs_root_out_unpack="$tmpfs_root_imgfile"

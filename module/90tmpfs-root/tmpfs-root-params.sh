@@ -312,6 +312,17 @@ tmpfs_root_arg() {
             tmpfs_root_raw_imgfile="$2"
             tmpfs_root_given_imgfile=1
             ;;
+        rd.tmpfs.mirror)
+            tmpfs_root_given_mirror=1
+            if [ -z "$tmpfs_root_bad_mirror" ]; then
+                if tmpfs_root_parse_source "$2" 2>/dev/null &&
+                    case "$tmpfs_root_kind" in http) true ;; *) false ;; esac; then
+                    tmpfs_root_raw_mirror="$tmpfs_root_raw_mirror $2"
+                else
+                    tmpfs_root_bad_mirror="x$2"
+                fi
+            fi
+            ;;
         rd.tmpfs.sha256)
             tmpfs_root_raw_sha256="$2"
             tmpfs_root_given_sha256=1
@@ -353,8 +364,8 @@ tmpfs_root_closest() {
     local a
     local b
     local n
-    for k in rd.tmpfs.size rd.tmpfs.imgfile rd.tmpfs.sha256 rd.tmpfs.verify rd.tmpfs.retries \
-        rd.tmpfs.timeout rd.tmpfs.cafile rd.tmpfs.onfail; do
+    for k in rd.tmpfs.size rd.tmpfs.imgfile rd.tmpfs.mirror rd.tmpfs.sha256 rd.tmpfs.verify \
+        rd.tmpfs.retries rd.tmpfs.timeout rd.tmpfs.cafile rd.tmpfs.onfail; do
         a="$1"
         b="$k"
         n=0
@@ -541,6 +552,9 @@ tmpfs_root_read_params() {
     tmpfs_root_given_size=''
     tmpfs_root_raw_imgfile=''
     tmpfs_root_given_imgfile=''
+    tmpfs_root_raw_mirror=''
+    tmpfs_root_given_mirror=''
+    tmpfs_root_bad_mirror=''
     tmpfs_root_raw_sha256=''
     tmpfs_root_given_sha256=''
     tmpfs_root_raw_verify=''
@@ -639,6 +653,18 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_imgfile="$value"
+    if [ "$tmpfs_root_given_mirror" = 1 ]; then
+        value="$tmpfs_root_raw_mirror"
+    else
+        value=''
+    fi
+    orig="$value"
+    if [ -n "$tmpfs_root_bad_mirror" ]; then
+        orig="${tmpfs_root_bad_mirror#x}"
+        tmpfs_root_cause="invalid rd.tmpfs.mirror \"$orig\": expected an http:// or https:// URL of the archive, or of its folder ending with / (e.g. rd.tmpfs.mirror=http://10.0.0.2/images/), once per mirror"
+        return 1
+    fi
+    tmpfs_root_mirror="${value#\ }"
     if [ "$tmpfs_root_given_sha256" = 1 ]; then
         value="$tmpfs_root_raw_sha256"
     else
@@ -774,9 +800,15 @@ tmpfs_root_read_params() {
     esac
     tmpfs_root_onfail="$value"
     # A file name appended to a base URL: no white space, no curl glob characters.
-    if [ "$tmpfs_root_kind" = http ] && case "$tmpfs_root_url" in */) true ;; *) false ;; esac &&
+    # (A URL holds no space: "/ " is where the source's or a mirror's URL ends with /.)
+    if [ "$tmpfs_root_kind" = http ] &&
+        case "$tmpfs_root_url $tmpfs_root_mirror " in */' '*) true ;; *) false ;; esac &&
         ! tmpfs_root_only "A-Za-z0-9._~:/@!\$&'()*+,;=%-" "$tmpfs_root_imgfile"; then
         tmpfs_root_cause="invalid rd.tmpfs.imgfile \"$tmpfs_root_imgfile\": appended to a URL it may hold only letters, digits and -._~:/@!\$&'()*+,;=% (percent-encode the rest)"
+        return 1
+    fi
+    if [ -n "$tmpfs_root_mirror" ] && [ "$tmpfs_root_kind" != http ]; then
+        tmpfs_root_cause="invalid rd.tmpfs.mirror \"${tmpfs_root_mirror%%\ *}\": mirrors are for a web source: give it with root=tmpfs:http:// or https://"
         return 1
     fi
     return 0

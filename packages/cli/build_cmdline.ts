@@ -34,21 +34,24 @@ function argument(name: string, value: string): string | null {
  * ```
  */
 export function buildCmdline(
-  values: Readonly<Record<string, string>>,
+  values: Readonly<Record<string, string | readonly string[]>>,
   image: ImageFacts = {},
 ): { cmdline: string; check: CmdlineCheck } {
   const args: string[] = [];
   for (const p of PARAMS) {
     const given = values[p.kind === "source" ? "source" : p.key];
     if (given === undefined) continue;
-    const value = p.kind === "source" ? `${ROOT_PREFIX}${given}` : given;
-    const arg = argument(p.name, value);
-    if (arg === null) {
-      throw new RangeError(
-        `Invalid ${p.name} "${value}": a kernel command line cannot carry white space and a double quote in one value`,
-      );
+    // A parameter given once per item (rd.tmpfs.mirror) takes a list, one argument each.
+    for (const one of typeof given === "string" ? [given] : given) {
+      const value = p.kind === "source" ? `${ROOT_PREFIX}${one}` : one;
+      const arg = argument(p.name, value);
+      if (arg === null) {
+        throw new RangeError(
+          `Invalid ${p.name} "${value}": a kernel command line cannot carry white space and a double quote in one value`,
+        );
+      }
+      args.push(arg);
     }
-    args.push(arg);
   }
   const cmdline = args.join(" ");
   return { cmdline, check: checkCmdline(cmdline, image) };

@@ -1,5 +1,6 @@
 import {
   type ImageFacts,
+  mirrorList,
   PARAMS,
   parseParams,
   readCmdline,
@@ -81,9 +82,12 @@ export function checkCmdline(line: string, image: ImageFacts = {}): CmdlineCheck
       const lines = [
         ...warned,
         `source: ${source}`,
-        ...Object.entries(params).map(([name, v]) =>
-          `${name}=${v.value}${v.given ? "" : " (default)"}`
-        ),
+        ...PARAMS.filter((p) => p.kind !== "source").flatMap((p) => {
+          const v = params[p.name]!;
+          // A parameter given once per item: a line for each (none when there is none).
+          if (p.kind === "urls") return mirrorList(v.value).map((u) => `${p.name}=${u}`);
+          return [`${p.name}=${v.value}${v.given ? "" : " (default)"}`];
+        }),
       ];
       return {
         ok: true,

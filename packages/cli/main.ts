@@ -49,6 +49,8 @@ class UsageError extends Error {}
 /** What a command's arguments hold once parsed. */
 interface Parsed {
   readonly strings: ReadonlyMap<string, string>;
+  /** The options that may be given more than once, each with its values in order. */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
   readonly flags: ReadonlySet<string>;
   readonly operand: string | null;
 }
@@ -63,8 +65,9 @@ function parse(command: CommandSpec, args: readonly string[]): Parsed {
         command.options.map((o) => [o.name, {
           type: o.value === null ? "boolean" : "string",
           ...(o.short === undefined ? {} : { short: o.short }),
+          ...(o.multiple ? { multiple: true } : {}),
         }]),
-      ) as Record<string, { type: "string" | "boolean"; short?: string }>,
+      ) as Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>,
       strict: true,
       allowPositionals: command.operand !== null,
     });
@@ -73,22 +76,24 @@ function parse(command: CommandSpec, args: readonly string[]): Parsed {
     throw new UsageError((error as Error).message);
   }
   const strings = new Map<string, string>();
+  const lists = new Map<string, readonly string[]>();
   const flags = new Set<string>();
   for (const o of command.options) {
     const value = parsed.values[o.name];
-    if (typeof value === "string") strings.set(o.name, value);
+    if (Array.isArray(value)) lists.set(o.name, value.map(String));
+    else if (typeof value === "string") strings.set(o.name, value);
     else if (value === true) flags.add(o.name);
     else if (o.required) throw new UsageError(`missing --${o.name} ${o.value}`);
   }
   const operand = command.operand;
-  if (operand === null) return { strings, flags, operand: null };
+  if (operand === null) return { strings, lists, flags, operand: null };
   const given = parsed.positionals;
   if (given.length > 1 || (given.length === 0 && !operand.optional)) {
     throw new UsageError(
       `expected ${operand.optional ? "at most " : ""}one argument: ${operand.name}, ${operand.doc}`,
     );
   }
-  return { strings, flags, operand: given[0] ?? null };
+  return { strings, lists, flags, operand: given[0] ?? null };
 }
 
 /** The command of that name in the table. */
@@ -174,7 +179,10 @@ async function run(command: CommandSpec, args: Parsed): Promise<number> {
     case "cmdline": {
       const json = args.flags.has("json");
       const line = args.strings.get("check");
-      const values = new Map([...args.strings].filter(([name]) => name !== "check"));
+      const values = new Map<string, string | readonly string[]>([
+        ...[...args.strings].filter(([name]) => name !== "check"),
+        ...args.lists,
+      ]);
       const image = { keys: args.flags.has("keys") };
       if (line !== undefined && values.size > 0) {
         throw new UsageError(

@@ -174,6 +174,18 @@ Deno.test("tmpfs-root cmdline builds a line from options, judged by the model as
         (await import("@tmpfs-root/model")).SIZE.expected
       }`,
     }],
+    // --mirror, once per mirror: one parameter each, in order.
+    [["--source", "http://a/i/", "--mirror", "http://b/i/", "--mirror", "https://c/r.tgz"], {
+      code: 0,
+      out: "root=tmpfs:http://a/i/ rd.tmpfs.mirror=http://b/i/ rd.tmpfs.mirror=https://c/r.tgz",
+      err: "",
+    }],
+    [["--source", "/dev/vda1", "--mirror", "http://b/i/"], {
+      code: 1,
+      out: "",
+      err:
+        'tmpfs-root: cmdline failed: invalid rd.tmpfs.mirror "http://b/i/": mirrors are for a web source: give it with root=tmpfs:http:// or https://',
+    }],
     [["--size", "3G"], {
       code: 2,
       out: "",

@@ -44,7 +44,7 @@ const FIXED: Readonly<Record<string, string>> = {
   // The steps' helpers.
   [fn("first_line")]: "FILE: prints the first line of FILE (nothing when there is none).",
   [fn("first_error")]: "FILE: prints tar's first line in FILE that is not a warning (else the " +
-    "first line).",
+    "first line), cut to 400 bytes and ... when longer.",
   [fn("request_network")]: "for a network source, asks dracut for the network (rd.neednet=1 in " +
     "/etc/cmdline.d); returns 0.",
   [fn("decompress")]: "FORMAT: decompresses stdin to stdout (gzip with pigz when the image has " +
@@ -62,8 +62,9 @@ const FIXED: Readonly<Record<string, string>> = {
     "https only, https stays https, no globbing, a minimum rate, MAXTIME seconds); curl's status.",
   [fn("cap")]: "BYTES: copies at most BYTES of stdin to stdout; returns 3 when more would have " +
     "come, 1 when the copy failed.",
-  [fn("url_of")]: "FILE: prints the archive's URL: the source's, with FILE appended when it " +
-    "ends with /.",
+  [fn("nth")]: "LIST K: prints the K-th word of LIST (from 0), whose words are one space apart.",
+  [fn("urls")]: "FILE: prints the archive's URLs, one space between: the source's, then each " +
+    "mirror's, with FILE appended to those ending with /.",
   [fn("take")]: "NAME DEST DIR CAFILE MISSING: copies the sidecar or signature NAME to DEST, at " +
     "most one byte more than a sidecar may have: from DIR on a mounted source, or downloaded " +
     "(NAME is a URL) with curl and the time left before the deadline; returns 1 with " +
@@ -77,10 +78,11 @@ const FIXED: Readonly<Record<string, string>> = {
   [fn("uptime")]: "prints the whole seconds since boot.",
   [fn("capacity")]: "DIR: prints the bytes the file system at DIR holds; returns 1 when df " +
     "cannot tell.",
-  [fn("download")]: "URL INTO RETRIES CAFILE TIMEOUT SHA256: streams URL into extract (which " +
-    "hashes each try afresh when SHA256 is not empty), with retries, a byte bound (the tmpfs) " +
-    "and a deadline (TIMEOUT seconds from the sidecar's download, or from the first try); " +
-    "returns 1 with $tmpfs_root_cause set when it gives up.",
+  [fn("download")]: "URLS INTO RETRIES CAFILE TIMEOUT SHA256: streams the archive into extract " +
+    "(which hashes each try afresh when SHA256 is not empty) from URLS (the source's and the " +
+    "mirrors', tried in turn; a pause after each round), with RETRIES more rounds, a byte bound " +
+    "(the tmpfs) and a deadline (TIMEOUT seconds from the sidecar's download, or from the first " +
+    "try); sets $tmpfs_root_served; returns 1 with $tmpfs_root_cause set when it gives up.",
   // The hooks'.
   [fn("stop")]: "applies rd.tmpfs.onfail after a failure: emergency (dracut's own handling), " +
     "reboot, poweroff or halt.",

@@ -12,6 +12,12 @@ export const paramVar = (p: ParamSpec): string => `${PREFIX}_${p.key}`;
 /** The variable that holds a raw parameter value from the command line. */
 export const rawVar = (p: ParamSpec): string => `${PREFIX}_raw_${p.key}`;
 
+/**
+ * For a parameter given once per item (`urls`): its first value that is not
+ * valid, after an `x` (so that an empty value is seen too); empty when all are.
+ */
+export const badVar = (p: ParamSpec): string => `${PREFIX}_bad_${p.key}`;
+
 /** The variable set to 1 when a parameter is on the command line. */
 export const givenVar = (p: ParamSpec): string => `${PREFIX}_given_${p.key}`;
 
@@ -56,6 +62,9 @@ export const IP_GIVEN = `${PREFIX}_given_ip`;
  * sidecar's download): the archive's download has the same deadline.
  */
 export const STARTED = `${PREFIX}_started`;
+
+/** The URL that served the archive (the source's, or a mirror's), set by the download. */
+export const SERVED = `${PREFIX}_served`;
 
 /** Warnings of the unpack, as `warning=<text>` lines the report copies. */
 export const WARNINGS = `${RUN_DIR}/warnings`;

@@ -5,6 +5,7 @@
 import {
   IMGFILE,
   KEYS_DIR,
+  MIRROR_EXPECTED,
   NAMESPACE,
   type ParamSpec,
   ROOT_PREFIX,
@@ -40,7 +41,7 @@ import {
   whileDo,
   withRedirects,
 } from "@tmpfs-root/shell";
-import { fn, givenVar, IP_GIVEN, paramVar, rawVar, RUN_DIR, SRC } from "./_names.ts";
+import { badVar, fn, givenVar, IP_GIVEN, paramVar, rawVar, RUN_DIR, SRC } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
 import type { Context } from "./_context.ts";
 
@@ -61,11 +62,17 @@ const UNKNOWN = "tmpfs_root_unknown";
  * `tmpfs_root_arg NAME VALUE HAS_EQUALS`: keeps the last value of each
  * parameter, and collects the unknown names in tmpfs-root's name space.
  */
-function argDispatch(params: readonly ParamSpec[]): Command {
+function argDispatch(params: readonly ParamSpec[], ctx: Context): Command {
   return func(fn("arg"), [
     caseOf(v("1"), [
       ...params.map((p) =>
-        [[p.name], [assign(rawVar(p), v("2")), assign(givenVar(p), "1")]] as const
+        [
+          [p.name],
+          p.kind === "urls" ? collect(p, ctx) : [
+            assign(rawVar(p), v("2")),
+            assign(givenVar(p), "1"),
+          ],
+        ] as const
       ),
       // dracut's own ip=: without it, the systemd generator asks for DHCP.
       [["ip"], [assign(IP_GIVEN, "1")]] as const,
@@ -73,6 +80,29 @@ function argDispatch(params: readonly ParamSpec[]): Command {
     ]),
     ret(0),
   ]);
+}
+
+/**
+ * A parameter given once per item (`urls`): every value is checked as it
+ * comes, as a web source's URL (by the table's `url` forms), and added to
+ * the list after a space; the first that is not one is kept for the error.
+ * (parse_source's variables are set again when `root=` is checked.)
+ */
+function collect(p: ParamSpec, ctx: Context): Command[] {
+  const web = ctx.sources.filter((k) => k.forms.some((f) => f.rule === "url")).map((k) => k.kind);
+  return [
+    assign(givenVar(p), "1"),
+    ifThen(test("-z", v(badVar(p))), [
+      ifThen(
+        and(
+          withRedirects(cmd(fn("parse_source"), v("2")), redir(">", "/dev/null", 2)),
+          caseOf(v(SRC.kind), [[web, [cmd("true")]], [[pat(ANY)], [cmd("false")]]]),
+        ),
+        [assign(rawVar(p), w(v(rawVar(p)), " ", v("2")))],
+        [assign(badVar(p), w("x", v("2")))],
+      ),
+    ]),
+  ];
 }
 
 /**
@@ -247,6 +277,16 @@ function check(p: ParamSpec): Command[] {
         ]),
         assign(target, v("value")),
       ];
+    case "urls":
+      // Each value was checked as it came (see collect): the first bad one is the error.
+      return [
+        ifThen(test("-n", v(badVar(p))), [
+          assign("orig", strip(badVar(p), "#", pat("x"))),
+          ...bad,
+        ]),
+        // The list's first space is the one before its first URL.
+        assign(target, strip("value", "#", pat(" "))),
+      ];
     case "digest": {
       if (p.digits === undefined) throw new TypeError(`Parameter ${p.name} has no digits`);
       return [
@@ -317,11 +357,17 @@ function keyedCheck(p: ParamSpec): Command[] {
 function readParams(params: readonly ParamSpec[]): Command {
   const root = params.find((p) => p.kind === "source");
   if (!root) throw new TypeError("The parameter list has no source parameter");
+  const mirror = params.find((p) => p.kind === "urls");
+  const mirrors = mirror === undefined ? "" : v(paramVar(mirror));
   return func(fn("read_params"), [
     local("LC_ALL", "C"),
     local("value"),
     local("orig"),
-    ...params.flatMap((p) => [assign(rawVar(p), ""), assign(givenVar(p), "")]),
+    ...params.flatMap((p) => [
+      assign(rawVar(p), ""),
+      assign(givenVar(p), ""),
+      ...(p.kind === "urls" ? [assign(badVar(p), "")] : []),
+    ]),
     assign(IP_GIVEN, ""),
     assign(UNKNOWN, ""),
     cmd(fn("scan"), subst(cmd(fn("cmdline_text")))),
@@ -338,14 +384,28 @@ function readParams(params: readonly ParamSpec[]): Command {
       ...keyedCheck(p),
     ]),
     comment("A file name appended to a base URL: no white space, no curl glob characters."),
+    comment("(A URL holds no space: \"/ \" is where the source's or a mirror's URL ends with /.)"),
     ifThen(
       and(
         test(v(SRC.kind), "=", "http"),
-        caseOf(v(SRC.url), [[[pat(ANY, "/")], [cmd("true")]], [[pat(ANY)], [cmd("false")]]]),
+        caseOf(w(v(SRC.url), " ", mirrors, " "), [
+          [[pat(ANY, "/ ", ANY)], [cmd("true")]],
+          [[pat(ANY)], [cmd("false")]],
+        ]),
         not(cmd(fn("only"), URL_FILE_CHARS, v(paramVar(IMGFILE)))),
       ),
       [cause(`invalid ${IMGFILE.name} "`, v(paramVar(IMGFILE)), `": ${URL_FILE_EXPECTED}`), ret(1)],
     ),
+    ...(mirror === undefined ? [] : [
+      ifThen(and(test("-n", mirrors), test(v(SRC.kind), "!=", "http")), [
+        cause(
+          `invalid ${mirror.name} "`,
+          strip(paramVar(mirror), "%%", pat(" ", ANY)),
+          `": ${MIRROR_EXPECTED}`,
+        ),
+        ret(1),
+      ]),
+    ]),
     ret(0),
   ]);
 }
@@ -508,7 +568,7 @@ function parseNfs(): Command {
 /** Every parameter function, derived from the parameter list. */
 export function paramFunctions(params: readonly ParamSpec[], ctx: Context): Command[] {
   return [
-    argDispatch(params),
+    argDispatch(params, ctx),
     closestFn(params),
     warnUnknownFn(),
     hasKeysFn(),

@@ -20,8 +20,11 @@ import {
   MAX_RETRY_AFTER,
   type Message,
   messages,
+  MIRROR as MIRROR_SPEC,
   type Operand,
   type Phase,
+  QUOTE_CUT,
+  QUOTE_MAX_BYTES,
   RANDOM_DEVICE,
   RETRY_AFTER_STATUSES,
   SECURITY_XATTR,
@@ -82,6 +85,7 @@ import {
   outVar,
   paramVar,
   RUN_DIR,
+  SERVED,
   SRC,
   STARTED,
   WARNINGS,
@@ -340,30 +344,49 @@ function sidecarBody(step: Extract<Step, { kind: "sidecar" }>, ctx: Context): Co
   const sig = w(copy, SIGNATURE_SUFFIX);
   /** Copies the file `name` names to `to`; its cause when it is missing is `missing`. */
   const take = (name: string, to: Slot, missing: Message<Slot>) =>
-    or(cmd(fn("take"), v(name), to, operand(step.from), operand(step.ca), w(...missing)), ret(1));
+    cmd(fn("take"), v(name), to, operand(step.from), operand(step.ca), w(...missing));
+  /** The first URL of `$rest` into `$archive`, and the others left in `$rest`. */
+  const shift = [
+    assign("archive", strip("rest", "%%", pat(" ", ANY))),
+    assign("rest", strip("rest", "#", pat(v("archive")))),
+    assign("rest", strip("rest", "#", pat(" "))),
+  ];
   return [
     local("archive"),
     local("sidecar"),
     local("sig"),
     local("sum"),
+    local("rest", ""),
     assign(outVar(step.id), given),
     assign(STARTED, ""),
     or(test(mode, "!=", "none"), ret(0)),
     withRedirects(cmd("rm", "-f", copy, sig), redir(">", "/dev/null", 2)),
     caseOf(v(SRC.kind), [
       [kinds(ctx, (k) => k.access === "streamed"), [
-        assign("archive", subst(cmd(fn("url_of"), operand(step.file)))),
+        assign("rest", subst(cmd(fn("urls"), operand(step.file)))),
+        ...shift,
         comment("The archive's download that follows has the same deadline."),
         assign(STARTED, subst(cmd(fn("uptime")))),
       ]],
       [[pat(ANY)], [assign("archive", operand(step.file))]],
     ]),
-    assign("sidecar", w(v("archive"), SIDECAR_SUFFIX)),
-    assign("sig", w(v("sidecar"), SIGNATURE_SUFFIX)),
-    take("sidecar", copy, M.sidecarMissing(v("sidecar"))),
+    comment(
+      "The sidecar (and its signature) from the first URL that serves them: the source's, or",
+    ),
+    comment("a mirror's. A signature covers every mirror alike."),
+    whileDo(cmd(":"), [
+      assign("sidecar", w(v("archive"), SIDECAR_SUFFIX)),
+      assign("sig", w(v("sidecar"), SIGNATURE_SUFFIX)),
+      ifThen(take("sidecar", copy, M.sidecarMissing(v("sidecar"))), [
+        and(test(mode, "!=", "signature"), cmd("break")),
+        and(take("sig", sig, M.unsigned(v("sig"))), cmd("break")),
+      ]),
+      or(test("-n", v("rest")), ret(1)),
+      ...shift,
+      cmd(fn("say"), "4", w(...M.sidecarElsewhere(v(CAUSE), w(v("archive"), SIDECAR_SUFFIX)))),
+    ]),
     comment("The signature is checked before a line of the sidecar is read."),
     ifThen(test(mode, "=", "signature"), [
-      take("sig", sig, M.unsigned(v("sig"))),
       ifThen(not(cmd(fn("check_signature"), copy, sig, operand(step.keys))), [
         say(M.badSignature(v("sig"), v("sidecar"))),
         ret(1),
@@ -400,18 +423,23 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
     local("archive"),
     caseOf(v(SRC.kind), [
       [kinds(ctx, (k) => k.access === "streamed"), [
-        assign("archive", subst(cmd(fn("url_of"), file))),
-        assign(name, v("archive")),
-        cmd(
-          fn("download"),
-          v("archive"),
-          into,
-          operand(step.retries),
-          operand(step.ca),
-          w(v(paramVar(TIMEOUT_SPEC))),
-          sha256,
+        comment("Every URL of the archive: the source's, then the mirrors'."),
+        assign("archive", subst(cmd(fn("urls"), file))),
+        assign(name, strip("archive", "%%", pat(" ", ANY))),
+        or(
+          cmd(
+            fn("download"),
+            v("archive"),
+            into,
+            operand(step.retries),
+            operand(step.ca),
+            w(v(paramVar(TIMEOUT_SPEC))),
+            sha256,
+          ),
+          ret(1),
         ),
-        cmd("return"),
+        assign(name, v(SERVED)),
+        ret(0),
       ]],
     ]),
     assign(name, file),
@@ -731,7 +759,17 @@ function extractFn(): Command {
       group([cmd(fn("feed"), head, v("fifo"))], redir(">", ERR, 2)),
       group([cmd(fn("decompress"), v("fmt")), record("dec")], redir(">", DEC_ERR, 2)),
       group(
-        [withRedirects(cmd(...tarCommand(v("1"))), redir(">", TAR_OUT)), record("tar")],
+        [
+          withRedirects(cmd(...tarCommand(v("1"))), redir(">", TAR_OUT)),
+          assign("rt", v("?")),
+          withRedirects(cmd("echo", v("rt")), redir(">", STATUS("tar"))),
+          comment("tar stops reading at the end-of-archive blocks. What follows (the rest of the"),
+          comment(
+            "record, padding) is read to its end, so the decompressor is not killed by SIGPIPE",
+          ),
+          comment("and the digest covers every byte; after a failure, nothing more is read."),
+          or(test(v("rt"), "!=", "0"), withRedirects(cmd("cat"), redir(">", "/dev/null"))),
+        ],
         redir(">", TAR_ERR, 2),
       ),
       group([cmd(fn("hash"), v("fifo")), record("sum")], redir(">", HASH_ERR, 2)),
@@ -825,23 +863,32 @@ function firstErrorFn(): Command {
       redir(">", "/dev/null", 2),
     ),
     or(test("-n", v("l")), assign("l", firstLine(v("1")))),
-    cmd("printf", "%s", v("l")),
+    comment("tar names the member, and a name can be 10,000 bytes: the line is cut to fit one"),
+    comment("kernel log record."),
+    local("c"),
+    assign("c", subst(cmd("printf", `%.${QUOTE_MAX_BYTES}s`, v("l")))),
+    or(test(v("c"), "=", v("l")), assign("c", w(v("c"), QUOTE_CUT))),
+    cmd("printf", "%s", v("c")),
   ]);
 }
 
 /**
- * `tmpfs_root_download URL INTO RETRIES CAFILE TIMEOUT SHA256`: streams the
+ * `tmpfs_root_download URLS INTO RETRIES CAFILE TIMEOUT SHA256`: streams the
  * archive from curl straight into extract (nothing staged, each try hashed
- * afresh when SHA256 is not empty), and stops
- * reading once more bytes arrive than the tmpfs holds. A failed try is
- * tried again after a growing pause (1, 2, 4 ... 30 s) while tries and
- * time (TIMEOUT seconds from the first try) are left, unless the server
- * said no (4xx) or redirected where curl may not follow.
+ * afresh when SHA256 is not empty), and stops reading once more bytes
+ * arrive than the tmpfs holds. URLS are the source's and the mirrors' (one
+ * space between), tried in turn: a failed try moves on to the next at once,
+ * and after a round in which each has failed comes a growing pause (with
+ * jitter, or Retry-After) before the next round, while rounds (RETRIES + 1)
+ * and time (TIMEOUT seconds from the first try) are left. A URL whose server
+ * said no (4xx but 408 and 429) or redirected where curl may not follow is
+ * left out of later rounds; when none is left, the download stops. Sets
+ * `$tmpfs_root_served` to the URL that served the archive.
  */
 function downloadFn(): Command {
   const n = ar.name;
   const late = [
-    say(M.deadline(v("1"), v("5"))),
+    say(M.deadline(v("url"), v("5"))),
     ret(1),
   ];
   const left = assign(
@@ -849,6 +896,14 @@ function downloadFn(): Command {
     arith(ar.op(ar.op(n("start"), "+", n("limit")), "-", n("now"))),
   );
   const now = assign("now", subst(cmd(fn("uptime"))));
+  const next = (from: string) => strip(from, "#", pat(ANY, " "));
+  const clear = [
+    comment("Start again from an empty root: a partial transfer never boots."),
+    withRedirects(
+      cmd("find", v("2"), "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", "+"),
+      redir(">", "/dev/null", 2),
+    ),
+  ];
   return func(fn("download"), [
     local("try", "0"),
     local("ceil", "2"),
@@ -867,7 +922,21 @@ function downloadFn(): Command {
     local("left"),
     local("cap"),
     local("limit", v("5")),
-    assign("tries", arith(ar.op(n("tries"), "+", ar.num(1)))),
+    local("rest", v("1")),
+    local("urls", "1"),
+    local("i", "0"),
+    local("j"),
+    local("url"),
+    local("dead", " "),
+    local("out", "0"),
+    comment(
+      "How many URLs (a URL holds no space), and the tries: a round of them per retry, and one.",
+    ),
+    whileDo(test(next("rest"), "!=", v("rest")), [
+      assign("rest", next("rest")),
+      assign("urls", arith(ar.op(n("urls"), "+", ar.num(1)))),
+    ]),
+    assign("tries", arith(ar.op(ar.op(n("tries"), "+", ar.num(1)), "*", n("urls")))),
     comment("The deadline counts from the sidecar's download, when there was one."),
     assign("start", orDefault(STARTED, "")),
     or(test("-n", v("start")), assign("start", subst(cmd(fn("uptime"))))),
@@ -876,6 +945,7 @@ function downloadFn(): Command {
       ret(1),
     ]),
     whileDo(cmd(":"), [
+      assign("url", subst(cmd(fn("nth"), v("1"), v("i")))),
       now,
       left,
       ifThen(test(v("left"), "-le", "0"), late),
@@ -885,7 +955,7 @@ function downloadFn(): Command {
       ),
       pipe(
         group([
-          cmd(fn("fetch"), v("1"), v("4"), v("left")),
+          cmd(fn("fetch"), v("url"), v("4"), v("left")),
           withRedirects(cmd("echo", v("?")), redir(">", STATUS("fetch"))),
         ]),
         group([
@@ -893,7 +963,7 @@ function downloadFn(): Command {
           withRedirects(cmd("echo", v("?")), redir(">", STATUS("cap"))),
         ]),
         subshell([
-          cmd(fn("extract"), v("2"), v("1"), v("6")),
+          cmd(fn("extract"), v("2"), v("url"), v("6")),
           assign("rc", w(v("?"))),
           withRedirects(cmd("printf", "%s", v(CAUSE)), redir(">", CAUSE_FILE)),
           cmd("exit", v("rc")),
@@ -902,38 +972,81 @@ function downloadFn(): Command {
       assign("rc", w(v("?"))),
       assign("rf", subst(cmd("cat", STATUS("fetch")))),
       ifThen(test(subst(cmd("cat", STATUS("cap"))), "=", "3"), [
-        say(M.tooLarge(v("1"), v("cap"), v(paramVar(SIZE_SPEC)))),
+        say(M.tooLarge(v("url"), v("cap"), v(paramVar(SIZE_SPEC)))),
         ret(1),
       ]),
       comment(
         "curl's 23 (could not write) means the unpacking side stopped reading: its verdict stands.",
       ),
       caseOf(v("rf"), [[[pat("0"), pat("23")], [
-        and(test(v("rc"), "=", "0"), ret(0)),
+        ifThen(test(v("rc"), "=", "0"), [assign(SERVED, v("url")), ret(0)]),
         assign(CAUSE, subst(cmd("cat", CAUSE_FILE))),
         ret(1),
       ]]]),
       now,
       left,
       ifThen(test(v("left"), "-le", "0"), late),
-      ifThen(test(v("rf"), "=", String(CURL_UNSUPPORTED_PROTOCOL)), [
-        say(M.badRedirect(v("1"), curlError())),
-        ret(1),
-      ]),
       assign("code", httpCode()),
-      comment("A 4xx other than 408 and 429 will not change: it is not tried again."),
-      caseOf(v("code"), [
-        [[pat("408"), pat("429")], [cmd(":")]],
-        [[pat("4", ANY)], [say(M.answered(v("1"), v("code"))), ret(1)]],
-      ]),
       assign("try", arith(ar.op(n("try"), "+", ar.num(1)))),
-      ifThen(test(v("try"), "-gt", v("3")), [
-        say(M.triesFailed(v("1"), v("try"), curlError())),
+      assign("why", ""),
+      comment("A redirect curl may not follow, or a 4xx other than 408 and 429, will not change:"),
+      comment("that URL is left out of later rounds."),
+      ifThen(
+        test(v("rf"), "=", String(CURL_UNSUPPORTED_PROTOCOL)),
+        [say(M.badRedirect(v("url"), curlError())), assign("why", curlError())],
+        [caseOf(v("code"), [
+          [[pat("408"), pat("429")], [cmd(":")]],
+          [[pat("4", ANY)], [
+            say(M.answered(v("url"), v("code"))),
+            assign("why", w(...M.httpStatus(v("code")))),
+          ]],
+        ])],
+      ),
+      ifThen(test("-n", v("why")), [
+        assign("dead", w(v("dead"), v("i"), " ")),
+        assign("out", arith(ar.op(n("out"), "+", ar.num(1)))),
+        ifThen(test(v("out"), "-ge", v("urls")), [ret(1)]),
+      ]),
+      ifThen(test(v("try"), "-ge", v("tries")), [
+        or(test("-n", v("why")), say(M.triesFailed(v("url"), v("try"), curlError()))),
         ret(1),
       ]),
+      caseOf(v("why"), [[[pat("")], [
+        caseOf(v("code"), [
+          [[pat("000"), pat("2", ANY)], [assign("why", curlError())]],
+          [[pat(ANY)], [assign("why", w(...M.httpStatus(v("code"))))]],
+        ]),
+      ]]]),
+      comment("The next URL not left out, after this one: a later one is tried at once."),
+      assign("j", v("i")),
+      whileDo(cmd(":"), [
+        assign("j", arith(ar.op(ar.op(n("j"), "+", ar.num(1)), "%", n("urls")))),
+        caseOf(v("dead"), [
+          [[pat(ANY, " ", v("j"), " ", ANY)], [cmd(":")]],
+          [[pat(ANY)], [cmd("break")]],
+        ]),
+      ]),
+      ifThen(test(v("j"), "-gt", v("i")), [
+        assign("i", v("j")),
+        cmd(
+          fn("say"),
+          "4",
+          w(...M.nextMirror(
+            v("try"),
+            v("tries"),
+            v("url"),
+            v("why"),
+            subst(cmd(fn("nth"), v("1"), v("j"))),
+          )),
+        ),
+        ...clear,
+        cmd("continue"),
+      ]),
+      assign("i", v("j")),
       comment(
-        "Equal jitter: half the ceiling (4, 8, 16, then 30 s) or Retry-After, plus a random share.",
+        "A round has failed. Equal jitter: half the ceiling (4, 8, 16, then 30 s) or Retry-After,",
       ),
+      comment("plus a random share."),
       assign("ceil", arith(ar.op(n("ceil"), "*", ar.num(2)))),
       ifThen(test(v("ceil"), "-gt", String(MAX_BACKOFF)), [assign("ceil", String(MAX_BACKOFF))]),
       assign("half", arith(ar.op(n("ceil"), "/", ar.num(2)))),
@@ -977,21 +1090,13 @@ function downloadFn(): Command {
         arith(ar.op(n("base"), "+", ar.op(n("r"), "%", ar.op(n("half"), "+", ar.num(1))))),
       ),
       ifThen(test(v("pause"), "-gt", v("left")), [assign("pause", v("left"))]),
-      caseOf(v("code"), [
-        [[pat("000"), pat("2", ANY)], [assign("why", curlError())]],
-        [[pat(ANY)], [assign("why", w(...M.httpStatus(v("code"))))]],
-      ]),
       cmd(
         fn("say"),
         "4",
-        w(...M.retrying(v("try"), v("tries"), v("1"), v("why"), v("pause"))),
+        w(...M.retrying(v("try"), v("tries"), v("url"), v("why"), v("pause"))),
       ),
       cmd("sleep", v("pause")),
-      comment("Start again from an empty root: a partial transfer never boots."),
-      withRedirects(
-        cmd("find", v("2"), "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", "+"),
-        redir(">", "/dev/null", 2),
-      ),
+      ...clear,
     ]),
   ]);
 }
@@ -1167,16 +1272,36 @@ function checkSignatureFn(): Command {
   ]);
 }
 
-/**
- * `tmpfs_root_url_of FILE`: the archive's URL, the source's with FILE
- * appended when it ends with `/` (the model's archiveUrl).
- */
-function urlOfFn(): Command {
-  return func(fn("url_of"), [
-    caseOf(v(SRC.url), [
-      [[pat(ANY, "/")], [cmd("printf", "%s%s", v(SRC.url), v("1"))]],
-      [[pat(ANY)], [cmd("printf", "%s", v(SRC.url))]],
+/** `tmpfs_root_nth LIST K`: the K-th word (from 0) of a list with one space between words. */
+function nthFn(): Command {
+  return func(fn("nth"), [
+    local("rest", v("1")),
+    local("k", v("2")),
+    whileDo(test(v("k"), "-gt", "0"), [
+      assign("rest", strip("rest", "#", pat(ANY, " "))),
+      assign("k", arith(ar.op(ar.name("k"), "-", ar.num(1)))),
     ]),
+    cmd("printf", "%s", strip("rest", "%%", pat(" ", ANY))),
+  ]);
+}
+
+/**
+ * `tmpfs_root_urls FILE`: the archive's URLs, one space between: the
+ * source's, then each mirror's, with FILE appended to those ending with /.
+ */
+function urlsFn(): Command {
+  return func(fn("urls"), [
+    local("rest", w(v(SRC.url), " ", v(paramVar(MIRROR_SPEC)))),
+    local("u"),
+    local("out", ""),
+    whileDo(test("-n", v("rest")), [
+      assign("u", strip("rest", "%%", pat(" ", ANY))),
+      assign("rest", strip("rest", "#", pat(v("u")))),
+      assign("rest", strip("rest", "#", pat(" "))),
+      caseOf(v("u"), [[[pat(ANY, "/")], [assign("u", w(v("u"), v("1")))]]]),
+      assign("out", w(v("out"), " ", v("u"))),
+    ]),
+    cmd("printf", "%s", strip("out", "#", pat(" "))),
   ]);
 }
 
@@ -1220,7 +1345,8 @@ export function stepsLibrary(seq: BootSequence, ctx: Context): Command[] {
     hashFn(),
     extractFn(),
     fetchFn(),
-    urlOfFn(),
+    urlsFn(),
+    nthFn(),
     capFn(),
     takeFn(ctx),
     parseSidecarFn(),

@@ -161,6 +161,24 @@ Deno.test("the emitted parameter parser agrees with the model on hostile command
   }
 });
 
+/**
+ * Runs the emitted parser on `lines` under every shell; each result must be
+ * `want`'s (after a failure, only the status and the cause count).
+ */
+async function assertParsedAsModel(lines: readonly string[], want: readonly string[][]) {
+  for (const [name, shell] of SHELLS) {
+    const out = await shellParse(shell, lines);
+    assert.equal(out.stderr.includes("PWNED"), false, `${name} executed a payload`);
+    assert.equal(out.code, 0, `${name}: ${out.stderr}`);
+    const got = out.stdout.split("\u001d").slice(0, -1).map((r) => r.split("\u001e").slice(0, -1));
+    got.forEach((all, i) => {
+      const fields = all.map((f, j) => (want[i]![0] === "0" || j < 2 ? f : ""));
+      assert.deepEqual(fields, want[i], `${name}: ${JSON.stringify(lines[i])}`);
+    });
+    assert.equal(got.length, lines.length, name);
+  }
+}
+
 Deno.test("the emitted parser checks rd.tmpfs.sha256 as the model does: 64 hex digits, lower-cased", async () => {
   const digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
   const values = [
@@ -180,17 +198,29 @@ Deno.test("the emitted parser checks rd.tmpfs.sha256 as the model does: 64 hex d
   const lines = values.map((x) => `root=tmpfs:/dev/vda1 rd.tmpfs.sha256=${x}`);
   const want = lines.map((l) => expected(l));
   assert.deepEqual(want.map((w) => w[0]), ["0", "0", "0", "0", ...Array(8).fill("1")]);
-  for (const [name, shell] of SHELLS) {
-    const out = await shellParse(shell, lines);
-    assert.equal(out.stderr.includes("PWNED"), false, `${name} executed a payload`);
-    assert.equal(out.code, 0, `${name}: ${out.stderr}`);
-    const got = out.stdout.split("\u001d").slice(0, -1).map((r) => r.split("\u001e").slice(0, -1));
-    got.forEach((all, i) => {
-      const fields = all.map((f, j) => (want[i]![0] === "0" || j < 2 ? f : ""));
-      assert.deepEqual(fields, want[i], `${name}: ${JSON.stringify(lines[i])}`);
-    });
-    assert.equal(got.length, lines.length, name);
-  }
+  await assertParsedAsModel(lines, want);
+});
+
+Deno.test("the emitted parser collects every rd.tmpfs.mirror in order, as the model does", async () => {
+  const web = "root=tmpfs:http://10.0.2.2/images/";
+  const lines = [
+    `${web} rd.tmpfs.mirror=http://10.0.2.3/a/ rd.tmpfs.mirror=https://m.example/x.tar.zst`,
+    `${web} rd.tmpfs.mirror=https://m.example/b.tar?x=1*`,
+    "root=tmpfs:http://10.0.2.2/r.tar rd.tmpfs.mirror=http://10.0.2.3/ rd.tmpfs.imgfile=a b",
+    'root=tmpfs:http://10.0.2.2/r.tar rd.tmpfs.mirror=http://10.0.2.3/ rd.tmpfs.imgfile="a b"',
+    `${web} rd.tmpfs.mirror=http://10.0.2.3/ rd.tmpfs.mirror=ftp://x/ rd.tmpfs.mirror=http://`,
+    `${web} rd.tmpfs.mirror=http://10.0.2.3/ rd.tmpfs.mirror`,
+    `${web} rd.tmpfs.mirror= rd.tmpfs.mirror=http://10.0.2.3/`,
+    `${web} "rd.tmpfs.mirror=http://a b/"`,
+    `${web} rd.tmpfs.mirror=http://10.0.2.3/$(pwned)`,
+    `${web} rd.tmpfs.mirror=http://10.0.2.3/[a-z]*`,
+    "root=tmpfs:/dev/vda1 rd.tmpfs.mirror=http://10.0.2.3/ rd.tmpfs.mirror=http://10.0.2.4/",
+    "root=tmpfs:NFS=nfs:10.0.2.2:/x rd.tmpfs.mirror=http://10.0.2.3/",
+    "root=tmpfs:/dev/vda1 rd.tmpfs.mirror=/dev/vdb",
+  ];
+  const want = lines.map((l) => expected(l));
+  assert.deepEqual(want.map((w) => w[0]).join(""), "0001111101111");
+  await assertParsedAsModel(lines, want);
 });
 
 Deno.test("the emitted parser decides rd.tmpfs.verify by the initramfs's keys as the model does", async () => {

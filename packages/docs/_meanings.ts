@@ -180,12 +180,22 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
   triesFailed: {
     slots: ["url", "tries", "error"],
     meaning:
-      "Every try of the download failed (rd.tmpfs.retries tries after the first); the error is curl's last, such as a refused connection or a transfer too slow for too long.",
+      "Every try of the download failed (rd.tmpfs.retries rounds after the first, a round being one try of the source's URL and of each mirror); the error is curl's last, such as a refused connection or a transfer too slow for too long.",
   },
   retrying: {
     slots: ["try", "tries", "url", "cause", "seconds"],
     meaning:
       "A try of the download failed (the cause is HTTP and the status for a 5xx, 408 or 429, else curl's line); the next starts after this pause, from an empty tmpfs (a partial transfer never boots). The pause is half a ceiling that doubles from 4 s to 30 s, or the server's Retry-After (429 and 503, at most 120 s), plus a random share of the other half, so that machines booted together do not retry together.",
+  },
+  nextMirror: {
+    slots: ["try", "tries", "url", "cause", "next"],
+    meaning:
+      "A try of the download failed, and the next URL in the round (a mirror given with rd.tmpfs.mirror, or the source's) is tried at once, from an empty tmpfs. A URL that answered 4xx (other than 408 and 429) or redirected where it may not is left out of later rounds.",
+  },
+  sidecarElsewhere: {
+    slots: ["cause", "next"],
+    meaning:
+      "The sidecar (or its signature) could not be had from one URL; the same file is asked of the next mirror. The boot stops only when no URL serves it.",
   },
   httpStatus: {
     slots: ["status"],

@@ -154,6 +154,8 @@ function paramForm(p: ParamSpec): Span[] {
       return [code(`${p.name}=`), ...joinSpans((p.choices ?? []).map((c) => [code(c)]), "|")];
     case "digest":
       return [code(`${p.name}=`), ph("digest")];
+    case "urls":
+      return [code(`${p.name}=`), ph("url"), "..."];
     default:
       return assertNever(p.kind);
   }

@@ -13,6 +13,8 @@ export interface OptionSpec {
   readonly name: string;
   /** The one-letter name after `-`, if it has one. */
   readonly short?: string;
+  /** It may be given more than once, each value kept in order. */
+  readonly multiple?: boolean;
   /** The value's placeholder (`DIR`), or `null` for a flag. */
   readonly value: string | null;
   /** The command refuses to run without it. */
@@ -221,7 +223,8 @@ export const COMMANDS: readonly CommandSpec[] = [
             name: p.key,
             value: p.key.toUpperCase(),
             required: false,
-            doc: `${p.name}=${p.key.toUpperCase()}: ${
+            ...(p.kind === "urls" ? { multiple: true } : {}),
+            doc: `${p.name}=${p.key.toUpperCase()}${p.kind === "urls" ? ", once for each" : ""}: ${
               p.doc.replace(/\.$/, "").replace(/^./, (c) => c.toLowerCase())
             } (default ${p.default === "" ? "none" : p.default})`,
           }

@@ -118,6 +118,36 @@ export const TAR_END_MARK = "** Block of NULs **";
 export const TAR_WARNINGS =
   "Removing leading|in the future|implausibly old time stamp|Ignoring unknown extended header keyword|A lone zero block|Cannot set '|Exiting with failure status";
 
+/**
+ * The most bytes of tar's message that a failure line quotes. tar names the
+ * member in its messages, a member name can be 10,000 bytes, and the kernel
+ * log takes about 1 KiB a record: a longer line is cut and ends with
+ * {@linkcode QUOTE_CUT}.
+ */
+export const QUOTE_MAX_BYTES = 400;
+
+/** What ends a quoted message that was cut. */
+export const QUOTE_CUT = "...";
+
+/**
+ * tar's message as a failure line quotes it: its first
+ * {@linkcode QUOTE_MAX_BYTES} bytes, then {@linkcode QUOTE_CUT} when it was
+ * longer (bytes, as `printf %.400s` cuts them, even inside a character).
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { quoteToolLine } from "./commands.ts";
+ * assert.equal(quoteToolLine("tar: a: Cannot open"), "tar: a: Cannot open");
+ * assert.equal(quoteToolLine("x".repeat(10000)), "x".repeat(400) + "...");
+ * ```
+ */
+export function quoteToolLine(line: string): string {
+  const bytes = new TextEncoder().encode(line);
+  if (bytes.length <= QUOTE_MAX_BYTES) return line;
+  return new TextDecoder().decode(bytes.subarray(0, QUOTE_MAX_BYTES)) + QUOTE_CUT;
+}
+
 /** tar's warning for an extended attribute it could not set (`setxattrat: Cannot set '<name>' ...`). */
 export const TAR_XATTR_FAILED = "Cannot set '";
 

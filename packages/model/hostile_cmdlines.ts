@@ -19,6 +19,8 @@ const NAMES = [
   "rd.tmpfs.cafile",
   "rd.tmpfs.sha256",
   "rd.tmpfs.verify",
+  "rd.tmpfs.mirror",
+  "rd.tmpfs.mirror",
   "rd.retry",
   "rd.tmpfs.onfail",
   "rd.lvm.lv",
@@ -115,6 +117,10 @@ const VALUES = [
   "9F86D081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
   "sidecar",
   "signature",
+  "http://10.0.2.3/",
+  "https://10.0.2.4/images/rootfs.tar.zst",
+  "http://",
+  "ftp://10.0.2.3/",
   "",
 ];
 

@@ -22,6 +22,11 @@ import { KEYS_DIR, SIDECAR_MAX_BYTES } from "./sidecar.ts";
 /** A message: literal text and slots, in order. */
 export type Message<T> = readonly (string | T)[];
 
+/** The start of a failed try's line (not a message of its own). */
+function tryFailed<T>(attempt: T, tries: T, url: T, cause: T): Message<T> {
+  return ["tmpfs-root: try ", attempt, " of ", tries, " from ", url, " failed: ", cause];
+}
+
 /** The formats as the console names them. */
 const FORMAT_LIST = `${FORMATS.slice(0, -1).join(", ")} or plain`;
 
@@ -208,19 +213,13 @@ export class Messages<T> {
     ];
   }
   retrying(attempt: T, tries: T, url: T, cause: T, seconds: T): Message<T> {
-    return [
-      "tmpfs-root: try ",
-      attempt,
-      " of ",
-      tries,
-      " from ",
-      url,
-      " failed: ",
-      cause,
-      ", next in ",
-      seconds,
-      " s",
-    ];
+    return [...tryFailed(attempt, tries, url, cause), ", next in ", seconds, " s"];
+  }
+  nextMirror(attempt: T, tries: T, url: T, cause: T, next: T): Message<T> {
+    return [...tryFailed(attempt, tries, url, cause), ", next from ", next];
+  }
+  sidecarElsewhere(cause: T, next: T): Message<T> {
+    return ["tmpfs-root: ", cause, ", trying ", next];
   }
   httpStatus(code: T): Message<T> {
     return ["HTTP ", code];

@@ -16,7 +16,8 @@ export type ParamKind =
   | "abspath"
   | "count"
   | "policy"
-  | "digest";
+  | "digest"
+  | "urls";
 
 /** A kernel parameter. */
 export interface ParamSpec {
@@ -115,6 +116,23 @@ export const URL_FILE_CHARS = "A-Za-z0-9._~:/@!$&'()*+,;=%-";
 /** What a file name appended to a URL must look like, after the colon of the error. */
 export const URL_FILE_EXPECTED =
   "appended to a URL it may hold only letters, digits and -._~:/@!$&'()*+,;=% (percent-encode the rest)";
+
+/**
+ * `rd.tmpfs.mirror=<url>`, once per mirror: more web servers that hold the
+ * same archive. Unlike the other parameters, every occurrence counts, in
+ * order; the value is the list, one space between URLs (a URL holds none).
+ */
+export const MIRROR: ParamSpec = {
+  name: "rd.tmpfs.mirror",
+  key: "mirror",
+  kind: "urls",
+  default: "",
+  expected:
+    "expected an http:// or https:// URL of the archive, or of its folder ending with / (e.g. rd.tmpfs.mirror=http://10.0.0.2/images/), once per mirror",
+  doc:
+    "Another web server that holds the same archive; give it once per mirror, in the order they are to be tried (only with root=tmpfs:http:// or https://). The tries go round the source's URL, then each mirror; a try that fails moves on to the next at once, and the pause before a try comes only after every one has failed in a round, so rd.tmpfs.retries counts rounds. A mirror that answers 4xx (other than 408 and 429), or redirects where it may not, is left out of later rounds; the boot stops when none is left. The sidecar and its signature come from the first that serves the sidecar; a digest or signature covers every mirror alike. A URL ending with / gets rd.tmpfs.imgfile appended, as the source's does.",
+  example: "http://10.0.0.2/images/",
+};
 
 /** `rd.tmpfs.sha256=<digest>`: the archive's SHA-256, hashed as it streams into the unpack. */
 export const SHA256: ParamSpec = {
@@ -221,6 +239,7 @@ export const PARAMS: readonly ParamSpec[] = [
   ROOT,
   SIZE,
   IMGFILE,
+  MIRROR,
   SHA256,
   VERIFY,
   RETRIES,

@@ -1,6 +1,7 @@
 import { type Arg, lastValue, readCmdline } from "./cmdline.ts";
 import {
   IMGFILE,
+  MIRROR,
   PARAMS,
   type ParamSpec,
   ROOT_PREFIX,
@@ -8,7 +9,7 @@ import {
   URL_FILE_CHARS,
   URL_FILE_EXPECTED,
 } from "./params.ts";
-import { parseSource, type Source } from "./source.ts";
+import { archiveUrl, parseSource, type Source } from "./source.ts";
 import { type SourceKindSpec, SOURCES } from "./source_kinds.ts";
 
 /** The checked values of every parameter (defaults filled in). */
@@ -157,6 +158,11 @@ export function checkValue(
         ? value.toLowerCase()
         : null;
     }
+    case "urls": {
+      // One occurrence: a URL as a web source's (its own check, by the table's url forms).
+      const source = parseSource(value, table);
+      return source !== null && "url" in source ? value : null;
+    }
     default:
       return assertNever(spec.kind);
   }
@@ -222,6 +228,17 @@ export function parseParams(
   const values: Record<string, string> = {};
   const givenKeys: string[] = [];
   for (const spec of PARAMS) {
+    if (spec.kind === "urls") {
+      // Every occurrence, in order: the first that is not a URL is the error.
+      const all = args.filter((a) => a.name === spec.name).map((a) => a.value ?? "");
+      if (all.length > 0) givenKeys.push(spec.key);
+      const bad = all.find((u) => checkValue(spec, u, table) === null);
+      if (bad !== undefined) {
+        return { kind: "invalid", param: spec, message: invalidMessage(spec, bad), values };
+      }
+      values[spec.key] = all.join(" ");
+      continue;
+    }
     const given = lastValue(args, spec.name);
     if (given !== null) givenKeys.push(spec.key);
     const value = given ?? spec.default;
@@ -252,7 +269,9 @@ export function parseParams(
   const source = parseSource(root.slice(ROOT_PREFIX.length), table);
   if (source === null) throw new TypeError(`Unreachable: root ${JSON.stringify(root)} was checked`);
   const file = values[IMGFILE.key]!;
-  if (source.kind === "http" && source.url.endsWith("/") && !URL_FILE.test(file)) {
+  const mirrors = mirrorList(values[MIRROR.key]!);
+  const urls = source.kind === "http" ? [source.url, ...mirrors] : [];
+  if (urls.some((u) => u.endsWith("/")) && !URL_FILE.test(file)) {
     return {
       kind: "invalid",
       param: IMGFILE,
@@ -260,7 +279,59 @@ export function parseParams(
       values,
     };
   }
+  if (source.kind !== "http" && mirrors.length > 0) {
+    return {
+      kind: "invalid",
+      param: MIRROR,
+      message: `invalid ${MIRROR.name} "${mirrors[0]}": ${MIRROR_EXPECTED}`,
+      values,
+    };
+  }
   return { kind: "ok", params: { source, values, given: givenKeys } };
+}
+
+/** Why a mirror is refused for a source that is not a web server, after the colon of the error. */
+export const MIRROR_EXPECTED =
+  "mirrors are for a web source: give it with root=tmpfs:http:// or https://";
+
+/**
+ * The URLs of `rd.tmpfs.mirror`'s value (the checked list, one space
+ * between URLs), in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { mirrorList } from "./read_params.ts";
+ * assert.deepEqual(mirrorList("http://a/ https://b/x.tar"), ["http://a/", "https://b/x.tar"]);
+ * assert.deepEqual(mirrorList(""), []);
+ * ```
+ */
+export function mirrorList(value: string): string[] {
+  return value === "" ? [] : value.split(" ");
+}
+
+/**
+ * Every URL the archive may be downloaded from, in the order of the tries:
+ * the source's, then each mirror's, each with `rd.tmpfs.imgfile` appended
+ * when it ends with `/`. Empty for a source that is not a web server.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { archiveUrls, parseParams } from "./read_params.ts";
+ * const r = parseParams(
+ *   "root=tmpfs:http://a/ rd.tmpfs.mirror=http://b/x.tar.zst rd.tmpfs.mirror=http://c/ rd.tmpfs.imgfile=r.tar",
+ * );
+ * if (r.kind !== "ok") throw new Error(r.kind);
+ * assert.deepEqual(archiveUrls(r.params), ["http://a/r.tar", "http://b/x.tar.zst", "http://c/r.tar"]);
+ * ```
+ */
+export function archiveUrls(params: Params): string[] {
+  if (params.source.kind !== "http") return [];
+  const file = params.values[IMGFILE.key]!;
+  return [params.source.url, ...mirrorList(params.values[MIRROR.key] ?? "")].map((u) =>
+    archiveUrl(u, file)
+  );
 }
 
 function assertNever(x: never): never {

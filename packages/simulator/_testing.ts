@@ -4,8 +4,8 @@ import { BOOT } from "@tmpfs-root/model";
 import type { Handlers } from "./handlers.ts";
 import { makeArchive } from "./make_archive.ts";
 import { simulate } from "./simulate.ts";
-import type { SimResult } from "./trace.ts";
-import type { Vm } from "./vm.ts";
+import type { SimEvent, SimResult } from "./trace.ts";
+import type { Vm, WebResource } from "./vm.ts";
 
 /** The entries of a small root. */
 export const ROOT_ENTRIES = {
@@ -80,4 +80,17 @@ export function assertClean(r: SimResult): void {
 /** The message of a stopped boot, or the outcome's kind. */
 export function messageOf(r: SimResult): string {
   return r.outcome.kind === "stopped" ? r.outcome.message : r.outcome.kind;
+}
+
+/** The events of one kind, in order. */
+export function events<K extends SimEvent["kind"]>(
+  r: SimResult,
+  kind: K,
+): Extract<SimEvent, { kind: K }>[] {
+  return r.events.filter((e): e is Extract<SimEvent, { kind: K }> => e.kind === kind);
+}
+
+/** {@linkcode VM} with these web resources instead of its own. */
+export function withWeb(...web: WebResource[]): Vm {
+  return { ...VM, web };
 }

@@ -128,14 +128,14 @@ function protocol(to: string): FetchResult {
 /** Redirects followed at most (curl's default is 50; a loop of ours stops here). */
 const MAX_REDIRECTS = 10;
 
-function fetchUrl(m: Machine, url: string, attempt: number, hops = 0): FetchResult {
+function fetchUrl(m: Machine, url: string, attempt: number, hops = 0, asked = url): FetchResult {
   const res = m.vm.web.find((w) => w.url === url);
   if (res?.redirect !== undefined && hops < MAX_REDIRECTS) {
     const to = res.redirect;
-    const allowed = redirectProtocols(m.source.kind === "http" ? m.source.url : url)
-      .slice(1).split(",");
+    // curl's --proto-redir follows from the URL it was given (the source's or a mirror's).
+    const allowed = redirectProtocols(asked).slice(1).split(",");
     if (!allowed.some((p) => to.startsWith(`${p}://`))) return protocol(to);
-    return fetchUrl(m, to, attempt, hops + 1);
+    return fetchUrl(m, to, attempt, hops + 1, asked);
   }
   if (res === undefined) {
     return m.vm.web.some((w) => origin(w.url) === origin(url)) ? status(404) : refused(url);

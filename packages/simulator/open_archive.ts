@@ -1,4 +1,5 @@
 import { unpackTar } from "modern-tar";
+import { quoteToolLine } from "@tmpfs-root/model";
 import type { ArchiveResult, Member, RootEntry } from "./archive.ts";
 import { decompress } from "./_codec.ts";
 import { detectFormat } from "./detect_format.ts";
@@ -39,7 +40,7 @@ async function open(bytes: Uint8Array): Promise<ArchiveResult> {
     members.push({ name: header.name, type, xattrs: Object.entries(xattrs) });
     // GNU tar skips a member whose name has a .. component, and exits 2 at the end.
     if (header.name.split("/").includes("..")) {
-      tarError ??= `tar: ${header.name}: Member name contains '..'`;
+      tarError ??= quoteToolLine(`tar: ${header.name}: Member name contains '..'`);
       continue;
     }
     const path = rootPath(header.name);

@@ -7,6 +7,8 @@ import {
   type BootSequence,
   kindsOf,
   MESSAGES as M,
+  MIRROR,
+  mirrorList,
   type Operand,
   type Params,
   parseParams,
@@ -398,27 +400,53 @@ class Run implements Machine {
     const copy = this.need(step.copy, "the sidecar's copy");
     const src = this.source;
     const streamed = sourceKind(src.kind, this.table).access === "streamed";
-    let archive = this.need(step.file, "the archive");
+    const file = this.need(step.file, "the archive");
+    let archives = [file];
     if (streamed) {
       if (src.kind !== "http") throw new TypeError(`No stream for source kind "${src.kind}"`);
-      archive = archiveUrl(src.url, archive);
+      archives = this.archiveUrls(src.url, file);
       this.started = this.time;
     }
-    const sidecar = `${archive}${SIDECAR_SUFFIX}`;
-    const sig = `${sidecar}${SIGNATURE_SUFFIX}`;
+    let archive = archives[0]!;
+    let sidecar = `${archive}${SIDECAR_SUFFIX}`;
+    let sig = `${sidecar}${SIGNATURE_SUFFIX}`;
     const fail = (cause: string): never => {
       this.events.push({ kind: "sidecar", step: step.id, sidecar, sha256: "", failed: cause });
       throw new StepFailed(cause);
     };
     const from = this.operand(step.from);
-    const take = async (name: string, missing: string): Promise<Uint8Array> => {
+    /** The file's bytes, or the cause of a failure (`missing` when there is no such file). */
+    const take = async (name: string, missing: string): Promise<Uint8Array | string> => {
       const got = await this.take(step.id, name, from, streamed);
-      if (got === null) return fail(missing);
-      return typeof got === "string" ? fail(got) : got;
+      return got === null ? missing : got;
     };
-    const data = await take(sidecar, text(M.sidecarMissing(sidecar)));
-    if (this.need(step.mode, "the verify mode") === "signature") {
-      const signature = await take(sig, text(M.unsigned(sig)));
+    const signed = this.need(step.mode, "the verify mode") === "signature";
+    // From the first URL that serves the sidecar (and its signature): the source's, or a mirror's.
+    let data: Uint8Array | string = "";
+    let signature: Uint8Array | string = "";
+    for (let i = 0;; i++) {
+      data = await take(sidecar, text(M.sidecarMissing(sidecar)));
+      if (typeof data !== "string") {
+        if (!signed) break;
+        signature = await take(sig, text(M.unsigned(sig)));
+        if (typeof signature !== "string") break;
+      }
+      const cause = typeof data === "string" ? data : signature as string;
+      const next = archives[i + 1];
+      if (next === undefined) fail(cause);
+      archive = next!;
+      sidecar = `${archive}${SIDECAR_SUFFIX}`;
+      sig = `${sidecar}${SIGNATURE_SUFFIX}`;
+      this.events.push({
+        kind: "warn",
+        step: step.id,
+        text: text(M.sidecarElsewhere(cause, sidecar)),
+      });
+    }
+    if (typeof data === "string" || typeof signature === "string" && signed) {
+      throw new TypeError("Unreachable: the sidecar loop ends with the files or a failure");
+    }
+    if (signed && typeof signature !== "string") {
       const keys = this.need(step.keys, "the keys folder");
       let verified = false;
       // One key after another, in the order of the shell's glob (C locale).
@@ -555,9 +583,10 @@ class Run implements Machine {
     }
     // Streamed: the one streamed kind is a download.
     if (src.kind !== "http") throw new TypeError(`No stream for source kind "${src.kind}"`);
-    const url = archiveUrl(src.url, file);
-    this.hashed.set(id, { name: url, sha256: null });
-    return await this.download(id, url, into, retries, Number(this.values.timeout), hash);
+    const urls = this.archiveUrls(src.url, file);
+    this.hashed.set(id, { name: urls[0]!, sha256: null });
+    const served = await this.download(id, urls, into, retries, Number(this.values.timeout), hash);
+    this.hashed.set(id, { name: served, sha256: this.hashed.get(id)?.sha256 ?? null });
   }
 
   /**
@@ -681,34 +710,47 @@ class Run implements Machine {
     return { first, security };
   }
 
+  /** The archive's URLs: the source's, then each mirror's, with `file` appended to those ending with /. */
+  private archiveUrls(url: string, file: string): string[] {
+    return [url, ...mirrorList(this.values[MIRROR.key] ?? "")].map((u) => archiveUrl(u, file));
+  }
+
   /**
-   * Downloads and unpacks, as `tmpfs_root_download`: each try gets the time
-   * left before `rd.tmpfs.timeout`; a stream larger than the tmpfs is cut
-   * off; a failed try is tried again after a growing pause while tries and
-   * time are left, unless the server said no (4xx) or redirected where
-   * curl may not follow.
+   * Downloads and unpacks, as `tmpfs_root_download`: the URLs are tried in
+   * turn, each try with the time left before `rd.tmpfs.timeout`; a stream
+   * larger than the tmpfs is cut off; after a try fails the next URL is
+   * tried at once, and after a round (every URL failed once) comes a growing
+   * pause, while rounds and time are left. A URL whose server said no (4xx)
+   * or redirected where curl may not follow is left out of later rounds.
+   * Returns the URL that served the archive.
    */
   private async download(
     id: string,
-    url: string,
+    urls: readonly string[],
     into: string,
     retries: number,
     timeout: number,
     hash: boolean,
-  ): Promise<void> {
+  ): Promise<string> {
     // From the sidecar's download, when there was one: they share the deadline.
     const deadline = (this.started ?? this.time) + timeout;
-    const late = () =>
-      new StepFailed(
-        text(M.deadline(url, String(timeout))),
-      );
+    const late = (url: string) => new StepFailed(text(M.deadline(url, String(timeout))));
     const room = this.capacity.get(into);
+    const tries = (retries + 1) * urls.length;
+    const dead = new Set<number>();
+    // Each URL's own count of requests: a server's first answers are its own.
+    const asked = new Map<string, number>();
+    let pauses = 0;
+    let i = 0;
     for (let attempt = 1;; attempt++) {
+      const url = urls[i]!;
       const left = deadline - this.time;
-      if (left <= 0) throw late();
-      const r = await this.h.fetch(this, url, attempt);
+      if (left <= 0) throw late(url);
+      const nth = (asked.get(url) ?? 0) + 1;
+      asked.set(url, nth);
+      const r = await this.h.fetch(this, url, nth);
       const result = r.kind === "status" ? `status ${r.status}` as const : r.kind;
-      this.events.push({ kind: "fetch", step: id, url, attempt, maxTime: left, result });
+      this.events.push({ kind: "fetch", step: id, url, attempt: nth, maxTime: left, result });
       let error: string;
       switch (r.kind) {
         case "ok": {
@@ -724,7 +766,7 @@ class Run implements Machine {
           }
           const failed = await this.extract(id, r.body, url, url, into, hash);
           if (failed !== null) throw new StepFailed(failed);
-          return;
+          return url;
         }
         case "dropped":
           await this.partial(id, url, into, r.body, hash);
@@ -735,35 +777,57 @@ class Run implements Machine {
           await this.partial(id, url, into, r.body, hash);
           break;
         case "status":
-          error = r.error;
-          break;
         case "refused":
+        case "protocol":
           error = r.error;
           break;
-        case "protocol":
-          throw new StepFailed(text(M.badRedirect(url, r.error)));
         default:
           return assertNever(r);
       }
-      if (this.time >= deadline) throw late();
+      if (this.time >= deadline) throw late(url);
       const code = r.kind === "status" ? r.status : 0;
-      if (!retried(code)) throw new StepFailed(text(M.answered(url, String(code))));
-      if (attempt > retries) {
-        throw new StepFailed(text(M.triesFailed(url, String(attempt), error)));
+      // A redirect curl may not follow, or a 4xx other than 408 and 429: left out of later rounds.
+      let why: string | null = null;
+      let stop: string | null = null;
+      if (r.kind === "protocol") [why, stop] = [r.error, text(M.badRedirect(url, r.error))];
+      else if (!retried(code)) {
+        [why, stop] = [text(M.httpStatus(String(code))), text(M.answered(url, String(code)))];
       }
+      if (stop !== null) {
+        dead.add(i);
+        if (dead.size >= urls.length) throw new StepFailed(stop);
+      }
+      if (attempt >= tries) {
+        throw new StepFailed(stop ?? text(M.triesFailed(url, String(attempt), error)));
+      }
+      why ??= r.kind === "status" ? text(M.httpStatus(String(code))) : error;
+      let j = i;
+      do j = (j + 1) % urls.length; while (dead.has(j));
+      if (j > i) {
+        // The next URL of the round, at once.
+        this.events.push({
+          kind: "warn",
+          step: id,
+          text: text(M.nextMirror(String(attempt), String(tries), url, why, urls[j]!)),
+        });
+        this.events.push({ kind: "clear", step: id, path: into });
+        i = j;
+        continue;
+      }
+      i = j;
+      pauses++;
       const after = r.kind === "status" && RETRY_AFTER_STATUSES.includes(code)
         ? retryAfterSeconds(r.retryAfter ?? "")
         : null;
       const random = await this.h.random(this, attempt - 1);
-      const seconds = Math.min(backoff(attempt, random, after), deadline - this.time);
-      const cause = r.kind === "status" ? text(M.httpStatus(String(code))) : error;
+      const seconds = Math.min(backoff(pauses, random, after), deadline - this.time);
       this.events.push({
         kind: "sleep",
         step: id,
         seconds,
         attempt,
-        tries: retries + 1,
-        cause,
+        tries,
+        cause: why,
       });
       this.time += seconds;
       // Start again from an empty root: a partial transfer never boots.

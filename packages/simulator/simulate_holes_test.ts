@@ -2,19 +2,15 @@
 // that never end, https downgraded, curl globbing, xattrs that cannot be
 // set, tar's first error quoted): each rule, as the simulator applies it.
 import assert from "#assert";
-import { assertClean, boot, messageOf, ROOT_ENTRIES, TGZ, VM, WEB } from "./_testing.ts";
+import { assertClean, boot, messageOf, ROOT_ENTRIES, TGZ, VM, WEB, withWeb } from "./_testing.ts";
 import type { ArchiveFormat } from "./archive.ts";
 import { makeArchive, tarHeaderClaiming } from "./make_archive.ts";
-import type { Vm, WebResource } from "./vm.ts";
+import type { Vm } from "./vm.ts";
 
 const FORMATS: readonly ArchiveFormat[] = ["gzip", "xz", "zstd", "bzip2", "lz4", "plain"];
 
 function withDisk(file: Uint8Array): Vm {
   return { ...VM, disks: [{ path: "/dev/vda1", files: { "rootfs.img": file } }] };
-}
-
-function withWeb(...web: WebResource[]): Vm {
-  return { ...VM, web };
 }
 
 for (const format of FORMATS) {

@@ -3,12 +3,12 @@
 // mandatory (fail-closed) and which the command line cannot turn off.
 import assert from "#assert";
 import { createHash } from "node:crypto";
-import { assertClean, boot, messageOf, TGZ, VM, WEB } from "./_testing.ts";
+import { assertClean, boot, events, messageOf, TGZ, VM, WEB } from "./_testing.ts";
 import { signingKey } from "./ed25519.ts";
 import { makeArchive } from "./make_archive.ts";
 import type { FileTree, Vm, WebResource } from "./vm.ts";
 import { withSidecars } from "./with_sidecars.ts";
-import type { SimEvent, SimResult } from "./trace.ts";
+import type { SimResult } from "./trace.ts";
 
 /** The digest as sha256sum prints it, by another implementation than the simulator's. */
 const sha256sum = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -50,13 +50,6 @@ async function vm(beside: Beside = {}, keys: FileTree | undefined = undefined): 
     : beside.sig ?? null;
   const web = beside.web === undefined ? {} : { web: beside.web };
   return { ...withSidecars(VM, { sidecar, sig, ...web }), ...(keys === undefined ? {} : { keys }) };
-}
-
-function events<K extends SimEvent["kind"]>(
-  r: SimResult,
-  kind: K,
-): Extract<SimEvent, { kind: K }>[] {
-  return r.events.filter((e): e is Extract<SimEvent, { kind: K }> => e.kind === kind);
 }
 
 /** Nothing was mounted on the new root and nothing unpacked: the boot stopped before. */

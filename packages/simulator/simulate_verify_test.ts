@@ -3,10 +3,19 @@
 // stream is also cut, too large or late.
 import assert from "#assert";
 import { createHash } from "node:crypto";
-import { assertClean, boot, messageOf, ROOT_ENTRIES, TGZ, VM, WEB } from "./_testing.ts";
+import {
+  assertClean,
+  boot,
+  events,
+  messageOf,
+  ROOT_ENTRIES,
+  TGZ,
+  VM,
+  WEB,
+  withWeb,
+} from "./_testing.ts";
 import { makeArchive, tarHeaderClaiming } from "./make_archive.ts";
-import type { SimEvent, SimResult } from "./trace.ts";
-import type { Vm, WebResource } from "./vm.ts";
+import type { Vm } from "./vm.ts";
 
 /** The digest as sha256sum prints it, by another implementation than the simulator's. */
 function sha256sum(bytes: Uint8Array): string {
@@ -27,17 +36,6 @@ const SOURCES: readonly (readonly [string, string, string])[] = [
   ],
   ["a web server", `root=tmpfs:${WEB}/rootfs.tar.gz`, `${WEB}/rootfs.tar.gz`],
 ];
-
-function events<K extends SimEvent["kind"]>(
-  r: SimResult,
-  kind: K,
-): Extract<SimEvent, { kind: K }>[] {
-  return r.events.filter((e): e is Extract<SimEvent, { kind: K }> => e.kind === kind);
-}
-
-function withWeb(...web: WebResource[]): Vm {
-  return { ...VM, web };
-}
 
 for (const [what, cmdline, name] of SOURCES) {
   Deno.test(`simulate() hashes the archive from ${what} and boots when rd.tmpfs.sha256 matches`, async () => {

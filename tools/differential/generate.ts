@@ -115,6 +115,8 @@ async function makeArchives(): Promise<Archives> {
 const WEB = "http://10.0.2.2:8080";
 const WEBS = "https://10.0.2.2:8443";
 const IMG = "rootfs.tar.gz";
+const MIRROR = "http://10.0.2.5:8080";
+const MIRROR_DOWN = "http://10.0.2.6";
 
 /**
  * `count` scenarios, the same for the same `seed`. About one in eight has
@@ -195,6 +197,18 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
     }, {
       url: `${WEBS}/${IMG}.real`,
       body: a.good[0]!,
+    }, {
+      // A mirror (rd.tmpfs.mirror) with faults of its own; MIRROR_DOWN has no server at all.
+      url: `${MIRROR}/${IMG}`,
+      body: archive(),
+      ...(r.int(2) === 0
+        ? {
+          failFirst: r.int(3),
+          failWith: r.pick(["refused", "drop", 503, 404, 429] as const),
+          ...(r.int(2) === 0 ? { retryAfter: r.pick(["0", "5", "x"]) } : {}),
+        }
+        : {}),
+      ...(r.int(6) === 0 ? { status: r.pick([404, 500]) } : {}),
     }];
     const plain: Vm = {
       flavour,
@@ -381,6 +395,8 @@ function validish(r: Lcg, sha256: string | null): string {
     `tmpfs:${WEB}/`,
     `tmpfs:${WEB}/images/`,
     "tmpfs:http://10.0.2.7/rootfs.tar.gz",
+    `tmpfs:${MIRROR_DOWN}/`,
+    `tmpfs:${MIRROR_DOWN}/${IMG}`,
     "tmpfs:/dev/vda1",
     "/dev/sda1",
   ]);
@@ -410,6 +426,25 @@ function validish(r: Lcg, sha256: string | null): string {
   if (r.int(30) === 0) args.pop();
   if (r.int(2) === 0) args.push(`rd.tmpfs.retries=${r.pick(["0", "1", "2", "x"])}`);
   if (r.int(3) === 0) args.push(`rd.tmpfs.timeout=${r.pick(["1", "5", "31", "100", "0", "x"])}`);
+  // Mirrors, in order: one that serves, one that is down, one that redirects, one that is no URL.
+  // (With a web source most of the time; with another, the line is refused.)
+  if (r.int(root.startsWith("tmpfs:http") ? 2 : 12) === 0) {
+    for (let n = 1 + r.int(2); n > 0; n--) {
+      args.push(
+        `rd.tmpfs.mirror=${
+          r.pick([
+            `${MIRROR}/`,
+            `${MIRROR}/${IMG}`,
+            `${MIRROR}/`,
+            `${MIRROR_DOWN}/`,
+            `${WEBS}/${IMG}`,
+            `${WEB}/moved.tar.gz`,
+            "ftp://10.0.2.5/",
+          ])
+        }`,
+      );
+    }
+  }
   // A digest with a space in it is quoted, as a kernel command line must.
   if (sha256 !== null) args.push(`"rd.tmpfs.sha256=${sha256}"`);
   if (r.int(5) === 0) args.push(`rd.tmpfs.cafile=${r.pick(["/etc/ca.pem", "ca.pem"])}`);

@@ -8,7 +8,7 @@
  * @module
  */
 import {
-  archiveUrl,
+  archiveUrls,
   parseParams,
   readCmdline,
   SIDECAR_SUFFIX,
@@ -121,18 +121,21 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
   // The stubs answer as the kind's descriptor says: NFS mounts it, a streamed kind downloads it.
   if (source.kind === "nfs") await nfsAnswer(files, machine, source, volumes);
   if (sourceKind(source.kind).access === "streamed" && source.kind === "http") {
-    const file = values.imgfile!;
     const urls = new Set(vm.web.map((w) => w.url));
-    const archive = archiveUrl(source.url, file);
-    urls.add(archive);
-    if (values.verify !== "none") {
-      urls.add(`${archive}${SIDECAR_SUFFIX}`);
-      urls.add(`${archive}${SIDECAR_SUFFIX}${SIGNATURE_SUFFIX}`);
+    // The source's URL and every mirror's, each with its sidecar and signature.
+    const archives = archiveUrls(parsed.params);
+    for (const archive of archives) {
+      urls.add(archive);
+      if (values.verify !== "none") {
+        urls.add(`${archive}${SIDECAR_SUFFIX}`);
+        urls.add(`${archive}${SIDECAR_SUFFIX}${SIGNATURE_SUFFIX}`);
+      }
     }
     let k = 0;
     for (const url of urls) {
       files.set(`web/${k}/url`, url);
-      for (let attempt = 1; attempt <= Number(values.retries) + 1; attempt++) {
+      // A URL is asked once a round, or more when the command line names it twice.
+      for (let attempt = 1; attempt <= (Number(values.retries) + 1) * archives.length; attempt++) {
         const r = await defaultHandlers.fetch(machine, url, attempt);
         const p = `web/${k}/${attempt}`;
         // What curl's --write-out reports: the last answer's status and its Retry-After.
@@ -172,8 +175,8 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
       }
       k++;
     }
-    // The random bytes the pauses' jitter draws from, one per pause at most.
-    const random = new Uint8Array(Number(values.retries) + 1);
+    // The random bytes the pauses' jitter draws from, one per try at most.
+    const random = new Uint8Array((Number(values.retries) + 1) * archives.length);
     for (let i = 0; i < random.length; i++) random[i] = await defaultHandlers.random(machine, i);
     files.set("urandom", random);
   }
