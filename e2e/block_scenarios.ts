@@ -204,7 +204,7 @@ export const BLOCK_SCENARIOS: readonly Scenario[] = [
   ...failing(
     "fail-tmpfs-too-small",
     "unpack",
-    /the tmpfs is full \(rd\.tmpfs\.size=1M\)/,
+    /the tmpfs is full \(size=1M\)/,
     `root=tmpfs:/dev/vda1 rd.tmpfs.size=1M ro`,
   ),
   ...failing(

@@ -4,6 +4,7 @@
  * @module
  */
 import { BLOCK_SCENARIOS, HARNESS_SCENARIOS } from "./block_scenarios.ts";
+import { FIT_SCENARIOS } from "./fit_scenarios.ts";
 import { FORMAT_SCENARIOS } from "./format_scenarios.ts";
 import { HOLE_SCENARIOS } from "./hole_scenarios.ts";
 import { LVM_SCENARIOS } from "./lvm_scenarios.ts";
@@ -24,4 +25,5 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   ...UNSAFE_SCENARIOS,
   ...VERIFY_SCENARIOS,
   ...SIGN_SCENARIOS,
+  ...FIT_SCENARIOS,
 ];

@@ -65,6 +65,7 @@ Deno.test("bundle() makes one file for node that prints and exits as the CLI doe
         "source: block device /dev/disk/by-label/images",
         "rd.tmpfs.size=3G",
         "rd.tmpfs.imgfile=rootfs.tar.gz (default)",
+        "rd.tmpfs.opts= (default)",
         "rd.tmpfs.sha256= (default)",
         "rd.tmpfs.verify=none (default)",
         "rd.tmpfs.retries=3 (default)",

@@ -15,7 +15,10 @@
  * before switch-root; the classic init and `dracut-pre-pivot.service` alike)
  * and as a `shutdown-emergency` hook when the boot stops (dracut's `die`
  * in the classic flavour, `dracut-emergency` under systemd, both with
- * `rd.shell=0`). A scenario requires the line of its phase and forbids
+ * `rd.shell=0`). It also says what `$NEWROOT` is then
+ * (`e2e-outside: newroot not mounted|empty|holds files (<hook>)`), so that a
+ * boot that must stop before anything is written can show it. A scenario
+ * requires the line of its phase and forbids
  * `FOUND`; a control build also plants {@linkcode CONTROL_MARKER} in the
  * initramfs, so the check is seen to fail.
  *
@@ -48,6 +51,14 @@ export function outsideClean(phase: OutsidePhase): RegExp {
 export function outsideFound(path: string, phase: OutsidePhase): RegExp {
   const p = path.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   return new RegExp(`${OUTSIDE_PREFIX} FOUND ${p} \\(${phase}\\)`);
+}
+
+/** What `$NEWROOT` is when the check runs: not a mount point, an empty one, or one with files. */
+export type NewrootState = "not mounted" | "empty" | "holds files";
+
+/** The console line that says what `$NEWROOT` is, in a phase. */
+export function newrootState(state: NewrootState, phase: OutsidePhase): RegExp {
+  return new RegExp(`${OUTSIDE_PREFIX} newroot ${state} \\(${phase}\\)`);
 }
 
 /** Any report of a file outside the root, or of a check that could not run. */
@@ -88,6 +99,16 @@ e2e_outside_check() {
     ); then
         echo "${OUTSIDE_PREFIX} ERROR find failed (${phase})" >>"$_e2e_out"
         return 0
+    fi
+    # What the new root is: a boot that stopped before the unpack has written nothing there.
+    if grep -qs " \${NEWROOT:-/sysroot} " "$_e2e_r/proc/mounts"; then
+        if [ -z "$(ls -A "$_e2e_new" 2>/dev/null)" ]; then
+            echo "${OUTSIDE_PREFIX} newroot empty (${phase})" >>"$_e2e_out"
+        else
+            echo "${OUTSIDE_PREFIX} newroot holds files (${phase})" >>"$_e2e_out"
+        fi
+    else
+        echo "${OUTSIDE_PREFIX} newroot not mounted (${phase})" >>"$_e2e_out"
     fi
     if [ -z "$_e2e_found" ]; then
         echo "${OUTSIDE_PREFIX} clean (${phase})" >>"$_e2e_out"

@@ -75,6 +75,52 @@ export interface Scenario {
   readonly context?: () => Promise<BootContext>;
 }
 
+/** Nothing in the real boots may reboot: success powers off, failure panics or powers off. */
+export const NO_REBOOT: RegExp = /reboot: Restarting system/;
+
+/** A scenario without its flavour and topic, named without the flavour. */
+export type FlavourlessScenario = Omit<Scenario, "flavour" | "name" | "topic"> & {
+  readonly name: string;
+};
+
+/**
+ * One scenario in each dracut flavour, named `<flavour>/<prefix><name>`,
+ * in `topic`; none may reboot.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { bothFlavours } from "./scenario.ts";
+ * const [c, s] = bothFlavours("fit", "fit-", {
+ *   name: "x", cmdline: "root=tmpfs:/dev/vda1", expect: { kind: "pass" },
+ * });
+ * assert.deepEqual([c!.name, s!.name, c!.topic], ["classic/fit-x", "systemd/fit-x", "fit"]);
+ * ```
+ */
+export function bothFlavours(topic: string, prefix: string, base: FlavourlessScenario): Scenario[] {
+  return (["classic", "systemd"] as Flavour[]).map((flavour) => ({
+    ...base,
+    name: `${flavour}/${prefix}${base.name}`,
+    topic,
+    flavour,
+    forbid: [NO_REBOOT, ...(base.forbid ?? [])],
+  }));
+}
+
+/**
+ * Regex-escapes a literal.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { literal } from "./scenario.ts";
+ * assert.equal(literal("a.b(1)"), "a\\.b\\(1\\)");
+ * ```
+ */
+export function literal(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
 /** The generic failure line: `tmpfs-root: <step> failed: <cause>`. */
 export const FAILURE_LINE: RegExp = /tmpfs-root: [a-z -]+ failed: .+/;
 

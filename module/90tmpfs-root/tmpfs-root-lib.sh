@@ -175,7 +175,12 @@ tmpfs_root_extract() {
     # GNU tar says "Wrote only N of M bytes" when a write comes up short on a full tmpfs.
     if grep -qsE 'No space left on device|Wrote only [0-9]+ of [0-9]+ bytes' \
         /run/tmpfs-root/tar.err; then
-        tmpfs_root_cause="the tmpfs is full (rd.tmpfs.size=$tmpfs_root_size): the archive needs more"
+        # The options the tmpfs was mounted with, and the manifest that sized it, if any.
+        if [ -n "$tmpfs_root_out_manifest" ]; then
+            tmpfs_root_cause="the tmpfs is full ($tmpfs_root_out_fit): the archive needs more than ${tmpfs_root_out_manifest##*\ }.manifest says"
+        else
+            tmpfs_root_cause="the tmpfs is full ($tmpfs_root_out_fit): the archive needs more"
+        fi
         return 1
     fi
     # The decompressor's own word decides; gzip exits 2 for a warning (trailing garbage).
@@ -288,6 +293,268 @@ tmpfs_root_cap() {
     fi
     return 0
 }
+# FILE NAME: the model's checkManifest: prints the unpacked bytes, the inodes and the archive's name
+# of the manifest FILE, one space between; returns 1 and prints the first problem when it is not
+# valid or not NAME's.
+tmpfs_root_parse_manifest() {
+    local line
+    local key
+    local i=0
+    local m_version=
+    local g_version=
+    local m_archive=
+    local g_archive=
+    local m_format=
+    local g_format=
+    local m_compressed_bytes=
+    local g_compressed_bytes=
+    local m_unpacked_bytes=
+    local g_unpacked_bytes=
+    local m_inodes=
+    local g_inodes=
+    local m_sha256=
+    local g_sha256=
+    {
+        while IFS='' read -r line || [ -n "$line" ]; do
+            i="$((i + 1))"
+            case "$line" in
+                '' | '#'*) continue ;;
+                =*)
+                    printf %s "line $i is not key=value"
+                    return 1
+                    ;;
+                *=*) : ;;
+                *)
+                    printf %s "line $i is not key=value"
+                    return 1
+                    ;;
+            esac
+            key="${line%%=*}"
+            case "$key" in
+                version)
+                    if [ "$g_version" = 1 ]; then
+                        printf %s 'version= is given twice'
+                        return 1
+                    fi
+                    g_version=1
+                    m_version="${line#*=}"
+                    ;;
+                archive)
+                    if [ "$g_archive" = 1 ]; then
+                        printf %s 'archive= is given twice'
+                        return 1
+                    fi
+                    g_archive=1
+                    m_archive="${line#*=}"
+                    ;;
+                format)
+                    if [ "$g_format" = 1 ]; then
+                        printf %s 'format= is given twice'
+                        return 1
+                    fi
+                    g_format=1
+                    m_format="${line#*=}"
+                    ;;
+                compressed_bytes)
+                    if [ "$g_compressed_bytes" = 1 ]; then
+                        printf %s 'compressed_bytes= is given twice'
+                        return 1
+                    fi
+                    g_compressed_bytes=1
+                    m_compressed_bytes="${line#*=}"
+                    ;;
+                unpacked_bytes)
+                    if [ "$g_unpacked_bytes" = 1 ]; then
+                        printf %s 'unpacked_bytes= is given twice'
+                        return 1
+                    fi
+                    g_unpacked_bytes=1
+                    m_unpacked_bytes="${line#*=}"
+                    ;;
+                inodes)
+                    if [ "$g_inodes" = 1 ]; then
+                        printf %s 'inodes= is given twice'
+                        return 1
+                    fi
+                    g_inodes=1
+                    m_inodes="${line#*=}"
+                    ;;
+                sha256)
+                    if [ "$g_sha256" = 1 ]; then
+                        printf %s 'sha256= is given twice'
+                        return 1
+                    fi
+                    g_sha256=1
+                    m_sha256="${line#*=}"
+                    ;;
+            esac
+        done
+    } <"$1"
+    if [ "$g_version" != 1 ]; then
+        printf %s 'no version='
+        return 1
+    fi
+    if [ "$m_version" != 1 ]; then
+        printf %s 'not version 1'
+        return 1
+    fi
+    if [ "$g_archive" != 1 ]; then
+        printf %s 'no archive='
+        return 1
+    fi
+    if [ -z "$m_archive" ] || ! tmpfs_root_only "A-Za-z0-9._~:@!\$&'()*+,;=%-" "$m_archive"; then
+        printf %s "archive= is not the archive's file name without a directory"
+        return 1
+    fi
+    if [ "${#m_archive}" -gt 255 ]; then
+        printf %s "archive= is not the archive's file name without a directory"
+        return 1
+    fi
+    if [ "$g_format" != 1 ]; then
+        printf %s 'no format='
+        return 1
+    fi
+    case "$m_format" in
+        gzip | xz | zstd | bzip2 | lz4 | tar) : ;;
+        *)
+            printf %s 'format= is not one of gzip, xz, zstd, bzip2, lz4, tar'
+            return 1
+            ;;
+    esac
+    if [ "$g_compressed_bytes" != 1 ]; then
+        printf %s 'no compressed_bytes='
+        return 1
+    fi
+    case "$m_compressed_bytes" in
+        0) : ;;
+        '' | *[!0-9]* | 0*)
+            printf %s 'compressed_bytes= is not a whole number of up to 15 digits'
+            return 1
+            ;;
+    esac
+    if [ "${#m_compressed_bytes}" -gt 15 ]; then
+        printf %s 'compressed_bytes= is not a whole number of up to 15 digits'
+        return 1
+    fi
+    if [ "$g_unpacked_bytes" != 1 ]; then
+        printf %s 'no unpacked_bytes='
+        return 1
+    fi
+    case "$m_unpacked_bytes" in
+        0) : ;;
+        '' | *[!0-9]* | 0*)
+            printf %s 'unpacked_bytes= is not a whole number of up to 15 digits'
+            return 1
+            ;;
+    esac
+    if [ "${#m_unpacked_bytes}" -gt 15 ]; then
+        printf %s 'unpacked_bytes= is not a whole number of up to 15 digits'
+        return 1
+    fi
+    if [ "$g_inodes" != 1 ]; then
+        printf %s 'no inodes='
+        return 1
+    fi
+    case "$m_inodes" in
+        0) : ;;
+        '' | *[!0-9]* | 0*)
+            printf %s 'inodes= is not a whole number of up to 15 digits'
+            return 1
+            ;;
+    esac
+    if [ "${#m_inodes}" -gt 15 ]; then
+        printf %s 'inodes= is not a whole number of up to 15 digits'
+        return 1
+    fi
+    if [ "$g_sha256" != 1 ]; then
+        printf %s 'no sha256='
+        return 1
+    fi
+    case "$m_sha256" in
+        *[!0-9a-f]*)
+            printf %s 'sha256= is not 64 lower-case hex digits'
+            return 1
+            ;;
+    esac
+    if [ "${#m_sha256}" -ne 64 ]; then
+        printf %s 'sha256= is not 64 lower-case hex digits'
+        return 1
+    fi
+    if [ "$m_archive" != "$2" ]; then
+        printf %s "it is for $m_archive"
+        return 1
+    fi
+    printf '%s %s %s' "$m_unpacked_bytes" "$m_inodes" "$m_archive"
+}
+# prints the RAM in bytes (MemTotal in /proc/meminfo); returns 1 when it cannot tell.
+tmpfs_root_ram() {
+    local k
+    local kb
+    {
+        while read -r k kb _; do
+            if [ "$k" = MemTotal: ]; then
+                case "$kb" in
+                    '' | *[!0-9]*) return 1 ;;
+                esac
+                printf %s "$((kb * 1024))"
+                return 0
+            fi
+        done
+    } 2>/dev/null </proc/meminfo
+    return 1
+}
+# SIZE RAM: prints the bytes a tmpfs of size SIZE holds with RAM bytes of RAM, in whole 4 KiB pages.
+tmpfs_root_size_bytes() {
+    local b
+    local ram="$2"
+    case "$1" in
+        *%)
+            b="${1%\%}"
+            b="$(((ram * b) / 100))"
+            ;;
+        *) b="$(tmpfs_root_count "$1")" ;;
+    esac
+    printf %s "$((((b + 4095) / 4096) * 4096))"
+}
+# BYTES: prints BYTES as the console gives sizes: N bytes, or one decimal of KiB, MiB, GiB or TiB.
+tmpfs_root_human() {
+    local b="$1"
+    local size=1
+    local unit=
+    local u
+    local t
+    for u in KiB MiB GiB TiB; do
+        [ "$1" -ge "$((size * 1024))" ] || break
+        size="$((size * 1024))"
+        unit="$u"
+    done
+    if [ -z "$unit" ]; then
+        printf '%s bytes' "$1"
+        return 0
+    fi
+    t="$((((b * 10) + (size / 2)) / size))"
+    printf '%s.%s %s' "$((t / 10))" "$((t % 10))" "$unit"
+}
+# AT OPTIONS MODE: mounts the tmpfs at AT with OPTIONS and the root's MODE, or under systemd sets
+# OPTIONS with a remount and MODE with chmod; its error in /run/tmpfs-root/err.
+tmpfs_root_mount_tmpfs() {
+    if [ -n "${DRACUT_SYSTEMD:-}" ]; then
+        mount -o "remount,$2" "$1" 2>/run/tmpfs-root/err || return 1
+        [ "$3" = 0755 ] || chmod "$3" "$1" 2>/run/tmpfs-root/err
+    else
+        mount -t tmpfs -o "$2,mode=$3" tmpfs "$1" 2>/run/tmpfs-root/err
+    fi
+}
+# N: prints the count N with its k, m or g suffix applied (powers of 1024).
+tmpfs_root_count() {
+    local c="${1%[kKmMgG]}"
+    case "$1" in
+        *[kK]) c="$((c * 1024))" ;;
+        *[mM]) c="$((c * 1048576))" ;;
+        *[gG]) c="$((c * 1073741824))" ;;
+    esac
+    printf %s "$c"
+}
 # NAME DEST DIR CAFILE MISSING: copies the sidecar or signature NAME to DEST, at most one byte more
 # than a sidecar may have: from DIR on a mounted source, or downloaded (NAME is a URL) with curl and
 # the time left before the deadline; returns 1 with $tmpfs_root_cause set when it fails or is too
@@ -315,7 +582,7 @@ tmpfs_root_take() {
         *)
             if ! [ -f "$3/$1" ]; then
                 tmpfs_root_cause="$5"
-                return 1
+                return 2
             fi
             if ! head -c 65537 "$3/$1" >"$2" 2>/run/tmpfs-root/err; then
                 tmpfs_root_cause="could not read $1: $(tmpfs_root_first_line /run/tmpfs-root/err)"
@@ -331,9 +598,9 @@ tmpfs_root_take() {
     code="$(sed -n 's/^tmpfs-root-http \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
     if [ "$code" = 404 ]; then
         tmpfs_root_cause="$5"
-    else
-        tmpfs_root_cause="could not download $1: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
+        return 2
     fi
+    tmpfs_root_cause="could not download $1: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
     return 1
 }
 # FILE NAME: prints the sha256 of NAME's line in the sidecar FILE, in lower case; returns 1 when a
@@ -475,6 +742,15 @@ tmpfs_root_download() {
         rc="$?"
         rf="$(cat /run/tmpfs-root/rc.fetch)"
         if [ "$(cat /run/tmpfs-root/rc.cap)" = 3 ]; then
+            # More bytes came than the tmpfs holds. An archive already found corrupt, or no
+            # archive at all, is named so whether or not the cut came first; a cut one is too large.
+            tmpfs_root_cause="$(cat /run/tmpfs-root/cause)"
+            case "$tmpfs_root_cause" in
+                "$url is corrupt" | \
+                    "$url is not a tar archive (gzip, xz, zstd, bzip2, lz4 or plain)")
+                    return 1
+                    ;;
+            esac
             tmpfs_root_cause="$url is larger than the tmpfs ($cap bytes, rd.tmpfs.size=$tmpfs_root_size)"
             return 1
         fi
@@ -761,24 +1037,197 @@ tmpfs_root_step_sidecar() {
     fi
     tmpfs_root_out_sidecar="$sum"
 }
+# step manifest: reading the archive's manifest, when there is one; returns 1 with $tmpfs_root_cause
+# set when it fails.
+tmpfs_root_step_manifest() {
+    # reading the archive's manifest, when there is one
+    local archive
+    local rest=
+    local got
+    tmpfs_root_out_manifest=''
+    rm -f /run/tmpfs-root/manifest 2>/dev/null
+    case "$tmpfs_root_kind" in
+        http)
+            rest="$(tmpfs_root_urls "$tmpfs_root_imgfile")"
+            archive="${rest%%\ *}"
+            rest="${rest#"$archive"}"
+            rest="${rest#\ }"
+            # The archive's download that follows has the same deadline.
+            [ -n "$tmpfs_root_started" ] || tmpfs_root_started="$(tmpfs_root_uptime)"
+            ;;
+        *) archive="$tmpfs_root_imgfile" ;;
+    esac
+    # No manifest (a missing file, HTTP 404) sizes nothing; one that cannot be had warns.
+    while :; do
+        tmpfs_root_take "$archive.manifest" /run/tmpfs-root/manifest "$tmpfs_root_out_mountpoint" \
+            "$tmpfs_root_cafile" ''
+        case "$?" in
+            0) break ;;
+            2) : ;;
+            *)
+                tmpfs_root_say 4 \
+                    "tmpfs-root: warning: $tmpfs_root_cause; sizing the tmpfs without a manifest"
+                ;;
+        esac
+        [ -n "$rest" ] || return 0
+        archive="${rest%%\ *}"
+        rest="${rest#"$archive"}"
+        rest="${rest#\ }"
+    done
+    if ! got="$(tmpfs_root_parse_manifest /run/tmpfs-root/manifest "${archive##*/}")"; then
+        tmpfs_root_cause="$archive.manifest is not a valid manifest: $got"
+        return 1
+    fi
+    tmpfs_root_out_manifest="$got"
+}
+# step fit: sizing the tmpfs from rd.tmpfs.size, the manifest and the RAM; returns 1 with
+# $tmpfs_root_cause set when it fails.
+tmpfs_root_step_fit() {
+    # sizing the tmpfs from rd.tmpfs.size, the manifest and the RAM
+    local size="$tmpfs_root_size"
+    local ram
+    local bytes
+    local inodes
+    local name
+    local nr
+    local allows
+    local limit
+    local head
+    local hu
+    local ha
+    local nrg=
+    local extra=
+    local o
+    local rest="$tmpfs_root_opts"
+    # rd.tmpfs.opts: its nr_inodes= is kept, huge= and mpol= pass on; mode= is the mount's.
+    while [ -n "$rest" ]; do
+        o="${rest%%,*}"
+        case "$rest" in
+            *,*) rest="${rest#*,}" ;;
+            *) rest='' ;;
+        esac
+        case "$o" in
+            nr_inodes=*) nrg="$o" ;;
+            mode=*) : ;;
+            *) extra="$extra,$o" ;;
+        esac
+    done
+    tmpfs_root_out_fit="size=$size"
+    if [ -n "$nrg" ]; then
+        tmpfs_root_out_fit="$tmpfs_root_out_fit,$nrg"
+    fi
+    tmpfs_root_out_fit="$tmpfs_root_out_fit$extra"
+    [ -n "$tmpfs_root_out_manifest" ] || return 0
+    bytes="${tmpfs_root_out_manifest%%\ *}"
+    name="${tmpfs_root_out_manifest##*\ }"
+    inodes="${tmpfs_root_out_manifest#"$bytes"\ }"
+    inodes="${inodes%%\ *}"
+    # An nr_inodes= given must hold the manifest's inodes (0: no limit).
+    if [ -n "$nrg" ]; then
+        allows="$(tmpfs_root_count "${nrg#nr_inodes=}")"
+        if [ "$allows" != 0 ] && [ "$inodes" -gt "$allows" ]; then
+            tmpfs_root_cause="$name has $inodes inodes, $nrg allows $allows"
+            return 1
+        fi
+    fi
+    if ! ram="$(tmpfs_root_ram)"; then
+        tmpfs_root_cause='could not read MemTotal from /proc/meminfo'
+        return 1
+    fi
+    # nr_inodes: the inodes and a tenth more, at least 16384 more.
+    head="$(((inodes + 9) / 10))"
+    if [ "$head" -lt 16384 ]; then
+        head=16384
+    fi
+    nr="$((inodes + head))"
+    if [ "$tmpfs_root_given_size" = 1 ]; then
+        allows="$(tmpfs_root_size_bytes "$size" "$ram")"
+        if [ "$allows" -gt "$ram" ]; then
+            allows="$ram"
+        fi
+        limit="rd.tmpfs.size=$size"
+    else
+        # The RAM less its reserve: an eighth, at least 134217728 bytes.
+        head="$((ram / 8))"
+        if [ "$head" -lt 134217728 ]; then
+            head=134217728
+        fi
+        allows=0
+        if [ "$ram" -gt "$head" ]; then
+            allows="$((((ram - head) / 4096) * 4096))"
+        fi
+        limit='the RAM less its reserve'
+    fi
+    # Nothing fits in no room (and size=0 would be a tmpfs without a limit).
+    if [ "$bytes" -gt "$allows" ] || [ "$allows" = 0 ]; then
+        hu="$(tmpfs_root_human "$bytes")"
+        ha="$(tmpfs_root_human "$allows")"
+        # Two sizes that read the same are given in bytes.
+        if [ "$hu" = "$ha" ]; then
+            hu="$bytes bytes"
+            ha="$allows bytes"
+        fi
+        tmpfs_root_cause="$name unpacks to $hu, $limit allows $ha"
+        return 1
+    fi
+    if [ "$tmpfs_root_given_size" != 1 ]; then
+        # The unpacked bytes, a tenth more (at least 67108864), whole MiB.
+        head="$(((bytes + 9) / 10))"
+        if [ "$head" -lt 67108864 ]; then
+            head=67108864
+        fi
+        size="$(((((bytes + head) + 1048575) / 1048576) * 1048576))"
+        if [ "$size" -gt "$allows" ]; then
+            size="$allows"
+        fi
+    fi
+    [ -n "$nrg" ] || nrg="nr_inodes=$nr"
+    tmpfs_root_out_fit="size=$size,$nrg$extra"
+}
 # step tmpfs: mounting the tmpfs that becomes the root; returns 1 with $tmpfs_root_cause set when it
 # fails.
 tmpfs_root_step_tmpfs() {
     # mounting the tmpfs that becomes the root
-    # Under systemd, sysroot.mount (from our generator) has mounted the tmpfs: resize it.
-    if [ -n "${DRACUT_SYSTEMD:-}" ]; then
-        if ! mount -o "remount,size=$tmpfs_root_size" "${NEWROOT:-/sysroot}" \
-            2>/run/tmpfs-root/err; then
-            tmpfs_root_cause="could not resize the tmpfs on ${NEWROOT:-/sysroot}: $(tmpfs_root_first_line /run/tmpfs-root/err)"
+    local o="$tmpfs_root_out_fit"
+    local mode=0755
+    local mpol
+    local rest=
+    # The root directory's mode: rd.tmpfs.opts's mode=, else 0755.
+    case ",$tmpfs_root_opts," in
+        *,mode=*)
+            mode="${tmpfs_root_opts#*mode=}"
+            mode="${mode%%,*}"
+            ;;
+    esac
+    tmpfs_root_mount_tmpfs "${NEWROOT:-/sysroot}" "$o" "$mode" || case "$o" in
+        *,mpol=*)
+            # A NUMA policy the kernel refuses (a node it lacks, no NUMA): again without it.
+            mpol="${o#*,mpol=}"
+            case "$mpol" in
+                *,*) rest=",${mpol#*,}" ;;
+            esac
+            mpol="${mpol%%,*}"
+            tmpfs_root_say 4 \
+                "tmpfs-root: warning: the kernel refused mpol=$mpol ($(tmpfs_root_first_line /run/tmpfs-root/err)); the tmpfs is mounted without it"
+            o="${o%%,mpol=*}$rest"
+            tmpfs_root_mount_tmpfs "${NEWROOT:-/sysroot}" "$o" "$mode" || {
+                if [ -n "${DRACUT_SYSTEMD:-}" ]; then
+                    tmpfs_root_cause="could not resize the tmpfs on ${NEWROOT:-/sysroot}: $(tmpfs_root_first_line /run/tmpfs-root/err)"
+                else
+                    tmpfs_root_cause="could not mount a tmpfs with $o on ${NEWROOT:-/sysroot}: $(tmpfs_root_first_line /run/tmpfs-root/err)"
+                fi
+                return 1
+            }
+            ;;
+        *)
+            if [ -n "${DRACUT_SYSTEMD:-}" ]; then
+                tmpfs_root_cause="could not resize the tmpfs on ${NEWROOT:-/sysroot}: $(tmpfs_root_first_line /run/tmpfs-root/err)"
+            else
+                tmpfs_root_cause="could not mount a tmpfs with $o on ${NEWROOT:-/sysroot}: $(tmpfs_root_first_line /run/tmpfs-root/err)"
+            fi
             return 1
-        fi
-    else
-        if ! mount -t tmpfs -o "size=$tmpfs_root_size,mode=0755" tmpfs "${NEWROOT:-/sysroot}" \
-            2>/run/tmpfs-root/err; then
-            tmpfs_root_cause="could not mount a tmpfs of size $tmpfs_root_size on ${NEWROOT:-/sysroot}: $(tmpfs_root_first_line /run/tmpfs-root/err)"
-            return 1
-        fi
-    fi
+            ;;
+    esac
 }
 # step unpack: unpacking the archive; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_unpack() {
@@ -946,6 +1395,24 @@ tmpfs_root_phase_mount() {
             "tmpfs-root: reading the archive's sha256 sidecar and checking its signature"
         if ! tmpfs_root_step_sidecar; then
             tmpfs_root_failed verify
+            tmpfs_root_undo_source
+            tmpfs_root_undo_mountpoint
+            return 1
+        fi
+    }
+    {
+        tmpfs_root_say 7 "tmpfs-root: reading the archive's manifest, when there is one"
+        if ! tmpfs_root_step_manifest; then
+            tmpfs_root_failed manifest
+            tmpfs_root_undo_source
+            tmpfs_root_undo_mountpoint
+            return 1
+        fi
+    }
+    {
+        tmpfs_root_say 7 'tmpfs-root: sizing the tmpfs from rd.tmpfs.size, the manifest and the RAM'
+        if ! tmpfs_root_step_fit; then
+            tmpfs_root_failed tmpfs
             tmpfs_root_undo_source
             tmpfs_root_undo_mountpoint
             return 1

@@ -323,6 +323,10 @@ tmpfs_root_arg() {
                 fi
             fi
             ;;
+        rd.tmpfs.opts)
+            tmpfs_root_raw_opts="$2"
+            tmpfs_root_given_opts=1
+            ;;
         rd.tmpfs.sha256)
             tmpfs_root_raw_sha256="$2"
             tmpfs_root_given_sha256=1
@@ -364,8 +368,8 @@ tmpfs_root_closest() {
     local a
     local b
     local n
-    for k in rd.tmpfs.size rd.tmpfs.imgfile rd.tmpfs.mirror rd.tmpfs.sha256 rd.tmpfs.verify \
-        rd.tmpfs.retries rd.tmpfs.timeout rd.tmpfs.cafile rd.tmpfs.onfail; do
+    for k in rd.tmpfs.size rd.tmpfs.imgfile rd.tmpfs.mirror rd.tmpfs.opts rd.tmpfs.sha256 \
+        rd.tmpfs.verify rd.tmpfs.retries rd.tmpfs.timeout rd.tmpfs.cafile rd.tmpfs.onfail; do
         a="$1"
         b="$k"
         n=0
@@ -410,6 +414,98 @@ tmpfs_root_has_keys() {
         [ -f "$k" ] && return 0
     done
     return 1
+}
+# OPTIONS: true when each of the comma-separated tmpfs OPTIONS is nr_inodes=, huge=, mpol= or mode=
+# with a valid value, each at most once.
+tmpfs_root_check_opts() {
+    local rest="$1,"
+    local opt
+    local key
+    local val
+    local seen=,
+    local n
+    # A comma after the list: an empty option, even the last, is one too.
+    while [ -n "$rest" ]; do
+        opt="${rest%%,*}"
+        rest="${rest#*,}"
+        case "$opt" in
+            *=*) : ;;
+            *) return 1 ;;
+        esac
+        key="${opt%%=*}"
+        val="${opt#*=}"
+        case "$seen" in
+            *,"$key",*) return 1 ;;
+        esac
+        seen="$seen$key,"
+        case "$key" in
+            nr_inodes)
+                # 0, or up to 15 digits without a leading zero (octal to the kernel), and k, m or g.
+                n="${val%[kKmMgG]}"
+                case "$n" in
+                    0) : ;;
+                    '' | 0* | *[!0-9]*) return 1 ;;
+                esac
+                if [ "${#n}" -gt 15 ]; then
+                    return 1
+                fi
+                ;;
+            huge)
+                case "$val" in
+                    never | always | within_size | advise) : ;;
+                    *) return 1 ;;
+                esac
+                ;;
+            mpol)
+                case "$val" in
+                    default | local | interleave) : ;;
+                    prefer:*)
+                        case "${val#prefer:}" in
+                            0 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9]) : ;;
+                            *) return 1 ;;
+                        esac
+                        ;;
+                    interleave:* | bind:*)
+                        # A node, or a range of nodes.
+                        n="${val#*:}"
+                        case "$n" in
+                            *-*)
+                                case "${n%%-*}" in
+                                    0 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9])
+                                        :
+                                        ;;
+                                    *) return 1 ;;
+                                esac
+                                case "${n#*-}" in
+                                    0 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9])
+                                        :
+                                        ;;
+                                    *) return 1 ;;
+                                esac
+                                ;;
+                            *)
+                                case "$n" in
+                                    0 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9])
+                                        :
+                                        ;;
+                                    *) return 1 ;;
+                                esac
+                                ;;
+                        esac
+                        ;;
+                    *) return 1 ;;
+                esac
+                ;;
+            mode)
+                case "$val" in
+                    [0-7][0-7][0-7] | [0-7][0-7][0-7][0-7]) : ;;
+                    *) return 1 ;;
+                esac
+                ;;
+            *) return 1 ;;
+        esac
+    done
+    return 0
 }
 # TEXT: parses the text after root=tmpfs: into $tmpfs_root_kind and the source's fields; returns 1
 # when it is no source.
@@ -555,6 +651,8 @@ tmpfs_root_read_params() {
     tmpfs_root_raw_mirror=''
     tmpfs_root_given_mirror=''
     tmpfs_root_bad_mirror=''
+    tmpfs_root_raw_opts=''
+    tmpfs_root_given_opts=''
     tmpfs_root_raw_sha256=''
     tmpfs_root_given_sha256=''
     tmpfs_root_raw_verify=''
@@ -665,6 +763,19 @@ tmpfs_root_read_params() {
         return 1
     fi
     tmpfs_root_mirror="${value#\ }"
+    if [ "$tmpfs_root_given_opts" = 1 ]; then
+        value="$tmpfs_root_raw_opts"
+    else
+        value=''
+    fi
+    orig="$value"
+    if [ -n "$value" ]; then
+        if ! tmpfs_root_check_opts "$value"; then
+            tmpfs_root_cause="invalid rd.tmpfs.opts \"$orig\": expected tmpfs options separated by commas, each once: nr_inodes=<n>[k|m|g], huge=never|always|within_size|advise, mpol=default|local|interleave[:<nodes>]|prefer:<node>|bind:<nodes> (nodes: one, or a range such as 0-3) or mode=<octal> (e.g. rd.tmpfs.opts=nr_inodes=2m,mode=0755); the size is rd.tmpfs.size"
+            return 1
+        fi
+    fi
+    tmpfs_root_opts="$value"
     if [ "$tmpfs_root_given_sha256" = 1 ]; then
         value="$tmpfs_root_raw_sha256"
     else

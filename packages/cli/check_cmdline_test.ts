@@ -11,6 +11,7 @@ function checkCmdline(line: string): { ok: boolean; report: string } {
 const DEFAULTS = {
   size: "rd.tmpfs.size=50% (default)",
   imgfile: "rd.tmpfs.imgfile=rootfs.tar.gz (default)",
+  opts: "rd.tmpfs.opts= (default)",
   sha256: "rd.tmpfs.sha256= (default)",
   verify: "rd.tmpfs.verify=none (default)",
   retries: "rd.tmpfs.retries=3 (default)",

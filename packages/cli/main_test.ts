@@ -131,6 +131,7 @@ Deno.test("tmpfs-root cmdline --check prints the report: stdout and 0 when it bo
       "source: block device /dev/vda1",
       "rd.tmpfs.size=50% (default)",
       "rd.tmpfs.imgfile=rootfs.tar.gz (default)",
+      "rd.tmpfs.opts= (default)",
       "rd.tmpfs.sha256= (default)",
       "rd.tmpfs.verify=none (default)",
       "rd.tmpfs.retries=3 (default)",

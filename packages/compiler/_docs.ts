@@ -62,6 +62,21 @@ const FIXED: Readonly<Record<string, string>> = {
     "https only, https stays https, no globbing, a minimum rate, MAXTIME seconds); curl's status.",
   [fn("cap")]: "BYTES: copies at most BYTES of stdin to stdout; returns 3 when more would have " +
     "come, 1 when the copy failed.",
+  [fn("parse_manifest")]: "FILE NAME: the model's checkManifest: prints the unpacked bytes, the " +
+    "inodes and the archive's name of the manifest FILE, one space between; returns 1 and prints " +
+    "the first problem when it is not valid or not NAME's.",
+  [fn("ram")]:
+    "prints the RAM in bytes (MemTotal in /proc/meminfo); returns 1 when it cannot tell.",
+  [fn("size_bytes")]: "SIZE RAM: prints the bytes a tmpfs of size SIZE holds with RAM bytes of " +
+    "RAM, in whole 4 KiB pages.",
+  [fn("human")]: "BYTES: prints BYTES as the console gives sizes: N bytes, or one decimal of " +
+    "KiB, MiB, GiB or TiB.",
+  [fn("check_opts")]: "OPTIONS: true when each of the comma-separated tmpfs OPTIONS is " +
+    "nr_inodes=, huge=, mpol= or mode= with a valid value, each at most once.",
+  [fn("count")]: "N: prints the count N with its k, m or g suffix applied (powers of 1024).",
+  [fn("mount_tmpfs")]: "AT OPTIONS MODE: mounts the tmpfs at AT with OPTIONS and the root's " +
+    "MODE, or under systemd sets OPTIONS with a remount and MODE with chmod; its error in " +
+    "/run/tmpfs-root/err.",
   [fn("nth")]: "LIST K: prints the K-th word of LIST (from 0), whose words are one space apart.",
   [fn("urls")]: "FILE: prints the archive's URLs, one space between: the source's, then each " +
     "mirror's, with FILE appended to those ending with /.",

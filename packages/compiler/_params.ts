@@ -5,11 +5,13 @@
 import {
   IMGFILE,
   KEYS_DIR,
+  messages,
   MIRROR_EXPECTED,
   NAMESPACE,
   type ParamSpec,
   ROOT_PREFIX,
   SIZE_DIGITS,
+  TMPFS_OPTIONS,
   URL_FILE_CHARS,
   URL_FILE_EXPECTED,
 } from "@tmpfs-root/model";
@@ -45,6 +47,7 @@ import { badVar, fn, givenVar, IP_GIVEN, paramVar, rawVar, RUN_DIR, SRC } from "
 import { cause, ret, test } from "./_runtime.ts";
 import type { Context } from "./_context.ts";
 
+const M = messages<Parameters<typeof w>[number]>();
 const D = glob("[0-9]");
 const HEX = glob("[0-9A-Fa-f]");
 const ANY = glob("*");
@@ -161,13 +164,7 @@ function warnUnknownFn(): Command {
       cmd(
         fn("say"),
         "4",
-        w(
-          "tmpfs-root: warning: unknown parameter ",
-          v("name"),
-          " ignored (did you mean ",
-          subst(cmd(fn("closest"), v("name"))),
-          "?)",
-        ),
+        w(...M.warning(w(...M.unknownParam(v("name"), subst(cmd(fn("closest"), v("name"))))))),
       ),
     ]),
     ret(0),
@@ -269,6 +266,13 @@ function check(p: ParamSpec): Command[] {
         ...(p.min ? [ifThen(test(v("value"), "-lt", String(p.min)), bad)] : []),
         assign(target, v("value")),
       ];
+    case "tmpfsopts":
+      return [
+        ifThen(test("-n", v("value")), [
+          ifThen(not(cmd(fn("check_opts"), v("value"))), bad),
+        ]),
+        assign(target, v("value")),
+      ];
     case "policy":
       return [
         caseOf(v("value"), [
@@ -305,6 +309,93 @@ function check(p: ParamSpec): Command[] {
     default:
       return assertNever(p.kind);
   }
+}
+
+/** The tmpfs options `tmpfs_root_check_opts` knows, which must be the model's TMPFS_OPTIONS. */
+const CHECKED_OPTIONS = ["nr_inodes", "huge", "mpol", "mode"];
+
+/**
+ * `tmpfs_root_check_opts OPTIONS`: true when every option of the list is
+ * one of the model's TMPFS_OPTIONS, once, with a valid value (the model's
+ * regular expressions, as case patterns).
+ */
+function checkOptsFn(): Command {
+  const keys = TMPFS_OPTIONS.map((o) => o.key);
+  if (keys.join() !== CHECKED_OPTIONS.join()) {
+    throw new TypeError(`tmpfs_root_check_opts knows ${CHECKED_OPTIONS}, the model ${keys}`);
+  }
+  const no = [ret(1)];
+  const D = glob("[0-9]");
+  const node = (word: ReturnType<typeof v>) =>
+    caseOf(word, [
+      [[pat("0"), ...[0, 1, 2, 3].map((n) => pat(glob("[1-9]"), ...Array(n).fill(D)))], [cmd(":")]],
+      [[pat(ANY)], no],
+    ]);
+  return func(fn("check_opts"), [
+    local("rest", w(v("1"), ",")),
+    local("opt"),
+    local("key"),
+    local("val"),
+    local("seen", ","),
+    local("n"),
+    comment("A comma after the list: an empty option, even the last, is one too."),
+    whileDo(test("-n", v("rest")), [
+      assign("opt", strip("rest", "%%", pat(",", ANY))),
+      assign("rest", strip("rest", "#", pat(ANY, ","))),
+      caseOf(v("opt"), [[[pat(ANY, "=", ANY)], [cmd(":")]], [[pat(ANY)], no]]),
+      assign("key", strip("opt", "%%", pat("=", ANY))),
+      assign("val", strip("opt", "#", pat(ANY, "="))),
+      caseOf(v("seen"), [[[pat(ANY, ",", v("key"), ",", ANY)], no]]),
+      assign("seen", w(v("seen"), v("key"), ",")),
+      caseOf(v("key"), [
+        [["nr_inodes"], [
+          comment(
+            "0, or up to 15 digits without a leading zero (octal to the kernel), and k, m or g.",
+          ),
+          assign("n", strip("val", "%", pat(glob("[kKmMgG]")))),
+          caseOf(v("n"), [
+            [["0"], [cmd(":")]],
+            [[pat(""), pat("0", ANY), pat(ANY, glob("[!0-9]"), ANY)], no],
+          ]),
+          ifThen(test(len("n"), "-gt", "15"), no),
+        ]],
+        [["huge"], [
+          caseOf(v("val"), [
+            [["never", "always", "within_size", "advise"], [cmd(":")]],
+            [[pat(ANY)], no],
+          ]),
+        ]],
+        [["mpol"], [
+          caseOf(v("val"), [
+            [["default", "local", "interleave"], [cmd(":")]],
+            [[pat("prefer:", ANY)], [node(strip("val", "#", pat("prefer:")))]],
+            [[pat("interleave:", ANY), pat("bind:", ANY)], [
+              comment("A node, or a range of nodes."),
+              assign("n", strip("val", "#", pat(ANY, ":"))),
+              caseOf(v("n"), [
+                [[pat(ANY, "-", ANY)], [
+                  node(strip("n", "%%", pat("-", ANY))),
+                  node(strip("n", "#", pat(ANY, "-"))),
+                ]],
+                [[pat(ANY)], [node(v("n"))]],
+              ]),
+            ]],
+            [[pat(ANY)], no],
+          ]),
+        ]],
+        [["mode"], [
+          caseOf(v("val"), [
+            [[pat(...Array(3).fill(glob("[0-7]"))), pat(...Array(4).fill(glob("[0-7]")))], [
+              cmd(":"),
+            ]],
+            [[pat(ANY)], no],
+          ]),
+        ]],
+        [[pat(ANY)], no],
+      ]),
+    ]),
+    ret(0),
+  ]);
 }
 
 /**
@@ -572,6 +663,7 @@ export function paramFunctions(params: readonly ParamSpec[], ctx: Context): Comm
     closestFn(params),
     warnUnknownFn(),
     hasKeysFn(),
+    checkOptsFn(),
     parseSource(ctx),
     parseNfs(),
     readParams(params),

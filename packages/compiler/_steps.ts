@@ -12,10 +12,18 @@ import {
   curlCommand,
   DECOMPRESS,
   DECOMPRESSOR_TRUNCATED,
+  FORMATS,
   HTTP_MARK,
+  INODE_HEADROOM_MIN,
   kindsOf,
   MAGIC,
   MAGIC_BYTES,
+  MANIFEST_COUNT_DIGITS,
+  MANIFEST_FIELDS,
+  MANIFEST_NAME_CHARS,
+  MANIFEST_NAME_MAX,
+  MANIFEST_SUFFIX,
+  MANIFEST_VERSION,
   MAX_BACKOFF,
   MAX_RETRY_AFTER,
   type Message,
@@ -25,6 +33,8 @@ import {
   type Phase,
   QUOTE_CUT,
   QUOTE_MAX_BYTES,
+  RAM_LIMIT,
+  RAM_RESERVE_MIN,
   RANDOM_DEVICE,
   RETRY_AFTER_STATUSES,
   SECURITY_XATTR,
@@ -35,6 +45,7 @@ import {
   SIGNATURE_SUFFIX,
   signatureCommand,
   SIZE as SIZE_SPEC,
+  SIZE_HEADROOM_MIN,
   type SourceKindSpec,
   type Step,
   TAR_END_MARK,
@@ -82,6 +93,7 @@ import {
   CAUSE,
   doneFile,
   fn,
+  givenVar,
   outVar,
   paramVar,
   RUN_DIR,
@@ -98,6 +110,8 @@ type Slot = Parameters<typeof w>[number];
 
 /** The model's messages, with shell words in their slots. */
 const M = messages<Slot>();
+/** The messages as case patterns: their slots variables, their text literal. */
+const AS_PATTERN = messages<ReturnType<typeof v>>();
 
 /** Sets the cause to a message of the model's. */
 const say = (m: Message<Slot>): Command => cause(...m);
@@ -318,17 +332,250 @@ function mountSourceBody(step: Extract<Step, { kind: "mountSource" }>, ctx: Cont
 
 function mountTmpfsBody(step: Extract<Step, { kind: "mountTmpfs" }>): Command[] {
   const at = operand(step.at);
-  const size = operand(step.size);
+  const opts = operand(step.opts);
+  const mountIt = cmd(fn("mount_tmpfs"), at, v("o"), v("mode"));
+  const failed = [
+    ifThen(SYSTEMD, [say(M.resizeFailed(at, firstLine(ERR)))], [
+      say(M.tmpfsFailed(v("o"), at, firstLine(ERR))),
+    ]),
+    ret(1),
+  ];
   return [
-    comment("Under systemd, sysroot.mount (from our generator) has mounted the tmpfs: resize it."),
+    local("o", operand(step.options)),
+    local("mode", "0755"),
+    local("mpol"),
+    local("rest", ""),
+    comment("The root directory's mode: rd.tmpfs.opts's mode=, else 0755."),
+    caseOf(w(",", opts, ","), [[[pat(ANY, ",mode=", ANY)], [
+      assign("mode", strip(varOf(opts), "#", pat(ANY, "mode="))),
+      assign("mode", strip("mode", "%%", pat(",", ANY))),
+    ]]]),
+    or(
+      mountIt,
+      caseOf(v("o"), [
+        [[pat(ANY, ",mpol=", ANY)], [
+          comment("A NUMA policy the kernel refuses (a node it lacks, no NUMA): again without it."),
+          assign("mpol", strip("o", "#", pat(ANY, ",mpol="))),
+          caseOf(v("mpol"), [[[pat(ANY, ",", ANY)], [
+            assign("rest", w(",", strip("mpol", "#", pat(ANY, ",")))),
+          ]]]),
+          assign("mpol", strip("mpol", "%%", pat(",", ANY))),
+          cmd(fn("say"), "4", w(...M.warning(w(...M.mpolRefused(v("mpol"), firstLine(ERR)))))),
+          assign("o", w(strip("o", "%%", pat(",mpol=", ANY)), v("rest"))),
+          or(mountIt, group(failed)),
+        ]],
+        [[pat(ANY)], failed],
+      ]),
+    ),
+  ];
+}
+
+/**
+ * `tmpfs_root_mount_tmpfs AT OPTIONS MODE`: mounts the tmpfs at AT with
+ * OPTIONS and the root directory's MODE; under systemd, where
+ * sysroot.mount has mounted it (mode 0755), sets OPTIONS with a remount
+ * and MODE with chmod. Its error in /run/tmpfs-root/err.
+ */
+function mountTmpfsFn(): Command {
+  return func(fn("mount_tmpfs"), [
     ifThen(SYSTEMD, [
-      attempt(cmd("mount", "-o", w("remount,size=", size), at), (e) => M.resizeFailed(at, e)),
+      or(
+        withRedirects(cmd("mount", "-o", w("remount,", v("2")), v("1")), redir(">", ERR, 2)),
+        ret(1),
+      ),
+      or(
+        test(v("3"), "=", "0755"),
+        withRedirects(cmd("chmod", v("3"), v("1")), redir(">", ERR, 2)),
+      ),
     ], [
-      attempt(
-        cmd("mount", "-t", "tmpfs", "-o", w("size=", size, ",mode=0755"), "tmpfs", at),
-        (e) => M.tmpfsFailed(size, at, e),
+      withRedirects(
+        cmd("mount", "-t", "tmpfs", "-o", w(v("2"), ",mode=", v("3")), "tmpfs", v("1")),
+        redir(">", ERR, 2),
       ),
     ]),
+  ]);
+}
+
+/**
+ * Reads the manifest beside the archive (or from the first of its URLs
+ * that serves one): its output is `<unpacked bytes> <inodes> <archive>`,
+ * empty when there is none. One that cannot be had is a warning; one that
+ * is not valid stops the boot.
+ */
+function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Context): Command[] {
+  const copy = operand(step.copy);
+  const out = outVar(step.id);
+  const shift = [
+    assign("archive", strip("rest", "%%", pat(" ", ANY))),
+    assign("rest", strip("rest", "#", pat(v("archive")))),
+    assign("rest", strip("rest", "#", pat(" "))),
+  ];
+  return [
+    local("archive"),
+    local("rest", ""),
+    local("got"),
+    assign(out, ""),
+    withRedirects(cmd("rm", "-f", copy), redir(">", "/dev/null", 2)),
+    caseOf(v(SRC.kind), [
+      [kinds(ctx, (k) => k.access === "streamed"), [
+        assign("rest", subst(cmd(fn("urls"), operand(step.file)))),
+        ...shift,
+        comment("The archive's download that follows has the same deadline."),
+        or(test("-n", v(STARTED)), assign(STARTED, subst(cmd(fn("uptime"))))),
+      ]],
+      [[pat(ANY)], [assign("archive", operand(step.file))]],
+    ]),
+    comment("No manifest (a missing file, HTTP 404) sizes nothing; one that cannot be had warns."),
+    whileDo(cmd(":"), [
+      cmd(
+        fn("take"),
+        w(v("archive"), MANIFEST_SUFFIX),
+        copy,
+        operand(step.from),
+        operand(step.ca),
+        "",
+      ),
+      caseOf(v("?"), [
+        [["0"], [cmd("break")]],
+        [["2"], [cmd(":")]],
+        [[pat(ANY)], [cmd(fn("say"), "4", w(...M.warning(w(...M.manifestSkipped(v(CAUSE))))))]],
+      ]),
+      or(test("-n", v("rest")), ret(0)),
+      ...shift,
+    ]),
+    ifThen(
+      not(
+        assign(
+          "got",
+          subst(cmd(fn("parse_manifest"), copy, strip("archive", "##", pat(ANY, "/")))),
+        ),
+      ),
+      [say(M.manifestInvalid(w(v("archive"), MANIFEST_SUFFIX), v("got"))), ret(1)],
+    ),
+    assign(out, v("got")),
+  ];
+}
+
+/**
+ * The tmpfs's options, as the model's fitTmpfs decides them: rd.tmpfs.size
+ * alone without a manifest; with one, the archive must fit in the size
+ * given, or in the RAM less its reserve when none is given (then the size
+ * is the unpacked bytes and their headroom), and nr_inodes is its inodes
+ * and theirs.
+ */
+function fitBody(step: Extract<Step, { kind: "fit" }>): Command[] {
+  const n = ar.name;
+  const manifest = operand(step.manifest);
+  const size = operand(step.size);
+  const opts = operand(step.opts);
+  const out = outVar(step.id);
+  const atLeast = (name: string, least: number) =>
+    ifThen(test(v(name), "-lt", String(least)), [assign(name, String(least))]);
+  const given = step.size.kind === "param" ? v(givenVar(step.size.param)) : "";
+  const limitWord = step.size.kind === "param" ? `${step.size.param.name}=` : "size=";
+  return [
+    local("size", size),
+    local("ram"),
+    local("bytes"),
+    local("inodes"),
+    local("name"),
+    local("nr"),
+    local("allows"),
+    local("limit"),
+    local("head"),
+    local("hu"),
+    local("ha"),
+    local("nrg", ""),
+    local("extra", ""),
+    local("o"),
+    local("rest", opts),
+    comment(
+      "rd.tmpfs.opts: its nr_inodes= is kept, huge= and mpol= pass on; mode= is the mount's.",
+    ),
+    whileDo(test("-n", v("rest")), [
+      assign("o", strip("rest", "%%", pat(",", ANY))),
+      caseOf(v("rest"), [
+        [[pat(ANY, ",", ANY)], [assign("rest", strip("rest", "#", pat(ANY, ",")))]],
+        [[pat(ANY)], [assign("rest", "")]],
+      ]),
+      caseOf(v("o"), [
+        [[pat("nr_inodes=", ANY)], [assign("nrg", v("o"))]],
+        [[pat("mode=", ANY)], [cmd(":")]],
+        [[pat(ANY)], [assign("extra", w(v("extra"), ",", v("o")))]],
+      ]),
+    ]),
+    assign(out, w("size=", v("size"))),
+    ifThen(test("-n", v("nrg")), [assign(out, w(v(out), ",", v("nrg")))]),
+    assign(out, w(v(out), v("extra"))),
+    or(test("-n", manifest), ret(0)),
+    assign("bytes", strip(varOf(manifest), "%%", pat(" ", ANY))),
+    assign("name", strip(varOf(manifest), "##", pat(ANY, " "))),
+    assign("inodes", strip(varOf(manifest), "#", pat(v("bytes"), " "))),
+    assign("inodes", strip("inodes", "%%", pat(" ", ANY))),
+    comment("An nr_inodes= given must hold the manifest's inodes (0: no limit)."),
+    ifThen(test("-n", v("nrg")), [
+      assign("allows", subst(cmd(fn("count"), strip("nrg", "#", pat("nr_inodes="))))),
+      ifThen(and(test(v("allows"), "!=", "0"), test(v("inodes"), "-gt", v("allows"))), [
+        say(M.tooManyInodes(v("name"), v("inodes"), v("nrg"), v("allows"))),
+        ret(1),
+      ]),
+    ]),
+    ifThen(not(assign("ram", subst(cmd(fn("ram"))))), [say(M.ramUnknown()), ret(1)]),
+    comment(`nr_inodes: the inodes and a tenth more, at least ${INODE_HEADROOM_MIN} more.`),
+    assign("head", arith(ar.op(ar.op(n("inodes"), "+", ar.num(9)), "/", ar.num(10)))),
+    atLeast("head", INODE_HEADROOM_MIN),
+    assign("nr", arith(ar.op(n("inodes"), "+", n("head")))),
+    ifThen(test(given, "=", "1"), [
+      assign("allows", subst(cmd(fn("size_bytes"), v("size"), v("ram")))),
+      ifThen(test(v("allows"), "-gt", v("ram")), [assign("allows", v("ram"))]),
+      assign("limit", w(limitWord, v("size"))),
+    ], [
+      comment(`The RAM less its reserve: an eighth, at least ${RAM_RESERVE_MIN} bytes.`),
+      assign("head", arith(ar.op(n("ram"), "/", ar.num(8)))),
+      atLeast("head", RAM_RESERVE_MIN),
+      assign("allows", "0"),
+      ifThen(test(v("ram"), "-gt", v("head")), [
+        assign(
+          "allows",
+          arith(
+            ar.op(ar.op(ar.op(n("ram"), "-", n("head")), "/", ar.num(4096)), "*", ar.num(4096)),
+          ),
+        ),
+      ]),
+      assign("limit", RAM_LIMIT),
+    ]),
+    comment("Nothing fits in no room (and size=0 would be a tmpfs without a limit)."),
+    ifThen(or(test(v("bytes"), "-gt", v("allows")), test(v("allows"), "=", "0")), [
+      assign("hu", subst(cmd(fn("human"), v("bytes")))),
+      assign("ha", subst(cmd(fn("human"), v("allows")))),
+      comment("Two sizes that read the same are given in bytes."),
+      ifThen(test(v("hu"), "=", v("ha")), [
+        assign("hu", w(v("bytes"), " bytes")),
+        assign("ha", w(v("allows"), " bytes")),
+      ]),
+      say(M.doesNotFit(v("name"), v("hu"), v("limit"), v("ha"))),
+      ret(1),
+    ]),
+    ifThen(test(given, "!=", "1"), [
+      comment(`The unpacked bytes, a tenth more (at least ${SIZE_HEADROOM_MIN}), whole MiB.`),
+      assign("head", arith(ar.op(ar.op(n("bytes"), "+", ar.num(9)), "/", ar.num(10)))),
+      atLeast("head", SIZE_HEADROOM_MIN),
+      assign(
+        "size",
+        arith(ar.op(
+          ar.op(
+            ar.op(ar.op(n("bytes"), "+", n("head")), "+", ar.num(1048575)),
+            "/",
+            ar.num(1048576),
+          ),
+          "*",
+          ar.num(1048576),
+        )),
+      ),
+      ifThen(test(v("size"), "-gt", v("allows")), [assign("size", v("allows"))]),
+    ]),
+    or(test("-n", v("nrg")), assign("nrg", w("nr_inodes=", v("nr")))),
+    assign(out, w("size=", v("size"), ",", v("nrg"), v("extra"))),
   ];
 }
 
@@ -530,6 +777,10 @@ function stepBody(step: Step, seq: BootSequence, ctx: Context): Command[] {
       return mountSourceBody(step, ctx);
     case "mountTmpfs":
       return mountTmpfsBody(step);
+    case "readManifest":
+      return readManifestBody(step, ctx);
+    case "fit":
+      return fitBody(step);
     case "sidecar":
       return sidecarBody(step, ctx);
     case "unpack":
@@ -784,7 +1035,15 @@ function extractFn(): Command {
     ifThen(
       cmd("grep", "-qsE", "No space left on device|Wrote only [0-9]+ of [0-9]+ bytes", TAR_ERR),
       [
-        say(M.tmpfsFull(v(paramVar(SIZE_SPEC)))),
+        comment("The options the tmpfs was mounted with, and the manifest that sized it, if any."),
+        ifThen(
+          test("-n", v(outVar("manifest"))),
+          [say(M.tmpfsFullManifest(
+            v(outVar("fit")),
+            w(strip(outVar("manifest"), "##", pat(ANY, " ")), MANIFEST_SUFFIX),
+          ))],
+          [say(M.tmpfsFull(v(outVar("fit"))))],
+        ),
         ret(1),
       ],
     ),
@@ -972,6 +1231,16 @@ function downloadFn(): Command {
       assign("rc", w(v("?"))),
       assign("rf", subst(cmd("cat", STATUS("fetch")))),
       ifThen(test(subst(cmd("cat", STATUS("cap"))), "=", "3"), [
+        comment("More bytes came than the tmpfs holds. An archive already found corrupt, or no"),
+        comment(
+          "archive at all, is named so whether or not the cut came first; a cut one is too large.",
+        ),
+        assign(CAUSE, subst(cmd("cat", CAUSE_FILE))),
+        caseOf(v(CAUSE), [
+          [[pat(...AS_PATTERN.corrupt(v("url"))), pat(...AS_PATTERN.notArchive(v("url")))], [
+            ret(1),
+          ]],
+        ]),
         say(M.tooLarge(v("url"), v("cap"), v(paramVar(SIZE_SPEC)))),
         ret(1),
       ]),
@@ -1172,7 +1441,7 @@ function takeFn(ctx: Context): Command {
         assign("rf", subst(cmd("cat", STATUS("fetch")))),
       ]],
       [[pat(ANY)], [
-        ifThen(not(test("-f", w(v("3"), "/", v("1")))), [assign(CAUSE, v("5")), ret(1)]),
+        ifThen(not(test("-f", w(v("3"), "/", v("1")))), [assign(CAUSE, v("5")), ret(2)]),
         ifThen(
           not(withRedirects(
             cmd("head", "-c", most, w(v("3"), "/", v("1"))),
@@ -1192,9 +1461,8 @@ function takeFn(ctx: Context): Command {
     ),
     and(test(v("rf"), "=", "0"), ret(0)),
     assign("code", httpCode()),
-    ifThen(test(v("code"), "=", "404"), [assign(CAUSE, v("5"))], [
-      say(M.fetchFailed(v("1"), curlError())),
-    ]),
+    ifThen(test(v("code"), "=", "404"), [assign(CAUSE, v("5")), ret(2)]),
+    say(M.fetchFailed(v("1"), curlError())),
     ret(1),
   ]);
 }
@@ -1269,6 +1537,192 @@ function checkSignatureFn(): Command {
       ),
     ]),
     ret(1),
+  ]);
+}
+
+/**
+ * `tmpfs_root_parse_manifest FILE NAME`: the model's checkManifest in
+ * shell: prints `<unpacked bytes> <inodes> <archive>`, or returns 1 and
+ * prints the first problem.
+ */
+function parseManifestFn(): Command {
+  const n = ar.name;
+  const known = ["version", ...MANIFEST_FIELDS.map((f) => f.key)];
+  const problem = (m: Message<Slot>) => [cmd("printf", "%s", w(...m)), ret(1)];
+  const valueOf = (key: string) => `m_${key}`;
+  const checks: Command[] = MANIFEST_FIELDS.flatMap((f) => {
+    const value = v(valueOf(f.key));
+    const bad = problem(M.manifestValue(f.key, f.expected));
+    const rule: Command[] = (() => {
+      switch (f.key) {
+        case "archive":
+          return [
+            ifThen(
+              or(test("-z", value), not(cmd(fn("only"), MANIFEST_NAME_CHARS, value))),
+              bad,
+            ),
+            ifThen(test(len(valueOf(f.key)), "-gt", String(MANIFEST_NAME_MAX)), bad),
+          ];
+        case "format":
+          return [caseOf(value, [[FORMATS.map((x) => pat(x)), [cmd(":")]], [[pat(ANY)], bad]])];
+        case "sha256":
+          return [
+            caseOf(value, [[[pat(ANY, glob("[!0-9a-f]"), ANY)], bad]]),
+            ifThen(test(len(valueOf(f.key)), "-ne", "64"), bad),
+          ];
+        default:
+          // A count: 0, or up to MANIFEST_COUNT_DIGITS digits without a leading zero.
+          return [
+            caseOf(value, [
+              [["0"], [cmd(":")]],
+              [[pat(""), pat(ANY, glob("[!0-9]"), ANY), pat("0", ANY)], bad],
+            ]),
+            ifThen(test(len(valueOf(f.key)), "-gt", String(MANIFEST_COUNT_DIGITS)), bad),
+          ];
+      }
+    })();
+    return [
+      ifThen(test(v(`g_${f.key}`), "!=", "1"), problem(M.manifestMissing(f.key))),
+      ...rule,
+    ];
+  });
+  return func(fn("parse_manifest"), [
+    local("line"),
+    local("key"),
+    local("i", "0"),
+    ...known.flatMap((k) => [local(valueOf(k), ""), local(`g_${k}`, "")]),
+    withRedirects(
+      group([whileDo(or(withAssign("IFS", "", cmd("read", "-r", "line")), test("-n", v("line"))), [
+        assign("i", arith(ar.op(n("i"), "+", ar.num(1)))),
+        caseOf(v("line"), [
+          [[pat(""), pat("#", ANY)], [cmd("continue")]],
+          [[pat("=", ANY)], problem(M.manifestLine(v("i")))],
+          [[pat(ANY, "=", ANY)], [cmd(":")]],
+          [[pat(ANY)], problem(M.manifestLine(v("i")))],
+        ]),
+        assign("key", strip("line", "%%", pat("=", ANY))),
+        caseOf(
+          v("key"),
+          known.map((k): [Pattern[], Command[]] => [
+            [pat(k)],
+            [
+              ifThen(test(v(`g_${k}`), "=", "1"), problem(M.manifestTwice(k))),
+              assign(`g_${k}`, "1"),
+              assign(valueOf(k), strip("line", "#", pat(ANY, "="))),
+            ],
+          ]),
+        ),
+      ])]),
+      redir("<", v("1")),
+    ),
+    ifThen(test(v("g_version"), "!=", "1"), problem(M.manifestNoVersion())),
+    ifThen(
+      test(v(valueOf("version")), "!=", String(MANIFEST_VERSION)),
+      problem(M.manifestVersion(String(MANIFEST_VERSION))),
+    ),
+    ...checks,
+    ifThen(
+      test(v(valueOf("archive")), "!=", v("2")),
+      problem(M.manifestOther(v(valueOf("archive")))),
+    ),
+    cmd(
+      "printf",
+      "%s %s %s",
+      v(valueOf("unpacked_bytes")),
+      v(valueOf("inodes")),
+      v(valueOf("archive")),
+    ),
+  ]);
+}
+
+/** `tmpfs_root_ram`: the RAM in bytes, from MemTotal in /proc/meminfo. */
+function ramFn(): Command {
+  return func(fn("ram"), [
+    local("k"),
+    local("kb"),
+    withRedirects(
+      group([whileDo(cmd("read", "-r", "k", "kb", "_"), [
+        ifThen(test(v("k"), "=", "MemTotal:"), [
+          caseOf(v("kb"), [[[pat(""), pat(ANY, glob("[!0-9]"), ANY)], [ret(1)]]]),
+          cmd("printf", "%s", arith(ar.op(ar.name("kb"), "*", ar.num(1024)))),
+          ret(0),
+        ]),
+      ])]),
+      redir(">", "/dev/null", 2),
+      redir("<", "/proc/meminfo"),
+    ),
+    ret(1),
+  ]);
+}
+
+/**
+ * `tmpfs_root_size_bytes SIZE RAM`: what a tmpfs of size SIZE holds on a
+ * machine with RAM bytes, in whole pages (the model's tmpfsBytes).
+ */
+function sizeBytesFn(): Command {
+  const n = ar.name;
+  return func(fn("size_bytes"), [
+    local("b"),
+    local("ram", v("2")),
+    caseOf(v("1"), [
+      [[pat(ANY, "%")], [
+        assign("b", strip("1", "%", pat("%"))),
+        assign("b", arith(ar.op(ar.op(n("ram"), "*", n("b")), "/", ar.num(100)))),
+      ]],
+      [[pat(ANY)], [assign("b", subst(cmd(fn("count"), v("1"))))]],
+    ]),
+    cmd(
+      "printf",
+      "%s",
+      arith(ar.op(ar.op(ar.op(n("b"), "+", ar.num(4095)), "/", ar.num(4096)), "*", ar.num(4096))),
+    ),
+  ]);
+}
+
+/** `tmpfs_root_count N`: a count with an optional k, m or g (the model's countOf). */
+function countFn(): Command {
+  const n = ar.name;
+  const unit = (suffix: string, times: number): [Pattern[], Command[]] => [
+    [pat(ANY, glob(`[${suffix}${suffix.toUpperCase()}]`))],
+    [assign("c", arith(ar.op(n("c"), "*", ar.num(times))))],
+  ];
+  return func(fn("count"), [
+    local("c", strip("1", "%", pat(glob("[kKmMgG]")))),
+    caseOf(v("1"), [unit("k", 1024), unit("m", 1024 ** 2), unit("g", 1024 ** 3)]),
+    cmd("printf", "%s", v("c")),
+  ]);
+}
+
+/** `tmpfs_root_human BYTES`: bytes as the console gives them (the model's humanBytes). */
+function humanFn(): Command {
+  const n = ar.name;
+  return func(fn("human"), [
+    local("b", v("1")),
+    local("size", "1"),
+    local("unit", ""),
+    local("u"),
+    local("t"),
+    forIn("u", ["KiB", "MiB", "GiB", "TiB"], [
+      or(test(v("1"), "-ge", arith(ar.op(n("size"), "*", ar.num(1024)))), cmd("break")),
+      assign("size", arith(ar.op(n("size"), "*", ar.num(1024)))),
+      assign("unit", v("u")),
+    ]),
+    ifThen(test("-z", v("unit")), [cmd("printf", "%s bytes", v("1")), ret(0)]),
+    assign(
+      "t",
+      arith(ar.op(
+        ar.op(ar.op(n("b"), "*", ar.num(10)), "+", ar.op(n("size"), "/", ar.num(2))),
+        "/",
+        n("size"),
+      )),
+    ),
+    cmd(
+      "printf",
+      "%s.%s %s",
+      arith(ar.op(n("t"), "/", ar.num(10))),
+      arith(ar.op(n("t"), "%", ar.num(10))),
+      v("unit"),
+    ),
   ]);
 }
 
@@ -1348,6 +1802,12 @@ export function stepsLibrary(seq: BootSequence, ctx: Context): Command[] {
     urlsFn(),
     nthFn(),
     capFn(),
+    parseManifestFn(),
+    ramFn(),
+    sizeBytesFn(),
+    humanFn(),
+    mountTmpfsFn(),
+    countFn(),
     takeFn(ctx),
     parseSidecarFn(),
     checkSignatureFn(),

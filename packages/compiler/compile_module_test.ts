@@ -223,6 +223,45 @@ Deno.test("the emitted parser collects every rd.tmpfs.mirror in order, as the mo
   await assertParsedAsModel(lines, want);
 });
 
+Deno.test("the emitted parser checks rd.tmpfs.opts as the model does: known options, valid values, once each", async () => {
+  const values = [
+    "",
+    "nr_inodes=2m",
+    "nr_inodes=0",
+    "nr_inodes=0k",
+    "nr_inodes=123456789012345",
+    "huge=within_size,mode=0700",
+    "mpol=interleave",
+    "mpol=interleave:0-3",
+    "mpol=bind:2",
+    "mpol=prefer:9999",
+    "mpol=local,huge=never,nr_inodes=5k,mode=755",
+    "nr_inodes=010",
+    "nr_inodes=1234567890123456",
+    "nr_inodes=5kk",
+    "nr_inodes=",
+    "huge=deny",
+    "mpol=bind:0,1",
+    "mpol=bind:0-1-2",
+    "mpol=prefer:10000",
+    "mpol=weighted-interleave",
+    "mode=0755,mode=0700",
+    "mode=0855",
+    "mode=07555",
+    "size=1G",
+    "nr_inodes=5,",
+    ",nr_inodes=5",
+    "=5",
+    "huge",
+    "uid=0",
+    "nr_inodes=5$(pwned)",
+  ];
+  const lines = values.map((x) => `root=tmpfs:/dev/vda1 "rd.tmpfs.opts=${x}"`);
+  const want = lines.map((l) => expected(l));
+  assert.deepEqual(want.map((w) => w[0]).join(""), "00000000000" + "1".repeat(19));
+  await assertParsedAsModel(lines, want);
+});
+
 Deno.test("the emitted parser decides rd.tmpfs.verify by the initramfs's keys as the model does", async () => {
   const values = [
     "",

@@ -45,8 +45,9 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
       "In the systemd initrd, the tmpfs that the generator mounted could not be given rd.tmpfs.size.",
   },
   tmpfsFailed: {
-    slots: ["size", "mountpoint", "error"],
-    meaning: "The tmpfs could not be mounted, usually because the kernel refused rd.tmpfs.size.",
+    slots: ["options", "mountpoint", "error"],
+    meaning:
+      "The tmpfs could not be mounted with these options (size=, and nr_inodes= when a manifest sized it), usually because the kernel refused rd.tmpfs.size.",
   },
   noFile: {
     slots: ["file", "source"],
@@ -80,9 +81,9 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
     meaning: "The compressed data or a tar header is damaged.",
   },
   tmpfsFull: {
-    slots: ["size"],
+    slots: ["options"],
     meaning:
-      "The unpacked files need more room than the tmpfs has: raise rd.tmpfs.size (the machine needs the RAM).",
+      "The unpacked files need more room than the tmpfs has (its options as mounted): raise rd.tmpfs.size (the machine needs the RAM), or pack a manifest beside the archive to size it before anything is written.",
   },
   tarFailed: {
     slots: ["archive", "line"],
@@ -148,6 +149,16 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
     meaning:
       "No public key of the initramfs verifies the signature: the sidecar was changed after it was signed, the signature is damaged, or it was made with a key this initramfs does not carry (these look alike). Nothing has been mounted on the root or unpacked.",
   },
+  warning: {
+    slots: ["what"],
+    meaning:
+      "A warning: the boot goes on. The warnings are an unknown parameter, a manifest that could not be read and an extended attribute tar could not set (below).",
+  },
+  unknownParam: {
+    slots: ["name", "closest"],
+    meaning:
+      "A parameter in tmpfs-root's name space (rd.tmpfs.) that no version knows, most likely a typo; it is ignored, and the known name closest to it is suggested.",
+  },
   xattrWarning: {
     slots: ["line"],
     meaning:
@@ -186,6 +197,69 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
     slots: ["try", "tries", "url", "cause", "seconds"],
     meaning:
       "A try of the download failed (the cause is HTTP and the status for a 5xx, 408 or 429, else curl's line); the next starts after this pause, from an empty tmpfs (a partial transfer never boots). The pause is half a ceiling that doubles from 4 s to 30 s, or the server's Retry-After (429 and 503, at most 120 s), plus a random share of the other half, so that machines booted together do not retry together.",
+  },
+  manifestInvalid: {
+    slots: ["manifest", "problem"],
+    meaning:
+      "The archive's manifest (<imgfile>.manifest) is there but is not one this module reads; the problem is one of the next seven. Fix or remove it: without a manifest the tmpfs is sized by rd.tmpfs.size alone.",
+  },
+  manifestLine: {
+    slots: ["line"],
+    meaning: "A line of the manifest has no = (or starts with one).",
+  },
+  manifestTwice: {
+    slots: ["key"],
+    meaning: "A key the manifest format knows is given on two lines.",
+  },
+  manifestNoVersion: {
+    slots: [],
+    meaning: "The manifest has no version= line.",
+  },
+  manifestVersion: {
+    slots: ["version"],
+    meaning: "The manifest is of a format version this module does not read.",
+  },
+  manifestMissing: {
+    slots: ["key"],
+    meaning: "A field of the manifest is missing.",
+  },
+  manifestValue: {
+    slots: ["key", "expected"],
+    meaning: "A field of the manifest does not hold a valid value.",
+  },
+  manifestOther: {
+    slots: ["archive"],
+    meaning:
+      "The manifest names another archive than the one beside it: it was copied from another image.",
+  },
+  manifestSkipped: {
+    slots: ["cause"],
+    meaning:
+      "The manifest could not be read (a server error, a file too large); the boot goes on and sizes the tmpfs by rd.tmpfs.size alone.",
+  },
+  ramUnknown: {
+    slots: [],
+    meaning: "The initramfs could not read the RAM's size, which sizing from a manifest needs.",
+  },
+  tooManyInodes: {
+    slots: ["archive", "inodes", "limit", "allows"],
+    meaning:
+      "The manifest says the archive has more inodes than the nr_inodes given in rd.tmpfs.opts allows; the boot stops before the tmpfs is mounted.",
+  },
+  mpolRefused: {
+    slots: ["mpol", "error"],
+    meaning:
+      "The kernel refused the NUMA policy of rd.tmpfs.opts (a node it does not have, or no NUMA at all): the tmpfs is mounted, or resized, again without it, and the boot goes on.",
+  },
+  doesNotFit: {
+    slots: ["archive", "unpacked", "limit", "allows"],
+    meaning:
+      "The manifest says the archive unpacks to more than the tmpfs may hold: rd.tmpfs.size as given, or without it the RAM less its reserve (an eighth, at least 128 MiB). The boot stops before the tmpfs is mounted (under systemd, before it is resized) and before anything is written. Sizes read the same are given in bytes.",
+  },
+  tmpfsFullManifest: {
+    slots: ["options", "manifest"],
+    meaning:
+      "The tmpfs filled up although its manifest said the archive would fit: the manifest does not belong to this archive, or lies. Pack again to write a new one.",
   },
   nextMirror: {
     slots: ["try", "tries", "url", "cause", "next"],

@@ -156,6 +156,8 @@ function paramForm(p: ParamSpec): Span[] {
       return [code(`${p.name}=`), ph("digest")];
     case "urls":
       return [code(`${p.name}=`), ph("url"), "..."];
+    case "tmpfsopts":
+      return [code(`${p.name}=`), ph("option"), code(","), "..."];
     default:
       return assertNever(p.kind);
   }

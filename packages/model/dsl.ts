@@ -10,6 +10,7 @@ import type {
   Access,
   AwaitSource,
   BootSequence,
+  Fit,
   HandOver,
   MakeTempDir,
   MountSource,
@@ -17,6 +18,7 @@ import type {
   Operand,
   Phase,
   PhaseName,
+  ReadManifest,
   ReadParams,
   Release,
   RestoreSelinux,
@@ -77,6 +79,10 @@ export const makeTempDir = (o: Options<MakeTempDir>): MakeTempDir => make("makeT
 export const mountSource = (o: Options<MountSource>): MountSource => make("mountSource", o);
 /** Mount the tmpfs. */
 export const mountTmpfs = (o: Options<MountTmpfs>): MountTmpfs => make("mountTmpfs", o);
+/** Read the archive's manifest, when there is one. */
+export const readManifest = (o: Options<ReadManifest>): ReadManifest => make("readManifest", o);
+/** Decide the tmpfs's options from rd.tmpfs.size, the manifest and the RAM. */
+export const fit = (o: Options<Fit>): Fit => make("fit", o);
 /** Find the archive's digest: its sidecar (and the sidecar's signature), or the command line's. */
 export const sidecar = (o: Options<Sidecar>): Sidecar => make("sidecar", o);
 /** Unpack the archive. */
@@ -101,9 +107,10 @@ const PHASE_ORDER: readonly PhaseName[] = ["cmdline", "mount", "prePivot"];
 
 /**
  * The step kinds that have an output, which later steps refer to with
- * `output(id)`: a path (`makeTempDir`), a digest (`sidecar`).
+ * `output(id)`: a path (`makeTempDir`), a digest (`sidecar`), the
+ * manifest's counts (`readManifest`), the tmpfs's options (`fit`).
  */
-const WITH_OUTPUT: readonly StepKind[] = ["makeTempDir", "sidecar"];
+const WITH_OUTPUT: readonly StepKind[] = ["makeTempDir", "sidecar", "readManifest", "fit"];
 
 /** What a step reads (its undo's target apart: an undo may use the step's own output). */
 function inputs(step: Step): Operand[] {

@@ -66,7 +66,8 @@ const TMPFS = {
   label: "tmpfs",
   doing: "mounting the tmpfs",
   at: newroot(),
-  size: param(SIZE),
+  options: param(SIZE),
+  opts: param(SIZE),
   undo: unmount(newroot()),
 } as const;
 const tmpfs = mountTmpfs(TMPFS);
@@ -129,6 +130,8 @@ Deno.test("sequence() accepts BOOT's own phases, and BOOT undoes what each failu
       ["mountpoint", []],
       ["source", ["mountpoint"]],
       ["sidecar", ["source", "mountpoint"]],
+      ["manifest", ["source", "mountpoint"]],
+      ["fit", ["source", "mountpoint"]],
       ["tmpfs", ["source", "mountpoint"]],
       ["unpack", ["tmpfs", "source", "mountpoint"]],
       ["verify", ["tmpfs", "source", "mountpoint"]],

@@ -21,6 +21,7 @@ const NAMES = [
   "rd.tmpfs.verify",
   "rd.tmpfs.mirror",
   "rd.tmpfs.mirror",
+  "rd.tmpfs.opts",
   "rd.retry",
   "rd.tmpfs.onfail",
   "rd.lvm.lv",
@@ -121,6 +122,12 @@ const VALUES = [
   "https://10.0.2.4/images/rootfs.tar.zst",
   "http://",
   "ftp://10.0.2.3/",
+  "nr_inodes=2m,mode=0755",
+  "mpol=bind:0-3,huge=always",
+  "size=1G",
+  "mode=0755,mode=0700",
+  "nr_inodes=010",
+  "mpol=bind:0,1",
   "",
 ];
 

@@ -23,6 +23,7 @@
  * @module
  */
 import { type Format, FORMATS } from "./commands.ts";
+import { type Message, MESSAGES, text } from "./messages.ts";
 
 /** The manifest's format version this code writes and reads. */
 export const MANIFEST_VERSION = 1;
@@ -61,6 +62,12 @@ interface FieldSpec {
 /** The largest byte or inode count a manifest holds: 15 digits, well inside shell arithmetic. */
 export const MANIFEST_COUNT_DIGITS = 15;
 
+/** The characters of the `archive=` file name (a tr(1) set and a regular expression class alike). */
+export const MANIFEST_NAME_CHARS = "A-Za-z0-9._~:@!$&'()*+,;=%-";
+
+/** The longest `archive=` file name. */
+export const MANIFEST_NAME_MAX = 255;
+
 const COUNT = new RegExp(`^(0|[1-9][0-9]{0,${MANIFEST_COUNT_DIGITS - 1}})$`);
 const COUNT_EXPECTED = `a whole number of up to ${MANIFEST_COUNT_DIGITS} digits`;
 
@@ -72,7 +79,7 @@ export const MANIFEST_FIELDS: readonly FieldSpec[] = [
   {
     key: "archive",
     property: "archive",
-    check: /^[A-Za-z0-9._~:@!$&'()*+,;=%-]{1,255}$/,
+    check: new RegExp(`^[${MANIFEST_NAME_CHARS}]{1,${MANIFEST_NAME_MAX}}$`),
     expected: "the archive's file name without a directory",
     doc: "The archive's file name.",
   },
@@ -145,48 +152,119 @@ export function formatManifest(m: Manifest): string {
   return lines.join("\n") + "\n";
 }
 
+/** Why a manifest is not valid: the first problem, in the order the module checks. */
+export type ManifestProblem =
+  | { readonly kind: "line"; readonly line: number }
+  | { readonly kind: "twice"; readonly key: string }
+  | { readonly kind: "noVersion" }
+  | { readonly kind: "version" }
+  | { readonly kind: "missing"; readonly key: string }
+  | { readonly kind: "value"; readonly key: string; readonly expected: string }
+  | { readonly kind: "other"; readonly archive: string };
+
+/** A manifest read, or its first problem. */
+export type ManifestResult =
+  | { readonly kind: "ok"; readonly manifest: Manifest }
+  | { readonly kind: "invalid"; readonly problem: ManifestProblem };
+
 /**
- * Reads a manifest's text; throws a `SyntaxError` naming the line or the
- * field when it is not valid.
+ * Reads a manifest's text, as the module does: lines of `key=value`
+ * (`#` comments and empty lines skipped; a line without `=`, or starting
+ * with one, is a problem), a known key given twice, `version=` missing or
+ * not 1, each field missing or not valid, in the table's order; with
+ * `archive`, a manifest for another file name is a problem too. Keys it
+ * does not know are ignored.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { checkManifest } from "./manifest.ts";
+ * assert.deepEqual(checkManifest("version=2\n"), { kind: "invalid", problem: { kind: "version" } });
+ * assert.deepEqual(checkManifest("x\n"), { kind: "invalid", problem: { kind: "line", line: 1 } });
+ * ```
+ */
+export function checkManifest(text: string, archive?: string): ManifestResult {
+  const invalid = (problem: ManifestProblem): ManifestResult => ({ kind: "invalid", problem });
+  const known = new Set(["version", ...MANIFEST_FIELDS.map((f) => f.key)]);
+  const seen = new Map<string, string>();
+  // A last line without a newline counts; the newline after the last line starts none.
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  for (const [i, line] of lines.entries()) {
+    if (line === "" || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq <= 0) return invalid({ kind: "line", line: i + 1 });
+    const key = line.slice(0, eq);
+    if (!known.has(key)) continue;
+    if (seen.has(key)) return invalid({ kind: "twice", key });
+    seen.set(key, line.slice(eq + 1));
+  }
+  const version = seen.get("version");
+  if (version === undefined) return invalid({ kind: "noVersion" });
+  if (version !== String(MANIFEST_VERSION)) return invalid({ kind: "version" });
+  const m: Record<string, string | number> = {};
+  for (const f of MANIFEST_FIELDS) {
+    const value = seen.get(f.key);
+    if (value === undefined) return invalid({ kind: "missing", key: f.key });
+    if (!f.check.test(value)) return invalid({ kind: "value", key: f.key, expected: f.expected });
+    m[f.property] = f.check === COUNT ? Number(value) : value;
+  }
+  if (archive !== undefined && m.archive !== archive) {
+    return invalid({ kind: "other", archive: String(m.archive) });
+  }
+  return { kind: "ok", manifest: m as unknown as Manifest };
+}
+
+/**
+ * Reads a manifest's text; throws a `SyntaxError` naming the problem when
+ * it is not valid.
  *
  * @example
  * ```ts
  * import assert from "#assert";
  * import { parseManifest } from "./manifest.ts";
- * assert.throws(() => parseManifest("version=2\n"), /Unsupported manifest version "2"/);
- * assert.throws(() => parseManifest("version=1\n"), /missing archive=/);
+ * assert.throws(() => parseManifest("version=2\n"), /Invalid manifest: not version 1/);
+ * assert.throws(() => parseManifest("version=1\n"), /Invalid manifest: no archive=/);
  * ```
  */
 export function parseManifest(text: string): Manifest {
-  const seen = new Map<string, string>();
-  for (const [i, line] of text.split("\n").entries()) {
-    if (line === "" || line.startsWith("#")) continue;
-    const eq = line.indexOf("=");
-    if (eq <= 0) {
-      throw new SyntaxError(`Invalid manifest line ${i + 1} "${line}": expected key=value`);
-    }
-    const key = line.slice(0, eq);
-    if (seen.has(key)) throw new SyntaxError(`Invalid manifest: ${key}= is given twice`);
-    seen.set(key, line.slice(eq + 1));
+  const r = checkManifest(text);
+  if (r.kind === "ok") return r.manifest;
+  throw new SyntaxError(`Invalid manifest: ${manifestProblemText(r.problem)}`);
+}
+
+/**
+ * A problem in words, after the manifest's name (`rootfs.tar.zst.manifest: …`).
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { manifestProblemText } from "./manifest.ts";
+ * assert.equal(manifestProblemText({ kind: "twice", key: "inodes" }), "inodes= is given twice");
+ * ```
+ */
+export function manifestProblemText(p: ManifestProblem): string {
+  return text(manifestProblem(p));
+}
+
+/** A problem as a message, for the console line `<file> is not a valid manifest: <problem>`. */
+export function manifestProblem(p: ManifestProblem): Message<string> {
+  switch (p.kind) {
+    case "line":
+      return MESSAGES.manifestLine(String(p.line));
+    case "twice":
+      return MESSAGES.manifestTwice(p.key);
+    case "noVersion":
+      return MESSAGES.manifestNoVersion();
+    case "version":
+      return MESSAGES.manifestVersion(String(MANIFEST_VERSION));
+    case "missing":
+      return MESSAGES.manifestMissing(p.key);
+    case "value":
+      return MESSAGES.manifestValue(p.key, p.expected);
+    case "other":
+      return MESSAGES.manifestOther(p.archive);
   }
-  const version = seen.get("version");
-  if (version !== String(MANIFEST_VERSION)) {
-    throw new SyntaxError(
-      version === undefined
-        ? "Invalid manifest: missing version="
-        : `Unsupported manifest version "${version}": expected ${MANIFEST_VERSION}`,
-    );
-  }
-  const m: Record<string, string | number> = {};
-  for (const f of MANIFEST_FIELDS) {
-    const value = seen.get(f.key);
-    if (value === undefined) throw new SyntaxError(`Invalid manifest: missing ${f.key}=`);
-    if (!f.check.test(value)) {
-      throw new SyntaxError(`Invalid manifest ${f.key} "${value}": expected ${f.expected}`);
-    }
-    m[f.property] = f.check === COUNT ? Number(value) : value;
-  }
-  return m as unknown as Manifest;
 }
 
 /** Headroom on top of the unpacked bytes when sizing a tmpfs: a tenth, and at least this much. */

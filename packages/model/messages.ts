@@ -82,15 +82,55 @@ export class Messages<T> {
       error,
     ];
   }
-  tmpfsFailed(size: T, at: T, error: T): Message<T> {
+  tmpfsFailed(options: T, at: T, error: T): Message<T> {
     return [
-      "could not mount a tmpfs of size ",
-      size,
+      "could not mount a tmpfs with ",
+      options,
       " on ",
       at,
       ": ",
       error,
     ];
+  }
+  // The manifest and the tmpfs's size.
+  manifestInvalid(file: T, problem: T): Message<T> {
+    return [file, " is not a valid manifest: ", problem];
+  }
+  manifestLine(line: T): Message<T> {
+    return ["line ", line, " is not key=value"];
+  }
+  manifestTwice(key: T): Message<T> {
+    return [key, "= is given twice"];
+  }
+  manifestNoVersion(): Message<T> {
+    return ["no version="];
+  }
+  manifestVersion(version: T): Message<T> {
+    return ["not version ", version];
+  }
+  manifestMissing(key: T): Message<T> {
+    return ["no ", key, "="];
+  }
+  manifestValue(key: T, expected: T): Message<T> {
+    return [key, "= is not ", expected];
+  }
+  manifestOther(archive: T): Message<T> {
+    return ["it is for ", archive];
+  }
+  manifestSkipped(cause: T): Message<T> {
+    return [cause, "; sizing the tmpfs without a manifest"];
+  }
+  ramUnknown(): Message<T> {
+    return ["could not read MemTotal from /proc/meminfo"];
+  }
+  tooManyInodes(name: T, inodes: T, limit: T, allows: T): Message<T> {
+    return [name, " has ", inodes, " inodes, ", limit, " allows ", allows];
+  }
+  mpolRefused(mpol: T, error: T): Message<T> {
+    return ["the kernel refused mpol=", mpol, " (", error, "); the tmpfs is mounted without it"];
+  }
+  doesNotFit(name: T, unpacked: T, limit: T, allows: T): Message<T> {
+    return [name, " unpacks to ", unpacked, ", ", limit, " allows ", allows];
   }
   // The archive.
   noFile(file: T, spec: T): Message<T> {
@@ -114,12 +154,11 @@ export class Messages<T> {
   corrupt(name: T): Message<T> {
     return [name, " is corrupt"];
   }
-  tmpfsFull(size: T): Message<T> {
-    return [
-      "the tmpfs is full (rd.tmpfs.size=",
-      size,
-      "): the archive needs more",
-    ];
+  tmpfsFull(options: T): Message<T> {
+    return ["the tmpfs is full (", options, "): the archive needs more"];
+  }
+  tmpfsFullManifest(options: T, manifest: T): Message<T> {
+    return ["the tmpfs is full (", options, "): the archive needs more than ", manifest, " says"];
   }
   tarFailed(name: T, line: T): Message<T> {
     return ["tar could not unpack ", name, ": ", line];
@@ -160,6 +199,13 @@ export class Messages<T> {
   }
   badSignature(sig: T, sidecar: T): Message<T> {
     return [sig, " is not a signature of ", sidecar, ` by any key in ${KEYS_DIR}`];
+  }
+  /** A console warning's line. */
+  warning(what: T): Message<T> {
+    return ["tmpfs-root: warning: ", what];
+  }
+  unknownParam(name: T, closest: T): Message<T> {
+    return ["unknown parameter ", name, " ignored (did you mean ", closest, "?)"];
   }
   xattrWarning(line: T): Message<T> {
     return [

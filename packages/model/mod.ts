@@ -27,3 +27,4 @@ export * from "./messages.ts";
 export * from "./source_kinds.ts";
 export * from "./manifest.ts";
 export * from "./sidecar.ts";
+export * from "./fit.ts";

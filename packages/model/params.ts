@@ -17,7 +17,8 @@ export type ParamKind =
   | "count"
   | "policy"
   | "digest"
-  | "urls";
+  | "urls"
+  | "tmpfsopts";
 
 /** A kernel parameter. */
 export interface ParamSpec {
@@ -116,6 +117,36 @@ export const URL_FILE_CHARS = "A-Za-z0-9._~:/@!$&'()*+,;=%-";
 /** What a file name appended to a URL must look like, after the colon of the error. */
 export const URL_FILE_EXPECTED =
   "appended to a URL it may hold only letters, digits and -._~:/@!$&'()*+,;=% (percent-encode the rest)";
+
+/**
+ * The tmpfs options `rd.tmpfs.opts` passes on, each as a regular
+ * expression of its value. A count takes no leading zero (the kernel would
+ * read it as octal); a NUMA node list is a node or a range (`0-3`), without
+ * commas, which separate the options.
+ */
+export const TMPFS_OPTIONS: readonly { readonly key: string; readonly value: RegExp }[] = [
+  { key: "nr_inodes", value: /^(0|[1-9][0-9]{0,14})[kKmMgG]?$/ },
+  { key: "huge", value: /^(never|always|within_size|advise)$/ },
+  {
+    key: "mpol",
+    value:
+      /^(default|local|interleave|(interleave|bind):(0|[1-9][0-9]{0,3})(-(0|[1-9][0-9]{0,3}))?|prefer:(0|[1-9][0-9]{0,3}))$/,
+  },
+  { key: "mode", value: /^[0-7]{3,4}$/ },
+];
+
+/** `rd.tmpfs.opts=<option>,...`: more options for the tmpfs's mount, each checked. */
+export const OPTS: ParamSpec = {
+  name: "rd.tmpfs.opts",
+  key: "opts",
+  kind: "tmpfsopts",
+  default: "",
+  expected:
+    "expected tmpfs options separated by commas, each once: nr_inodes=<n>[k|m|g], huge=never|always|within_size|advise, mpol=default|local|interleave[:<nodes>]|prefer:<node>|bind:<nodes> (nodes: one, or a range such as 0-3) or mode=<octal> (e.g. rd.tmpfs.opts=nr_inodes=2m,mode=0755); the size is rd.tmpfs.size",
+  doc:
+    "More options for the tmpfs that becomes the root: nr_inodes (0: no limit; it takes the place of the manifest's count, which must fit in it), huge (transparent huge pages), mpol (the NUMA policy; when the kernel refuses it, the tmpfs is mounted again without it and the console says so) and mode (of the root directory before the archive sets its own; default 0755). Anything else, or an option given twice, is a parameter error: nothing unchecked reaches the mount.",
+  example: "nr_inodes=2m,huge=within_size",
+};
 
 /**
  * `rd.tmpfs.mirror=<url>`, once per mirror: more web servers that hold the
@@ -240,6 +271,7 @@ export const PARAMS: readonly ParamSpec[] = [
   SIZE,
   IMGFILE,
   MIRROR,
+  OPTS,
   SHA256,
   VERIFY,
   RETRIES,

@@ -6,11 +6,13 @@ import {
   type ParamSpec,
   ROOT_PREFIX,
   SIZE_DIGITS,
+  TMPFS_OPTIONS,
   URL_FILE_CHARS,
   URL_FILE_EXPECTED,
 } from "./params.ts";
 import { archiveUrl, parseSource, type Source } from "./source.ts";
 import { type SourceKindSpec, SOURCES } from "./source_kinds.ts";
+import { MESSAGES, text } from "./messages.ts";
 
 /** The checked values of every parameter (defaults filled in). */
 export interface Params {
@@ -80,7 +82,7 @@ export function unknownParams(args: readonly Arg[]): UnknownParam[] {
  * ```
  */
 export function unknownMessage(u: UnknownParam): string {
-  return `unknown parameter ${u.name} ignored (did you mean ${u.closest}?)`;
+  return text(MESSAGES.unknownParam(u.name, u.closest));
 }
 
 /** The outcome of reading the command line. */
@@ -157,6 +159,19 @@ export function checkValue(
       return value.length === spec.digits && /^[0-9A-Fa-f]+$/.test(value)
         ? value.toLowerCase()
         : null;
+    }
+    case "tmpfsopts": {
+      if (value === "") return value;
+      const seen = new Set<string>();
+      for (const option of value.split(",")) {
+        const eq = option.indexOf("=");
+        const key = option.slice(0, eq);
+        const spec = TMPFS_OPTIONS.find((o) => o.key === key);
+        if (eq < 0 || spec === undefined || seen.has(key)) return null;
+        if (!spec.value.test(option.slice(eq + 1))) return null;
+        seen.add(key);
+      }
+      return value;
     }
     case "urls": {
       // One occurrence: a URL as a web source's (its own check, by the table's url forms).

@@ -61,11 +61,50 @@ export interface MountSource extends StepCommon {
   readonly at: Operand;
 }
 
-/** Mount a tmpfs of `size` at `at` (or resize the one the systemd generator mounted). */
+/**
+ * Mount a tmpfs at `at` with `options` (`size=…`, and `nr_inodes=…` when a
+ * manifest sized it), or set them on the one the systemd generator mounted.
+ */
 export interface MountTmpfs extends StepCommon {
   readonly kind: "mountTmpfs";
   readonly at: Operand;
+  readonly options: Operand;
+  /**
+   * `rd.tmpfs.opts`, for its `mode=` (the root directory's, default 0755);
+   * a refused `mpol=` in `options` is dropped with a warning.
+   */
+  readonly opts: Operand;
+}
+
+/**
+ * Read the archive's manifest `<file>.manifest` when there is one (beside
+ * the archive on a mounted source; for a streamed one, from the first URL
+ * that serves it, the archive's URLs in order): its unpacked bytes and
+ * inodes, `<bytes> <inodes>`, are the step's output (empty: no manifest).
+ * One that cannot be read is a warning; one that is not valid, or is for
+ * another archive, stops the boot.
+ */
+export interface ReadManifest extends StepCommon {
+  readonly kind: "readManifest";
+  readonly from: Operand;
+  readonly file: Operand;
+  readonly ca: Operand;
+  /** Where the manifest's copy goes, the one parsed. */
+  readonly copy: Operand;
+}
+
+/**
+ * Decide the tmpfs's options before anything is written, as the model's
+ * `fitTmpfs` does: from `size` (`rd.tmpfs.size`, given or not), the
+ * manifest (the output of a `readManifest` step) and the RAM; stop when the
+ * archive cannot fit. The mount options are the step's output.
+ */
+export interface Fit extends StepCommon {
+  readonly kind: "fit";
   readonly size: Operand;
+  readonly manifest: Operand;
+  /** `rd.tmpfs.opts`: its `nr_inodes=` takes the manifest's place; `huge=` and `mpol=` pass on. */
+  readonly opts: Operand;
 }
 
 /**
@@ -155,6 +194,8 @@ export type Step =
   | MakeTempDir
   | MountSource
   | MountTmpfs
+  | ReadManifest
+  | Fit
   | Sidecar
   | Unpack
   | Verify

@@ -1,6 +1,6 @@
 // Fixtures shared by the simulator's tests: real archives and a virtual machine.
 import assert from "#assert";
-import { BOOT } from "@tmpfs-root/model";
+import { BOOT, MANIFEST_SUFFIX } from "@tmpfs-root/model";
 import type { Handlers } from "./handlers.ts";
 import { makeArchive } from "./make_archive.ts";
 import { simulate } from "./simulate.ts";
@@ -93,4 +93,9 @@ export function events<K extends SimEvent["kind"]>(
 /** {@linkcode VM} with these web resources instead of its own. */
 export function withWeb(...web: WebResource[]): Vm {
   return { ...VM, web };
+}
+
+/** The downloads of everything but the manifest (which a web source's boot asks for first). */
+export function archiveFetches(r: SimResult): Extract<SimEvent, { kind: "fetch" }>[] {
+  return events(r, "fetch").filter((e) => !e.url.endsWith(MANIFEST_SUFFIX));
 }

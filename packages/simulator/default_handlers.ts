@@ -156,6 +156,30 @@ function fetchUrl(m: Machine, url: string, attempt: number, hops = 0, asked = ur
   return { kind: "ok", body: res.body, ...(res.endless ? { endless: true } : {}) };
 }
 
+/** util-linux mount's first line for EINVAL (a tmpfs option the kernel refuses). */
+export const MOUNT_EINVAL =
+  "wrong fs type, bad option, bad superblock on tmpfs, missing codepage or helper program, or other error.";
+
+/**
+ * Whether the kernel refuses the `mpol=` of tmpfs `options` on a machine of
+ * `nodes` NUMA nodes: it names a node the machine does not have.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { mpolRefused } from "./default_handlers.ts";
+ * assert.equal(mpolRefused("size=1G,mpol=interleave", 1), false);
+ * assert.equal(mpolRefused("size=1G,mpol=bind:0-1", 1), true);
+ * assert.equal(mpolRefused("size=1G,mpol=prefer:1", 2), false);
+ * ```
+ */
+export function mpolRefused(options: string, nodes: number): boolean {
+  const mpol = /(?:^|,)mpol=([^,]*)/.exec(options)?.[1];
+  if (mpol === undefined) return false;
+  const named = [...mpol.matchAll(/[0-9]+/g)].map((n) => Number(n[0]));
+  return named.some((n) => n >= nodes);
+}
+
 /**
  * The handlers that act on the virtual machine's description: devices
  * appear when their `appearsAt` says, mounts fail as the disks and exports
@@ -183,7 +207,7 @@ function fetchUrl(m: Machine, url: string, attempt: number, hops = 0, asked = ur
  * const r = await simulate(BOOT, vm, "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=rootfs.tgz", mountFails);
  * assert.equal(
  *   r.outcome.kind === "stopped" && r.outcome.message,
- *   "tmpfs-root: tmpfs failed: could not mount a tmpfs of size 50% on /sysroot: mount: /sysroot: out of memory.",
+ *   "tmpfs-root: tmpfs failed: could not mount a tmpfs with size=50% on /sysroot: mount: /sysroot: out of memory.",
  * );
  * assert.deepEqual(r.mounts, []);
  * ```
@@ -199,6 +223,10 @@ export const defaultHandlers: Handlers = {
     return present(m, path);
   },
   mount(m, mount) {
+    if (mount.fstype === "tmpfs" || mount.options.startsWith("remount,")) {
+      const refused = mpolRefused(mount.options, m.vm.numaNodes ?? 1);
+      if (refused) return `mount: ${mount.target}: ${MOUNT_EINVAL}`;
+    }
     if (mount.options.startsWith("remount,")) {
       // In the systemd flavour, sysroot.mount has mounted the tmpfs before the unpack service.
       return m.vm.flavour === "systemd" || m.mounts.some((x) => x.target === mount.target)

@@ -31,6 +31,7 @@ Deno.test("formatTrace() marks failures, undo steps and retries", async () => {
   assert.equal(
     text,
     [
+      `    0s  download ${WEB}/nothere.manifest (try 1): status 404`,
       "    0s  mount -t tmpfs -o size=50%,mode=0755 tmpfs /sysroot",
       `    0s  download ${WEB}/nothere (try 1): status 404`,
       `    0s  console: tmpfs-root: unpack failed: ${WEB}/nothere answered 404`,

@@ -5,10 +5,17 @@ import {
   type Arg,
   backoff,
   type BootSequence,
+  checkManifest,
+  countOf,
+  fitTmpfs,
+  fitWords,
   kindsOf,
+  MANIFEST_SUFFIX,
+  manifestProblemText,
   MESSAGES as M,
   MIRROR,
   mirrorList,
+  mountOptions,
   type Operand,
   type Params,
   parseParams,
@@ -17,6 +24,7 @@ import {
   retried,
   RETRY_AFTER_STATUSES,
   retryAfterSeconds,
+  rootMode,
   SIDECAR_MAX_BYTES,
   SIDECAR_SUFFIX,
   SIGNATURE_SUFFIX,
@@ -36,7 +44,7 @@ import type { Member, RootEntry } from "./archive.ts";
 import { defaultHandlers } from "./default_handlers.ts";
 import type { Handlers, Machine } from "./handlers.ts";
 import { sha256Hex } from "./sha256_hex.ts";
-import { tmpfsBytes } from "./tmpfs_bytes.ts";
+import { tmpfsBytes } from "@tmpfs-root/model";
 import type { Failure, Mount, Outcome, SimEvent, SimResult } from "./trace.ts";
 import type { Vm } from "./vm.ts";
 
@@ -65,7 +73,15 @@ class Run implements Machine {
   private readonly outputs = new Map<string, string>();
   private readonly ran = new Set<string>();
   private readonly undone = new Set<string>();
-  private readonly capacity = new Map<string, { bytes: number; size: string }>();
+  /**
+   * By mount point, the tmpfs as mounted: the bytes it holds, `rd.tmpfs.size`
+   * (as the download's bound names it), its options, and the name of the
+   * manifest that sized it (or `null`).
+   */
+  private readonly capacity = new Map<
+    string,
+    { bytes: number; size: string; options: string; manifest: string | null; inodes: number }
+  >();
   /** By unpack step: the archive's name and the digest of the bytes its last pipe hashed. */
   private readonly hashed = new Map<string, { name: string; sha256: string | null }>();
   private root: ReadonlyMap<string, RootEntry> | null = null;
@@ -222,7 +238,7 @@ class Run implements Machine {
           this.events.push({
             kind: "warn",
             step: step.id,
-            text: `tmpfs-root: warning: ${unknownMessage(u)}`,
+            text: text(M.warning(unknownMessage(u))),
           });
         }
         if (r.kind === "invalid") {
@@ -251,14 +267,37 @@ class Run implements Machine {
       }
       case "mountTmpfs": {
         const at = this.need(step.at, "the tmpfs mount point");
-        const size = this.need(step.size, "the tmpfs size");
-        await this.mountTmpfs(step.id, at, size);
+        let options = this.need(step.options, "the tmpfs options");
+        options = await this.mountTmpfs(
+          step.id,
+          at,
+          options,
+          rootMode(this.need(step.opts, "rd.tmpfs.opts")),
+        );
+        const size = /(?:^|,)size=([^,]*)/.exec(options)?.[1];
+        if (size === undefined) throw new TypeError(`No size= in the tmpfs options "${options}"`);
+        const manifest = [...this.outputs.entries()].find(([id]) =>
+          allSteps(this.seq).find((s) => s.id === id)?.kind === "readManifest"
+        )?.[1];
+        const nr = /(?:^|,)nr_inodes=([^,]*)/.exec(options)?.[1];
         this.capacity.set(at, {
+          // nr_inodes=0, or none given here: no limit the small archives of a test can reach.
+          inodes: nr === undefined || countOf(nr) === 0 ? Infinity : countOf(nr),
           bytes: Math.min(tmpfsBytes(size, this.vm.ram), this.vm.ram),
-          size,
+          size: this.values.size ?? size,
+          options,
+          manifest: manifest
+            ? `${manifest.slice(manifest.lastIndexOf(" ") + 1)}${MANIFEST_SUFFIX}`
+            : null,
         });
         return null;
       }
+      case "readManifest":
+        await this.readManifest(step);
+        return null;
+      case "fit":
+        this.fit(step);
+        return null;
       case "sidecar":
         await this.sidecar(step);
         return null;
@@ -363,26 +402,117 @@ class Run implements Machine {
     }
   }
 
-  private async mountTmpfs(id: string, at: string, size: string): Promise<void> {
+  /**
+   * Mounts the tmpfs (under systemd, sets the options of the one
+   * sysroot.mount has mounted); a refused `mpol=` is dropped with a
+   * warning and the mount tried again. Returns the options it has.
+   */
+  private async mountTmpfs(
+    id: string,
+    at: string,
+    options: string,
+    mode: string,
+    retried = false,
+  ): Promise<string> {
     const mount = {
       fstype: "tmpfs",
       source: "tmpfs",
       target: at,
-      options: `size=${size},mode=0755`,
+      options: `${options},mode=${mode}`,
+    };
+    const again = async (error: string): Promise<string | null> => {
+      const m = /,mpol=([^,]*)/.exec(options);
+      if (retried || m === null) return null;
+      this.events.push({
+        kind: "warn",
+        step: id,
+        text: text(M.warning(text(M.mpolRefused(m[1]!, error)))),
+      });
+      return await this.mountTmpfs(id, at, options.replace(/,mpol=[^,]*/, ""), mode, true);
     };
     if (this.vm.flavour === "systemd") {
       // sysroot.mount, from the generator, has mounted the tmpfs: set its size.
-      const options = `size=${size}`;
       const failed = await this.h.mount(this, { ...mount, options: `remount,${options}` });
       this.events.push({ kind: "remount", step: id, target: at, options, failed });
-      if (failed !== null) throw new StepFailed(text(M.resizeFailed(at, failed)));
+      if (failed !== null) {
+        return await again(failed) ?? fail(text(M.resizeFailed(at, failed)));
+      }
       this.mountTable.push(mount);
-      return;
+      return options;
     }
     const failed = await this.mount(id, mount);
     if (failed !== null) {
-      throw new StepFailed(text(M.tmpfsFailed(size, at, failed)));
+      return await again(failed) ?? fail(text(M.tmpfsFailed(options, at, failed)));
     }
+    return options;
+  }
+
+  /**
+   * The manifest step, as `tmpfs_root_step_manifest`: the manifest beside
+   * the archive (or from the first of its URLs that serves one); a missing
+   * one is none, one that cannot be had is a warning, one that is not valid
+   * stops the boot. Its output is `<unpacked bytes> <inodes> <archive>`.
+   */
+  private async readManifest(step: Extract<Step, { kind: "readManifest" }>): Promise<void> {
+    this.outputs.set(step.id, "");
+    const src = this.source;
+    const streamed = sourceKind(src.kind, this.table).access === "streamed";
+    const file = this.need(step.file, "the archive");
+    let archives = [file];
+    if (streamed) {
+      if (src.kind !== "http") throw new TypeError(`No stream for source kind "${src.kind}"`);
+      archives = this.archiveUrls(src.url, file);
+      this.started ??= this.time;
+    }
+    const from = this.operand(step.from);
+    for (const archive of archives) {
+      const name = `${archive}${MANIFEST_SUFFIX}`;
+      const got = await this.take(step.id, name, from, streamed);
+      if (got === null) continue;
+      if (typeof got === "string") {
+        this.events.push({
+          kind: "warn",
+          step: step.id,
+          text: text(M.warning(text(M.manifestSkipped(got)))),
+        });
+        continue;
+      }
+      // The shell reads bytes: one character a byte.
+      const r = checkManifest(new TextDecoder("latin1").decode(got), archiveFileName(archive));
+      if (r.kind === "invalid") {
+        throw new StepFailed(text(M.manifestInvalid(name, manifestProblemText(r.problem))));
+      }
+      const m = r.manifest;
+      this.outputs.set(step.id, `${m.unpackedBytes} ${m.inodes} ${m.archive}`);
+      return;
+    }
+  }
+
+  /**
+   * The fit step, as `tmpfs_root_step_fit` and the model's fitTmpfs: the
+   * tmpfs's options, or the boot stops when the archive cannot fit.
+   */
+  private fit(step: Extract<Step, { kind: "fit" }>): void {
+    const size = this.need(step.size, "the tmpfs size");
+    const given = step.size.kind === "param" &&
+      this.checked().given.includes(step.size.param.key);
+    const manifest = this.need(step.manifest, "the manifest");
+    const [bytes, inodes, name] = manifest.split(" ");
+    const needs = manifest === "" ? null : { unpackedBytes: Number(bytes), inodes: Number(inodes) };
+    // MemTotal is in kB.
+    const ram = Math.floor(this.vm.ram / 1024) * 1024;
+    const opts = this.need(step.opts, "the tmpfs options");
+    const f = fitTmpfs(size, given, needs, ram, opts);
+    if (f.kind === "tooManyInodes") {
+      throw new StepFailed(
+        text(M.tooManyInodes(name!, String(f.inodes), f.limit, String(f.allows))),
+      );
+    }
+    if (f.kind === "tooLarge") {
+      const [hu, ha] = fitWords(f.unpackedBytes, f.allows);
+      throw new StepFailed(text(M.doesNotFit(name!, hu, f.limit, ha)));
+    }
+    this.outputs.set(step.id, mountOptions(f, opts));
   }
 
   /**
@@ -641,19 +771,26 @@ class Run implements Machine {
     let failed: Failure = null;
     let warning: string | null = null;
     const room = this.capacity.get(into);
+    // A full tmpfs, in the words of the manifest that sized it, if one did.
+    const full = (r: { options: string; manifest: string | null }) =>
+      text(
+        r.manifest === null ? M.tmpfsFull(r.options) : M.tmpfsFullManifest(r.options, r.manifest),
+      );
     switch (archive.kind) {
       case "truncated":
       case "corrupt":
         // tar fills a small tmpfs with what came before the damage, and says so first.
         if (room !== undefined && archive.written > room.bytes) {
-          failed = text(M.tmpfsFull(room.size));
+          failed = full(room);
         } else if (archive.kind === "truncated") failed = text(M.truncated(name));
         else failed = text(M.corrupt(name));
         break;
       case "ok": {
         const xattrs = await this.xattrFailures(archive.members);
-        if (room !== undefined && archive.size > room.bytes) {
-          failed = text(M.tmpfsFull(room.size));
+        if (
+          room !== undefined && (archive.size > room.bytes || inodesOf(archive.files) > room.inodes)
+        ) {
+          failed = full(room);
         } else if (archive.tarError !== null) {
           failed = text(M.tarFailed(name, archive.tarError));
         } else if (!archive.ended) {
@@ -918,4 +1055,23 @@ export function simulate(
   sources: readonly SourceKindSpec[] = SOURCES,
 ): Promise<SimResult> {
   return new Run(seq, vm, cmdline, { ...defaultHandlers, ...handlers }, sources).go();
+}
+
+/** Stops the boot with `cause` (for use in expressions). */
+function fail(cause: string): never {
+  throw new StepFailed(cause);
+}
+
+/**
+ * The inodes a tree takes in a tmpfs: the root's, and one for each entry
+ * and each folder tar makes for it, hard links apart.
+ */
+function inodesOf(files: ReadonlyMap<string, RootEntry>): number {
+  const paths = new Set<string>();
+  for (const [path, entry] of files) {
+    if (entry.type !== "link") paths.add(path);
+    const parts = path.split("/");
+    for (let i = 2; i < parts.length; i++) paths.add(parts.slice(0, i).join("/"));
+  }
+  return 1 + paths.size;
 }

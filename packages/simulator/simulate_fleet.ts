@@ -1,4 +1,4 @@
-import { BOOT } from "@tmpfs-root/model";
+import { BOOT, MANIFEST_SUFFIX } from "@tmpfs-root/model";
 import { defaultHandlers, randomByte } from "./default_handlers.ts";
 import type { FetchResult } from "./handlers.ts";
 import { simulate } from "./simulate.ts";
@@ -70,8 +70,10 @@ export async function simulateFleet(o: FleetOptions): Promise<FleetReport> {
       url: string,
       attempt: number,
     ): FetchResult | Promise<FetchResult> => {
-      // The server's coin, drawn apart from the machine's jitter (offsets from 1000 on).
-      const busy = m.time < o.flakyFor && randomByte(seed, 1000 + attempt) < o.p * 256;
+      // The server's coin, drawn apart from the machine's jitter (offsets from 1000 on); the
+      // archive's manifest, which the server does not have, is answered at once (404).
+      const busy = !url.endsWith(MANIFEST_SUFFIX) && m.time < o.flakyFor &&
+        randomByte(seed, 1000 + attempt) < o.p * 256;
       if (!busy) return defaultHandlers.fetch(m, url, attempt);
       return {
         kind: "status",
@@ -91,7 +93,7 @@ export async function simulateFleet(o: FleetOptions): Promise<FleetReport> {
     let n = 0;
     for (const e of r.events) {
       if (e.kind === "sleep") time += e.seconds;
-      if (e.kind !== "fetch") continue;
+      if (e.kind !== "fetch" || e.url.endsWith(MANIFEST_SUFFIX)) continue;
       n++;
       if (n === 2) secondTry.push(time);
     }

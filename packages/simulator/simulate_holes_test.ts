@@ -2,7 +2,17 @@
 // that never end, https downgraded, curl globbing, xattrs that cannot be
 // set, tar's first error quoted): each rule, as the simulator applies it.
 import assert from "#assert";
-import { assertClean, boot, messageOf, ROOT_ENTRIES, TGZ, VM, WEB, withWeb } from "./_testing.ts";
+import {
+  archiveFetches,
+  assertClean,
+  boot,
+  messageOf,
+  ROOT_ENTRIES,
+  TGZ,
+  VM,
+  WEB,
+  withWeb,
+} from "./_testing.ts";
 import type { ArchiveFormat } from "./archive.ts";
 import { makeArchive, tarHeaderClaiming } from "./make_archive.ts";
 import type { Vm } from "./vm.ts";
@@ -53,7 +63,7 @@ Deno.test("simulate() stops reading once more bytes arrive than the tmpfs holds"
     messageOf(r),
     `tmpfs-root: unpack failed: ${WEB}/endless.tar is larger than the tmpfs (1048576 bytes, rd.tmpfs.size=1m)`,
   );
-  assert.equal(r.events.filter((e) => e.kind === "fetch").length, 1);
+  assert.equal(archiveFetches(r).length, 1);
   assertClean(r);
 });
 
@@ -68,7 +78,7 @@ Deno.test("simulate() gives up on a trickle at rd.tmpfs.timeout, tries and pause
   );
   // Each try waits 30 s for the minimum rate, then pauses (2 and 4 s with seed 0); the third
   // try's pause is cut to the 4 s that are left.
-  const tries = r.events.flatMap((e) => e.kind === "fetch" ? [e.maxTime] : []);
+  const tries = archiveFetches(r).map((e) => e.maxTime);
   assert.deepEqual(tries, [100, 68, 34]);
   assert.equal(r.elapsed, 100);
   assertClean(r);
@@ -98,7 +108,7 @@ Deno.test("simulate() never follows an https source to plain http", async () => 
     messageOf(r),
     `tmpfs-root: unpack failed: ${https}/rootfs.tar.gz redirects to a protocol it may not use: curl: (1) Protocol "http" not supported or disabled in libcurl`,
   );
-  assert.equal(r.events.filter((e) => e.kind === "fetch").length, 1);
+  assert.equal(archiveFetches(r).length, 1);
   // An http source may be redirected to http or https.
   const moved = await boot(
     `root=tmpfs:${WEB}/moved.tar.gz`,
@@ -116,7 +126,7 @@ Deno.test("simulate() refuses curl's glob characters in a file name appended to 
     messageOf(r),
     /^tmpfs-root: cmdline failed: invalid rd\.tmpfs\.imgfile "x\[1-2000\]\.tar\.gz": appended to a URL/,
   );
-  assert.equal(r.events.filter((e) => e.kind === "fetch").length, 0);
+  assert.equal(archiveFetches(r).length, 0);
 });
 
 Deno.test("simulate() stops when tar cannot set a file capability", async () => {

@@ -268,11 +268,12 @@ Deno.test("simulate() fetches the sidecar and its signature once each, with the 
   assert.deepEqual(events(r, "fetch").map((e) => [e.url, e.attempt, e.maxTime, e.result]), [
     [`${WEB}/rootfs.tar.gz.sha256`, 1, 600, "ok"],
     [`${WEB}/rootfs.tar.gz.sha256.sig`, 1, 600, "ok"],
+    [`${WEB}/rootfs.tar.gz.manifest`, 1, 600, "status 404"],
     [`${WEB}/rootfs.tar.gz`, 1, 600, "ok"],
   ]);
   assert.deepEqual(
-    r.events.map((e) => e.kind).slice(0, 5),
-    ["fetch", "fetch", "signature", "sidecar", "mount"],
+    r.events.map((e) => e.kind).slice(0, 6),
+    ["fetch", "fetch", "signature", "sidecar", "fetch", "mount"],
   );
 });
 

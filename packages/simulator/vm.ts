@@ -103,6 +103,11 @@ export interface Vm {
   /** Files on web servers on the virtual network. */
   readonly web: readonly WebResource[];
   /**
+   * NUMA nodes the kernel has (default 1): a tmpfs `mpol=` that names a
+   * node from this one on is refused, as the kernel refuses it.
+   */
+  readonly numaNodes?: number;
+  /**
    * The public keys the initramfs carries (module-setup.sh installs those
    * `tmpfs_root_pubkeys` names under /etc/tmpfs-root/keys), by file name:
    * PEM or DER, as openssl reads them. An initramfs with a key checks every

@@ -9,8 +9,12 @@
 import { BOOT, parseParams, SOURCES } from "@tmpfs-root/model";
 import { simulate } from "@tmpfs-root/simulator";
 import { expectedLog, normaliseLog } from "./expected_log.ts";
-import { runSandbox, type ShellName, type ShellRun } from "./sandbox.ts";
+import { type Batch, prepareBatch, removeBatch, runBatch, type ShellName } from "./sandbox.ts";
+import type { ShellRun } from "./sandbox.ts";
 import { faultHandlers, type Scenario } from "./scenario.ts";
+
+/** How many batches a shell may run ahead of the slowest shell, past `parallel`. */
+const LEAD = 2;
 
 /** One scenario on which a shell and the simulator disagree. */
 export interface Disagreement {
@@ -104,36 +108,73 @@ export async function runDifferential(
   for (let from = 0; from < scenarios.length; from += batch) {
     jobs.push({ from, to: Math.min(from + batch, scenarios.length) });
   }
-  const found: Disagreement[] = [];
+  // Each shell goes through the batches at its own pace (the shells' sandboxes take unequal
+  // times), a few batches ahead of the slowest at most; a batch's files are written once, by the
+  // first shell to need them, and removed when every shell is done with them.
+  const prepared: (Promise<Batch> | undefined)[] = [];
+  const left = jobs.map(() => shells.length);
+  let oldest = 0;
+  let wake: (() => void)[] = [];
+  const found: (Disagreement & { readonly order: number })[] = [];
   let done = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++]!;
-      const slice = scenarios.slice(job.from, job.to);
-      const all = await runSandbox(shells, slice, options.module);
-      for (const [shell, runs] of all) {
-        runs.forEach((run, i) => {
-          const want = expected[job.from + i]!;
-          const reason = compareRun(want, run);
-          if (reason !== null) {
-            found.push({
-              scenario: slice[i]!,
-              shell,
-              reason,
-              expected: want,
-              actual: normaliseLog(run.log),
-              stderr: run.stderr,
-            });
-          }
-        });
+  let failed = false;
+  const wakeAll = () => {
+    for (const w of wake) w();
+    wake = [];
+  };
+  const work = async (shell: ShellName, next: { job: number }) => {
+    while (next.job < jobs.length && !failed) {
+      const j = next.job++;
+      while (j >= oldest + Math.max(1, parallel) + LEAD && !failed) {
+        await new Promise<void>((r) => wake.push(r));
       }
-      done += slice.length;
-      options.progress?.(done);
+      if (failed) return;
+      const job = jobs[j]!;
+      const slice = scenarios.slice(job.from, job.to);
+      const files = await (prepared[j] ??= prepareBatch(slice, options.module));
+      const runs = await runBatch(files, shell);
+      runs.forEach((run, i) => {
+        const want = expected[job.from + i]!;
+        const reason = compareRun(want, run);
+        if (reason !== null) {
+          found.push({
+            // The order of the runs: batch, shell, scenario.
+            order: (j * shells.length + shells.indexOf(shell)) * batch + i,
+            scenario: slice[i]!,
+            shell,
+            reason,
+            expected: want,
+            actual: normaliseLog(run.log),
+            stderr: run.stderr,
+          });
+        }
+      });
+      left[j] = left[j]! - 1;
+      if (left[j] === 0) {
+        await removeBatch(files);
+        prepared[j] = undefined;
+        while (oldest < jobs.length && left[oldest] === 0) oldest++;
+        wakeAll();
+        done += slice.length;
+        options.progress?.(done);
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
-  return found;
+  // A failure stops every worker (none waits for a batch that will never be done).
+  const worker = (shell: ShellName, next: { job: number }) =>
+    work(shell, next).catch((e) => {
+      failed = true;
+      wakeAll();
+      throw e;
+    });
+  const workers = shells.flatMap((shell) => {
+    const next = { job: 0 };
+    return Array.from({ length: Math.max(1, parallel) }, () => worker(shell, next));
+  });
+  const settled = await Promise.allSettled(workers);
+  for (const p of prepared) if (p !== undefined) await p.then(removeBatch, () => {});
+  for (const s of settled) if (s.status === "rejected") throw s.reason;
+  return found.sort((a, b) => a.order - b.order).map(({ order: _, ...d }) => d);
 }
 
 /**

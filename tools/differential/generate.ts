@@ -25,7 +25,7 @@ import {
   type WebResource,
   withSidecars,
 } from "@tmpfs-root/simulator";
-import { hostileCmdlines, Lcg } from "@tmpfs-root/model";
+import { formatManifest, hostileCmdlines, Lcg, MANIFEST_SUFFIX } from "@tmpfs-root/model";
 import type { Fault, Scenario } from "./scenario.ts";
 
 const ROOT = {
@@ -212,6 +212,7 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
     }];
     const plain: Vm = {
       flavour,
+      ...(r.int(4) === 0 ? { numaNodes: 2 } : {}),
       // The endless server sends zeros until more bytes came than the tmpfs holds: keep it small.
       ram: cmdline.includes("endless") ? 1 << 20 : r.pick([1 << 20, 64 << 20]),
       disks: [
@@ -235,10 +236,82 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
       ],
       web,
     };
-    const vm = sidecar === null ? plain : sidecar.machine(plain);
+    const signed = sidecar === null ? plain : sidecar.machine(plain);
+    // About one machine in two has a manifest beside every archive, most of them with the RAM
+    // to boot it; a web server may fail to serve it.
+    const vm = r.int(2) === 0 && !cmdline.includes("endless")
+      ? withManifests({ ...signed, ram: r.pick([1 << 30, 1 << 30, signed.ram]) }, manifestCase(r), {
+        ...(r.int(5) === 0 ? { status: r.pick([404, 500]) } : {}),
+      })
+      : signed;
     scenarios.push({ cmdline, vm, fault: fault(r) });
   }
   return scenarios;
+}
+
+/** A manifest's text for an archive of a given file name. */
+type ManifestCase = (archive: string) => Uint8Array;
+
+/**
+ * A manifest case: counts that fit or not (in a tmpfs given or sized from
+ * it, on 1 GiB of RAM or less), or a manifest that is not valid.
+ */
+function manifestCase(r: Lcg): ManifestCase {
+  const unpacked = r.pick([0, 4096, 100 * 1024, 60 * 1024 ** 2, 900 * 1024 ** 2, 3 * 1024 ** 3]);
+  const inodes = r.pick([1, 12, 100000]);
+  const good = (archive: string) =>
+    formatManifest({
+      archive,
+      format: "gzip",
+      compressedBytes: 236,
+      unpackedBytes: unpacked,
+      inodes,
+      sha256: "0".repeat(64),
+    });
+  const text = r.pick<(archive: string) => string>([
+    good,
+    good,
+    good,
+    good,
+    (a) => good(a).replace(`archive=${a}`, "archive=other.tar.gz"),
+    (a) => good(a).replace("version=1", "version=2"),
+    (a) => good(a).replace("inodes=", "inodes=x"),
+    (a) => `${good(a)}not a line\n`,
+    (a) => `${good(a)}inodes=5\n`,
+    (a) => good(a).replace("\n", "\r\n"),
+  ]);
+  return (archive) => new TextEncoder().encode(text(archive));
+}
+
+/**
+ * `vm` with a manifest beside every archive (its text for the archive's
+ * file name), on every volume and web server; `web` changes how the web
+ * servers answer for it.
+ */
+function withManifests(vm: Vm, manifest: ManifestCase, web: Partial<WebResource>): Vm {
+  const beside = (name: string) => !/\.(sha256|sig)$/.test(name);
+  const add = (files: FileTree | undefined): FileTree => {
+    const out: Record<string, Uint8Array> = { ...files };
+    for (const name of Object.keys(files ?? {}).filter(beside)) {
+      out[`${name}${MANIFEST_SUFFIX}`] = manifest(name.slice(name.lastIndexOf("/") + 1));
+    }
+    return out;
+  };
+  return {
+    ...vm,
+    disks: vm.disks.map((d) => ({ ...d, files: add(d.files) })),
+    lvm: vm.lvm.map((l) => ({ ...l, files: add(l.files) })),
+    nfs: vm.nfs.map((n) => ({ ...n, files: add(n.files) })),
+    web: vm.web.flatMap((w): WebResource[] =>
+      beside(w.url)
+        ? [w, {
+          url: `${w.url}${MANIFEST_SUFFIX}`,
+          body: manifest(w.url.slice(w.url.lastIndexOf("/") + 1)),
+          ...web,
+        }]
+        : [w]
+    ),
+  };
 }
 
 /** A digest for `rd.tmpfs.sha256`, and the archive every source serves. */
@@ -444,6 +517,23 @@ function validish(r: Lcg, sha256: string | null): string {
         }`,
       );
     }
+  }
+  // tmpfs options, valid or not; bind:1 and prefer:1 name a node a machine of one node lacks.
+  if (r.int(5) === 0) {
+    args.push(
+      `rd.tmpfs.opts=${
+        r.pick([
+          "nr_inodes=100k",
+          "nr_inodes=0,huge=within_size",
+          "mode=0700",
+          "mpol=interleave,nr_inodes=9",
+          "mpol=bind:1,mode=0711",
+          "huge=always,mpol=prefer:1",
+          "size=1G",
+          "mode=0755,mode=0700",
+        ])
+      }`,
+    );
   }
   // A digest with a space in it is quoted, as a kernel command line must.
   if (sha256 !== null) args.push(`"rd.tmpfs.sha256=${sha256}"`);

@@ -101,21 +101,26 @@ export async function committedModule(): Promise<Map<string, string>> {
   return files;
 }
 
-async function write(path: string, entry: Entry, made?: Set<string>): Promise<void> {
+// Synchronous: a batch has thousands of small files, and each async call's round trip
+// costs more than the write itself.
+function write(path: string, entry: Entry, made: Set<string>): void {
   const dir = path.slice(0, path.lastIndexOf("/"));
-  if (made === undefined || !made.has(dir)) {
-    await Deno.mkdir(dir, { recursive: true });
-    made?.add(dir);
+  if (!made.has(dir)) {
+    Deno.mkdirSync(dir, { recursive: true });
+    made.add(dir);
   }
-  if (typeof entry === "string") await Deno.writeTextFile(path, entry);
-  else if (entry instanceof Uint8Array) await Deno.writeFile(path, entry);
-  else await Deno.symlink(entry.symlink, path);
+  if (typeof entry === "string") Deno.writeTextFileSync(path, entry);
+  else if (entry instanceof Uint8Array) Deno.writeFileSync(path, entry);
+  else Deno.symlinkSync(entry.symlink, path);
 }
+
+let placement: Placement | undefined;
 
 /** The sandbox's fixed files: the module, the stub dracut library, the stubs and the driver. */
 async function fixedFiles(module: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  const place = compileModule(BOOT).placement;
+  // Compiled once, not for every batch: it takes longer than writing a batch's files.
+  const place = (placement ??= compileModule(BOOT).placement);
   const places = placements(place);
   files.set("hooks.sh", hookVariables(place, places));
   for (const [name, text] of module) {
@@ -141,6 +146,124 @@ async function fixedFiles(module: ReadonlyMap<string, string>): Promise<Map<stri
   return files;
 }
 
+/** The host programs the sandbox needs (checked once). */
+const PROGRAMS = [
+  "unshare",
+  "busybox",
+  "dash",
+  "tar",
+  "gzip",
+  "xz",
+  "zstd",
+  "bzip2",
+  "lz4",
+  "sha256sum",
+];
+let programs: Promise<void> | undefined;
+
+/** A batch of scenarios written for the sandboxes, which each shell runs in its own. */
+export interface Batch {
+  /** The work folder: files, scen, vols, and a folder per shell. */
+  readonly work: string;
+  /** The scenarios' folder names, in order. */
+  readonly names: readonly string[];
+}
+
+/**
+ * Writes `scenarios` (and the sandbox's fixed files, with `module`'s files:
+ * default the committed module) to a new work folder, for
+ * {@linkcode runBatch}; {@linkcode removeBatch} removes it.
+ */
+export async function prepareBatch(
+  scenarios: readonly Scenario[],
+  module?: ReadonlyMap<string, string>,
+): Promise<Batch> {
+  programs ??= (async () => {
+    for (const p of PROGRAMS) await requireProgram(p);
+  })();
+  await programs;
+  // In /dev/shm (a tmpfs) when there is one: a batch is thousands of small files, which a disk's
+  // file system is slow to create and remove.
+  const work = await Deno.makeTempDir({ dir: "/dev/shm", prefix: "tmpfs-root-diff-" })
+    .catch(() => Deno.makeTempDir({ prefix: "tmpfs-root-diff-" }));
+  try {
+    const made = new Set<string>();
+    for (const [path, text] of await fixedFiles(module ?? await committedModule())) {
+      write(`${work}/files/${path}`, text, made);
+    }
+    const volumes = new Volumes();
+    const names = scenarios.map((_, i) => String(i).padStart(6, "0"));
+    for (const [i, s] of scenarios.entries()) {
+      const { files } = await scenarioFiles(s, volumes);
+      for (const [path, entry] of files) {
+        write(`${work}/scen/${names[i]}/${path}`, entry, made);
+      }
+    }
+    Deno.mkdirSync(`${work}/vols`);
+    for (const [id, tree] of volumes.trees.entries()) {
+      Deno.mkdirSync(`${work}/vols/${id}`);
+      for (const [path, bytes] of Object.entries(tree)) {
+        write(`${work}/vols/${id}/${path}`, bytes, made);
+      }
+    }
+    return { work, names };
+  } catch (e) {
+    await Deno.remove(work, { recursive: true });
+    throw e;
+  }
+}
+
+/** Removes a batch's work folder. */
+export async function removeBatch(batch: Batch): Promise<void> {
+  await Deno.remove(batch.work, { recursive: true });
+}
+
+/**
+ * Runs a batch's scenarios under `shell`, in one sandbox (and one shell
+ * process); returns the runs in the scenarios' order.
+ */
+export async function runBatch(batch: Batch, shell: ShellName): Promise<ShellRun[]> {
+  const { work, names } = batch;
+  const box = `${work}/${shell}`;
+  Deno.mkdirSync(`${box}/root`, { recursive: true });
+  Deno.mkdirSync(`${box}/out`);
+  const out = await new Deno.Command("unshare", {
+    args: [
+      "--mount",
+      "--pid",
+      "--fork",
+      "--kill-child",
+      "--propagation",
+      "private",
+      "sh",
+      new URL("setup.sh", HERE).pathname,
+      work,
+      box,
+      SHELL_COMMAND[shell],
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(
+      `The ${shell} sandbox failed (status ${out.code}): ${
+        new TextDecoder().decode(out.stderr).slice(-2000)
+      }`,
+    );
+  }
+  const read = (path: string) => {
+    try {
+      return Deno.readTextFileSync(path);
+    } catch {
+      return "<missing>";
+    }
+  };
+  return names.map((name) => ({
+    log: read(`${box}/out/${name}.log`),
+    stderr: read(`${box}/out/${name}.err`),
+  }));
+}
+
 /**
  * Runs `scenarios` under each of `shells`, one sandbox (and one shell
  * process) per shell, all at once; returns each shell's runs in the
@@ -160,83 +283,15 @@ export async function runSandbox(
   scenarios: readonly Scenario[],
   module?: ReadonlyMap<string, string>,
 ): Promise<Map<ShellName, ShellRun[]>> {
-  for (
-    const p of [
-      "unshare",
-      "busybox",
-      "dash",
-      "tar",
-      "gzip",
-      "xz",
-      "zstd",
-      "bzip2",
-      "lz4",
-      "sha256sum",
-    ]
-  ) {
-    await requireProgram(p);
-  }
-  const work = await Deno.makeTempDir({ prefix: "tmpfs-root-diff-" });
+  const batch = await prepareBatch(scenarios, module);
   try {
-    const made = new Set<string>();
-    for (const [path, text] of await fixedFiles(module ?? await committedModule())) {
-      await write(`${work}/files/${path}`, text, made);
-    }
-    const volumes = new Volumes();
-    const names = scenarios.map((_, i) => String(i).padStart(6, "0"));
-    for (const [i, s] of scenarios.entries()) {
-      const { files } = await scenarioFiles(s, volumes);
-      for (const [path, entry] of files) {
-        await write(`${work}/scen/${names[i]}/${path}`, entry, made);
-      }
-    }
-    await Deno.mkdir(`${work}/vols`);
-    for (const [id, tree] of volumes.trees.entries()) {
-      await Deno.mkdir(`${work}/vols/${id}`);
-      for (const [path, bytes] of Object.entries(tree)) {
-        await write(`${work}/vols/${id}/${path}`, bytes, made);
-      }
-    }
-    const setup = new URL("setup.sh", HERE).pathname;
-    const dec = new TextDecoder();
-    const results = await Promise.all(shells.map(async (shell) => {
-      const box = `${work}/${shell}`;
-      await Deno.mkdir(`${box}/root`, { recursive: true });
-      await Deno.mkdir(`${box}/out`);
-      const out = await new Deno.Command("unshare", {
-        args: [
-          "--mount",
-          "--pid",
-          "--fork",
-          "--kill-child",
-          "--propagation",
-          "private",
-          "sh",
-          setup,
-          work,
-          box,
-          SHELL_COMMAND[shell],
-        ],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      if (!out.success) {
-        throw new Error(
-          `The ${shell} sandbox failed (status ${out.code}): ${
-            dec.decode(out.stderr).slice(-2000)
-          }`,
-        );
-      }
-      const runs: ShellRun[] = [];
-      for (const name of names) {
-        const read = (ext: string) =>
-          Deno.readTextFile(`${box}/out/${name}.${ext}`).catch(() => "<missing>");
-        runs.push({ log: await read("log"), stderr: await read("err") });
-      }
-      return [shell, runs] as const;
+    const runs = await Promise.allSettled(shells.map((shell) => runBatch(batch, shell)));
+    return new Map(shells.map((shell, i) => {
+      const r = runs[i]!;
+      if (r.status === "rejected") throw r.reason;
+      return [shell, r.value];
     }));
-    return new Map(results);
   } finally {
-    await Deno.remove(work, { recursive: true });
+    await removeBatch(batch);
   }
 }

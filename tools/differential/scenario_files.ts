@@ -9,6 +9,7 @@
  */
 import {
   archiveUrls,
+  MANIFEST_SUFFIX,
   parseParams,
   readCmdline,
   SIDECAR_SUFFIX,
@@ -116,6 +117,9 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
   const { source, values } = parsed.params;
   const size = values.size!;
   files.set("sizes", `${size}\t${Math.min(tmpfsBytes(size, vm.ram), vm.ram)}\n`);
+  // /proc/meminfo's MemTotal, in kB: what the fit step sizes a tmpfs from a manifest with.
+  files.set("meminfo", `MemTotal:       ${Math.floor(vm.ram / 1024)} kB\n`);
+  if (vm.numaNodes !== undefined) files.set("numa", `${vm.numaNodes}\n`);
   const machine: Machine = { vm, args, source, values, time: 0, mounts: [] };
   if (keys) files.set("signatures", await signatures(machine));
   // The stubs answer as the kind's descriptor says: NFS mounts it, a streamed kind downloads it.
@@ -126,6 +130,7 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
     const archives = archiveUrls(parsed.params);
     for (const archive of archives) {
       urls.add(archive);
+      urls.add(`${archive}${MANIFEST_SUFFIX}`);
       if (values.verify !== "none") {
         urls.add(`${archive}${SIDECAR_SUFFIX}`);
         urls.add(`${archive}${SIDECAR_SUFFIX}${SIGNATURE_SUFFIX}`);

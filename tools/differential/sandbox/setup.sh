@@ -19,7 +19,7 @@ cp -r "$W"/files/. .
 ln -s /usr/lib/x86_64-linux-gnu lib/x86_64-linux-gnu
 cp "$(command -v busybox)" bin/busybox
 ln -s /usr/bin/dash bin/dash
-for t in cat cp dd df grep head ln mkdir mkfifo od rm sed tail tee tr; do ln -s /usr/bin/"$t" bin/"$t"; done
+for t in cat chmod cp dd df grep head ln mkdir mkfifo od rm sed tail tee tr; do ln -s /usr/bin/"$t" bin/"$t"; done
 chmod 755 stub/* bin/pwned
 mknod -m 666 dev/null c 1 3
 # The block devices' nodes (major 240 is for local use): udev's links point here.
@@ -28,6 +28,7 @@ for i in 0 1 2 3 4 5 6 7; do mknod .nodes/"$i" b 240 "$i"; done
 mkfifo dev/kmsg
 ln -s /.proc/self/mounts proc/mounts
 ln -s /vm/cmdline proc/cmdline
+ln -s /vm/meminfo proc/meminfo
 # The random bytes the download's jitter draws from: each scenario's own, as the simulator drew them.
 ln -s /vm/urandom dev/urandom
 # The initramfs's public keys: each scenario's own (none when its machine has none).

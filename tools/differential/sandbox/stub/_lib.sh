@@ -10,12 +10,43 @@ fault() {
     done </vm/faults
     return 1
 }
-# lookup FILE KEY: prints the value after the tab on KEY's line.
+# The helpers below set REPLY rather than print, and use no other process: a stub's
+# "$(...)" or cat costs a fork, or a fork and an exec, on every call.
+# lookup FILE KEY: sets REPLY to the value after the tab on KEY's line.
 lookup() {
     [ -f "$1" ] || return 1
     while IFS='	' read -r k v; do
-        if [ "$k" = "$2" ]; then printf '%s' "$v"; return 0; fi
+        if [ "$k" = "$2" ]; then REPLY="$v"; return 0; fi
     done <"$1"
+    return 1
+}
+# slurp FILE: sets REPLY to what "$(cat FILE)" gives for a text file: its text without its
+# trailing newlines (fails, as silently as cat 2>/dev/null, on a missing file).
+slurp() {
+    local line
+    REPLY=
+    [ -f "$1" ] || return 1
+    while IFS= read -r line; do REPLY="$REPLY$line
+"; done <"$1"
+    REPLY="$REPLY$line"
+    while :; do
+        case "$REPLY" in
+            *'
+') REPLY="${REPLY%?}" ;;
+            *) return 0 ;;
+        esac
+    done
+}
+# put FILE: prints a text file, as cat does.
+put() {
+    local line
+    while IFS= read -r line; do printf '%s\n' "$line"; done <"$1"
+    printf '%s' "$line"
+}
+# listed FILE LINE: whether LINE is a line of FILE (grep -qxF LINE FILE).
+listed() {
+    local line
+    while IFS= read -r line || [ -n "$line" ]; do [ "$line" = "$2" ] && return 0; done <"$1"
     return 1
 }
 # udev: makes the device links that are due by the clock (/vm/udev/<second>/).
