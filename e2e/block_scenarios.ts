@@ -5,11 +5,10 @@
  *
  * @module
  */
-import type { Flavour } from "./lib/dracut.ts";
 import { makeDisk } from "./lib/disk.ts";
 import { buildGuestArchive, corruptedCopy, truncatedCopy } from "./lib/guest.ts";
 import { CACHE_DIR } from "./lib/_paths.ts";
-import { once, type Scenario } from "./lib/scenario.ts";
+import { bothFlavours, NO_REBOOT, once, type Scenario } from "./lib/scenario.ts";
 
 /** The ext4 label with a space and a slash; udev shows it as `my\x20disk\x2f1`. */
 export const FS_LABEL = "my disk/1";
@@ -70,20 +69,12 @@ const gptDisk = once(async () =>
 
 /** Text that appears only if a kernel parameter was executed as shell code. */
 const CANARY = /PWN[a-z]ED/;
-/** Nothing in these tests may reboot: success powers off, failure panics or powers off. */
-const NO_REBOOT = /reboot: Restarting system/;
 
 type Base = Omit<Scenario, "flavour" | "name" | "topic"> & { readonly name: string };
 
 /** A scenario for both flavours, named `<flavour>/<name>`. */
 function both(base: Base): Scenario[] {
-  return (["classic", "systemd"] as Flavour[]).map((flavour) => ({
-    ...base,
-    name: `${flavour}/${base.name}`,
-    topic: "block",
-    flavour,
-    forbid: [NO_REBOOT, ...(base.forbid ?? [])],
-  }));
+  return bothFlavours("block", "", base);
 }
 
 /** A failure scenario: `tmpfs-root: <step> failed: …`, no guest init, QEMU ends by itself. */

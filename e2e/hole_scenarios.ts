@@ -16,16 +16,15 @@
  *
  * @module
  */
-import type { Flavour } from "./lib/dracut.ts";
 import { makeDisk } from "./lib/disk.ts";
 import { type HoleArchive, holeArchive } from "./lib/hole_archives.ts";
 import {
+  bothFlavoursNet,
   CAFILE_IN_INITRD,
   ensureTestCa,
   HTTP_PORT,
   HTTPS_PORT,
   IMGFILE,
-  netContext,
   type NetSetup,
 } from "./lib/network_env.ts";
 import { once, type Scenario } from "./lib/scenario.ts";
@@ -44,9 +43,6 @@ const NET_ARGS = "ip=dhcp rd.neednet=1 ro";
 
 /** The CA the HTTPS scenario bakes into its initramfs (made once, cached). */
 const tls = await ensureTestCa();
-
-/** Nothing in these tests may reboot: success powers off, failure panics or powers off. */
-const NO_REBOOT = /reboot: Restarting system/;
 
 /** Bytes as base64 (the server's configuration is JSON). */
 function base64(bytes: Uint8Array): string {
@@ -80,19 +76,7 @@ type Base =
 
 /** A scenario for both flavours, named `<flavour>/holes-<name>`. */
 function both(base: Base): Scenario[] {
-  return (["classic", "systemd"] as Flavour[]).map((flavour) => {
-    const { net, ...rest } = base;
-    const name = `${flavour}/holes-${base.name}`;
-    return {
-      ...(net ? { timeoutSec: 180 } : {}),
-      ...rest,
-      name,
-      topic: "holes",
-      flavour,
-      ...(net ? { context: netContext(name, net) } : {}),
-      forbid: [NO_REBOOT, ...(base.forbid ?? [])],
-    };
-  });
+  return bothFlavoursNet("holes", "holes-", base);
 }
 
 /** A boot that must stop with `tmpfs-root: <step> failed: <cause>`. */

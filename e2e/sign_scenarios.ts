@@ -12,26 +12,22 @@
  *
  * @module
  */
-import type { Flavour } from "./lib/dracut.ts";
 import { makeDisk } from "./lib/disk.ts";
 import { buildGuestArchive } from "./lib/guest.ts";
 import {
+  bothFlavoursNet,
   HTTP_PORT,
   IMGFILE,
-  netContext,
   type NetSetup,
   networkArchive,
   NFS_EXPORT,
 } from "./lib/network_env.ts";
-import { once, type Scenario } from "./lib/scenario.ts";
+import { literal, once, type Scenario } from "./lib/scenario.ts";
 import { keyPair, sidecarFiles, type SidecarSpec } from "./lib/signed_files.ts";
 
 const HTTP = `http://10.0.2.2:${HTTP_PORT}`;
 const NFS_SRC = `10.0.2.2:${NFS_EXPORT}`;
 const NET_ARGS = "ip=dhcp rd.neednet=1";
-
-/** Nothing in these tests may reboot: success powers off, failure panics or powers off. */
-const NO_REBOOT = /reboot: Restarting system/;
 
 const site = await keyPair("site");
 const stranger = await keyPair("stranger");
@@ -66,29 +62,12 @@ type Base =
 
 /** A scenario for both flavours, named `<flavour>/sign-<name>`. */
 function both(base: Base): Scenario[] {
-  return (["classic", "systemd"] as Flavour[]).map((flavour) => {
-    const { net, ...rest } = base;
-    const name = `${flavour}/sign-${base.name}`;
-    return {
-      ...(net ? { timeoutSec: 180 } : {}),
-      ...rest,
-      name,
-      topic: "sign",
-      flavour,
-      ...(net ? { context: netContext(name, net) } : {}),
-      forbid: [NO_REBOOT, ...(base.forbid ?? [])],
-    };
-  });
-}
-
-/** Regex-escapes a literal. */
-function lit(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return bothFlavoursNet("sign", "sign-", base);
 }
 
 /** A boot that must stop with `tmpfs-root: <step> failed: <cause>` (cause a literal). */
 function failing(step: string, cause: string): Scenario["expect"] {
-  return { kind: "fail", step, line: new RegExp(`tmpfs-root: ${step} failed: ${lit(cause)}`) };
+  return { kind: "fail", step, line: new RegExp(`tmpfs-root: ${step} failed: ${literal(cause)}`) };
 }
 
 const BLOCK = `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=${ARCHIVE} rd.tmpfs.size=256M`;
@@ -118,7 +97,7 @@ export const SIGN_SCENARIOS: readonly Scenario[] = [
       kind: "fail",
       step: "verify",
       line: new RegExp(
-        `tmpfs-root: verify failed: ${lit(ARCHIVE)} has sha256 [0-9a-f]{64}, expected ${
+        `tmpfs-root: verify failed: ${literal(ARCHIVE)} has sha256 [0-9a-f]{64}, expected ${
           "ab".repeat(32)
         }`,
       ),
@@ -203,7 +182,7 @@ export const SIGN_SCENARIOS: readonly Scenario[] = [
       kind: "fail",
       step: "verify",
       line: new RegExp(
-        `tmpfs-root: verify failed: ${lit(IMGFILE)} has sha256 [0-9a-f]{64}, expected ${
+        `tmpfs-root: verify failed: ${literal(IMGFILE)} has sha256 [0-9a-f]{64}, expected ${
           "cd".repeat(32)
         }`,
       ),

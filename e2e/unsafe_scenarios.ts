@@ -21,7 +21,6 @@
  *
  * @module
  */
-import type { Flavour } from "./lib/dracut.ts";
 import { makeDisk } from "./lib/disk.ts";
 import {
   CONTROL_MARKER,
@@ -31,16 +30,13 @@ import {
   outsideFound,
   type OutsidePhase,
 } from "./lib/outside_check.ts";
-import { once, type Scenario } from "./lib/scenario.ts";
+import { bothFlavours, once, type Scenario } from "./lib/scenario.ts";
 import { unsafeArchive, type UnsafeKind } from "./lib/unsafe_archives.ts";
 
 /** The initramfs's extra files: the outside check's hooks (made once, keyed by content). */
 const CHECK_ARGS = await outsideCheckArgs();
 /** The same, plus a marker planted outside the root: the check must report it. */
 const CONTROL_ARGS = await outsideCheckArgs({ plant: true });
-
-/** Nothing in these tests may reboot: success powers off, failure panics or powers off. */
-const NO_REBOOT = /reboot: Restarting system/;
 
 const CMDLINE = "root=tmpfs:/dev/vda1 rd.tmpfs.size=256M rd.tmpfs.imgfile=rootfs.tar.gz ro";
 
@@ -132,13 +128,7 @@ type Base = Omit<Scenario, "flavour" | "name" | "topic"> & { readonly name: stri
 
 /** A scenario for both flavours, named `<flavour>/unsafe-<name>`. */
 function both(base: Base): Scenario[] {
-  return (["classic", "systemd"] as Flavour[]).map((flavour) => ({
-    ...base,
-    name: `${flavour}/unsafe-${base.name}`,
-    topic: "unsafe",
-    flavour,
-    forbid: [NO_REBOOT, ...(base.forbid ?? [])],
-  }));
+  return bothFlavours("unsafe", "unsafe-", base);
 }
 
 /** Where the outside check runs: `cleanup` when the boot goes on, `shutdown-emergency` when it stops. */

@@ -11,14 +11,13 @@
  *
  * @module
  */
-import type { Flavour } from "./lib/dracut.ts";
 import { makeDisk } from "./lib/disk.ts";
 import { buildGuestArchive } from "./lib/guest.ts";
 import { sha256Hex } from "./lib/_hash.ts";
 import {
+  bothFlavoursNet,
   HTTP_PORT,
   IMGFILE,
-  netContext,
   type NetSetup,
   networkArchive,
   NFS_EXPORT,
@@ -27,9 +26,6 @@ import { once, type Scenario } from "./lib/scenario.ts";
 
 const HTTP = `http://10.0.2.2:${HTTP_PORT}`;
 const NFS_SRC = `10.0.2.2:${NFS_EXPORT}`;
-
-/** Nothing in these tests may reboot: success powers off, failure panics or powers off. */
-const NO_REBOOT = /reboot: Restarting system/;
 
 /** A file's SHA-256, as sha256sum prints it. */
 async function fileDigest(path: string): Promise<string> {
@@ -53,19 +49,7 @@ type Base =
 
 /** A scenario for both flavours, named `<flavour>/verify-<name>`. */
 function both(base: Base): Scenario[] {
-  return (["classic", "systemd"] as Flavour[]).map((flavour) => {
-    const { net, ...rest } = base;
-    const name = `${flavour}/verify-${base.name}`;
-    return {
-      ...(net ? { timeoutSec: 180 } : {}),
-      ...rest,
-      name,
-      topic: "verify",
-      flavour,
-      ...(net ? { context: netContext(name, net) } : {}),
-      forbid: [NO_REBOOT, ...(base.forbid ?? [])],
-    };
-  });
+  return bothFlavoursNet("verify", "verify-", base);
 }
 
 /** A boot that must stop naming the archive, the digest it has and the one expected. */

@@ -16,7 +16,7 @@ import { buildGuestArchive } from "./guest.ts";
 import { type HttpFaults, type HttpLogEntry, type HttpServer, startHttp } from "./http_server.ts";
 import { createNamespace } from "./netns.ts";
 import { type NfsMode, type NfsServer, startNfs } from "./nfs_server.ts";
-import type { BootContext } from "./scenario.ts";
+import { type BootContext, bothFlavours, type Scenario } from "./scenario.ts";
 import { makeTestCa, type TlsFiles } from "./tls.ts";
 
 const NET_DIR = `${CACHE_DIR}/e2e-net`;
@@ -349,4 +349,25 @@ export function netContext(name: string, setup: NetSetup): () => Promise<BootCon
       },
     };
   };
+}
+
+/** A scenario of a topic with an optional network setup, named without its flavour. */
+export type NetScenario =
+  & Omit<Scenario, "flavour" | "name" | "topic" | "context">
+  & { readonly name: string; readonly net?: NetSetup };
+
+/**
+ * One scenario in each flavour (`bothFlavours`); with `net`, each gets its
+ * own network namespace and servers, and 180 s unless it says otherwise.
+ *
+ * @example
+ * ```ts ignore
+ * const [classic, systemd] = bothFlavoursNet("verify", "verify-", { name: "x", cmdline, expect, net: {} });
+ * ```
+ */
+export function bothFlavoursNet(topic: string, prefix: string, base: NetScenario): Scenario[] {
+  const { net, ...rest } = base;
+  return bothFlavours(topic, prefix, { ...(net ? { timeoutSec: 180 } : {}), ...rest }).map((s) =>
+    net ? { ...s, context: netContext(s.name, net) } : s
+  );
 }
