@@ -177,9 +177,9 @@ tmpfs_root_extract() {
         /run/tmpfs-root/tar.err; then
         # The options the tmpfs was mounted with, and the manifest that sized it, if any.
         if [ -n "$tmpfs_root_out_manifest" ]; then
-            tmpfs_root_cause="the tmpfs is full ($tmpfs_root_out_fit): the archive needs more than ${tmpfs_root_out_manifest##*\ }.manifest says"
+            tmpfs_root_cause="the tmpfs is full ($tmpfs_root_mounted): the archive needs more than ${tmpfs_root_out_manifest##*\ }.manifest says"
         else
-            tmpfs_root_cause="the tmpfs is full ($tmpfs_root_out_fit): the archive needs more"
+            tmpfs_root_cause="the tmpfs is full ($tmpfs_root_mounted): the archive needs more"
         fi
         return 1
     fi
@@ -1199,6 +1199,8 @@ tmpfs_root_step_tmpfs() {
             mode="${mode%%,*}"
             ;;
     esac
+    # The options the tmpfs has, for the unpack's failure lines.
+    tmpfs_root_mounted="$o"
     tmpfs_root_mount_tmpfs "${NEWROOT:-/sysroot}" "$o" "$mode" || case "$o" in
         *,mpol=*)
             # A NUMA policy the kernel refuses (a node it lacks, no NUMA): again without it.
@@ -1210,6 +1212,7 @@ tmpfs_root_step_tmpfs() {
             tmpfs_root_say 4 \
                 "tmpfs-root: warning: the kernel refused mpol=$mpol ($(tmpfs_root_first_line /run/tmpfs-root/err)); the tmpfs is mounted without it"
             o="${o%%,mpol=*}$rest"
+            tmpfs_root_mounted="$o"
             tmpfs_root_mount_tmpfs "${NEWROOT:-/sysroot}" "$o" "$mode" || {
                 if [ -n "${DRACUT_SYSTEMD:-}" ]; then
                     tmpfs_root_cause="could not resize the tmpfs on ${NEWROOT:-/sysroot}: $(tmpfs_root_first_line /run/tmpfs-root/err)"

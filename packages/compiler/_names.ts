@@ -63,6 +63,9 @@ export const IP_GIVEN = `${PREFIX}_given_ip`;
  */
 export const STARTED = `${PREFIX}_started`;
 
+/** The options the tmpfs was mounted with (a NUMA policy the kernel refused left out). */
+export const MOUNTED = `${PREFIX}_mounted`;
+
 /** The URL that served the archive (the source's, or a mirror's), set by the download. */
 export const SERVED = `${PREFIX}_served`;
 

@@ -94,6 +94,7 @@ import {
   doneFile,
   fn,
   givenVar,
+  MOUNTED,
   outVar,
   paramVar,
   RUN_DIR,
@@ -350,6 +351,8 @@ function mountTmpfsBody(step: Extract<Step, { kind: "mountTmpfs" }>): Command[] 
       assign("mode", strip(varOf(opts), "#", pat(ANY, "mode="))),
       assign("mode", strip("mode", "%%", pat(",", ANY))),
     ]]]),
+    comment("The options the tmpfs has, for the unpack's failure lines."),
+    assign(MOUNTED, v("o")),
     or(
       mountIt,
       caseOf(v("o"), [
@@ -362,6 +365,7 @@ function mountTmpfsBody(step: Extract<Step, { kind: "mountTmpfs" }>): Command[] 
           assign("mpol", strip("mpol", "%%", pat(",", ANY))),
           cmd(fn("say"), "4", w(...M.warning(w(...M.mpolRefused(v("mpol"), firstLine(ERR)))))),
           assign("o", w(strip("o", "%%", pat(",mpol=", ANY)), v("rest"))),
+          assign(MOUNTED, v("o")),
           or(mountIt, group(failed)),
         ]],
         [[pat(ANY)], failed],
@@ -1039,10 +1043,10 @@ function extractFn(): Command {
         ifThen(
           test("-n", v(outVar("manifest"))),
           [say(M.tmpfsFullManifest(
-            v(outVar("fit")),
+            v(MOUNTED),
             w(strip(outVar("manifest"), "##", pat(ANY, " ")), MANIFEST_SUFFIX),
           ))],
-          [say(M.tmpfsFull(v(outVar("fit"))))],
+          [say(M.tmpfsFull(v(MOUNTED)))],
         ),
         ret(1),
       ],
