@@ -8,6 +8,7 @@
 import { MOUNT_POINTS } from "@tmpfs-root/image";
 import { TAR_OPTIONS } from "@tmpfs-root/model";
 import { bash, exec, exists, shortHash, shQuote } from "./_exec.ts";
+import { xorshift } from "./stats.ts";
 
 /** A root file system on disk, ready to be packed. */
 export interface RootTree {
@@ -189,19 +190,6 @@ export async function debianRoot(
 
 /** The synthetic tree's generator version: bump it when the generator changes. */
 const SYNTHETIC_VERSION = 2;
-
-/** A deterministic pseudo-random generator (xorshift32). */
-function xorshift(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 /** `size` bytes that compress about as well as programs and text do: words from a small vocabulary mixed with noise. */
 function fileBytes(next: () => number, size: number): Uint8Array {

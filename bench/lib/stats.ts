@@ -37,8 +37,30 @@ export function median(values: readonly number[]): number {
  * ```
  */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let x = (seed * 2654435761) >>> 0 || 1;
-  const next = () => {
+  const next = xorshift(seed * 2654435761);
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = next() % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * A deterministic pseudo-random generator (xorshift32) of unsigned 32-bit
+ * numbers; the seed is taken modulo 2^32 (0 as 1).
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { xorshift } from "./stats.ts";
+ * const [a, b] = [xorshift(7), xorshift(7)];
+ * assert.deepEqual([a(), a()], [b(), b()]);
+ * ```
+ */
+export function xorshift(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
     x ^= x << 13;
     x >>>= 0;
     x ^= x >>> 17;
@@ -46,10 +68,4 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
     x >>>= 0;
     return x;
   };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = next() % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }

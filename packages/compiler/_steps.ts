@@ -133,6 +133,13 @@ const HASH_ERR = `${RUN_DIR}/sha256.err`;
 
 const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
 
+/** The first URL of `$rest` (URLs one space apart) into `$archive`, the others left in `$rest`. */
+const SHIFT_URL: readonly Command[] = [
+  assign("archive", strip("rest", "%%", pat(" ", ANY))),
+  assign("rest", strip("rest", "#", pat(v("archive")))),
+  assign("rest", strip("rest", "#", pat(" "))),
+];
+
 /** The shell word for an operand. */
 export function operand(op: Operand): Word {
   switch (op.kind) {
@@ -409,11 +416,6 @@ function mountTmpfsFn(): Command {
 function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Context): Command[] {
   const copy = operand(step.copy);
   const out = outVar(step.id);
-  const shift = [
-    assign("archive", strip("rest", "%%", pat(" ", ANY))),
-    assign("rest", strip("rest", "#", pat(v("archive")))),
-    assign("rest", strip("rest", "#", pat(" "))),
-  ];
   return [
     local("archive"),
     local("rest", ""),
@@ -423,7 +425,7 @@ function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Co
     caseOf(v(SRC.kind), [
       [kinds(ctx, (k) => k.access === "streamed"), [
         assign("rest", subst(cmd(fn("urls"), operand(step.file)))),
-        ...shift,
+        ...SHIFT_URL,
         comment("The archive's download that follows has the same deadline."),
         or(test("-n", v(STARTED)), assign(STARTED, subst(cmd(fn("uptime"))))),
       ]],
@@ -445,7 +447,7 @@ function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Co
         [[pat(ANY)], [cmd(fn("say"), "4", w(...M.warning(w(...M.manifestSkipped(v(CAUSE))))))]],
       ]),
       or(test("-n", v("rest")), ret(0)),
-      ...shift,
+      ...SHIFT_URL,
     ]),
     ifThen(
       not(
@@ -596,12 +598,6 @@ function sidecarBody(step: Extract<Step, { kind: "sidecar" }>, ctx: Context): Co
   /** Copies the file `name` names to `to`; its cause when it is missing is `missing`. */
   const take = (name: string, to: Slot, missing: Message<Slot>) =>
     cmd(fn("take"), v(name), to, operand(step.from), operand(step.ca), w(...missing));
-  /** The first URL of `$rest` into `$archive`, and the others left in `$rest`. */
-  const shift = [
-    assign("archive", strip("rest", "%%", pat(" ", ANY))),
-    assign("rest", strip("rest", "#", pat(v("archive")))),
-    assign("rest", strip("rest", "#", pat(" "))),
-  ];
   return [
     local("archive"),
     local("sidecar"),
@@ -615,7 +611,7 @@ function sidecarBody(step: Extract<Step, { kind: "sidecar" }>, ctx: Context): Co
     caseOf(v(SRC.kind), [
       [kinds(ctx, (k) => k.access === "streamed"), [
         assign("rest", subst(cmd(fn("urls"), operand(step.file)))),
-        ...shift,
+        ...SHIFT_URL,
         comment("The archive's download that follows has the same deadline."),
         assign(STARTED, subst(cmd(fn("uptime")))),
       ]],
@@ -633,7 +629,7 @@ function sidecarBody(step: Extract<Step, { kind: "sidecar" }>, ctx: Context): Co
         and(take("sig", sig, M.unsigned(v("sig"))), cmd("break")),
       ]),
       or(test("-n", v("rest")), ret(1)),
-      ...shift,
+      ...SHIFT_URL,
       cmd(fn("say"), "4", w(...M.sidecarElsewhere(v(CAUSE), w(v("archive"), SIDECAR_SUFFIX)))),
     ]),
     comment("The signature is checked before a line of the sidecar is read."),

@@ -455,15 +455,8 @@ class Run implements Machine {
    */
   private async readManifest(step: Extract<Step, { kind: "readManifest" }>): Promise<void> {
     this.outputs.set(step.id, "");
-    const src = this.source;
-    const streamed = sourceKind(src.kind, this.table).access === "streamed";
-    const file = this.need(step.file, "the archive");
-    let archives = [file];
-    if (streamed) {
-      if (src.kind !== "http") throw new TypeError(`No stream for source kind "${src.kind}"`);
-      archives = this.archiveUrls(src.url, file);
-      this.started ??= this.time;
-    }
+    const { streamed, archives } = this.archivesOf(this.need(step.file, "the archive"));
+    if (streamed) this.started ??= this.time;
     const from = this.operand(step.from);
     for (const archive of archives) {
       const name = `${archive}${MANIFEST_SUFFIX}`;
@@ -528,15 +521,8 @@ class Run implements Machine {
     this.started = null;
     if (this.need(step.mode, "the verify mode") === "none") return;
     const copy = this.need(step.copy, "the sidecar's copy");
-    const src = this.source;
-    const streamed = sourceKind(src.kind, this.table).access === "streamed";
-    const file = this.need(step.file, "the archive");
-    let archives = [file];
-    if (streamed) {
-      if (src.kind !== "http") throw new TypeError(`No stream for source kind "${src.kind}"`);
-      archives = this.archiveUrls(src.url, file);
-      this.started = this.time;
-    }
+    const { streamed, archives } = this.archivesOf(this.need(step.file, "the archive"));
+    if (streamed) this.started = this.time;
     let archive = archives[0]!;
     let sidecar = `${archive}${SIDECAR_SUFFIX}`;
     let sig = `${sidecar}${SIGNATURE_SUFFIX}`;
@@ -845,6 +831,19 @@ class Run implements Machine {
       }
     }
     return { first, security };
+  }
+
+  /**
+   * Where the archive `file` is read from, in order: on a mounted source its
+   * path, for a streamed one its URLs (`archiveUrls`).
+   */
+  private archivesOf(file: string): { streamed: boolean; archives: string[] } {
+    const src = this.source;
+    if (sourceKind(src.kind, this.table).access !== "streamed") {
+      return { streamed: false, archives: [file] };
+    }
+    if (src.kind !== "http") throw new TypeError(`No stream for source kind "${src.kind}"`);
+    return { streamed: true, archives: this.archiveUrls(src.url, file) };
   }
 
   /** The archive's URLs: the source's, then each mirror's, with `file` appended to those ending with /. */

@@ -30,12 +30,45 @@ export interface Sidecars {
  */
 export function withSidecars(vm: Vm, beside: Sidecars): Vm {
   const { sidecar, sig } = beside;
-  const add = (files: FileTree | undefined): FileTree => {
-    const out: Record<string, Uint8Array> = { ...files };
-    for (const name of Object.keys(files ?? {})) {
-      if (sidecar !== null) out[`${name}${SIDECAR_SUFFIX}`] = sidecar;
-      if (sig !== null) out[`${name}${SIDECAR_SUFFIX}${SIGNATURE_SUFFIX}`] = sig;
-    }
+  return withBeside(
+    vm,
+    (name) => ({
+      ...(sidecar === null ? {} : { [`${name}${SIDECAR_SUFFIX}`]: sidecar }),
+      ...(sig === null ? {} : { [`${name}${SIDECAR_SUFFIX}${SIGNATURE_SUFFIX}`]: sig }),
+    }),
+    (w) => [
+      ...(sidecar === null
+        ? []
+        : [{ url: `${w.url}${SIDECAR_SUFFIX}`, body: sidecar, ...beside.web }]),
+      ...(sig === null ? [] : [{ url: `${w.url}${SIDECAR_SUFFIX}${SIGNATURE_SUFFIX}`, body: sig }]),
+    ],
+  );
+}
+
+/**
+ * `vm` with more files beside every file of its volumes and exports
+ * (`files(name)`: their names and bytes) and more resources after every
+ * resource of its web servers (`web(resource)`).
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { withBeside } from "./with_sidecars.ts";
+ * const vm = withBeside({
+ *   flavour: "classic", ram: 1 << 30, lvm: [], nfs: [], web: [],
+ *   disks: [{ path: "/dev/vda1", files: { "a.tgz": new Uint8Array(1) } }],
+ * }, (name) => ({ [`${name}.x`]: new Uint8Array(2) }), () => []);
+ * assert.deepEqual(Object.keys(vm.disks[0]!.files!), ["a.tgz", "a.tgz.x"]);
+ * ```
+ */
+export function withBeside(
+  vm: Vm,
+  files: (name: string) => Readonly<Record<string, Uint8Array>>,
+  web: (resource: WebResource) => WebResource[],
+): Vm {
+  const add = (tree: FileTree | undefined): FileTree => {
+    const out: Record<string, Uint8Array> = { ...tree };
+    for (const name of Object.keys(tree ?? {})) Object.assign(out, files(name));
     return out;
   };
   return {
@@ -43,12 +76,6 @@ export function withSidecars(vm: Vm, beside: Sidecars): Vm {
     disks: vm.disks.map((d) => ({ ...d, files: add(d.files) })),
     lvm: vm.lvm.map((l) => ({ ...l, files: add(l.files) })),
     nfs: vm.nfs.map((n) => ({ ...n, files: add(n.files) })),
-    web: vm.web.flatMap((w): WebResource[] => [
-      w,
-      ...(sidecar === null
-        ? []
-        : [{ url: `${w.url}${SIDECAR_SUFFIX}`, body: sidecar, ...beside.web }]),
-      ...(sig === null ? [] : [{ url: `${w.url}${SIDECAR_SUFFIX}${SIGNATURE_SUFFIX}`, body: sig }]),
-    ]),
+    web: vm.web.flatMap((w) => [w, ...web(w)]),
   };
 }

@@ -23,6 +23,7 @@ import {
   tarHeaderClaiming,
   type Vm,
   type WebResource,
+  withBeside,
   withSidecars,
 } from "@tmpfs-root/simulator";
 import { formatManifest, hostileCmdlines, Lcg, MANIFEST_SUFFIX } from "@tmpfs-root/model";
@@ -289,29 +290,16 @@ function manifestCase(r: Lcg): ManifestCase {
  * servers answer for it.
  */
 function withManifests(vm: Vm, manifest: ManifestCase, web: Partial<WebResource>): Vm {
-  const beside = (name: string) => !/\.(sha256|sig)$/.test(name);
-  const add = (files: FileTree | undefined): FileTree => {
-    const out: Record<string, Uint8Array> = { ...files };
-    for (const name of Object.keys(files ?? {}).filter(beside)) {
-      out[`${name}${MANIFEST_SUFFIX}`] = manifest(name.slice(name.lastIndexOf("/") + 1));
-    }
-    return out;
-  };
-  return {
-    ...vm,
-    disks: vm.disks.map((d) => ({ ...d, files: add(d.files) })),
-    lvm: vm.lvm.map((l) => ({ ...l, files: add(l.files) })),
-    nfs: vm.nfs.map((n) => ({ ...n, files: add(n.files) })),
-    web: vm.web.flatMap((w): WebResource[] =>
-      beside(w.url)
-        ? [w, {
-          url: `${w.url}${MANIFEST_SUFFIX}`,
-          body: manifest(w.url.slice(w.url.lastIndexOf("/") + 1)),
-          ...web,
-        }]
-        : [w]
-    ),
-  };
+  const archive = (name: string) => !/\.(sha256|sig)$/.test(name);
+  const base = (name: string) => name.slice(name.lastIndexOf("/") + 1);
+  return withBeside(
+    vm,
+    (name) => archive(name) ? { [`${name}${MANIFEST_SUFFIX}`]: manifest(base(name)) } : {},
+    (w) =>
+      archive(w.url)
+        ? [{ url: `${w.url}${MANIFEST_SUFFIX}`, body: manifest(base(w.url)), ...web }]
+        : [],
+  );
 }
 
 /** A digest for `rd.tmpfs.sha256`, and the archive every source serves. */
