@@ -642,6 +642,12 @@ tmpfs_root_read_params() {
     local LC_ALL=C
     local value
     local orig
+    local lrest
+    local lout
+    local lseen
+    local ln
+    local litem
+    local lurl
     tmpfs_root_raw_root=''
     tmpfs_root_given_root=''
     tmpfs_root_raw_size=''
@@ -738,19 +744,64 @@ tmpfs_root_read_params() {
         value=rootfs.tar.gz
     fi
     orig="$value"
-    while :; do
-        case "$value" in
-            /*) value="${value#/}" ;;
-            *) break ;;
-        esac
-    done
     case "$value" in
-        '' | */ | .. | ../* | */.. | */../* | *[[:cntrl:]]*)
-            tmpfs_root_cause="invalid rd.tmpfs.imgfile \"$orig\": expected a path relative to the source's root, without .. (e.g. rd.tmpfs.imgfile=images/rootfs.tar.gz)"
-            return 1
+        *,*)
+            lrest="$value,"
+            lout=''
+            lseen=,
+            ln=0
+            while [ -n "$lrest" ]; do
+                value="${lrest%%,*}"
+                lrest="${lrest#*,}"
+                ln="$((ln + 1))"
+                if [ "$ln" -gt 64 ]; then
+                    tmpfs_root_cause="invalid rd.tmpfs.imgfile \"$orig\": expected a path relative to the source's root, without .. (e.g. rd.tmpfs.imgfile=images/rootfs.tar.gz), or up to 64 such paths separated by commas, each once, for layers unpacked in order (e.g. rd.tmpfs.imgfile=base.tar.zst,site.tar.gz)"
+                    return 1
+                fi
+                while :; do
+                    case "$value" in
+                        /*) value="${value#/}" ;;
+                        *) break ;;
+                    esac
+                done
+                case "$value" in
+                    '' | */ | .. | ../* | */.. | */../* | *[[:cntrl:]]*)
+                        tmpfs_root_cause="invalid rd.tmpfs.imgfile \"$orig\": expected a path relative to the source's root, without .. (e.g. rd.tmpfs.imgfile=images/rootfs.tar.gz), or up to 64 such paths separated by commas, each once, for layers unpacked in order (e.g. rd.tmpfs.imgfile=base.tar.zst,site.tar.gz)"
+                        return 1
+                        ;;
+                esac
+                litem="$value"
+                if [ -z "$litem" ]; then
+                    tmpfs_root_cause="invalid rd.tmpfs.imgfile \"$orig\": expected a path relative to the source's root, without .. (e.g. rd.tmpfs.imgfile=images/rootfs.tar.gz), or up to 64 such paths separated by commas, each once, for layers unpacked in order (e.g. rd.tmpfs.imgfile=base.tar.zst,site.tar.gz)"
+                    return 1
+                fi
+                case "$lseen" in
+                    *,"$litem",*)
+                        tmpfs_root_cause="invalid rd.tmpfs.imgfile \"$orig\": expected a path relative to the source's root, without .. (e.g. rd.tmpfs.imgfile=images/rootfs.tar.gz), or up to 64 such paths separated by commas, each once, for layers unpacked in order (e.g. rd.tmpfs.imgfile=base.tar.zst,site.tar.gz)"
+                        return 1
+                        ;;
+                esac
+                lseen="$lseen$litem,"
+                lout="$lout,$litem"
+            done
+            tmpfs_root_imgfile="${lout#,}"
+            ;;
+        *)
+            while :; do
+                case "$value" in
+                    /*) value="${value#/}" ;;
+                    *) break ;;
+                esac
+            done
+            case "$value" in
+                '' | */ | .. | ../* | */.. | */../* | *[[:cntrl:]]*)
+                    tmpfs_root_cause="invalid rd.tmpfs.imgfile \"$orig\": expected a path relative to the source's root, without .. (e.g. rd.tmpfs.imgfile=images/rootfs.tar.gz), or up to 64 such paths separated by commas, each once, for layers unpacked in order (e.g. rd.tmpfs.imgfile=base.tar.zst,site.tar.gz)"
+                    return 1
+                    ;;
+            esac
+            tmpfs_root_imgfile="$value"
             ;;
     esac
-    tmpfs_root_imgfile="$value"
     if [ "$tmpfs_root_given_mirror" = 1 ]; then
         value="$tmpfs_root_raw_mirror"
     else
@@ -782,22 +833,63 @@ tmpfs_root_read_params() {
         value=''
     fi
     orig="$value"
-    # Empty (no check), or 64 hex digits, kept in lower case.
     case "$value" in
-        '') : ;;
-        *[!0-9A-Fa-f]*)
-            tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$orig\": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case, or nothing for no check"
-            return 1
+        *,*)
+            lrest="$value,"
+            lout=''
+            lseen=,
+            ln=0
+            while [ -n "$lrest" ]; do
+                value="${lrest%%,*}"
+                lrest="${lrest#*,}"
+                ln="$((ln + 1))"
+                if [ "$ln" -gt 64 ]; then
+                    tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$orig\": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case (with layers, one for each, in their order, separated by commas), or nothing for no check"
+                    return 1
+                fi
+                # Empty (no check), or 64 hex digits, kept in lower case.
+                case "$value" in
+                    '') : ;;
+                    *[!0-9A-Fa-f]*)
+                        tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$orig\": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case (with layers, one for each, in their order, separated by commas), or nothing for no check"
+                        return 1
+                        ;;
+                    *)
+                        if [ "${#value}" -ne 64 ]; then
+                            tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$orig\": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case (with layers, one for each, in their order, separated by commas), or nothing for no check"
+                            return 1
+                        fi
+                        value="$(tmpfs_root_lower "$value")"
+                        ;;
+                esac
+                litem="$value"
+                if [ -z "$litem" ]; then
+                    tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$orig\": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case (with layers, one for each, in their order, separated by commas), or nothing for no check"
+                    return 1
+                fi
+                lout="$lout,$litem"
+            done
+            tmpfs_root_sha256="${lout#,}"
             ;;
         *)
-            if [ "${#value}" -ne 64 ]; then
-                tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$orig\": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case, or nothing for no check"
-                return 1
-            fi
-            value="$(tmpfs_root_lower "$value")"
+            # Empty (no check), or 64 hex digits, kept in lower case.
+            case "$value" in
+                '') : ;;
+                *[!0-9A-Fa-f]*)
+                    tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$orig\": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case (with layers, one for each, in their order, separated by commas), or nothing for no check"
+                    return 1
+                    ;;
+                *)
+                    if [ "${#value}" -ne 64 ]; then
+                        tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$orig\": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case (with layers, one for each, in their order, separated by commas), or nothing for no check"
+                        return 1
+                    fi
+                    value="$(tmpfs_root_lower "$value")"
+                    ;;
+            esac
+            tmpfs_root_sha256="$value"
             ;;
     esac
-    tmpfs_root_sha256="$value"
     if [ "$tmpfs_root_given_verify" = 1 ]; then
         value="$tmpfs_root_raw_verify"
     else
@@ -921,6 +1013,49 @@ tmpfs_root_read_params() {
     if [ -n "$tmpfs_root_mirror" ] && [ "$tmpfs_root_kind" != http ]; then
         tmpfs_root_cause="invalid rd.tmpfs.mirror \"${tmpfs_root_mirror%%\ *}\": mirrors are for a web source: give it with root=tmpfs:http:// or https://"
         return 1
+    fi
+    # With several layers, each name is appended to every URL: each must end with /.
+    case "$tmpfs_root_kind $tmpfs_root_imgfile" in
+        'http '*,*)
+            case "$tmpfs_root_url" in
+                */) : ;;
+                *)
+                    tmpfs_root_cause="invalid root \"$tmpfs_root_raw_root\": with several layers in rd.tmpfs.imgfile, every URL must end with / (each layer's name is appended to it)"
+                    return 1
+                    ;;
+            esac
+            lrest=''
+            [ -n "$tmpfs_root_mirror" ] && lrest="$tmpfs_root_mirror "
+            while [ -n "$lrest" ]; do
+                lurl="${lrest%%\ *}"
+                lrest="${lrest#*\ }"
+                case "$lurl" in
+                    */) : ;;
+                    *)
+                        tmpfs_root_cause="invalid rd.tmpfs.mirror \"$lurl\": with several layers in rd.tmpfs.imgfile, every URL must end with / (each layer's name is appended to it)"
+                        return 1
+                        ;;
+                esac
+            done
+            ;;
+    esac
+    # A digest for each layer, in their order.
+    if [ -n "$tmpfs_root_sha256" ]; then
+        ln=0
+        lrest="$tmpfs_root_imgfile,"
+        while [ -n "$lrest" ]; do
+            lrest="${lrest#*,}"
+            ln="$((ln + 1))"
+        done
+        lrest="$tmpfs_root_sha256,"
+        while [ -n "$lrest" ]; do
+            lrest="${lrest#*,}"
+            ln="$((ln - 1))"
+        done
+        if [ "$ln" != 0 ]; then
+            tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$tmpfs_root_raw_sha256\": expected one digest for each archive of rd.tmpfs.imgfile, in the same order, separated by commas"
+            return 1
+        fi
     fi
     return 0
 }

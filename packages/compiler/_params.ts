@@ -3,13 +3,16 @@
  * the same checks as the model's `checkValue` and `parseSource`, in shell.
  */
 import {
+  DIGESTS_EXPECTED,
   IMGFILE,
   KEYS_DIR,
+  LAYERS_URL_EXPECTED,
   messages,
   MIRROR_EXPECTED,
   NAMESPACE,
   type ParamSpec,
   ROOT_PREFIX,
+  SHA256,
   SIZE_DIGITS,
   TMPFS_OPTIONS,
   URL_FILE_CHARS,
@@ -171,10 +174,47 @@ function warnUnknownFn(): Command {
   ]);
 }
 
-/** Checks `$value` for one parameter kind; sets the parameter variable or fails. */
+/**
+ * Checks `$value` for one parameter; sets the parameter variable or fails.
+ * A list (`p.list`) with a comma is checked item by item, as the model's
+ * checkValue does: none empty, each once when it must be, at most `max`.
+ */
 function check(p: ParamSpec): Command[] {
+  const list = p.list;
+  if (list === undefined) return checkOne(p, paramVar(p));
   const bad = [cause(`invalid ${p.name} "`, v("orig"), `": ${p.expected}`), ret(1)];
-  const target = paramVar(p);
+  return [
+    caseOf(v("value"), [
+      [[pat(ANY, ",", ANY)], [
+        assign("lrest", w(v("value"), ",")),
+        assign("lout", ""),
+        assign("lseen", ","),
+        assign("ln", "0"),
+        whileDo(test("-n", v("lrest")), [
+          assign("value", strip("lrest", "%%", pat(",", ANY))),
+          assign("lrest", strip("lrest", "#", pat(ANY, ","))),
+          assign("ln", arith(ar.op(ar.name("ln"), "+", ar.num(1)))),
+          ifThen(test(v("ln"), "-gt", String(list.max)), bad),
+          ...checkOne(p, "litem"),
+          ifThen(test("-z", v("litem")), bad),
+          ...(list.unique
+            ? [
+              caseOf(v("lseen"), [[[pat(ANY, ",", v("litem"), ",", ANY)], bad]]),
+              assign("lseen", w(v("lseen"), v("litem"), ",")),
+            ]
+            : []),
+          assign("lout", w(v("lout"), ",", v("litem"))),
+        ]),
+        assign(paramVar(p), strip("lout", "#", pat(","))),
+      ]],
+      [[pat(ANY)], checkOne(p, paramVar(p))],
+    ]),
+  ];
+}
+
+/** Checks `$value` for one parameter kind; sets `target` or fails. */
+function checkOne(p: ParamSpec, target: string): Command[] {
+  const bad = [cause(`invalid ${p.name} "`, v("orig"), `": ${p.expected}`), ret(1)];
   switch (p.kind) {
     case "source":
       return [
@@ -454,6 +494,9 @@ function readParams(params: readonly ParamSpec[]): Command {
     local("LC_ALL", "C"),
     local("value"),
     local("orig"),
+    ...(params.some((p) => p.list !== undefined)
+      ? ["lrest", "lout", "lseen", "ln", "litem", "lurl"].map((n) => local(n))
+      : []),
     ...params.flatMap((p) => [
       assign(rawVar(p), ""),
       assign(givenVar(p), ""),
@@ -494,6 +537,45 @@ function readParams(params: readonly ParamSpec[]): Command {
           strip(paramVar(mirror), "%%", pat(" ", ANY)),
           `": ${MIRROR_EXPECTED}`,
         ),
+        ret(1),
+      ]),
+    ]),
+    comment("With several layers, each name is appended to every URL: each must end with /."),
+    caseOf(w(v(SRC.kind), " ", v(paramVar(IMGFILE))), [
+      [[pat("http ", ANY, ",", ANY)], [
+        caseOf(v(SRC.url), [[[pat(ANY, "/")], [cmd(":")]], [[pat(ANY)], [
+          cause(`invalid ${root.name} "`, v(rawVar(root)), `": ${LAYERS_URL_EXPECTED}`),
+          ret(1),
+        ]]]),
+        ...(mirror === undefined ? [] : [
+          assign("lrest", ""),
+          and(test("-n", mirrors), assign("lrest", w(mirrors, " "))),
+          whileDo(test("-n", v("lrest")), [
+            assign("lurl", strip("lrest", "%%", pat(" ", ANY))),
+            assign("lrest", strip("lrest", "#", pat(ANY, " "))),
+            caseOf(v("lurl"), [[[pat(ANY, "/")], [cmd(":")]], [[pat(ANY)], [
+              cause(`invalid ${mirror.name} "`, v("lurl"), `": ${LAYERS_URL_EXPECTED}`),
+              ret(1),
+            ]]]),
+          ]),
+        ]),
+      ]],
+    ]),
+    comment("A digest for each layer, in their order."),
+    ifThen(test("-n", v(paramVar(SHA256))), [
+      assign("ln", "0"),
+      assign("lrest", w(v(paramVar(IMGFILE)), ",")),
+      whileDo(test("-n", v("lrest")), [
+        assign("lrest", strip("lrest", "#", pat(ANY, ","))),
+        assign("ln", arith(ar.op(ar.name("ln"), "+", ar.num(1)))),
+      ]),
+      assign("lrest", w(v(paramVar(SHA256)), ",")),
+      whileDo(test("-n", v("lrest")), [
+        assign("lrest", strip("lrest", "#", pat(ANY, ","))),
+        assign("ln", arith(ar.op(ar.name("ln"), "-", ar.num(1)))),
+      ]),
+      ifThen(test(v("ln"), "!=", "0"), [
+        cause(`invalid ${SHA256.name} "`, v(rawVar(SHA256)), `": ${DIGESTS_EXPECTED}`),
         ret(1),
       ]),
     ]),

@@ -1,5 +1,5 @@
 import assert from "#assert";
-import { BOOT, hostileCmdlines, PARAMS, parseParams, SOURCES } from "@tmpfs-root/model";
+import { BOOT, hostileCmdlines, LAYERS_MAX, PARAMS, parseParams, SOURCES } from "@tmpfs-root/model";
 import { requireProgram, runShell, SHELLS } from "@tmpfs-root/shell";
 import { compileModule } from "./compile_module.ts";
 
@@ -198,6 +198,35 @@ Deno.test("the emitted parser checks rd.tmpfs.sha256 as the model does: 64 hex d
   const lines = values.map((x) => `root=tmpfs:/dev/vda1 rd.tmpfs.sha256=${x}`);
   const want = lines.map((l) => expected(l));
   assert.deepEqual(want.map((w) => w[0]), ["0", "0", "0", "0", ...Array(8).fill("1")]);
+  await assertParsedAsModel(lines, want);
+});
+
+Deno.test("the emitted parser reads layers and their digests as the model does", async () => {
+  const d = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  const many = Array.from({ length: LAYERS_MAX + 1 }, (_, i) => `l${i}.tar`);
+  const lines = [
+    "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=base.tar.zst,site.tar.gz,node-17.tar",
+    "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=/a/b.tar,//c.tar",
+    `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=${many.slice(0, LAYERS_MAX).join(",")}`,
+    `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=a.tar,b.tar rd.tmpfs.sha256=${d},${d.toUpperCase()}`,
+    "root=tmpfs:http://h/i/ rd.tmpfs.mirror=http://m/ rd.tmpfs.imgfile=a.tar,b.tar",
+    // Refused: a list with an empty item, an item twice, too many, a bad item.
+    "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=a.tar,,b.tar",
+    "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=a.tar,",
+    "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=a.tar,/a.tar",
+    `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=${many.join(",")}`,
+    "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=a.tar,../b.tar",
+    // Digests that do not match the layers, one by one.
+    `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=a.tar,b.tar rd.tmpfs.sha256=${d}`,
+    `root=tmpfs:/dev/vda1 rd.tmpfs.sha256=${d},${d}`,
+    `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=a.tar,b.tar rd.tmpfs.sha256=${d},`,
+    // A URL that names a file cannot take several layers; nor can a mirror's.
+    "root=tmpfs:http://h/i/rootfs.tar rd.tmpfs.imgfile=a.tar,b.tar",
+    "root=tmpfs:http://h/i/ rd.tmpfs.mirror=http://m/ rd.tmpfs.mirror=http://n/x.tar rd.tmpfs.imgfile=a.tar,b.tar",
+    "root=tmpfs:http://h/i/ rd.tmpfs.imgfile=a.tar,b[1].tar",
+  ];
+  const want = lines.map((l) => expected(l));
+  assert.deepEqual(want.map((w) => w[0]), [...Array(5).fill("0"), ...Array(11).fill("1")]);
   await assertParsedAsModel(lines, want);
 });
 

@@ -128,6 +128,14 @@ const VALUES = [
   "mode=0755,mode=0700",
   "nr_inodes=010",
   "mpol=bind:0,1",
+  "base.tar.zst,site.tar.gz,node-17.tar",
+  "a,,b",
+  "a,a",
+  ",a",
+  "a,",
+  "a,../b",
+  "/a,//b",
+  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08,9F86D081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
   "",
 ];
 

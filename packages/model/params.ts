@@ -46,6 +46,12 @@ export interface ParamSpec {
     readonly withKeys: string;
     readonly withoutKeys: string;
   };
+  /**
+   * A list: up to `max` values of the kind, separated by commas (none
+   * empty), each once when `unique`; the one value of a list of one is read
+   * as before. The normalised list is the value.
+   */
+  readonly list?: { readonly max: number; readonly unique: boolean };
   /** What a valid value looks like, said after the colon of an error message. */
   readonly expected: string;
   /** One line for the documentation. */
@@ -95,15 +101,20 @@ export const SIZE: ParamSpec = {
   example: "3G",
 };
 
-/** `rd.tmpfs.imgfile=<path>`. */
+/** The most layers `rd.tmpfs.imgfile` may name. */
+export const LAYERS_MAX = 64;
+
+/** `rd.tmpfs.imgfile=<path>[,<path>...]`: the archive, or its layers in order. */
 export const IMGFILE: ParamSpec = {
   name: "rd.tmpfs.imgfile",
   key: "imgfile",
   kind: "relpath",
+  list: { max: LAYERS_MAX, unique: true },
   default: "rootfs.tar.gz",
   expected:
-    "expected a path relative to the source's root, without .. (e.g. rd.tmpfs.imgfile=images/rootfs.tar.gz)",
-  doc: "The archive's path on the source, or the file name appended to a URL that ends with /.",
+    `expected a path relative to the source's root, without .. (e.g. rd.tmpfs.imgfile=images/rootfs.tar.gz), or up to ${LAYERS_MAX} such paths separated by commas, each once, for layers unpacked in order (e.g. rd.tmpfs.imgfile=base.tar.zst,site.tar.gz)`,
+  doc:
+    "The archive's path on the source, or the file name appended to a URL that ends with /. Several, separated by commas, are layers: unpacked in order into the same tmpfs, a later one's files taking the place of an earlier one's, and its OCI whiteouts (.wh.<name>, .wh..wh..opq) removing an earlier one's paths (see docs/layers.md). Each layer has its own sidecar and manifest; from a web server every URL must then end with /, and each layer's name is appended to it.",
   example: "images/rootfs.tar.gz",
 };
 
@@ -171,11 +182,12 @@ export const SHA256: ParamSpec = {
   key: "sha256",
   kind: "digest",
   digits: 64,
+  list: { max: LAYERS_MAX, unique: false },
   default: "",
   expected:
-    "expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case, or nothing for no check",
+    "expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case (with layers, one for each, in their order, separated by commas), or nothing for no check",
   doc:
-    "The SHA-256 digest the archive must have. Its bytes are hashed on their way from the source to the decompressor (never read twice, never staged), and the digest is compared once the unpack is done, before the boot goes on: a different one stops the boot, the unpacked tree is thrown away with the tmpfs and rd.tmpfs.onfail applies. Upper case is read as lower case; empty (the default) checks nothing.",
+    "The SHA-256 digest the archive must have. Its bytes are hashed on their way from the source to the decompressor (never read twice, never staged), and the digest is compared once the unpack is done, before the boot goes on: a different one stops the boot, the unpacked tree is thrown away with the tmpfs and rd.tmpfs.onfail applies. Upper case is read as lower case; empty (the default) checks nothing. With layers, give one digest for each layer, in the order of rd.tmpfs.imgfile, separated by commas.",
   example: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 };
 

@@ -4,7 +4,9 @@ import {
   MIRROR,
   PARAMS,
   type ParamSpec,
+  ROOT,
   ROOT_PREFIX,
+  SHA256,
   SIZE_DIGITS,
   TMPFS_OPTIONS,
   URL_FILE_CHARS,
@@ -131,6 +133,22 @@ export function checkValue(
   table: readonly SourceKindSpec[] = SOURCES,
 ): string | null {
   if (CONTROL.test(value)) return null;
+  const list = spec.list;
+  if (list === undefined || !value.includes(",")) return checkOne(spec, value, table);
+  // A list: each item checked alone, none empty, each once when it must be.
+  const items = value.split(",");
+  if (items.length > list.max) return null;
+  const checked: string[] = [];
+  for (const item of items) {
+    const one = checkOne(spec, item, table);
+    if (one === null || one === "" || (list.unique && checked.includes(one))) return null;
+    checked.push(one);
+  }
+  return checked.join(",");
+}
+
+/** Checks one value (one item of a list) of a parameter's kind. */
+function checkOne(spec: ParamSpec, value: string, table: readonly SourceKindSpec[]): string | null {
   switch (spec.kind) {
     case "source":
       return value.startsWith(ROOT_PREFIX) && parseSource(value.slice(ROOT_PREFIX.length), table)
@@ -195,8 +213,8 @@ export function checkValue(
  * assert.match(invalidMessage(SIZE, "3Q"), /^invalid rd\.tmpfs\.size "3Q": expected a whole number/);
  * ```
  */
-export function invalidMessage(spec: ParamSpec, value: string): string {
-  return `invalid ${spec.name} "${value}": ${spec.expected}`;
+export function invalidMessage(spec: ParamSpec, value: string, expected = spec.expected): string {
+  return `invalid ${spec.name} "${value}": ${expected}`;
 }
 
 /**
@@ -302,7 +320,61 @@ export function parseParams(
       values,
     };
   }
+  const layers = layerList(file);
+  if (layers.length > 1 && source.kind === "http") {
+    // Each layer's name is appended to every URL: one that names a file would serve them all.
+    if (!source.url.endsWith("/")) {
+      return {
+        kind: "invalid",
+        param: ROOT,
+        message: invalidMessage(ROOT, root, LAYERS_URL_EXPECTED),
+        values,
+      };
+    }
+    const named = mirrors.find((u) => !u.endsWith("/"));
+    if (named !== undefined) {
+      return {
+        kind: "invalid",
+        param: MIRROR,
+        message: invalidMessage(MIRROR, named, LAYERS_URL_EXPECTED),
+        values,
+      };
+    }
+  }
+  const digests = values[SHA256.key]!;
+  if (digests !== "" && layerList(digests).length !== layers.length) {
+    return {
+      kind: "invalid",
+      param: SHA256,
+      message: invalidMessage(SHA256, lastValue(args, SHA256.name) ?? digests, DIGESTS_EXPECTED),
+      values,
+    };
+  }
   return { kind: "ok", params: { source, values, given: givenKeys } };
+}
+
+/** Why a URL naming a file is refused with several layers, after the colon of the error. */
+export const LAYERS_URL_EXPECTED =
+  `with several layers in ${IMGFILE.name}, every URL must end with / (each layer's name is appended to it)`;
+
+/** Why a list of digests is refused when it does not match the layers, after the colon. */
+export const DIGESTS_EXPECTED =
+  `expected one digest for each archive of ${IMGFILE.name}, in the same order, separated by commas`;
+
+/**
+ * The archives of `rd.tmpfs.imgfile`'s value (the checked list), in the
+ * order they are unpacked: one, or the layers.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { layerList } from "./read_params.ts";
+ * assert.deepEqual(layerList("base.tar.zst,site.tar.gz"), ["base.tar.zst", "site.tar.gz"]);
+ * assert.deepEqual(layerList("rootfs.tar.gz"), ["rootfs.tar.gz"]);
+ * ```
+ */
+export function layerList(value: string): string[] {
+  return value.split(",");
 }
 
 /** Why a mirror is refused for a source that is not a web server, after the colon of the error. */
@@ -328,7 +400,8 @@ export function mirrorList(value: string): string[] {
 /**
  * Every URL the archive may be downloaded from, in the order of the tries:
  * the source's, then each mirror's, each with `rd.tmpfs.imgfile` appended
- * when it ends with `/`. Empty for a source that is not a web server.
+ * when it ends with `/` (with layers, each layer's URLs in turn). Empty for
+ * a source that is not a web server.
  *
  * @example
  * ```ts
@@ -343,9 +416,9 @@ export function mirrorList(value: string): string[] {
  */
 export function archiveUrls(params: Params): string[] {
   if (params.source.kind !== "http") return [];
-  const file = params.values[IMGFILE.key]!;
-  return [params.source.url, ...mirrorList(params.values[MIRROR.key] ?? "")].map((u) =>
-    archiveUrl(u, file)
+  const bases = [params.source.url, ...mirrorList(params.values[MIRROR.key] ?? "")];
+  return layerList(params.values[IMGFILE.key]!).flatMap((file) =>
+    bases.map((u) => archiveUrl(u, file))
   );
 }
 

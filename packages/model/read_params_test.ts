@@ -1,6 +1,13 @@
 import assert from "#assert";
-import { checkValue, parseParams } from "./read_params.ts";
-import { IMGFILE, RETRIES, SHA256, SIZE, TIMEOUT, VERIFY } from "./params.ts";
+import {
+  archiveUrls,
+  checkValue,
+  DIGESTS_EXPECTED,
+  layerList,
+  LAYERS_URL_EXPECTED,
+  parseParams,
+} from "./read_params.ts";
+import { IMGFILE, LAYERS_MAX, RETRIES, SHA256, SIZE, TIMEOUT, VERIFY } from "./params.ts";
 import { SOURCES } from "./source_kinds.ts";
 
 Deno.test("parseParams() is inactive unless root= starts with tmpfs:", () => {
@@ -179,7 +186,7 @@ Deno.test("parseParams() normalises rd.tmpfs.sha256 to lower case and names an i
     bad.kind === "invalid" && bad.message,
     `invalid rd.tmpfs.sha256 "${
       DIGEST.slice(2)
-    }": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case, or nothing for no check`,
+    }": expected the archive's SHA-256 as sha256sum prints it, 64 hexadecimal digits in upper or lower case (with layers, one for each, in their order, separated by commas), or nothing for no check`,
   );
 });
 
@@ -235,4 +242,52 @@ Deno.test("parseParams() refuses rd.tmpfs.verify=signature in an initramfs witho
   }
   const absent = withKeys("root=tmpfs:/dev/vda1", false);
   assert.equal(absent.kind === "ok" && absent.params.values.verify, "none");
+});
+
+Deno.test("parseParams() reads layers: each checked, each once, a digest for each, URLs ending with /", () => {
+  const ok = parseParams("root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=/base.tar.zst,site/s.tar.gz");
+  assert.equal(ok.kind === "ok" && ok.params.values.imgfile, "base.tar.zst,site/s.tar.gz");
+  assert.deepEqual(layerList("base.tar.zst,site/s.tar.gz"), ["base.tar.zst", "site/s.tar.gz"]);
+  const refused = (line: string) => {
+    const r = parseParams(line);
+    return r.kind === "invalid" ? `${r.param.name}: ${r.message}` : r.kind;
+  };
+  for (const list of ["a,,b", "a,", ",a", "a,a", "a,/a", "a,../b"]) {
+    assert.match(
+      refused(`root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=${list}`),
+      /^rd\.tmpfs\.imgfile: invalid rd\.tmpfs\.imgfile /,
+    );
+  }
+  const many = Array.from({ length: LAYERS_MAX + 1 }, (_, i) => `l${i}`);
+  assert.equal(
+    parseParams(`root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=${many.slice(1).join(",")}`).kind,
+    "ok",
+  );
+  assert.notEqual(
+    parseParams(`root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=${many.join(",")}`).kind,
+    "ok",
+  );
+  assert.equal(
+    refused(`root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=a,b rd.tmpfs.sha256=${DIGEST}`),
+    `rd.tmpfs.sha256: invalid rd.tmpfs.sha256 "${DIGEST}": ${DIGESTS_EXPECTED}`,
+  );
+  assert.equal(
+    refused(`root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=a,b rd.tmpfs.sha256=${DIGEST},${DIGEST}`),
+    "ok",
+  );
+  assert.equal(
+    refused("root=tmpfs:http://h/x.tar rd.tmpfs.imgfile=a,b"),
+    `root: invalid root "tmpfs:http://h/x.tar": ${LAYERS_URL_EXPECTED}`,
+  );
+  assert.equal(
+    refused("root=tmpfs:http://h/ rd.tmpfs.mirror=http://m/x.tar rd.tmpfs.imgfile=a,b"),
+    `rd.tmpfs.mirror: invalid rd.tmpfs.mirror "http://m/x.tar": ${LAYERS_URL_EXPECTED}`,
+  );
+  const urls = parseParams("root=tmpfs:http://h/ rd.tmpfs.mirror=http://m/ rd.tmpfs.imgfile=a,b");
+  assert.deepEqual(urls.kind === "ok" && archiveUrls(urls.params), [
+    "http://h/a",
+    "http://m/a",
+    "http://h/b",
+    "http://m/b",
+  ]);
 });
