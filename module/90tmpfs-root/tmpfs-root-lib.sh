@@ -863,6 +863,134 @@ tmpfs_root_download() {
         find "$2" -mindepth 1 -maxdepth 1 -exec rm -rf '{}' + 2>/dev/null
     done
 }
+# UP LOW DEPTH: merges the directory LOW (the layers below) into UP (a layer's), both real
+# directories: UP's whiteouts remove LOW's entries, an opaque UP hides LOW, a directory in both is
+# merged in turn, LOW's other entries are moved into UP; UP keeps its time; LOW is gone after.
+# Returns non-zero with the error in layer.err.
+tmpfs_root_merge() {
+    local up="$1"
+    local low="$2"
+    local depth="$3"
+    local c
+    local name
+    # One time stamp for each depth of the recursion.
+    local stamp="/run/tmpfs-root/layer.stamp.$depth"
+    # The upper directory's time, which the renames into it would change.
+    touch -r "$up" "$stamp" 2>/dev/null
+    if [ -e "$up/.wh..wh..opq" ] || [ -L "$up/.wh..wh..opq" ]; then
+        rm -rf "$up/.wh..wh..opq" "$low" 2>/run/tmpfs-root/layer.err || return 1
+    else
+        for c in "$up"/.wh.*; do
+            [ -e "$c" ] || [ -L "$c" ] || continue
+            name="${c##*/}"
+            name="${name#.wh.}"
+            case "$name" in
+                '' | . | .. | .wh.*) : ;;
+                *)
+                    rm -rf "$low/$name" 2>/run/tmpfs-root/layer.err || return 1
+                    ;;
+            esac
+            rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
+        done
+        set --
+        for c in "$low"/* "$low"/.[!.]* "$low"/..?*; do
+            [ -e "$c" ] || [ -L "$c" ] || continue
+            name="${c##*/}"
+            if [ -e "$up/$name" ] || [ -L "$up/$name" ]; then
+                if [ -d "$up/$name" ] && ! [ -L "$up/$name" ] &&
+                    { [ -d "$c" ] && ! [ -L "$c" ]; }; then
+                    tmpfs_root_merge "$up/$name" "$c" "$((depth + 1))" || return 1
+                fi
+            else
+                set -- "$@" "$c"
+            fi
+        done
+        if [ "$#" -gt 0 ]; then
+            mv -f -- "$@" "$up/" 2>/run/tmpfs-root/layer.err || return 1
+        fi
+        rm -rf "$low" 2>/run/tmpfs-root/layer.err || return 1
+    fi
+    touch -r "$stamp" "$up" 2>/dev/null
+    return 0
+}
+# STAGE ROOT NAME: lays the layer NAME unpacked in STAGE (inside ROOT) over ROOT, by renames alone,
+# then removes STAGE and the whiteouts left; returns 1 with $tmpfs_root_cause set when it cannot.
+tmpfs_root_overlay() {
+    local stage="$1"
+    local root="$2"
+    local c
+    local name
+    local up
+    local stamp=/run/tmpfs-root/layer.stamp.0
+    touch -r "$root" "$stamp" 2>/dev/null
+    # An opaque top: nothing of the layers below stays (the stage itself does).
+    if [ -e "$stage/.wh..wh..opq" ] || [ -L "$stage/.wh..wh..opq" ]; then
+        for c in "$root"/* "$root"/.[!.]* "$root"/..?*; do
+            [ -e "$c" ] || [ -L "$c" ] || continue
+            [ "$c" = "$stage" ] && continue
+            rm -rf "$c" 2>/run/tmpfs-root/layer.err || {
+                tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+                return 1
+            }
+        done
+    fi
+    for c in "$stage"/.wh.*; do
+        [ -e "$c" ] || [ -L "$c" ] || continue
+        name="${c##*/}"
+        name="${name#.wh.}"
+        case "$name" in
+            '' | . | .. | .wh.*) : ;;
+            "${stage##*/}") : ;;
+            *)
+                rm -rf "$root/$name" 2>/run/tmpfs-root/layer.err || return 1
+                ;;
+        esac
+        rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
+    done
+    set --
+    for c in "$stage"/* "$stage"/.[!.]* "$stage"/..?*; do
+        [ -e "$c" ] || [ -L "$c" ] || continue
+        name="${c##*/}"
+        up="$root/$name"
+        # The stage's own name: an entry that would be laid over the stage itself.
+        if [ "$up" = "$stage" ]; then
+            tmpfs_root_cause="could not lay $3 over the layers before it: it holds $name"
+            return 1
+        fi
+        if [ -d "$up" ] && ! [ -L "$up" ] && { [ -d "$c" ] && ! [ -L "$c" ]; }; then
+            tmpfs_root_merge "$c" "$up" 1 || {
+                tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+                return 1
+            }
+        else
+            rm -rf "$up" 2>/run/tmpfs-root/layer.err || {
+                tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+                return 1
+            }
+        fi
+        set -- "$@" "$c"
+    done
+    if [ "$#" -gt 0 ]; then
+        mv -f -- "$@" "$root/" 2>/run/tmpfs-root/layer.err || {
+            tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+            return 1
+        }
+    fi
+    rmdir "$stage" 2>/run/tmpfs-root/layer.err || {
+        tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+        return 1
+    }
+    tmpfs_root_drop_whiteouts "$root" || {
+        tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+        return 1
+    }
+    touch -r "$stamp" "$root" 2>/dev/null
+    return 0
+}
+# ROOT: removes every entry under ROOT whose name starts with .wh. (and all under it).
+tmpfs_root_drop_whiteouts() {
+    find "$1" -name '.wh.*' -prune -exec rm -rf '{}' + 2>/run/tmpfs-root/layer.err
+}
 # undoes step mountpoint (remove) when it ran and was not undone; returns 0.
 tmpfs_root_undo_mountpoint() {
     if [ -e /run/tmpfs-root/done.mountpoint ]; then

@@ -16,6 +16,16 @@ const FIXED: Readonly<Record<string, string>> = {
     "(control characters removed) and records it in the report.",
   [fn("report")]: "STATUS TEXT: writes /run/tmpfs-root/report (status=, message=, then the " +
     "unpack's warning= lines); returns 0.",
+  // Layers.
+  [fn("merge")]: "UP LOW DEPTH: merges the directory LOW (the layers below) into UP (a " +
+    "layer's), both real directories: UP's whiteouts remove LOW's entries, an opaque UP hides " +
+    "LOW, a directory in both is merged in turn, LOW's other entries are moved into UP; UP " +
+    "keeps its time; LOW is gone after. Returns non-zero with the error in layer.err.",
+  [fn("overlay")]: "STAGE ROOT NAME: lays the layer NAME unpacked in STAGE (inside ROOT) over " +
+    "ROOT, by renames alone, then removes STAGE and the whiteouts left; returns 1 with " +
+    "$tmpfs_root_cause set when it cannot.",
+  [fn("drop_whiteouts")]: "ROOT: removes every entry under ROOT whose name starts with .wh. " +
+    "(and all under it).",
   [fn("only")]: "SET VALUE: true when VALUE holds only characters of the tr(1) set SET.",
   [fn("lower")]: "TEXT: prints TEXT in ASCII lower case.",
   [fn("cmdline_text")]: "prints what dracut's getcmdline reads: /etc/cmdline.d/*.conf, " +

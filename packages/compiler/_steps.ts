@@ -104,6 +104,7 @@ import {
   WARNINGS,
 } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
+import { layerFunctions } from "./_layers.ts";
 import { type Context, kinds, type Mounter } from "./_context.ts";
 
 /** A slot of a message: a word or a part of one. */
@@ -1814,6 +1815,7 @@ export function stepsLibrary(seq: BootSequence, ctx: Context): Command[] {
     uptimeFn(),
     capacityFn(),
     downloadFn(),
+    ...layerFunctions(),
     ...undoFunctions(seq),
     ...stepFunctions(seq, ctx),
     ...seq.phases.map((p) => phaseFunction(seq, p, ctx)),

@@ -99,6 +99,11 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
     meaning:
       "With rd.tmpfs.sha256, the archive's bytes could not be hashed on their way to tar (the FIFO to sha256sum could not be made, or sha256sum failed); the error is the first line it printed.",
   },
+  layerFailed: {
+    slots: ["archive", "error"],
+    meaning:
+      "With layers, the layer was unpacked but could not be laid over the ones before it (a rename or removal in the tmpfs failed; the error is the first line of mv, rm or find), or the layer holds an entry named like the folder it was unpacked into. The tmpfs is thrown away.",
+  },
   digestMismatch: {
     slots: ["archive", "digest", "expected"],
     meaning:

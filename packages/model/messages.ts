@@ -169,6 +169,9 @@ export class Messages<T> {
   hashFailed(name: T, error: T): Message<T> {
     return ["sha256sum could not hash ", name, ": ", error];
   }
+  layerFailed(name: T, error: T): Message<T> {
+    return ["could not lay ", name, " over the layers before it: ", error];
+  }
   digestMismatch(name: T, got: T, expected: T): Message<T> {
     return [name, " has sha256 ", got, ", expected ", expected];
   }
