@@ -177,7 +177,13 @@ tmpfs_root_extract() {
         /run/tmpfs-root/tar.err; then
         # The options the tmpfs was mounted with, and the manifest that sized it, if any.
         if [ -n "$tmpfs_root_out_manifest" ]; then
-            tmpfs_root_cause="the tmpfs is full ($tmpfs_root_mounted): the archive needs more than ${tmpfs_root_out_manifest##*\ }.manifest says"
+            # One manifest, or the layers' (their names, separated by commas).
+            fmt="${tmpfs_root_out_manifest##*\ }"
+            case "$fmt" in
+                *,*) fmt="the manifests of $fmt" ;;
+                *) fmt="$fmt.manifest" ;;
+            esac
+            tmpfs_root_cause="the tmpfs is full ($tmpfs_root_mounted): the archive needs more than $fmt says"
         else
             tmpfs_root_cause="the tmpfs is full ($tmpfs_root_mounted): the archive needs more"
         fi
@@ -1102,68 +1108,87 @@ tmpfs_root_step_sidecar() {
     local sig
     local sum
     local rest=
+    local layers
+    local layer
+    local li
+    local want=
+    local wants="$tmpfs_root_sha256,"
+    local sums=
     tmpfs_root_out_sidecar="$tmpfs_root_sha256"
     tmpfs_root_started=''
     [ "$tmpfs_root_verify" != none ] || return 0
-    rm -f /run/tmpfs-root/sidecar /run/tmpfs-root/sidecar.sig 2>/dev/null
-    case "$tmpfs_root_kind" in
-        http)
-            rest="$(tmpfs_root_urls "$tmpfs_root_imgfile")"
+    # Each layer's sidecar, in turn; the digests, one for each, are the step's output.
+    layers="$tmpfs_root_imgfile,"
+    li=0
+    while [ -n "$layers" ]; do
+        layer="${layers%%,*}"
+        layers="${layers#*,}"
+        li="$((li + 1))"
+        if [ -n "$tmpfs_root_sha256" ]; then
+            want="${wants%%,*}"
+            wants="${wants#*,}"
+        fi
+        rm -f /run/tmpfs-root/sidecar /run/tmpfs-root/sidecar.sig 2>/dev/null
+        case "$tmpfs_root_kind" in
+            http)
+                rest="$(tmpfs_root_urls "$layer")"
+                archive="${rest%%\ *}"
+                rest="${rest#"$archive"}"
+                rest="${rest#\ }"
+                # The archive's download that follows has the same deadline.
+                [ -n "$tmpfs_root_started" ] || tmpfs_root_started="$(tmpfs_root_uptime)"
+                ;;
+            *) archive="$layer" ;;
+        esac
+        # The sidecar (and its signature) from the first URL that serves them: the source's, or
+        # a mirror's. A signature covers every mirror alike.
+        while :; do
+            sidecar="$archive.sha256"
+            sig="$sidecar.sig"
+            if tmpfs_root_take "$sidecar" /run/tmpfs-root/sidecar "$tmpfs_root_out_mountpoint" \
+                "$tmpfs_root_cafile" "$sidecar is missing"; then
+                [ "$tmpfs_root_verify" != signature ] && break
+                tmpfs_root_take "$sig" /run/tmpfs-root/sidecar.sig "$tmpfs_root_out_mountpoint" \
+                    "$tmpfs_root_cafile" \
+                    "$sig is missing: this initramfs boots only signed archives" && break
+            fi
+            [ -n "$rest" ] || return 1
             archive="${rest%%\ *}"
             rest="${rest#"$archive"}"
             rest="${rest#\ }"
-            # The archive's download that follows has the same deadline.
-            tmpfs_root_started="$(tmpfs_root_uptime)"
-            ;;
-        *) archive="$tmpfs_root_imgfile" ;;
-    esac
-    # The sidecar (and its signature) from the first URL that serves them: the source's, or
-    # a mirror's. A signature covers every mirror alike.
-    while :; do
-        sidecar="$archive.sha256"
-        sig="$sidecar.sig"
-        if tmpfs_root_take "$sidecar" /run/tmpfs-root/sidecar "$tmpfs_root_out_mountpoint" \
-            "$tmpfs_root_cafile" "$sidecar is missing"; then
-            [ "$tmpfs_root_verify" != signature ] && break
-            tmpfs_root_take "$sig" /run/tmpfs-root/sidecar.sig "$tmpfs_root_out_mountpoint" \
-                "$tmpfs_root_cafile" "$sig is missing: this initramfs boots only signed archives" &&
-                break
+            tmpfs_root_say 4 "tmpfs-root: $tmpfs_root_cause, trying $archive.sha256"
+        done
+        # The signature is checked before a line of the sidecar is read.
+        if [ "$tmpfs_root_verify" = signature ]; then
+            if ! tmpfs_root_check_signature /run/tmpfs-root/sidecar /run/tmpfs-root/sidecar.sig \
+                /etc/tmpfs-root/keys; then
+                tmpfs_root_cause="$sig is not a signature of $sidecar by any key in /etc/tmpfs-root/keys"
+                return 1
+            fi
         fi
-        [ -n "$rest" ] || return 1
-        archive="${rest%%\ *}"
-        rest="${rest#"$archive"}"
-        rest="${rest#\ }"
-        tmpfs_root_say 4 "tmpfs-root: $tmpfs_root_cause, trying $archive.sha256"
+        sum="$(tmpfs_root_parse_sidecar /run/tmpfs-root/sidecar "${archive##*/}")"
+        case "$?" in
+            0) : ;;
+            1)
+                tmpfs_root_cause="$sidecar is not in sha256sum's format"
+                return 1
+                ;;
+            2)
+                tmpfs_root_cause="$sidecar has no line for ${archive##*/}"
+                return 1
+                ;;
+            *)
+                tmpfs_root_cause="$sidecar has lines with different digests for ${archive##*/}"
+                return 1
+                ;;
+        esac
+        if [ -n "$want" ] && [ "$sum" != "$want" ]; then
+            tmpfs_root_cause="$sidecar gives sha256 $sum, but rd.tmpfs.sha256 is $want"
+            return 1
+        fi
+        sums="$sums,$sum"
     done
-    # The signature is checked before a line of the sidecar is read.
-    if [ "$tmpfs_root_verify" = signature ]; then
-        if ! tmpfs_root_check_signature /run/tmpfs-root/sidecar /run/tmpfs-root/sidecar.sig \
-            /etc/tmpfs-root/keys; then
-            tmpfs_root_cause="$sig is not a signature of $sidecar by any key in /etc/tmpfs-root/keys"
-            return 1
-        fi
-    fi
-    sum="$(tmpfs_root_parse_sidecar /run/tmpfs-root/sidecar "${archive##*/}")"
-    case "$?" in
-        0) : ;;
-        1)
-            tmpfs_root_cause="$sidecar is not in sha256sum's format"
-            return 1
-            ;;
-        2)
-            tmpfs_root_cause="$sidecar has no line for ${archive##*/}"
-            return 1
-            ;;
-        *)
-            tmpfs_root_cause="$sidecar has lines with different digests for ${archive##*/}"
-            return 1
-            ;;
-    esac
-    if [ -n "$tmpfs_root_sha256" ] && [ "$sum" != "$tmpfs_root_sha256" ]; then
-        tmpfs_root_cause="$sidecar gives sha256 $sum, but rd.tmpfs.sha256 is $tmpfs_root_sha256"
-        return 1
-    fi
-    tmpfs_root_out_sidecar="$sum"
+    tmpfs_root_out_sidecar="${sums#,}"
 }
 # step manifest: reading the archive's manifest, when there is one; returns 1 with $tmpfs_root_cause
 # set when it fails.
@@ -1172,41 +1197,72 @@ tmpfs_root_step_manifest() {
     local archive
     local rest=
     local got
+    local layers
+    local layer
+    local li
+    local bytes=0
+    local inodes=0
+    local names=
+    local none=
     tmpfs_root_out_manifest=''
-    rm -f /run/tmpfs-root/manifest 2>/dev/null
-    case "$tmpfs_root_kind" in
-        http)
-            rest="$(tmpfs_root_urls "$tmpfs_root_imgfile")"
+    # Each layer's manifest: the sizes add up, and a layer without one sizes nothing.
+    layers="$tmpfs_root_imgfile,"
+    li=0
+    while [ -n "$layers" ]; do
+        layer="${layers%%,*}"
+        layers="${layers#*,}"
+        li="$((li + 1))"
+        rm -f /run/tmpfs-root/manifest 2>/dev/null
+        case "$tmpfs_root_kind" in
+            http)
+                rest="$(tmpfs_root_urls "$layer")"
+                archive="${rest%%\ *}"
+                rest="${rest#"$archive"}"
+                rest="${rest#\ }"
+                # The archive's download that follows has the same deadline.
+                [ -n "$tmpfs_root_started" ] || tmpfs_root_started="$(tmpfs_root_uptime)"
+                ;;
+            *) archive="$layer" ;;
+        esac
+        # No manifest (a missing file, HTTP 404) sizes nothing; one that cannot be had warns.
+        got=''
+        while :; do
+            tmpfs_root_take "$archive.manifest" /run/tmpfs-root/manifest \
+                "$tmpfs_root_out_mountpoint" "$tmpfs_root_cafile" ''
+            case "$?" in
+                0)
+                    got=1
+                    break
+                    ;;
+                2) : ;;
+                *)
+                    tmpfs_root_say 4 \
+                        "tmpfs-root: warning: $tmpfs_root_cause; sizing the tmpfs without a manifest"
+                    ;;
+            esac
+            [ -n "$rest" ] || break
             archive="${rest%%\ *}"
             rest="${rest#"$archive"}"
             rest="${rest#\ }"
-            # The archive's download that follows has the same deadline.
-            [ -n "$tmpfs_root_started" ] || tmpfs_root_started="$(tmpfs_root_uptime)"
-            ;;
-        *) archive="$tmpfs_root_imgfile" ;;
-    esac
-    # No manifest (a missing file, HTTP 404) sizes nothing; one that cannot be had warns.
-    while :; do
-        tmpfs_root_take "$archive.manifest" /run/tmpfs-root/manifest "$tmpfs_root_out_mountpoint" \
-            "$tmpfs_root_cafile" ''
-        case "$?" in
-            0) break ;;
-            2) : ;;
-            *)
-                tmpfs_root_say 4 \
-                    "tmpfs-root: warning: $tmpfs_root_cause; sizing the tmpfs without a manifest"
-                ;;
-        esac
-        [ -n "$rest" ] || return 0
-        archive="${rest%%\ *}"
-        rest="${rest#"$archive"}"
-        rest="${rest#\ }"
+        done
+        if [ -z "$got" ]; then
+            none=1
+            continue
+        fi
+        if ! got="$(tmpfs_root_parse_manifest /run/tmpfs-root/manifest "${archive##*/}")"; then
+            tmpfs_root_cause="$archive.manifest is not a valid manifest: $got"
+            return 1
+        fi
+        # <bytes> <inodes> <name>: counts of at most 15 digits, whose sum shell arithmetic holds.
+        rest="${got%%\ *}"
+        bytes="$((bytes + rest))"
+        rest="${got#*\ }"
+        rest="${rest%%\ *}"
+        inodes="$((inodes + rest))"
+        names="$names,${got##*\ }"
     done
-    if ! got="$(tmpfs_root_parse_manifest /run/tmpfs-root/manifest "${archive##*/}")"; then
-        tmpfs_root_cause="$archive.manifest is not a valid manifest: $got"
-        return 1
-    fi
-    tmpfs_root_out_manifest="$got"
+    [ -z "$none" ] || return 0
+    tmpfs_root_out_manifest="$bytes $inodes ${names#,}"
 }
 # step fit: sizing the tmpfs from rd.tmpfs.size, the manifest and the RAM; returns 1 with
 # $tmpfs_root_cause set when it fails.
@@ -1364,39 +1420,101 @@ tmpfs_root_step_tmpfs() {
 tmpfs_root_step_unpack() {
     # unpacking the archive
     local archive
-    case "$tmpfs_root_kind" in
-        http)
-            # Every URL of the archive: the source's, then the mirrors'.
-            archive="$(tmpfs_root_urls "$tmpfs_root_imgfile")"
-            tmpfs_root_out_unpack="${archive%%\ *}"
-            tmpfs_root_download "$archive" "${NEWROOT:-/sysroot}" "$tmpfs_root_retries" \
-                "$tmpfs_root_cafile" "$tmpfs_root_timeout" "$tmpfs_root_out_sidecar" || return 1
-            tmpfs_root_out_unpack="$tmpfs_root_served"
-            return 0
-            ;;
-    esac
-    tmpfs_root_out_unpack="$tmpfs_root_imgfile"
-    archive="$tmpfs_root_out_mountpoint/$tmpfs_root_imgfile"
-    if ! [ -f "$archive" ]; then
-        tmpfs_root_cause="no file $tmpfs_root_imgfile on $tmpfs_root_spec"
-        return 1
-    fi
-    tmpfs_root_extract "${NEWROOT:-/sysroot}" "$tmpfs_root_imgfile" "$tmpfs_root_out_sidecar" \
-        <"$archive" || return 1
+    local layers
+    local layer
+    local li
+    local count=0
+    local want=
+    local wants="$tmpfs_root_out_sidecar,"
+    local to
+    layers="$tmpfs_root_imgfile,"
+    while [ -n "$layers" ]; do
+        layers="${layers#*,}"
+        count="$((count + 1))"
+    done
+    # Each layer in turn: the first into the root, a later one into a stage folder in
+    # the tmpfs, then laid over the root by renames (nothing is copied).
+    layers="$tmpfs_root_imgfile,"
+    li=0
+    while [ -n "$layers" ]; do
+        layer="${layers%%,*}"
+        layers="${layers#*,}"
+        li="$((li + 1))"
+        if [ -n "$tmpfs_root_out_sidecar" ]; then
+            want="${wants%%,*}"
+            wants="${wants#*,}"
+        fi
+        to="${NEWROOT:-/sysroot}"
+        if [ "$li" -gt 1 ]; then
+            if ! to="$(mktemp -d "${NEWROOT:-/sysroot}/.tmpfs-root-layer.XXXXXX" 2>/run/tmpfs-root/err)"; then
+                tmpfs_root_cause="could not lay $layer over the layers before it: $(tmpfs_root_first_line /run/tmpfs-root/err)"
+                return 1
+            fi
+        fi
+        case "$tmpfs_root_kind" in
+            http)
+                # Every URL of the archive: the source's, then the mirrors'.
+                archive="$(tmpfs_root_urls "$layer")"
+                tmpfs_root_out_unpack="${archive%%\ *}"
+                tmpfs_root_download "$archive" "$to" "$tmpfs_root_retries" "$tmpfs_root_cafile" \
+                    "$tmpfs_root_timeout" "$want" || return 1
+                tmpfs_root_out_unpack="$tmpfs_root_served"
+                ;;
+            *)
+                tmpfs_root_out_unpack="$layer"
+                archive="$tmpfs_root_out_mountpoint/$layer"
+                if ! [ -f "$archive" ]; then
+                    tmpfs_root_cause="no file $layer on $tmpfs_root_spec"
+                    return 1
+                fi
+                tmpfs_root_extract "$to" "$layer" "$want" <"$archive" || return 1
+                ;;
+        esac
+        # What the verify step reads: the layer's digest and the name it came from.
+        if [ -n "$want" ]; then
+            mv -f /run/tmpfs-root/sha256 "/run/tmpfs-root/sha256.$li" 2>/dev/null
+        fi
+        printf '%s\n' "$tmpfs_root_out_unpack" >"/run/tmpfs-root/layer.$li"
+        # With layers, no whiteout is left in the root: each layer's are carried out.
+        if [ "$count" -gt 1 ]; then
+            if [ "$li" -gt 1 ]; then
+                tmpfs_root_overlay "$to" "${NEWROOT:-/sysroot}" "$layer" || return 1
+            else
+                if ! tmpfs_root_drop_whiteouts "${NEWROOT:-/sysroot}"; then
+                    tmpfs_root_cause="could not lay $layer over the layers before it: $(tmpfs_root_first_line /run/tmpfs-root/layer.err)"
+                    return 1
+                fi
+            fi
+        fi
+    done
 }
 # step verify: comparing the archive's sha256 with the one it must have; returns 1 with
 # $tmpfs_root_cause set when it fails.
 tmpfs_root_step_verify() {
     # comparing the archive's sha256 with the one it must have
-    local got=
+    local got
+    local want
+    local wants="$tmpfs_root_out_sidecar,"
+    local li=0
+    local archive
     [ -n "$tmpfs_root_out_sidecar" ] || return 0
-    {
-        read -r got _
-    } 2>/dev/null </run/tmpfs-root/sha256
-    if [ "$got" != "$tmpfs_root_out_sidecar" ]; then
-        tmpfs_root_cause="$tmpfs_root_out_unpack has sha256 $got, expected $tmpfs_root_out_sidecar"
-        return 1
-    fi
+    while [ -n "$wants" ]; do
+        want="${wants%%,*}"
+        wants="${wants#*,}"
+        li="$((li + 1))"
+        got=''
+        archive="$tmpfs_root_out_unpack"
+        {
+            read -r got _
+        } 2>/dev/null <"/run/tmpfs-root/sha256.$li"
+        {
+            read -r archive
+        } 2>/dev/null <"/run/tmpfs-root/layer.$li"
+        if [ "$got" != "$want" ]; then
+            tmpfs_root_cause="$archive has sha256 $got, expected $want"
+            return 1
+        fi
+    done
 }
 # step release: unmounting the source; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_release() {

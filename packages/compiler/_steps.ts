@@ -16,6 +16,7 @@ import {
   HTTP_MARK,
   INODE_HEADROOM_MIN,
   kindsOf,
+  LAYER_MANIFESTS,
   MAGIC,
   MAGIC_BYTES,
   MANIFEST_COUNT_DIGITS,
@@ -104,7 +105,7 @@ import {
   WARNINGS,
 } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
-import { layerFunctions } from "./_layers.ts";
+import { layerFunctions, STAGE_TEMPLATE } from "./_layers.ts";
 import { type Context, kinds, type Mounter } from "./_context.ts";
 
 /** A slot of a message: a word or a part of one. */
@@ -414,52 +415,104 @@ function mountTmpfsFn(): Command {
  * empty when there is none. One that cannot be had is a warning; one that
  * is not valid stops the boot.
  */
+/**
+ * `for each layer of LIST`: the loop over a comma-separated list (every
+ * name is checked to hold no comma), `layer` the item and `li` its number
+ * from 1; the caller declares `layers`, `layer` and `li` local.
+ */
+function eachLayer(list: Word, body: Command[]): Command[] {
+  return [
+    assign("layers", w(list, ",")),
+    assign("li", "0"),
+    whileDo(test("-n", v("layers")), [
+      assign("layer", strip("layers", "%%", pat(",", ANY))),
+      assign("layers", strip("layers", "#", pat(ANY, ","))),
+      assign("li", arith(ar.op(ar.name("li"), "+", ar.num(1)))),
+      ...body,
+    ]),
+  ];
+}
+
+/** `item="${items%%,*}"; items="${items#*,}"`: the next item of a list that ends with a comma. */
+const nextItem = (item: string, items: string): Command[] => [
+  assign(item, strip(items, "%%", pat(",", ANY))),
+  assign(items, strip(items, "#", pat(ANY, ","))),
+];
+
+/** The file that keeps the name (file or URL) the layer `li` was read from, for the verify step. */
+const LAYER_NAME = (li: Slot) => w(RUN_DIR, "/layer.", li);
+
 function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Context): Command[] {
   const copy = operand(step.copy);
   const out = outVar(step.id);
+  const n = ar.name;
   return [
     local("archive"),
     local("rest", ""),
     local("got"),
+    local("layers"),
+    local("layer"),
+    local("li"),
+    local("bytes", "0"),
+    local("inodes", "0"),
+    local("names", ""),
+    local("none", ""),
     assign(out, ""),
-    withRedirects(cmd("rm", "-f", copy), redir(">", "/dev/null", 2)),
-    caseOf(v(SRC.kind), [
-      [kinds(ctx, (k) => k.access === "streamed"), [
-        assign("rest", subst(cmd(fn("urls"), operand(step.file)))),
-        ...SHIFT_URL,
-        comment("The archive's download that follows has the same deadline."),
-        or(test("-n", v(STARTED)), assign(STARTED, subst(cmd(fn("uptime"))))),
-      ]],
-      [[pat(ANY)], [assign("archive", operand(step.file))]],
-    ]),
-    comment("No manifest (a missing file, HTTP 404) sizes nothing; one that cannot be had warns."),
-    whileDo(cmd(":"), [
-      cmd(
-        fn("take"),
-        w(v("archive"), MANIFEST_SUFFIX),
-        copy,
-        operand(step.from),
-        operand(step.ca),
-        "",
-      ),
-      caseOf(v("?"), [
-        [["0"], [cmd("break")]],
-        [["2"], [cmd(":")]],
-        [[pat(ANY)], [cmd(fn("say"), "4", w(...M.warning(w(...M.manifestSkipped(v(CAUSE))))))]],
+    comment("Each layer's manifest: the sizes add up, and a layer without one sizes nothing."),
+    ...eachLayer(operand(step.file), [
+      withRedirects(cmd("rm", "-f", copy), redir(">", "/dev/null", 2)),
+      caseOf(v(SRC.kind), [
+        [kinds(ctx, (k) => k.access === "streamed"), [
+          assign("rest", subst(cmd(fn("urls"), v("layer")))),
+          ...SHIFT_URL,
+          comment("The archive's download that follows has the same deadline."),
+          or(test("-n", v(STARTED)), assign(STARTED, subst(cmd(fn("uptime"))))),
+        ]],
+        [[pat(ANY)], [assign("archive", v("layer"))]],
       ]),
-      or(test("-n", v("rest")), ret(0)),
-      ...SHIFT_URL,
-    ]),
-    ifThen(
-      not(
-        assign(
-          "got",
-          subst(cmd(fn("parse_manifest"), copy, strip("archive", "##", pat(ANY, "/")))),
-        ),
+      comment(
+        "No manifest (a missing file, HTTP 404) sizes nothing; one that cannot be had warns.",
       ),
-      [say(M.manifestInvalid(w(v("archive"), MANIFEST_SUFFIX), v("got"))), ret(1)],
-    ),
-    assign(out, v("got")),
+      assign("got", ""),
+      whileDo(cmd(":"), [
+        cmd(
+          fn("take"),
+          w(v("archive"), MANIFEST_SUFFIX),
+          copy,
+          operand(step.from),
+          operand(step.ca),
+          "",
+        ),
+        caseOf(v("?"), [
+          [["0"], [assign("got", "1"), cmd("break")]],
+          [["2"], [cmd(":")]],
+          [[pat(ANY)], [cmd(fn("say"), "4", w(...M.warning(w(...M.manifestSkipped(v(CAUSE))))))]],
+        ]),
+        or(test("-n", v("rest")), cmd("break")),
+        ...SHIFT_URL,
+      ]),
+      ifThen(test("-z", v("got")), [assign("none", "1"), cmd("continue")]),
+      ifThen(
+        not(
+          assign(
+            "got",
+            subst(cmd(fn("parse_manifest"), copy, strip("archive", "##", pat(ANY, "/")))),
+          ),
+        ),
+        [say(M.manifestInvalid(w(v("archive"), MANIFEST_SUFFIX), v("got"))), ret(1)],
+      ),
+      comment(
+        "<bytes> <inodes> <name>: counts of at most 15 digits, whose sum shell arithmetic holds.",
+      ),
+      assign("rest", strip("got", "%%", pat(" ", ANY))),
+      assign("bytes", arith(ar.op(n("bytes"), "+", n("rest")))),
+      assign("rest", strip("got", "#", pat(ANY, " "))),
+      assign("rest", strip("rest", "%%", pat(" ", ANY))),
+      assign("inodes", arith(ar.op(n("inodes"), "+", n("rest")))),
+      assign("names", w(v("names"), ",", strip("got", "##", pat(ANY, " ")))),
+    ]),
+    or(test("-z", v("none")), ret(0)),
+    assign(out, w(v("bytes"), " ", v("inodes"), " ", strip("names", "#", pat(",")))),
   ];
 }
 
@@ -605,59 +658,73 @@ function sidecarBody(step: Extract<Step, { kind: "sidecar" }>, ctx: Context): Co
     local("sig"),
     local("sum"),
     local("rest", ""),
+    local("layers"),
+    local("layer"),
+    local("li"),
+    local("want", ""),
+    local("wants", w(given, ",")),
+    local("sums", ""),
     assign(outVar(step.id), given),
     assign(STARTED, ""),
     or(test(mode, "!=", "none"), ret(0)),
-    withRedirects(cmd("rm", "-f", copy, sig), redir(">", "/dev/null", 2)),
-    caseOf(v(SRC.kind), [
-      [kinds(ctx, (k) => k.access === "streamed"), [
-        assign("rest", subst(cmd(fn("urls"), operand(step.file)))),
+    comment("Each layer's sidecar, in turn; the digests, one for each, are the step's output."),
+    ...eachLayer(operand(step.file), [
+      ifThen(test("-n", given), nextItem("want", "wants")),
+      withRedirects(cmd("rm", "-f", copy, sig), redir(">", "/dev/null", 2)),
+      caseOf(v(SRC.kind), [
+        [kinds(ctx, (k) => k.access === "streamed"), [
+          assign("rest", subst(cmd(fn("urls"), v("layer")))),
+          ...SHIFT_URL,
+          comment("The archive's download that follows has the same deadline."),
+          or(test("-n", v(STARTED)), assign(STARTED, subst(cmd(fn("uptime"))))),
+        ]],
+        [[pat(ANY)], [assign("archive", v("layer"))]],
+      ]),
+      comment(
+        "The sidecar (and its signature) from the first URL that serves them: the source's, or",
+      ),
+      comment("a mirror's. A signature covers every mirror alike."),
+      whileDo(cmd(":"), [
+        assign("sidecar", w(v("archive"), SIDECAR_SUFFIX)),
+        assign("sig", w(v("sidecar"), SIGNATURE_SUFFIX)),
+        ifThen(take("sidecar", copy, M.sidecarMissing(v("sidecar"))), [
+          and(test(mode, "!=", "signature"), cmd("break")),
+          and(take("sig", sig, M.unsigned(v("sig"))), cmd("break")),
+        ]),
+        or(test("-n", v("rest")), ret(1)),
         ...SHIFT_URL,
-        comment("The archive's download that follows has the same deadline."),
-        assign(STARTED, subst(cmd(fn("uptime")))),
-      ]],
-      [[pat(ANY)], [assign("archive", operand(step.file))]],
-    ]),
-    comment(
-      "The sidecar (and its signature) from the first URL that serves them: the source's, or",
-    ),
-    comment("a mirror's. A signature covers every mirror alike."),
-    whileDo(cmd(":"), [
-      assign("sidecar", w(v("archive"), SIDECAR_SUFFIX)),
-      assign("sig", w(v("sidecar"), SIGNATURE_SUFFIX)),
-      ifThen(take("sidecar", copy, M.sidecarMissing(v("sidecar"))), [
-        and(test(mode, "!=", "signature"), cmd("break")),
-        and(take("sig", sig, M.unsigned(v("sig"))), cmd("break")),
+        cmd(fn("say"), "4", w(...M.sidecarElsewhere(v(CAUSE), w(v("archive"), SIDECAR_SUFFIX)))),
       ]),
-      or(test("-n", v("rest")), ret(1)),
-      ...SHIFT_URL,
-      cmd(fn("say"), "4", w(...M.sidecarElsewhere(v(CAUSE), w(v("archive"), SIDECAR_SUFFIX)))),
-    ]),
-    comment("The signature is checked before a line of the sidecar is read."),
-    ifThen(test(mode, "=", "signature"), [
-      ifThen(not(cmd(fn("check_signature"), copy, sig, operand(step.keys))), [
-        say(M.badSignature(v("sig"), v("sidecar"))),
+      comment("The signature is checked before a line of the sidecar is read."),
+      ifThen(test(mode, "=", "signature"), [
+        ifThen(not(cmd(fn("check_signature"), copy, sig, operand(step.keys))), [
+          say(M.badSignature(v("sig"), v("sidecar"))),
+          ret(1),
+        ]),
+      ]),
+      assign(
+        "sum",
+        subst(cmd(fn("parse_sidecar"), copy, strip("archive", "##", pat(ANY, "/")))),
+      ),
+      caseOf(v("?"), [
+        [["0"], [cmd(":")]],
+        [["1"], [say(M.sidecarMalformed(v("sidecar"))), ret(1)]],
+        [["2"], [
+          say(M.sidecarNoLine(v("sidecar"), strip("archive", "##", pat(ANY, "/")))),
+          ret(1),
+        ]],
+        [[pat(ANY)], [
+          say(M.sidecarAmbiguous(v("sidecar"), strip("archive", "##", pat(ANY, "/")))),
+          ret(1),
+        ]],
+      ]),
+      ifThen(and(test("-n", v("want")), test(v("sum"), "!=", v("want"))), [
+        say(M.sidecarDisagrees(v("sidecar"), v("sum"), v("want"))),
         ret(1),
       ]),
+      assign("sums", w(v("sums"), ",", v("sum"))),
     ]),
-    assign("sum", subst(cmd(fn("parse_sidecar"), copy, strip("archive", "##", pat(ANY, "/"))))),
-    caseOf(v("?"), [
-      [["0"], [cmd(":")]],
-      [["1"], [say(M.sidecarMalformed(v("sidecar"))), ret(1)]],
-      [["2"], [
-        say(M.sidecarNoLine(v("sidecar"), strip("archive", "##", pat(ANY, "/")))),
-        ret(1),
-      ]],
-      [[pat(ANY)], [
-        say(M.sidecarAmbiguous(v("sidecar"), strip("archive", "##", pat(ANY, "/")))),
-        ret(1),
-      ]],
-    ]),
-    ifThen(and(test("-n", given), test(v("sum"), "!=", given)), [
-      say(M.sidecarDisagrees(v("sidecar"), v("sum"), given)),
-      ret(1),
-    ]),
-    assign(outVar(step.id), v("sum")),
+    assign(outVar(step.id), strip("sums", "#", pat(","))),
   ];
 }
 
@@ -665,55 +732,127 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
   const into = operand(step.into);
   const file = operand(step.file);
   const sha256 = operand(step.sha256);
-  // The archive's name as the failure lines give it, which the verify step names too.
+  // The archive's name as the failure lines give it (the last layer's), which verify names too.
   const name = outVar(step.id);
+  const n = ar.name;
   return [
     local("archive"),
-    caseOf(v(SRC.kind), [
-      [kinds(ctx, (k) => k.access === "streamed"), [
-        comment("Every URL of the archive: the source's, then the mirrors'."),
-        assign("archive", subst(cmd(fn("urls"), file))),
-        assign(name, strip("archive", "%%", pat(" ", ANY))),
-        or(
-          cmd(
-            fn("download"),
-            v("archive"),
-            into,
-            operand(step.retries),
-            operand(step.ca),
-            w(v(paramVar(TIMEOUT_SPEC))),
-            sha256,
-          ),
-          ret(1),
+    local("layers"),
+    local("layer"),
+    local("li"),
+    local("count", "0"),
+    local("want", ""),
+    local("wants", w(sha256, ",")),
+    local("to"),
+    assign("layers", w(file, ",")),
+    whileDo(test("-n", v("layers")), [
+      assign("layers", strip("layers", "#", pat(ANY, ","))),
+      assign("count", arith(ar.op(n("count"), "+", ar.num(1)))),
+    ]),
+    comment("Each layer in turn: the first into the root, a later one into a stage folder in"),
+    comment("the tmpfs, then laid over the root by renames (nothing is copied)."),
+    ...eachLayer(file, [
+      ifThen(test("-n", sha256), nextItem("want", "wants")),
+      assign("to", into),
+      ifThen(test(v("li"), "-gt", "1"), [
+        ifThen(
+          not(assign(
+            "to",
+            subst(withRedirects(
+              cmd("mktemp", "-d", w(into, "/", STAGE_TEMPLATE)),
+              redir(">", ERR, 2),
+            )),
+          )),
+          [say(M.layerFailed(v("layer"), firstLine(ERR))), ret(1)],
         ),
-        assign(name, v(SERVED)),
-        ret(0),
-      ]],
+      ]),
+      caseOf(v(SRC.kind), [
+        [kinds(ctx, (k) => k.access === "streamed"), [
+          comment("Every URL of the archive: the source's, then the mirrors'."),
+          assign("archive", subst(cmd(fn("urls"), v("layer")))),
+          assign(name, strip("archive", "%%", pat(" ", ANY))),
+          or(
+            cmd(
+              fn("download"),
+              v("archive"),
+              v("to"),
+              operand(step.retries),
+              operand(step.ca),
+              w(v(paramVar(TIMEOUT_SPEC))),
+              v("want"),
+            ),
+            ret(1),
+          ),
+          assign(name, v(SERVED)),
+        ]],
+        [[pat(ANY)], [
+          assign(name, v("layer")),
+          assign("archive", w(operand(step.from), "/", v("layer"))),
+          ifThen(not(test("-f", v("archive"))), [
+            say(M.noFile(v("layer"), v(SRC.spec))),
+            ret(1),
+          ]),
+          or(
+            withRedirects(
+              cmd(fn("extract"), v("to"), v("layer"), v("want")),
+              redir("<", v("archive")),
+            ),
+            ret(1),
+          ),
+        ]],
+      ]),
+      comment("What the verify step reads: the layer's digest and the name it came from."),
+      ifThen(test("-n", v("want")), [
+        withRedirects(
+          cmd("mv", "-f", HASH_OUT, w(HASH_OUT, ".", v("li"))),
+          redir(">", "/dev/null", 2),
+        ),
+      ]),
+      withRedirects(cmd("printf", "%s\\n", v(name)), redir(">", LAYER_NAME(v("li")))),
+      comment("With layers, no whiteout is left in the root: each layer's are carried out."),
+      ifThen(test(v("count"), "-gt", "1"), [
+        ifThen(test(v("li"), "-gt", "1"), [
+          or(cmd(fn("overlay"), v("to"), into, v("layer")), ret(1)),
+        ], [
+          ifThen(not(cmd(fn("drop_whiteouts"), into)), [
+            say(M.layerFailed(v("layer"), firstLine(`${RUN_DIR}/layer.err`))),
+            ret(1),
+          ]),
+        ]),
+      ]),
     ]),
-    assign(name, file),
-    assign("archive", w(operand(step.from), "/", file)),
-    ifThen(not(test("-f", v("archive"))), [
-      say(M.noFile(file, v(SRC.spec))),
-      ret(1),
-    ]),
-    or(withRedirects(cmd(fn("extract"), into, file, sha256), redir("<", v("archive"))), ret(1)),
   ];
 }
 
-/** Compares the digest the unpack step's hasher printed with the one asked for. */
+/** Compares the digest the unpack step's hasher printed for each layer with the one asked for. */
 function verifyBody(step: Extract<Step, { kind: "verify" }>): Command[] {
   const expected = operand(step.expected);
   return [
-    local("got", ""),
+    local("got"),
+    local("want"),
+    local("wants", w(expected, ",")),
+    local("li", "0"),
+    local("archive"),
     or(test("-n", expected), ret(0)),
-    withRedirects(
-      group([cmd("read", "-r", "got", "_")]),
-      redir(">", "/dev/null", 2),
-      redir("<", HASH_OUT),
-    ),
-    ifThen(test(v("got"), "!=", expected), [
-      say(M.digestMismatch(v(outVar(step.of)), v("got"), expected)),
-      ret(1),
+    whileDo(test("-n", v("wants")), [
+      ...nextItem("want", "wants"),
+      assign("li", arith(ar.op(ar.name("li"), "+", ar.num(1)))),
+      assign("got", ""),
+      assign("archive", v(outVar(step.of))),
+      withRedirects(
+        group([cmd("read", "-r", "got", "_")]),
+        redir(">", "/dev/null", 2),
+        redir("<", w(HASH_OUT, ".", v("li"))),
+      ),
+      withRedirects(
+        group([cmd("read", "-r", "archive")]),
+        redir(">", "/dev/null", 2),
+        redir("<", LAYER_NAME(v("li"))),
+      ),
+      ifThen(test(v("got"), "!=", v("want")), [
+        say(M.digestMismatch(v("archive"), v("got"), v("want"))),
+        ret(1),
+      ]),
     ]),
   ];
 }
@@ -1039,10 +1178,15 @@ function extractFn(): Command {
         comment("The options the tmpfs was mounted with, and the manifest that sized it, if any."),
         ifThen(
           test("-n", v(outVar("manifest"))),
-          [say(M.tmpfsFullManifest(
-            v(MOUNTED),
-            w(strip(outVar("manifest"), "##", pat(ANY, " ")), MANIFEST_SUFFIX),
-          ))],
+          [
+            comment("One manifest, or the layers' (their names, separated by commas)."),
+            assign("fmt", strip(outVar("manifest"), "##", pat(ANY, " "))),
+            caseOf(v("fmt"), [
+              [[pat(ANY, ",", ANY)], [assign("fmt", w(LAYER_MANIFESTS, v("fmt")))]],
+              [[pat(ANY)], [assign("fmt", w(v("fmt"), MANIFEST_SUFFIX))]],
+            ]),
+            say(M.tmpfsFullManifest(v(MOUNTED), v("fmt"))),
+          ],
           [say(M.tmpfsFull(v(MOUNTED)))],
         ),
         ret(1),

@@ -22,6 +22,8 @@
  * @module
  */
 
+import { MANIFEST_SUFFIX } from "./manifest.ts";
+
 /** The prefix of a whiteout entry's name. */
 export const WHITEOUT_PREFIX = ".wh.";
 
@@ -30,6 +32,29 @@ export const OPAQUE_WHITEOUT = ".wh..wh..opq";
 
 /** The prefix of the folder a layer is unpacked into, inside the tmpfs, before it is laid. */
 export const LAYER_STAGE = ".tmpfs-root-layer";
+
+/**
+ * How a full tmpfs's line names the manifests of several layers, before
+ * their archives' names (`the manifests of base.tar.zst,site.tar.gz`).
+ */
+export const LAYER_MANIFESTS = "the manifests of ";
+
+/**
+ * The manifest a full tmpfs's line names: the archive's `<name>.manifest`,
+ * or for layers (names separated by commas) {@linkcode LAYER_MANIFESTS}
+ * and the names.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { manifestsNamed } from "./layers.ts";
+ * assert.equal(manifestsNamed("r.tar"), "r.tar.manifest");
+ * assert.equal(manifestsNamed("a.tar,b.tar"), "the manifests of a.tar,b.tar");
+ * ```
+ */
+export function manifestsNamed(names: string): string {
+  return names.includes(",") ? `${LAYER_MANIFESTS}${names}` : `${names}${MANIFEST_SUFFIX}`;
+}
 
 /** An entry of a tree, by its path (`/etc/hostname`): only its type matters here. */
 export interface TreeEntry {
