@@ -878,6 +878,7 @@ tmpfs_root_merge() {
     local low="$2"
     local depth="$3"
     local c
+    local t
     local name
     # One time stamp for each depth of the recursion.
     local stamp="/run/tmpfs-root/layer.stamp.$depth"
@@ -893,7 +894,9 @@ tmpfs_root_merge() {
             case "$name" in
                 '' | . | .. | .wh.*) : ;;
                 *)
-                    rm -rf "$low/$name" 2>/run/tmpfs-root/layer.err || return 1
+                    # name is one component, neither empty nor . nor ..
+                    t="$low/$name"
+                    rm -rf "$t" 2>/run/tmpfs-root/layer.err || return 1
                     ;;
             esac
             rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
@@ -925,6 +928,7 @@ tmpfs_root_overlay() {
     local stage="$1"
     local root="$2"
     local c
+    local t
     local name
     local up
     local stamp=/run/tmpfs-root/layer.stamp.0
@@ -948,7 +952,9 @@ tmpfs_root_overlay() {
             '' | . | .. | .wh.*) : ;;
             "${stage##*/}") : ;;
             *)
-                rm -rf "$root/$name" 2>/run/tmpfs-root/layer.err || return 1
+                # name is one component, neither empty nor . nor ..
+                t="$root/$name"
+                rm -rf "$t" 2>/run/tmpfs-root/layer.err || return 1
                 ;;
         esac
         rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1

@@ -74,10 +74,9 @@ function whiteouts(up: string, low: string, keep?: string): Command[] {
           ? []
           : [[[pat(strip(keep, "##", pat(ANY, "/")))], [cmd(":")]] as const]),
         [[pat(ANY)], [
-          or(
-            withRedirects(cmd("rm", "-rf", w(v(low), "/", v("name"))), redir(">", ERR, 2)),
-            ret(1),
-          ),
+          comment("name is one component, neither empty nor . nor .."),
+          assign("t", w(v(low), "/", v("name"))),
+          or(withRedirects(cmd("rm", "-rf", v("t")), redir(">", ERR, 2)), ret(1)),
         ]],
       ]),
       or(withRedirects(cmd("rm", "-rf", v("c")), redir(">", ERR, 2)), ret(1)),
@@ -100,6 +99,7 @@ function mergeFn(): Command {
     local("low", v("2")),
     local("depth", v("3")),
     local("c"),
+    local("t"),
     local("name"),
     comment("One time stamp for each depth of the recursion."),
     local("stamp", w(RUN_DIR, "/layer.stamp.", v("depth"))),
@@ -158,6 +158,7 @@ function overlayFn(): Command {
     local("stage", v("1")),
     local("root", v("2")),
     local("c"),
+    local("t"),
     local("name"),
     local("up"),
     local("stamp", w(RUN_DIR, "/layer.stamp.0")),

@@ -1,3 +1,4 @@
+import { LAYER_STAGE } from "@tmpfs-root/model";
 import type { Mount, SimEvent, SimResult } from "./trace.ts";
 
 function mountLine(m: Mount): string {
@@ -12,6 +13,10 @@ function describe(e: SimEvent): string {
         (e.appeared === null ? "did not appear" : `appeared at ${e.appeared} s`);
     case "mkdir":
       return `mkdir -p ${e.parent}; mktemp -d ${e.parent}/source.XXXXXX: ${e.path}`;
+    case "stage":
+      return `mktemp -d ${e.into}/${LAYER_STAGE}.XXXXXX: ${e.path}`;
+    case "whiteouts":
+      return `remove the whiteouts left under ${e.root}`;
     case "mount":
       return mountLine(e);
     case "remount":

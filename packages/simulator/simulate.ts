@@ -10,13 +10,17 @@ import {
   fitTmpfs,
   fitWords,
   kindsOf,
+  LAYER_STAGE,
+  layerList,
   MANIFEST_SUFFIX,
   manifestProblemText,
+  manifestsNamed,
   MESSAGES as M,
   MIRROR,
   mirrorList,
   mountOptions,
   type Operand,
+  overlay,
   type Params,
   parseParams,
   parseSidecar,
@@ -84,7 +88,11 @@ class Run implements Machine {
   >();
   /** By unpack step: the archive's name and the digest of the bytes its last pipe hashed. */
   private readonly hashed = new Map<string, { name: string; sha256: string | null }>();
+  /** By unpack step: each layer's name and digest, as the verify step reads them. */
+  private readonly layersHashed = new Map<string, { name: string; sha256: string | null }[]>();
   private root: ReadonlyMap<string, RootEntry> | null = null;
+  /** While a layer after the first unpacks: the tree of the layers below, which it shares the tmpfs with. */
+  private below: ReadonlyMap<string, RootEntry> | null = null;
   private tempDirs = 0;
   private partialPolicy: string | null = null;
   /** When the mount phase first used the network (the sidecar's download): the deadline's start. */
@@ -286,9 +294,7 @@ class Run implements Machine {
           bytes: Math.min(tmpfsBytes(size, this.vm.ram), this.vm.ram),
           size: this.values.size ?? size,
           options,
-          manifest: manifest
-            ? `${manifest.slice(manifest.lastIndexOf(" ") + 1)}${MANIFEST_SUFFIX}`
-            : null,
+          manifest: manifest ? manifestsNamed(manifest.slice(manifest.lastIndexOf(" ") + 1)) : null,
         });
         return null;
       }
@@ -302,13 +308,13 @@ class Run implements Machine {
         await this.sidecar(step);
         return null;
       case "unpack":
-        await this.unpack(
+        await this.unpackLayers(
           step.id,
           this.need(step.file, "the archive"),
           this.operand(step.from),
           this.need(step.into, "the unpack target"),
           Number(this.need(step.retries, "the download retries")),
-          this.need(step.sha256, "the digest") !== "",
+          this.need(step.sha256, "the digest"),
         );
         return null;
       case "verify":
@@ -455,30 +461,42 @@ class Run implements Machine {
    */
   private async readManifest(step: Extract<Step, { kind: "readManifest" }>): Promise<void> {
     this.outputs.set(step.id, "");
-    const { streamed, archives } = this.archivesOf(this.need(step.file, "the archive"));
-    if (streamed) this.started ??= this.time;
-    const from = this.operand(step.from);
-    for (const archive of archives) {
-      const name = `${archive}${MANIFEST_SUFFIX}`;
-      const got = await this.take(step.id, name, from, streamed);
-      if (got === null) continue;
-      if (typeof got === "string") {
-        this.events.push({
-          kind: "warn",
-          step: step.id,
-          text: text(M.warning(text(M.manifestSkipped(got)))),
-        });
-        continue;
+    let bytes = 0;
+    let inodes = 0;
+    const names: string[] = [];
+    let none = false;
+    // Each layer's manifest: the sizes add up, and a layer without one sizes nothing.
+    for (const layer of layerList(this.need(step.file, "the archive"))) {
+      const { streamed, archives } = this.archivesOf(layer);
+      if (streamed) this.started ??= this.time;
+      const from = this.operand(step.from);
+      let found = false;
+      for (const archive of archives) {
+        const name = `${archive}${MANIFEST_SUFFIX}`;
+        const got = await this.take(step.id, name, from, streamed);
+        if (got === null) continue;
+        if (typeof got === "string") {
+          this.events.push({
+            kind: "warn",
+            step: step.id,
+            text: text(M.warning(text(M.manifestSkipped(got)))),
+          });
+          continue;
+        }
+        // The shell reads bytes: one character a byte.
+        const r = checkManifest(new TextDecoder("latin1").decode(got), archiveFileName(archive));
+        if (r.kind === "invalid") {
+          throw new StepFailed(text(M.manifestInvalid(name, manifestProblemText(r.problem))));
+        }
+        bytes += r.manifest.unpackedBytes;
+        inodes += r.manifest.inodes;
+        names.push(r.manifest.archive);
+        found = true;
+        break;
       }
-      // The shell reads bytes: one character a byte.
-      const r = checkManifest(new TextDecoder("latin1").decode(got), archiveFileName(archive));
-      if (r.kind === "invalid") {
-        throw new StepFailed(text(M.manifestInvalid(name, manifestProblemText(r.problem))));
-      }
-      const m = r.manifest;
-      this.outputs.set(step.id, `${m.unpackedBytes} ${m.inodes} ${m.archive}`);
-      return;
+      if (!found) none = true;
     }
+    if (!none) this.outputs.set(step.id, `${bytes} ${inodes} ${names.join(",")}`);
   }
 
   /**
@@ -520,9 +538,25 @@ class Run implements Machine {
     this.outputs.set(step.id, given);
     this.started = null;
     if (this.need(step.mode, "the verify mode") === "none") return;
+    const layers = layerList(this.need(step.file, "the archive"));
+    const wants = given === "" ? layers.map(() => "") : layerList(given);
+    const sums: string[] = [];
+    // Each layer's sidecar, in turn; the digests, one for each, are the step's output.
+    for (const [i, layer] of layers.entries()) {
+      sums.push(await this.sidecarOf(step, layer, wants[i]!));
+    }
+    this.outputs.set(step.id, sums.join(","));
+  }
+
+  /** One layer's sidecar (`given`: the digest the command line gives it); returns its digest. */
+  private async sidecarOf(
+    step: Extract<Step, { kind: "sidecar" }>,
+    layer: string,
+    given: string,
+  ): Promise<string> {
     const copy = this.need(step.copy, "the sidecar's copy");
-    const { streamed, archives } = this.archivesOf(this.need(step.file, "the archive"));
-    if (streamed) this.started = this.time;
+    const { streamed, archives } = this.archivesOf(layer);
+    if (streamed) this.started ??= this.time;
     let archive = archives[0]!;
     let sidecar = `${archive}${SIDECAR_SUFFIX}`;
     let sig = `${sidecar}${SIGNATURE_SUFFIX}`;
@@ -597,8 +631,8 @@ class Run implements Machine {
     if (given !== "" && r.sha256 !== given) {
       fail(text(M.sidecarDisagrees(sidecar, r.sha256, given)));
     }
-    this.outputs.set(step.id, r.sha256);
     this.events.push({ kind: "sidecar", step: step.id, sidecar, sha256: r.sha256, failed: null });
+    return r.sha256;
   }
 
   /**
@@ -673,6 +707,45 @@ class Run implements Machine {
   }
 
   /**
+   * Unpacks each layer of `files` in turn, as `tmpfs_root_step_unpack`: the
+   * first into `into`, a later one into a stage folder inside it, laid over
+   * the layers below by the model's overlay rule; with layers, no whiteout
+   * is left. `digests` (empty, or one for each layer) asks for each layer's
+   * bytes to be hashed.
+   */
+  private async unpackLayers(
+    id: string,
+    files: string,
+    from: string | null,
+    into: string,
+    retries: number,
+    digests: string,
+  ): Promise<void> {
+    const layers = layerList(files);
+    const wants = digests === "" ? layers.map(() => "") : layerList(digests);
+    const done: { name: string; sha256: string | null }[] = [];
+    this.layersHashed.set(id, done);
+    for (const [i, file] of layers.entries()) {
+      let to = into;
+      this.below = null;
+      if (i > 0) {
+        to = `${into}/${LAYER_STAGE}.${this.tempDirs++}`;
+        this.events.push({ kind: "stage", step: id, into, path: to });
+        this.below = this.root ?? new Map();
+      }
+      await this.unpack(id, file, from, to, retries, wants[i] !== "");
+      done.push(this.hashed.get(id) ?? { name: file, sha256: null });
+      if (layers.length > 1) {
+        this.root = overlay(this.below ?? new Map(), this.root ?? new Map());
+        this.below = null;
+        // The stage, emptied by the renames, is removed; then the whiteouts left.
+        if (i > 0) this.events.push({ kind: "rmdir", step: id, path: to, failed: null });
+        this.events.push({ kind: "whiteouts", step: id, root: into });
+      }
+    }
+  }
+
+  /**
    * Unpacks the archive (`hash`: hashing its bytes on their way, for a
    * verify step).
    */
@@ -712,23 +785,24 @@ class Run implements Machine {
    */
   private verify(id: string, of: string, expected: string): void {
     if (expected === "") return;
-    const unpacked = this.hashed.get(of);
-    if (unpacked === undefined) {
+    const layers = this.layersHashed.get(of);
+    if (layers === undefined) {
       throw new TypeError(`Step "${id}" verifies "${of}", which did not run`);
     }
-    const sha256 = unpacked.sha256 ?? "";
-    const failed = sha256 === expected
-      ? null
-      : text(M.digestMismatch(unpacked.name, sha256, expected));
-    this.events.push({
-      kind: "verify",
-      step: id,
-      archive: unpacked.name,
-      sha256,
-      expected,
-      failed,
-    });
-    if (failed !== null) throw new StepFailed(failed);
+    for (const [i, want] of layerList(expected).entries()) {
+      const unpacked = layers[i] ?? { name: layers.at(-1)?.name ?? "", sha256: null };
+      const sha256 = unpacked.sha256 ?? "";
+      const failed = sha256 === want ? null : text(M.digestMismatch(unpacked.name, sha256, want));
+      this.events.push({
+        kind: "verify",
+        step: id,
+        archive: unpacked.name,
+        sha256,
+        expected: want,
+        failed,
+      });
+      if (failed !== null) throw new StepFailed(failed);
+    }
   }
 
   /**
@@ -756,7 +830,7 @@ class Run implements Machine {
     if (sha256 !== null) this.hashed.set(id, { name, sha256 });
     let failed: Failure = null;
     let warning: string | null = null;
-    const room = this.capacity.get(into);
+    const room = this.roomFor(into);
     // A full tmpfs, in the words of the manifest that sized it, if one did.
     const full = (r: { options: string; manifest: string | null }) =>
       text(
@@ -833,6 +907,26 @@ class Run implements Machine {
     return { first, security };
   }
 
+  /** The tmpfs a path is in: a stage folder is inside the tmpfs it is laid over. */
+  private tmpfsOf(path: string): string {
+    for (const at of this.capacity.keys()) if (path.startsWith(`${at}/`)) return at;
+    return path;
+  }
+
+  /**
+   * The room a layer has in the tmpfs at (or around) `into`: what the tmpfs
+   * holds less what the layers below take, bytes and inodes.
+   */
+  private roomFor(into: string) {
+    const room = this.capacity.get(this.tmpfsOf(into));
+    if (room === undefined || this.below === null) return room;
+    let bytes = 0;
+    for (const e of this.below.values()) {
+      if (e.type === "file") bytes += Math.ceil(e.size / PAGE_BYTES) * PAGE_BYTES;
+    }
+    return { ...room, bytes: room.bytes - bytes, inodes: room.inodes - inodesOf(this.below) };
+  }
+
   /**
    * Where the archive `file` is read from, in order: on a mounted source its
    * path, for a streamed one its URLs (`archiveUrls`).
@@ -871,7 +965,7 @@ class Run implements Machine {
     // From the sidecar's download, when there was one: they share the deadline.
     const deadline = (this.started ?? this.time) + timeout;
     const late = (url: string) => new StepFailed(text(M.deadline(url, String(timeout))));
-    const room = this.capacity.get(into);
+    const room = this.capacity.get(this.tmpfsOf(into));
     const tries = (retries + 1) * urls.length;
     const dead = new Set<number>();
     // Each URL's own count of requests: a server's first answers are its own.
@@ -1055,6 +1149,9 @@ export function simulate(
 ): Promise<SimResult> {
   return new Run(seq, vm, cmdline, { ...defaultHandlers, ...handlers }, sources).go();
 }
+
+/** A tmpfs page: a regular file takes whole pages. */
+const PAGE_BYTES = 4096;
 
 /** Stops the boot with `cause` (for use in expressions). */
 function fail(cause: string): never {

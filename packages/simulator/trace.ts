@@ -72,6 +72,10 @@ export type SimEvent =
       readonly appeared: number | null;
     }
     | { readonly kind: "mkdir"; readonly parent: string; readonly path: string }
+    /** A layer after the first: its stage folder inside the tmpfs (`mktemp -d`). */
+    | { readonly kind: "stage"; readonly into: string; readonly path: string }
+    /** With layers: the whiteouts left under `root` removed (`find ... -exec rm -rf`). */
+    | { readonly kind: "whiteouts"; readonly root: string }
     | {
       readonly kind: "mount";
       /** `null` lets mount detect the type (block devices). */

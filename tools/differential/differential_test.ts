@@ -10,7 +10,7 @@ import { generateScenarios } from "./generate.ts";
 import { classify, KNOWN_BUGS, type KnownBug } from "./known_bugs.ts";
 import { committedModule } from "./sandbox.ts";
 import { compileModule } from "@tmpfs-root/compiler";
-import { BOOT, hostileCmdlines } from "@tmpfs-root/model";
+import { BOOT, formatManifest, hostileCmdlines } from "@tmpfs-root/model";
 import type { Scenario } from "./scenario.ts";
 import {
   makeArchive,
@@ -561,3 +561,124 @@ Deno.test("runDifferential() agrees on rd.tmpfs.verify and the initramfs's keys 
     assert.equal(log.some((l) => l.startsWith("$ openssl pkeyutl -verify")), checked, s.cmdline);
   });
 });
+
+Deno.test("runDifferential() agrees on layers from every kind of source: the booted tree, digests, manifests and failures", async () => {
+  const web = "http://10.0.2.2:8080";
+  const base = await makeArchive({
+    "etc/os-release": "ID=base\n",
+    "etc/motd": "base\n",
+    "sbin/init": "#!/bin/sh\n",
+    "var/cache/app/a": "a",
+    "lib": { type: "symlink", target: "usr/lib" },
+    "usr/lib/libc.so": "libc",
+    "opt/tool/x": "x",
+  }, "zstd");
+  const site = await makeArchive({
+    "etc/os-release": "ID=site\n",
+    "etc/.wh.motd": "",
+    "var/cache/app/.wh..wh..opq": "",
+    "var/cache/app/b": "b",
+    "lib/modules/m.ko": "m",
+    "opt/tool": "a file now",
+    ".wh.nothing": "",
+  }, "gzip");
+  const node = await makeArchive({ "etc/hostname": "node-17\n", "etc/.wh..wh.plnk": "" }, "plain");
+  const sums = await Promise.all([base, site, node].map(sha256Hex));
+  const files = { "base.tar.zst": base, "site.tar.gz": site, "node.tar": node };
+  const vm = (f: Record<string, Uint8Array> = files): Vm => ({
+    flavour: "classic",
+    ram: 64 << 20,
+    disks: [{ path: "/dev/vda1", files: f }],
+    lvm: [],
+    nfs: [{ server: "10.0.2.2", export: "/srv", files: f }],
+    web: Object.entries(f).map(([name, body]) => ({ url: `${web}/${name}`, body })),
+  });
+  const all = "rd.tmpfs.imgfile=base.tar.zst,site.tar.gz,node.tar";
+  const cases: [string, Vm, RegExp][] = [];
+  for (const spec of ["tmpfs:/dev/vda1", "tmpfs:NFS=nfs:10.0.2.2:/srv", `tmpfs:${web}/`]) {
+    const named = (n: string) => escaped(spec.startsWith("tmpfs:http") ? `${web}/${n}` : n);
+    cases.push(
+      [`root=${spec} ${all}`, vm(), /^\$ tree etc\/hostname f$/],
+      [`root=${spec} ${all} rd.tmpfs.sha256=${sums.join(",")}`, vm(), /^\$ tree lib\/modules d$/],
+      [
+        `root=${spec} ${all} rd.tmpfs.sha256=${sums[0]},${sums[2]},${sums[1]}`,
+        vm(),
+        new RegExp(`^<2>tmpfs-root: verify failed: ${named("site.tar.gz")} has sha256 ${sums[1]}`),
+      ],
+      [
+        `root=${spec} ${all}`,
+        vm({ ...files, "site.tar.gz": site.slice(0, site.length >> 1) }),
+        new RegExp(`^<2>tmpfs-root: unpack failed: ${named("site.tar.gz")} is truncated$`),
+      ],
+      [
+        `root=${spec} rd.tmpfs.imgfile=base.tar.zst,none.tar`,
+        vm(),
+        spec.startsWith("tmpfs:http") ? /^<2>tmpfs-root: unpack failed: / : /no file none\.tar/,
+      ],
+    );
+  }
+  // A sidecar beside every layer: the digests come from them; site's names another digest.
+  const sidecars = (wrong: boolean): Record<string, Uint8Array> => {
+    const out: Record<string, Uint8Array> = { ...files };
+    for (const [i, name] of Object.keys(files).entries()) {
+      const sum = wrong && i === 1 ? sums[0] : sums[i];
+      out[`${name}.sha256`] = new TextEncoder().encode(`${sum}  ${name}\n`);
+    }
+    return out;
+  };
+  for (const spec of ["tmpfs:/dev/vda1", `tmpfs:${web}/`]) {
+    const site = spec.startsWith("tmpfs:http") ? `${web}/site.tar.gz` : "site.tar.gz";
+    cases.push(
+      [`root=${spec} ${all} rd.tmpfs.verify=sidecar`, vm(sidecars(false)), /^\$ switch_root$/],
+      [
+        `root=${spec} ${all} rd.tmpfs.verify=sidecar`,
+        vm(sidecars(true)),
+        new RegExp(`^<2>tmpfs-root: verify failed: ${escaped(site)} has sha256 ${sums[1]}`),
+      ],
+    );
+  }
+  // Manifests for every layer: the tmpfs is sized from their sum, 3 MiB and 60 inodes, and their
+  // headroom (at least 64 MiB and 16384 inodes), on 1 GiB of RAM.
+  const manifests = withManifestsFor(
+    files,
+    (_, i) => ({ bytes: (i + 1) << 19, inodes: 10 * (i + 1) }),
+  );
+  cases.push([
+    `root=tmpfs:/dev/vda1 ${all}`,
+    { ...vm(manifests), ram: 1 << 30 },
+    /^\$ mount (-t tmpfs -o |-o remount,)size=70254592,nr_inodes=16444[, ]/,
+  ]);
+  await assertAgreeAndSay(cases, (s, log) => {
+    if (!log.includes("$ switch_root")) return;
+    // The whiteouts removed what they name and are gone; a directory took a link's place.
+    const tree = log.filter((l) => l.startsWith("$ tree "));
+    assert.deepEqual(
+      tree.filter((l) => /etc\/motd|var\/cache\/app\/a|\.wh\.|opt\/tool\/x/.test(l)),
+      [],
+      s.cmdline,
+    );
+    for (const want of ["lib d", "lib/modules/m.ko f", "opt/tool f", "etc/hostname f"]) {
+      assert.ok(tree.includes(`$ tree ${want}`), `${s.cmdline}: ${want}`);
+    }
+  });
+});
+
+/** `files` with a manifest beside each archive, with the counts `counts` gives it. */
+function withManifestsFor(
+  files: Record<string, Uint8Array>,
+  counts: (name: string, i: number) => { bytes: number; inodes: number },
+): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = { ...files };
+  for (const [i, name] of Object.keys(files).entries()) {
+    const c = counts(name, i);
+    out[`${name}.manifest`] = new TextEncoder().encode(formatManifest({
+      archive: name,
+      format: "gzip",
+      compressedBytes: 1,
+      unpackedBytes: c.bytes,
+      inodes: c.inodes,
+      sha256: "0".repeat(64),
+    }));
+  }
+  return out;
+}

@@ -8,6 +8,8 @@
  * | `wait` (classic)       | `$ initqueue finished <s>` or `$ initqueue timeout <s>`       |
  * | `wait` (systemd)       | one `$ sleep 1` per second waited                             |
  * | `mkdir`                | `$ mktemp -d <parent>/source.XXXXXX`                          |
+ * | `stage`                | `$ mktemp -d <into>/.tmpfs-root-layer.XXXXXX`                 |
+ * | `whiteouts`            | `$ find <root> -name .wh.* -prune -exec rm -rf {} +`          |
  * | `mount`                | `$ mount [-t <fstype>] -o <options> <source> <target>`        |
  * | `remount`              | `$ mount -o remount,<options> <target>`                       |
  * | `unmount`              | `$ umount [-l] <target>`                                      |
@@ -30,10 +32,14 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import {
   BOOT,
   curlCommand,
   DECOMPRESS,
+  IMGFILE,
+  LAYER_STAGE,
+  layerList,
   MESSAGES,
   type Params,
   redirectProtocols,
@@ -42,6 +48,7 @@ import {
   signatureCommand,
   tarCommand,
   text,
+  WHITEOUT_PREFIX,
 } from "@tmpfs-root/model";
 import type { ArchiveFormat, SimResult } from "@tmpfs-root/simulator";
 import { NEWROOT } from "./scenario.ts";
@@ -96,6 +103,12 @@ export function expectedLog(
         break;
       case "mkdir":
         out.push(`$ mktemp -d ${e.parent}/source.XXXXXX`);
+        break;
+      case "stage":
+        out.push(`$ mktemp -d ${e.into}/${LAYER_STAGE}.XXXXXX`);
+        break;
+      case "whiteouts":
+        out.push(`$ find ${e.root} -name ${WHITEOUT_PREFIX}* -prune -exec rm -rf {} +`);
         break;
       case "mount":
         out.push(
@@ -204,6 +217,10 @@ export function expectedLog(
     }
     case "switched":
       out.push("$ switch_root");
+      // With layers, the booted tree itself: the overlay rule, checked entry by entry.
+      if (params !== null && layerList(params.values[IMGFILE.key]!).length > 1) {
+        out.push(...treeLines(o.files));
+      }
       break;
     case "ended":
       break;
@@ -220,6 +237,37 @@ export function expectedLog(
   if (flavour === "systemd" && !mounted.includes(NEWROOT) && !unmounted) mounted.push(NEWROOT);
   for (const m of mounted.sort()) out.push(`$ mounted ${m}`);
   return out;
+}
+
+/** find's %y letter for a tar entry type (a hard link is a file). */
+const TYPE_LETTER: Readonly<Record<string, string>> = {
+  file: "f",
+  link: "f",
+  directory: "d",
+  symlink: "l",
+  "character-device": "c",
+  "block-device": "b",
+  fifo: "p",
+};
+
+/**
+ * The lines the driver logs for the new root after switch_root with layers
+ * (`$ tree <path> <type>`, sorted as `LC_ALL=C sort` does): every entry,
+ * and the folders tar makes for them.
+ */
+export function treeLines(files: ReadonlyMap<string, { readonly type: string }>): string[] {
+  const types = new Map<string, string>();
+  for (const [path, e] of files) {
+    types.set(path.slice(1), TYPE_LETTER[e.type] ?? "?");
+    const parts = path.slice(1).split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join("/");
+      if (!types.has(dir)) types.set(dir, "d");
+    }
+  }
+  const enc = new TextEncoder();
+  const lines = [...types].map(([p, t]) => `$ tree ${p} ${t}`);
+  return lines.sort((a, b) => Buffer.compare(enc.encode(a), enc.encode(b)));
 }
 
 const RANK: Readonly<Record<string, number>> = {

@@ -27,6 +27,7 @@ import {
   withSidecars,
 } from "@tmpfs-root/simulator";
 import { formatManifest, hostileCmdlines, Lcg, MANIFEST_SUFFIX } from "@tmpfs-root/model";
+import type { EntrySpec } from "@tmpfs-root/simulator";
 import type { Fault, Scenario } from "./scenario.ts";
 
 const ROOT = {
@@ -35,6 +36,40 @@ const ROOT = {
   "bin/sh": { type: "symlink", target: "busybox" },
   "sbin/init": { type: "symlink", target: "../bin/busybox" },
 } as const;
+
+/**
+ * Layers over ROOT (rd.tmpfs.imgfile with commas): a site layer that
+ * replaces a file, removes one with a whiteout, makes a directory opaque
+ * and turns a symbolic link into a directory; a node layer with its own
+ * whiteouts (one with nothing below it) and a file over a directory.
+ */
+const LAYERS: Readonly<Record<string, Readonly<Record<string, EntrySpec>>>> = {
+  "base.tar.gz": {
+    ...ROOT,
+    "etc/motd": "base\n",
+    "etc/issue": "base\n",
+    "var/cache/app/a": "a",
+    "var/cache/app/b": "b",
+    "lib": { type: "symlink", target: "usr/lib" },
+    "usr/lib/libc.so": "libc",
+    "opt/tool/bin/x": "x",
+  },
+  "site.tar.zst": {
+    "etc/os-release": "ID=site\n",
+    "etc/.wh.motd": "",
+    "var/cache/app/.wh..wh..opq": "",
+    "var/cache/app/c": "c",
+    "lib/modules/m.ko": "m",
+    "srv/.wh.nothing": "",
+  },
+  "node.tar": {
+    "etc/hostname": "node-17\n",
+    "etc/.wh.issue": "",
+    "etc/.wh..wh.plnk": "",
+    "opt/tool": "now a file",
+    ".wh.srv": "",
+  },
+};
 
 /** The archives scenarios put on their sources. */
 interface Archives {
@@ -53,6 +88,8 @@ interface Archives {
   readonly selinux: readonly Uint8Array[];
   /** The key pair the initramfs trusts, and one it does not. */
   readonly site: SigningKey;
+  /** The layers by name (LAYERS), packed in the format their name says. */
+  readonly layers: Readonly<Record<string, Uint8Array>>;
   readonly stranger: SigningKey;
 }
 
@@ -110,7 +147,19 @@ async function makeArchives(): Promise<Archives> {
     selinux,
     site: await signingKey(1),
     stranger: await signingKey(2),
+    layers: Object.fromEntries(
+      await Promise.all(
+        Object.entries(LAYERS).map(async ([name, tree]) =>
+          [name, await makeArchive(tree, layerFormat(name))] as const
+        ),
+      ),
+    ),
   };
+}
+
+/** A layer's format, by its name's ending. */
+function layerFormat(name: string): ArchiveFormat {
+  return name.endsWith(".zst") ? "zstd" : name.endsWith(".gz") ? "gzip" : "plain";
 }
 
 const WEB = "http://10.0.2.2:8080";
@@ -140,7 +189,8 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
     if (name !== IMG) return { [name]: bytes };
     let t = trees.get(bytes);
     if (t === undefined) {
-      t = { [IMG]: bytes, "images/rootfs.tar.gz": bytes };
+      // The layers beside the archive, one of them damaged at times (by the archive's index).
+      t = { [IMG]: bytes, "images/rootfs.tar.gz": bytes, ...a.layers };
       trees.set(bytes, t);
     }
     return t;
@@ -169,48 +219,62 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
       : validish(r, digest === null ? null : digest.sha256) + (sidecar?.args ?? "");
     const flavour = r.int(2) === 0 ? "classic" : "systemd";
     const appears = () => r.pick([0, 0, 0, 1, 2, 3, null]);
-    const web: WebResource[] = [{
-      url: `${WEB}/${IMG}`,
-      body: archive(),
-      ...(r.int(3) === 0
-        ? {
-          failFirst: r.int(4),
-          failWith: r.pick(["refused", "drop", 500, 503, 404, 429, 408] as const),
-          // Retry-After in seconds, too long (clamped to 120 s), or as a date (ignored).
-          ...(r.int(2) === 0 ? { retryAfter: r.pick(["0", "3", "7", "300", "999999", "x"]) } : {}),
-        }
-        : {}),
-      ...(r.int(6) === 0 ? { status: r.pick([404, 500, 403, 503]) } : {}),
-      ...(r.int(8) === 0 ? { dropAfter: r.pick([0, 10, 300]) } : {}),
-      ...(r.int(10) === 0 ? { stallAfter: r.pick([0, 100, 700]) } : {}),
-    }, {
-      url: `${WEB}/endless.tar`,
-      body: a.endless,
-      endless: true,
-    }, {
-      url: `${WEB}/moved.tar.gz`,
-      body: new Uint8Array(0),
-      redirect: `${WEB}/${IMG}`,
-    }, {
-      url: `${WEBS}/${IMG}`,
-      body: new Uint8Array(0),
-      redirect: r.pick([`${WEB}/${IMG}`, `${WEBS}/${IMG}.real`]),
-    }, {
-      url: `${WEBS}/${IMG}.real`,
-      body: a.good[0]!,
-    }, {
-      // A mirror (rd.tmpfs.mirror) with faults of its own; MIRROR_DOWN has no server at all.
-      url: `${MIRROR}/${IMG}`,
-      body: archive(),
-      ...(r.int(2) === 0
-        ? {
-          failFirst: r.int(3),
-          failWith: r.pick(["refused", "drop", 503, 404, 429] as const),
-          ...(r.int(2) === 0 ? { retryAfter: r.pick(["0", "5", "x"]) } : {}),
-        }
-        : {}),
-      ...(r.int(6) === 0 ? { status: r.pick([404, 500]) } : {}),
-    }];
+    const web: WebResource[] = [
+      {
+        url: `${WEB}/${IMG}`,
+        body: archive(),
+        ...(r.int(3) === 0
+          ? {
+            failFirst: r.int(4),
+            failWith: r.pick(["refused", "drop", 500, 503, 404, 429, 408] as const),
+            // Retry-After in seconds, too long (clamped to 120 s), or as a date (ignored).
+            ...(r.int(2) === 0
+              ? { retryAfter: r.pick(["0", "3", "7", "300", "999999", "x"]) }
+              : {}),
+          }
+          : {}),
+        ...(r.int(6) === 0 ? { status: r.pick([404, 500, 403, 503]) } : {}),
+        ...(r.int(8) === 0 ? { dropAfter: r.pick([0, 10, 300]) } : {}),
+        ...(r.int(10) === 0 ? { stallAfter: r.pick([0, 100, 700]) } : {}),
+      },
+      ...Object.entries(a.layers).map(([name, body]): WebResource => ({
+        url: `${WEB}/${name}`,
+        body: name === "site.tar.zst" && r.int(8) === 0 ? r.pick(a.bad) : body,
+        ...(r.int(6) === 0 ? { failFirst: 1, failWith: r.pick(["drop", 503] as const) } : {}),
+      })),
+      {
+        url: `${WEB}/endless.tar`,
+        body: a.endless,
+        endless: true,
+      },
+      {
+        url: `${WEB}/moved.tar.gz`,
+        body: new Uint8Array(0),
+        redirect: `${WEB}/${IMG}`,
+      },
+      {
+        url: `${WEBS}/${IMG}`,
+        body: new Uint8Array(0),
+        redirect: r.pick([`${WEB}/${IMG}`, `${WEBS}/${IMG}.real`]),
+      },
+      {
+        url: `${WEBS}/${IMG}.real`,
+        body: a.good[0]!,
+      },
+      {
+        // A mirror (rd.tmpfs.mirror) with faults of its own; MIRROR_DOWN has no server at all.
+        url: `${MIRROR}/${IMG}`,
+        body: archive(),
+        ...(r.int(2) === 0
+          ? {
+            failFirst: r.int(3),
+            failWith: r.pick(["refused", "drop", 503, 404, 429] as const),
+            ...(r.int(2) === 0 ? { retryAfter: r.pick(["0", "5", "x"]) } : {}),
+          }
+          : {}),
+        ...(r.int(6) === 0 ? { status: r.pick([404, 500]) } : {}),
+      },
+    ];
     const plain: Vm = {
       flavour,
       ...(r.int(4) === 0 ? { numaNodes: 2 } : {}),
@@ -478,6 +542,12 @@ function validish(r: Lcg, sha256: string | null): string {
           "x[1-2].tgz",
           "x{a,b}.tgz",
           '"a b.tgz"',
+          // Layers: all three, two, one missing, one twice.
+          "base.tar.gz,site.tar.zst,node.tar",
+          "base.tar.gz,site.tar.zst,node.tar",
+          "base.tar.gz,node.tar",
+          "base.tar.gz,missing.tar",
+          "base.tar.gz,base.tar.gz",
         ])
       }`,
     );

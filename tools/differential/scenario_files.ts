@@ -9,6 +9,8 @@
  */
 import {
   archiveUrls,
+  IMGFILE,
+  layerList,
   MANIFEST_SUFFIX,
   parseParams,
   readCmdline,
@@ -115,6 +117,8 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
   const parsed = parseParams(args, SOURCES, { keys });
   if (parsed.kind !== "ok") return { files };
   const { source, values } = parsed.params;
+  // With layers, the driver logs the booted tree (expectedLog's treeLines).
+  if (layerList(values[IMGFILE.key]!).length > 1) files.set("tree", "");
   const size = values.size!;
   files.set("sizes", `${size}\t${Math.min(tmpfsBytes(size, vm.ram), vm.ram)}\n`);
   // /proc/meminfo's MemTotal, in kB: what the fit step sizes a tmpfs from a manifest with.

@@ -6,6 +6,12 @@
 . /stub/_lib.sh
 # Where the module's files are, from the compiler's placement data (hooks.sh).
 . /hooks.sh
+# With layers (/vm/tree), the new root's entries after switch_root, sorted: "$ tree <path> <type>".
+tree() {
+    [ -e /vm/tree ] || return 0
+    /usr/bin/find /sysroot -mindepth 1 -printf '$ tree %P %y\n' | LC_ALL=C /usr/bin/sort >/state/tree
+    put /state/tree >/dev/kmsg
+}
 baseline=" $(while read -r _ _ _ _ m _; do printf '%s ' "$m"; done </.proc/self/mountinfo)"
 classic() (
     export NEWROOT=/sysroot
@@ -31,7 +37,7 @@ classic() (
     done
     . "$hook_mount"
     . "$hook_pre_pivot"
-    if [ -e /run/tmpfs-root/prePivot.done ]; then log switch_root; fi
+    if [ -e /run/tmpfs-root/prePivot.done ]; then log switch_root; tree; fi
 )
 systemd() (
     export DRACUT_SYSTEMD=1 NEWROOT=/sysroot
@@ -65,7 +71,7 @@ systemd() (
         . /lib/dracut-lib.sh
         . "$hook_pre_pivot"
     )
-    if [ -e /run/tmpfs-root/prePivot.done ]; then log switch_root; fi
+    if [ -e /run/tmpfs-root/prePivot.done ]; then log switch_root; tree; fi
 )
 for s in /scen/*; do
     name="${s##*/}"
