@@ -128,8 +128,10 @@ const disk = once(async () =>
 );
 
 /** Files under `layers/` of the servers' root. */
-const served = async () =>
-  Object.fromEntries(Object.entries(NET.files).map(([n, p]) => [`layers/${n}`, p]));
+const served = () =>
+  Promise.resolve(
+    Object.fromEntries(Object.entries(NET.files).map(([n, p]) => [`layers/${n}`, p])),
+  );
 
 const LAYERS = `rd.tmpfs.imgfile=${NAMES.join(",")}`;
 const PASSED = /TMPFS-ROOT-E2E-NOTE: layers: node-17, opaque: b $/m;
