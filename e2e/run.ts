@@ -112,6 +112,8 @@ async function main(): Promise<number> {
       topic: { type: "string", multiple: true },
       flavour: { type: "string" },
       jobs: { type: "string", default: "2" },
+      // On a loaded machine: every boot's time limit times this (TCG boots slow down with load).
+      "timeout-scale": { type: "string", default: "1" },
       list: { type: "boolean", default: false },
       "strict-steps": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -120,15 +122,21 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(
       "usage: deno run -A e2e/run.ts [--topic T]... [--filter TEXT|/RE/]... [--flavour classic|systemd]\n" +
-        "                              [--jobs N] [--list] [--strict-steps]",
+        "                              [--jobs N] [--timeout-scale X] [--list] [--strict-steps]",
     );
     return 0;
+  }
+  const scale = Number(values["timeout-scale"]);
+  if (!(scale >= 1 && scale <= 10)) {
+    throw new RangeError(
+      `Invalid --timeout-scale "${values["timeout-scale"]}": expected a number from 1 to 10`,
+    );
   }
   const chosen = select(ALL_SCENARIOS, {
     ...(values.topic ? { topic: values.topic } : {}),
     ...(values.flavour ? { flavour: values.flavour } : {}),
     ...(values.filter ? { filter: values.filter } : {}),
-  });
+  }).map((s) => scale === 1 ? s : { ...s, timeoutSec: Math.round((s.timeoutSec ?? 90) * scale) });
   const names = new Set<string>();
   for (const s of ALL_SCENARIOS) {
     if (names.has(s.name)) throw new Error(`Duplicate scenario name "${s.name}"`);
