@@ -235,7 +235,7 @@ export const TIMEOUT: ParamSpec = {
   default: "1800",
   expected: "expected a whole number of seconds from 1 to 99999 (e.g. rd.tmpfs.timeout=600)",
   doc:
-    `The longest a download may take, every try and pause included; then the unpack is stopped and rd.tmpfs.onfail applies. A transfer slower than ${SPEED_LIMIT} bytes/s for ${SPEED_TIME} s also fails (and is tried again while time is left), and a download stops as soon as more bytes arrive than the tmpfs can hold.`,
+    `The longest a download may take, every try and pause (with layers, every layer) included; then the unpack is stopped and rd.tmpfs.onfail applies. A transfer slower than ${SPEED_LIMIT} bytes/s for ${SPEED_TIME} s also fails (and is tried again while time is left), and a download stops as soon as more bytes arrive than the tmpfs can hold.`,
   example: "600",
 };
 
