@@ -927,6 +927,7 @@ tmpfs_root_merge() {
 tmpfs_root_overlay() {
     local stage="$1"
     local root="$2"
+    local layer="$3"
     local c
     local t
     local name
@@ -939,7 +940,7 @@ tmpfs_root_overlay() {
             [ -e "$c" ] || [ -L "$c" ] || continue
             [ "$c" = "$stage" ] && continue
             rm -rf "$c" 2>/run/tmpfs-root/layer.err || {
-                tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+                tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
                 return 1
             }
         done
@@ -954,10 +955,16 @@ tmpfs_root_overlay() {
             *)
                 # name is one component, neither empty nor . nor ..
                 t="$root/$name"
-                rm -rf "$t" 2>/run/tmpfs-root/layer.err || return 1
+                rm -rf "$t" 2>/run/tmpfs-root/layer.err || {
+                    tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+                    return 1
+                }
                 ;;
         esac
-        rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
+        rm -rf "$c" 2>/run/tmpfs-root/layer.err || {
+            tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+            return 1
+        }
     done
     set --
     for c in "$stage"/* "$stage"/.[!.]* "$stage"/..?*; do
@@ -966,17 +973,17 @@ tmpfs_root_overlay() {
         up="$root/$name"
         # The stage's own name: an entry that would be laid over the stage itself.
         if [ "$up" = "$stage" ]; then
-            tmpfs_root_cause="could not lay $3 over the layers before it: it holds $name"
+            tmpfs_root_cause="could not lay $layer over the layers before it: it holds $name"
             return 1
         fi
         if [ -d "$up" ] && ! [ -L "$up" ] && { [ -d "$c" ] && ! [ -L "$c" ]; }; then
             tmpfs_root_merge "$c" "$up" 1 || {
-                tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+                tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
                 return 1
             }
         else
             rm -rf "$up" 2>/run/tmpfs-root/layer.err || {
-                tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+                tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
                 return 1
             }
         fi
@@ -984,16 +991,16 @@ tmpfs_root_overlay() {
     done
     if [ "$#" -gt 0 ]; then
         mv -f -- "$@" "$root/" 2>/run/tmpfs-root/layer.err || {
-            tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+            tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
             return 1
         }
     fi
     rmdir "$stage" 2>/run/tmpfs-root/layer.err || {
-        tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+        tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
         return 1
     }
     tmpfs_root_drop_whiteouts "$root" || {
-        tmpfs_root_cause="could not lay $3 over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
+        tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
         return 1
     }
     touch -r "$stamp" "$root" 2>/dev/null

@@ -62,7 +62,7 @@ const firstErr = () =>
  * `.wh.<name>` removes `low/<name>`, then itself. Names the specification
  * reserves (`.wh..wh.*`) and ones that name no entry are only removed.
  */
-function whiteouts(up: string, low: string, keep?: string): Command[] {
+function whiteouts(up: string, low: string, fail: Command, keep?: string): Command[] {
   return [
     forIn("c", [pat(v(up), "/", WHITEOUT_PREFIX, ANY)], [
       or(exists(v("c")), cmd("continue")),
@@ -76,10 +76,10 @@ function whiteouts(up: string, low: string, keep?: string): Command[] {
         [[pat(ANY)], [
           comment("name is one component, neither empty nor . nor .."),
           assign("t", w(v(low), "/", v("name"))),
-          or(withRedirects(cmd("rm", "-rf", v("t")), redir(">", ERR, 2)), ret(1)),
+          or(withRedirects(cmd("rm", "-rf", v("t")), redir(">", ERR, 2)), fail),
         ]],
       ]),
-      or(withRedirects(cmd("rm", "-rf", v("c")), redir(">", ERR, 2)), ret(1)),
+      or(withRedirects(cmd("rm", "-rf", v("c")), redir(">", ERR, 2)), fail),
     ]),
   ];
 }
@@ -114,7 +114,7 @@ function mergeFn(): Command {
         ret(1),
       ),
     ], [
-      ...whiteouts("up", "low"),
+      ...whiteouts("up", "low", ret(1)),
       cmd("set", "--"),
       forIn("c", entries("low"), [
         or(exists(v("c")), cmd("continue")),
@@ -153,10 +153,12 @@ function mergeFn(): Command {
  * whiteout left in the root. The cause names the layer NAME.
  */
 function overlayFn(): Command {
-  const fail = [cause(...M.layerFailed(v("3"), firstErr())), ret(1)];
+  // "$@" holds the entries to move once set -- runs: the layer's name is kept first.
+  const fail = [cause(...M.layerFailed(v("layer"), firstErr())), ret(1)];
   return func(fn("overlay"), [
     local("stage", v("1")),
     local("root", v("2")),
+    local("layer", v("3")),
     local("c"),
     local("t"),
     local("name"),
@@ -171,7 +173,7 @@ function overlayFn(): Command {
         or(withRedirects(cmd("rm", "-rf", v("c")), redir(">", ERR, 2)), group(fail)),
       ]),
     ]),
-    ...whiteouts("stage", "root", "stage"),
+    ...whiteouts("stage", "root", group(fail), "stage"),
     cmd("set", "--"),
     forIn("c", entries("stage"), [
       or(exists(v("c")), cmd("continue")),
@@ -179,7 +181,7 @@ function overlayFn(): Command {
       assign("up", w(v("root"), "/", v("name"))),
       comment("The stage's own name: an entry that would be laid over the stage itself."),
       ifThen(test(v("up"), "=", v("stage")), [
-        cause(...M.layerFailed(v("3"), w("it holds ", v("name")))),
+        cause(...M.layerFailed(v("layer"), w("it holds ", v("name")))),
         ret(1),
       ]),
       ifThen(and(realDir(v("up")), realDir(v("c"))), [

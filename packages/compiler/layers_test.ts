@@ -176,3 +176,36 @@ Deno.test("tmpfs_root_overlay lays a layer as the model's overlay does, under ev
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("tmpfs_root_overlay stops with one cause when a layer cannot be laid, under every shell", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const script = [
+      functionText(LIB, "tmpfs_root_merge"),
+      functionText(LIB, "tmpfs_root_overlay"),
+      functionText(LIB, "tmpfs_root_drop_whiteouts"),
+    ].join("\n").replaceAll("/run/tmpfs-root", `${dir}/run`);
+    for (const [name, shell] of SHELLS) {
+      const stage = `${dir}/root/${LAYER_STAGE}.1`;
+      await Deno.mkdir(`${dir}/run`, { recursive: true });
+      // An entry named as the stage folder itself would be laid over the stage.
+      await Deno.mkdir(`${stage}/${LAYER_STAGE}.1`, { recursive: true });
+      await Deno.mkdir(`${dir}/root/etc`, { recursive: true });
+      const out = await runShell(
+        shell,
+        [
+          script,
+          `tmpfs_root_overlay "${stage}" "${dir}/root" node.tar; echo "$? $tmpfs_root_cause"`,
+        ].join("\n"),
+      );
+      assert.equal(
+        out.stdout,
+        `1 could not lay node.tar over the layers before it: it holds ${LAYER_STAGE}.1\n`,
+        name,
+      );
+      await Deno.remove(`${dir}/root`, { recursive: true });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
