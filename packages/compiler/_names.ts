@@ -71,3 +71,12 @@ export const SERVED = `${PREFIX}_served`;
 
 /** Warnings of the unpack, as `warning=<text>` lines the report copies. */
 export const WARNINGS = `${RUN_DIR}/warnings`;
+
+/** curl's standard error: its messages and the lines of its `--write-out`. */
+export const CURL_ERR = `${RUN_DIR}/curl.err`;
+
+/** What the hasher printed: `<64 hex digits>  -`. */
+export const HASH_OUT = `${RUN_DIR}/sha256`;
+
+/** The first bytes of the archive, which extract reads to detect its format. */
+export const HEAD_FILE = `${RUN_DIR}/head`;
