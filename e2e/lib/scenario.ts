@@ -6,6 +6,7 @@
  */
 import type { Flavour, InitramfsOptions } from "./dracut.ts";
 import { boot, type BootResult, type Drive, findLine, findMarker, qemuArgs } from "./qemu.ts";
+import { checkReport, type ReportExpect } from "./report_check.ts";
 
 /** What a boot must show. */
 export type Expectation =
@@ -67,6 +68,12 @@ export interface Scenario {
    * e.g. the line of a check the initramfs runs (`lib/outside_check.ts`).
    */
   readonly require?: readonly RegExp[];
+  /**
+   * What /run/tmpfs-root/report.json must say: printed by the guest's init
+   * after a boot that went on, by the e2e shutdown-emergency hook after one
+   * that stopped (`lib/outside_check.ts`: include it), parsed on the host.
+   */
+  readonly report?: ReportExpect;
   /** Guest RAM in MiB (default 768). */
   readonly memMiB?: number;
   /** Seconds before QEMU is killed (default 90; a boot takes 10 to 30 s). */
@@ -232,6 +239,7 @@ export function judge(s: Scenario, r: BootResult, strictSteps = false): string[]
   for (const re of s.require ?? []) {
     if (findLine(log, re) === undefined) problems.push(`no console line matches required ${re}`);
   }
+  if (s.report !== undefined) problems.push(...checkReport(log, s.report));
   return problems;
 }
 
