@@ -6,7 +6,7 @@
  */
 import type { Flavour, InitramfsOptions } from "./dracut.ts";
 import { boot, type BootResult, type Drive, findLine, findMarker, qemuArgs } from "./qemu.ts";
-import { checkReport, type ReportExpect } from "./report_check.ts";
+import { checkReport, type ReportExpect, reportText } from "./report_check.ts";
 
 /** What a boot must show. */
 export type Expectation =
@@ -209,7 +209,10 @@ export function judge(s: Scenario, r: BootResult, strictSteps = false): string[]
       break;
     case "fail": {
       if (marker) problems.push("the guest's init ran, but the boot should have stopped");
-      const lines = log.split("\n").filter((l) => FAILURE_LINE.test(l)).length;
+      // The boot report, printed on the console, quotes the failure line: it is not another one.
+      const lines =
+        log.split("\n").filter((l) => FAILURE_LINE.test(l) && reportText(l) === undefined)
+          .length;
       if (lines > 1) problems.push(`${lines} failure lines on the console, expected exactly one`);
       const re = strictSteps ? new RegExp(`tmpfs-root: ${e.step} failed: .+`) : e.line;
       if (findLine(log, re) === undefined) {
