@@ -181,7 +181,7 @@ export const REPORT_FIELDS: readonly ReportField[] = [
     path: "layers[].bytesUnpacked",
     type: "number | null",
     doc:
-      "How much the tmpfs's used space grew during the layer, in bytes (df's used, whole KiB: what the files cost in RAM, not the sum of their sizes).",
+      "How much the tmpfs's used space grew during the layer, in bytes (df's used, whole KiB: what the files cost in RAM, not the sum of their sizes; 0 for a layer that frees more than it adds).",
     deterministic: false,
   },
   {
