@@ -77,6 +77,3 @@ export const CURL_ERR = `${RUN_DIR}/curl.err`;
 
 /** What the hasher printed: `<64 hex digits>  -`. */
 export const HASH_OUT = `${RUN_DIR}/sha256`;
-
-/** The first bytes of the archive, which extract reads to detect its format. */
-export const HEAD_FILE = `${RUN_DIR}/head`;

@@ -96,7 +96,6 @@ import {
   fn,
   givenVar,
   HASH_OUT,
-  HEAD_FILE,
   MOUNTED,
   outVar,
   paramVar,
@@ -930,7 +929,7 @@ function hashFn(): Command {
  * bytes on their way when SHA256 is not empty.
  */
 function extractFn(): Command {
-  const head = HEAD_FILE;
+  const head = `${RUN_DIR}/head`;
   const hex = (skip: number, count: number) =>
     subst(pipe(
       withRedirects(
