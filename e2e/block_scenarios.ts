@@ -102,6 +102,18 @@ export const BLOCK_SCENARIOS: readonly Scenario[] = [
     cmdline: "root=tmpfs:/dev/vda1 rd.tmpfs.size=3G rd.tmpfs.imgfile=rootfs.tgz ro",
     disk: seedDisk,
     expect: { kind: "pass", tmpfsSize: "3G" },
+    report: {
+      result: "ok",
+      sourceKind: "block",
+      layers: [{
+        name: "rootfs.tgz",
+        format: "gzip",
+        from: /^rootfs\.tgz$/,
+        checked: false,
+        tries: 1,
+      }],
+      tmpfs: true,
+    },
   }),
   ...both({
     name: "label-escaped",

@@ -76,12 +76,16 @@ function both(base: FlavourlessScenario): Scenario[] {
   return bothFlavours("fit", "fit-", { ...base, disk: fitDisk });
 }
 
-/** A boot that stops before anything is written: its line, and an untouched new root. */
+/**
+ * A boot that stops before anything is written: its line, an untouched new
+ * root and, with `stepId`, a report that says so (read from the initramfs).
+ */
 function stopsBeforeWriting(
   name: string,
   cmdline: string,
   step: string,
   cause: RegExp,
+  stepId?: string,
 ): Scenario[] {
   return both({
     name,
@@ -89,6 +93,9 @@ function stopsBeforeWriting(
     initramfs: { extraArgs: CHECK_ARGS },
     expect: { kind: "fail", step, line: new RegExp(`tmpfs-root: ${step} failed: ${cause.source}`) },
     forbid: [OUTSIDE_TROUBLE],
+    ...(stepId === undefined
+      ? {}
+      : { report: { result: "failed", stepId, cause, layers: [], tmpfs: false } as const }),
   }).map((s) => ({
     ...s,
     // The classic flavour never mounts the tmpfs; systemd's sysroot.mount mounted it empty.
@@ -144,6 +151,7 @@ export const FIT_SCENARIOS: readonly Scenario[] = [
     "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=huge.tar.gz rd.tmpfs.size=256M ro",
     "tmpfs",
     new RegExp(literal("huge.tar.gz unpacks to 3.0 GiB, rd.tmpfs.size=256M allows 256.0 MiB")),
+    "fit",
   ),
   // No rd.tmpfs.size: the RAM (768 MiB) less its reserve is the limit.
   ...stopsBeforeWriting(

@@ -99,6 +99,12 @@ export const NETWORK_SCENARIOS: readonly Scenario[] = [
       `root=tmpfs:NFS=nfs4:${NFS_SRC} rd.tmpfs.size=256M rd.tmpfs.imgfile=${IMGFILE} ip=dhcp rd.neednet=1 ro`,
     net: { nfs: "up" },
     expect: { kind: "pass", tmpfsSize: "256M" },
+    report: {
+      result: "ok",
+      sourceKind: "nfs",
+      layers: [{ name: IMGFILE, format: "gzip", checked: false, tries: 1 }],
+      tmpfs: true,
+    },
   }),
   // NFS with a static `ip=` (address, netmask, host name and the guest NIC's name), a 5G tmpfs.
   ...both({
@@ -128,6 +134,19 @@ export const NETWORK_SCENARIOS: readonly Scenario[] = [
       expectRequests: { path: ARCHIVE_PATH, outcomes: ["dropped", "ok"] },
     },
     expect: { kind: "pass", tmpfsSize: "256M" },
+    // The report counts both tries, and names the URL that served the archive.
+    report: {
+      result: "ok",
+      sourceKind: "http",
+      layers: [{
+        name: "rootfs.tar.gz",
+        format: "gzip",
+        from: new RegExp(`^${lit(HTTP + ARCHIVE_PATH)}$`),
+        checked: false,
+        tries: 2,
+      }],
+      tmpfs: true,
+    },
   }),
   // A server that answers 503 with Retry-After: 4 once: the module says so, waits at least that
   // long (the server sees the two requests 4 s apart or more), then boots.

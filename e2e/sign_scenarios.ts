@@ -82,6 +82,13 @@ export const SIGN_SCENARIOS: readonly Scenario[] = [
     cmdline: `${BLOCK} rd.tmpfs.verify=sidecar ro`,
     disk: diskWith("sidecar", {}),
     expect: { kind: "pass", tmpfsSize: "256M" },
+    // The digest was hashed on the way and checked against the sidecar's.
+    report: {
+      result: "ok",
+      sourceKind: "block",
+      layers: [{ name: ARCHIVE, format: "gzip", checked: true, tries: 1 }],
+      tmpfs: true,
+    },
   }),
   ...both({
     name: "sidecar-missing",

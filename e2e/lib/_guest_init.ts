@@ -137,6 +137,16 @@ check_xattr() { # path name hexvalue
   esac
 }
 
+# the boot report: on the console for the host to parse, and here it must be a boot that went on
+check_report() { # file
+  [ -s "$1" ] || { fail "no $1"; return; }
+  echo "TMPFS-ROOT-E2E-REPORT: $(cat "$1")"
+  case "$(cat "$1")" in
+    '{"version":1,"result":"ok",'*) ;;
+    *) fail "$1 does not say result ok" ;;
+  esac
+}
+
 check_sha256() { # path hex
   [ -f "$1" ] || { fail "missing $1"; return; }
   _h=$(sha256sum "$1" | cut -d ' ' -f 1)
@@ -162,6 +172,7 @@ echo 1 >/proc/sys/kernel/printk 2>/dev/null
   String.raw`[ -f /etc/os-release ] || fail "no /etc/os-release"
 check_root
 check_released
+check_report /run/tmpfs-root/report.json
 if [ -f /etc/e2e-expect ]; then
   . /etc/e2e-expect
 else

@@ -110,6 +110,10 @@ e2e_outside_check() {
     else
         echo "${OUTSIDE_PREFIX} newroot not mounted (${phase})" >>"$_e2e_out"
     fi
+    # The boot report as tmpfs-root left it (one line of ASCII JSON), for the host to parse.
+    if [ -s "$_e2e_r/run/tmpfs-root/report.json" ]; then
+        echo "e2e-report: $(cat "$_e2e_r/run/tmpfs-root/report.json") (${phase})" >>"$_e2e_out"
+    fi
     if [ -z "$_e2e_found" ]; then
         echo "${OUTSIDE_PREFIX} clean (${phase})" >>"$_e2e_out"
         return 0

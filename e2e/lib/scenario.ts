@@ -6,6 +6,7 @@
  */
 import type { Flavour, InitramfsOptions } from "./dracut.ts";
 import { boot, type BootResult, type Drive, findLine, findMarker, qemuArgs } from "./qemu.ts";
+import { checkReport, type ReportExpect, reportText } from "./report_check.ts";
 
 /** What a boot must show. */
 export type Expectation =
@@ -67,6 +68,12 @@ export interface Scenario {
    * e.g. the line of a check the initramfs runs (`lib/outside_check.ts`).
    */
   readonly require?: readonly RegExp[];
+  /**
+   * What /run/tmpfs-root/report.json must say: printed by the guest's init
+   * after a boot that went on, by the e2e shutdown-emergency hook after one
+   * that stopped (`lib/outside_check.ts`: include it), parsed on the host.
+   */
+  readonly report?: ReportExpect;
   /** Guest RAM in MiB (default 768). */
   readonly memMiB?: number;
   /** Seconds before QEMU is killed (default 90; a boot takes 10 to 30 s). */
@@ -202,7 +209,10 @@ export function judge(s: Scenario, r: BootResult, strictSteps = false): string[]
       break;
     case "fail": {
       if (marker) problems.push("the guest's init ran, but the boot should have stopped");
-      const lines = log.split("\n").filter((l) => FAILURE_LINE.test(l)).length;
+      // The boot report, printed on the console, quotes the failure line: it is not another one.
+      const lines =
+        log.split("\n").filter((l) => FAILURE_LINE.test(l) && reportText(l) === undefined)
+          .length;
       if (lines > 1) problems.push(`${lines} failure lines on the console, expected exactly one`);
       const re = strictSteps ? new RegExp(`tmpfs-root: ${e.step} failed: .+`) : e.line;
       if (findLine(log, re) === undefined) {
@@ -232,6 +242,7 @@ export function judge(s: Scenario, r: BootResult, strictSteps = false): string[]
   for (const re of s.require ?? []) {
     if (findLine(log, re) === undefined) problems.push(`no console line matches required ${re}`);
   }
+  if (s.report !== undefined) problems.push(...checkReport(log, s.report));
   return problems;
 }
 

@@ -110,3 +110,28 @@ Deno.test("failureNotes() shows the failure line and flags another step", () => 
   ]);
   assert.deepEqual(failureNotes(base, "tmpfs-root: unpack failed: x\n"), []);
 });
+
+Deno.test("judge() checks the boot report, whose quote of the failure line is not another one", () => {
+  const s: Scenario = {
+    ...base,
+    expect: { kind: "fail", step: "unpack", line: FAILURE_LINE },
+    report: { result: "failed", stepId: "unpack", layers: [], tmpfs: false },
+  };
+  const line = "tmpfs-root: unpack failed: rootfs.tgz is truncated";
+  const report = {
+    version: 1,
+    result: "failed",
+    step: "unpack",
+    stepId: "unpack",
+    cause: "rootfs.tgz is truncated",
+    message: line,
+    source: { spec: "/dev/vda1", kind: "block" },
+    layers: [],
+    tmpfs: null,
+    warnings: [],
+    uptime: { start: 1, end: 2 },
+  };
+  const log = `[ 6.8] ${line}\ne2e-report: ${JSON.stringify(report)} (shutdown-emergency)\n`;
+  assert.deepEqual(judge(s, result(log)), []);
+  assert.match(judge(s, result(`[ 6.8] ${line}\n`)).join(), /no report\.json on the console/);
+});

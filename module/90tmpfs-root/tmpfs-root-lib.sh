@@ -7,21 +7,302 @@
     # shellcheck source=/dev/null
     . /lib/tmpfs-root-params.sh
 }
-# STATUS TEXT: writes /run/tmpfs-root/report (status=, message=, then the unpack's warning= lines);
-# returns 0.
+# STATUS TEXT [LABEL ID CAUSE]: writes /run/tmpfs-root/report (status=, message=, then the unpack's
+# warning= lines) and report.json; returns 0.
 tmpfs_root_report() {
     mkdir -p /run/tmpfs-root 2>/dev/null
     printf 'status=%s\nmessage=%s\n' "$1" "$2" >/run/tmpfs-root/report 2>/dev/null
     cat /run/tmpfs-root/warnings >>/run/tmpfs-root/report 2>/dev/null
+    tmpfs_root_report_json "$1" "$2" "${3:-}" "${4:-}" "${5:-}"
     return 0
 }
-# LABEL: prints the one failure line `tmpfs-root: LABEL failed: <cause>` (control characters
-# removed) and records it in the report.
+# LABEL ID: prints the one failure line `tmpfs-root: LABEL failed: <cause>` (control characters
+# removed) and records it in the reports (the step ID and the cause too).
 tmpfs_root_failed() {
     local line
     line="$(printf %s "tmpfs-root: $1 failed: $tmpfs_root_cause" | tr -d '\000-\037\177')"
     tmpfs_root_say 2 "$line"
-    tmpfs_root_report failed "$line"
+    tmpfs_root_report failed "$line" "$1" "$2" "$tmpfs_root_cause"
+}
+# TEXT: prints TEXT as a JSON string literal in pure ASCII (control characters \u00XX, UTF-8
+# sequences \uXXXX, a byte of no valid sequence \ufffd).
+tmpfs_root_json_string() {
+    local LC_ALL=C
+    # Most text needs no escaping.
+    case "$1" in
+        *[!A-Za-z0-9_.:/+=@%,~#-]*) : ;;
+        *)
+            printf '"%s"' "$1"
+            return 0
+            ;;
+    esac
+    local rest
+    local b
+    local len
+    local cp
+    local i
+    local more
+    local ok
+    # The bytes as decimal numbers, one space apart.
+    rest="$(printf %s "$1" | od -An -v -tu1 | tr -s ' \n' '  ')"
+    rest="${rest#\ }"
+    printf '"'
+    while [ -n "$rest" ]; do
+        b="${rest%%\ *}"
+        rest="${rest#"$b"}"
+        rest="${rest#\ }"
+        if [ "$b" = 34 ]; then
+            printf '\134"'
+        elif [ "$b" = 92 ]; then
+            printf '\134\134'
+        elif [ "$b" -lt 32 ] || [ "$b" = 127 ]; then
+            printf '\\u%04x' "$((b))"
+        elif [ "$b" -lt 128 ]; then
+            printf %b "\\0$((b / 64))$(((b / 8) % 8))$((b % 8))"
+        else
+            len=0
+            if [ "$b" -ge 194 ] && [ "$b" -le 223 ]; then
+                len=2
+                cp="$((b - 192))"
+            elif [ "$b" -ge 224 ] && [ "$b" -le 239 ]; then
+                len=3
+                cp="$((b - 224))"
+            elif [ "$b" -ge 240 ] && [ "$b" -le 244 ]; then
+                len=4
+                cp="$((b - 240))"
+            fi
+            ok=0
+            if [ "$len" -gt 0 ]; then
+                ok=1
+                more="$rest"
+                i=1
+                while [ "$i" -lt "$len" ]; do
+                    if [ -z "$more" ]; then
+                        ok=0
+                        break
+                    fi
+                    b="${more%%\ *}"
+                    more="${more#"$b"}"
+                    more="${more#\ }"
+                    if ! { [ "$b" -ge 128 ] && [ "$b" -le 191 ]; }; then
+                        ok=0
+                        break
+                    fi
+                    cp="$(((cp * 64) + (b - 128)))"
+                    i="$((i + 1))"
+                done
+                # Overlong forms, surrogates and code points past U+10FFFF are not valid.
+                case "$len" in
+                    3)
+                        [ "$cp" -ge 2048 ] || ok=0
+                        [ "$cp" -ge 55296 ] && [ "$cp" -le 57343 ] && ok=0
+                        ;;
+                    4)
+                        [ "$cp" -ge 65536 ] && [ "$cp" -le 1114111 ] || ok=0
+                        ;;
+                esac
+            fi
+            if [ "$ok" = 1 ]; then
+                rest="$more"
+                if [ "$cp" -gt 65535 ]; then
+                    cp="$((cp - 65536))"
+                    printf '\\u%04x\\u%04x' "$((55296 + (cp / 1024)))" "$((56320 + (cp % 1024)))"
+                else
+                    printf '\\u%04x' "$((cp))"
+                fi
+            else
+                printf '\\ufffd'
+            fi
+        fi
+    done
+    printf '"'
+}
+# TEXT: prints TEXT when it is a whole number as JSON writes one, else null.
+tmpfs_root_json_number() {
+    case "$1" in
+        0 | [1-9] | [1-9]*)
+            case "$1" in
+                *[!0-9]*)
+                    printf null
+                    return 0
+                    ;;
+            esac
+            printf %s "$1"
+            ;;
+        *) printf null ;;
+    esac
+}
+# prints the hundredths of a second since boot (/proc/uptime).
+tmpfs_root_centis() {
+    local up=0.00
+    local s
+    local c
+    {
+        read -r up _
+    } 2>/dev/null </proc/uptime
+    s="${up%%.*}"
+    c="${up#*.}"
+    case "$c" in
+        [0-9][0-9]) : ;;
+        *) c=00 ;;
+    esac
+    case "$s$c" in
+        '' | *[!0-9]*)
+            printf 0
+            return 0
+            ;;
+    esac
+    # A leading 0 would read as octal: 10# is not POSIX, so strip the zeros.
+    c="${c#0}"
+    printf %s "$(((s * 100) + c))"
+}
+# CENTIS: prints CENTIS hundredths as seconds with two decimals.
+tmpfs_root_seconds() {
+    local c="$1"
+    printf %d.%02d "$((c / 100))" "$((c % 100))"
+}
+# DIR COLUMN: prints df's COLUMN (2: size, 3: used) of DIR's file system in bytes; returns 1 when df
+# cannot say.
+tmpfs_root_df() {
+    local kb
+    kb="$(df -P -k "$1" 2>/dev/null | sed -n '2s/^[^ ]*  *\([0-9][0-9]*\)  *\([0-9][0-9]*\) .*/\1 \2/p')"
+    case "$kb" in
+        [0-9]*' '[0-9]*) : ;;
+        *) return 1 ;;
+    esac
+    if [ "$2" = 2 ]; then
+        kb="${kb%%\ *}"
+    else
+        kb="${kb#*\ }"
+    fi
+    printf %s "$((kb * 1024))"
+}
+# NAME FROM FORMAT BYTES_READ BYTES_UNPACKED CENTIS SHA256 CHECKED TRIES: appends one layer's record
+# to /run/tmpfs-root/layers.json (empty numbers and SHA256: null).
+tmpfs_root_report_layer() {
+    local rate=
+    local sum=null
+    local sep=
+    local b="$4"
+    local c="${6:-0}"
+    case "$c" in
+        '' | *[!0-9]*) c=0 ;;
+    esac
+    if [ "$(tmpfs_root_json_number "$4")" != null ] && [ "$c" -gt 0 ]; then
+        rate="$(((b * 100) / c))"
+    fi
+    if [ -n "$7" ]; then
+        sum="$(tmpfs_root_json_string "$7")"
+    fi
+    [ -s /run/tmpfs-root/layers.json ] && sep=,
+    printf \
+        '%s{"name":%s,"from":%s,"format":%s,"bytesRead":%s,"bytesUnpacked":%s,"seconds":%s,"bytesPerSecond":%s,"sha256":%s,"checked":%s,"tries":%s}' \
+        "$sep" "$(tmpfs_root_json_string "$1")" "$(tmpfs_root_json_string "$2")" \
+        "$(tmpfs_root_json_string "$3")" "$(tmpfs_root_json_number "$4")" \
+        "$(tmpfs_root_json_number "$5")" "$(tmpfs_root_seconds "$c")" \
+        "$(tmpfs_root_json_number "$rate")" "$sum" \
+        "$(case "$8" in true) printf true ;; *) printf false ;; esac)" \
+        "$(tmpfs_root_json_number "$9")" >>/run/tmpfs-root/layers.json
+}
+# INTO: notes a layer's start (time, INTO's used bytes) and forgets the last layer's measures.
+tmpfs_root_layer_begin() {
+    rm -f /run/tmpfs-root/format /run/tmpfs-root/tries 2>/dev/null
+    tmpfs_root_layer_start="$(tmpfs_root_centis)"
+    tmpfs_root_layer_used="$(tmpfs_root_df "$1" 3)"
+}
+# NAME FROM INTO EXPECTED [FILE]: records the layer extract and download just unpacked (format,
+# bytes read, digest, tries, time, growth of INTO) with tmpfs_root_report_layer.
+tmpfs_root_layer_done() {
+    local format=
+    local bytes=
+    local grown=
+    local now
+    local sum=
+    local tries=1
+    local checked=false
+    {
+        read -r format
+    } 2>/dev/null </run/tmpfs-root/format
+    {
+        read -r tries
+    } 2>/dev/null </run/tmpfs-root/tries
+    # The archive's size on a mounted source (FILE); else what curl received.
+    if [ -n "${5:-}" ]; then
+        bytes="$(stat -L -c %s -- "$5" 2>/dev/null)"
+    else
+        bytes="$(sed -n 's/^tmpfs-root-http bytes \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err 2>/dev/null)"
+    fi
+    if [ -n "$4" ]; then
+        checked=true
+        {
+            read -r sum _
+        } 2>/dev/null </run/tmpfs-root/sha256
+    fi
+    now="$(tmpfs_root_df "$3" 3)"
+    if [ -n "$now" ] && [ -n "${tmpfs_root_layer_used:-}" ]; then
+        grown="$((now - tmpfs_root_layer_used))"
+        if [ "$grown" -lt 0 ]; then
+            grown=0
+        fi
+    fi
+    now="$(tmpfs_root_centis)"
+    tmpfs_root_report_layer "$1" "$2" "$format" "$bytes" "$grown" \
+        "$((now - tmpfs_root_layer_start))" "$sum" "$checked" "$tries"
+}
+# RESULT MESSAGE [LABEL ID CAUSE]: writes /run/tmpfs-root/report.json (a temporary file, then mv);
+# returns 1 when it cannot.
+tmpfs_root_report_json() {
+    local start=
+    local line
+    local sep=
+    local opts=
+    {
+        read -r start
+    } 2>/dev/null </run/tmpfs-root/start
+    {
+        printf '{"version":%s,"result":%s,"step":%s,"stepId":%s,"cause":%s,"message":%s,"source":' \
+            1 "$(tmpfs_root_json_string "$1")" \
+            "$(if [ -n "${3:-}" ]; then tmpfs_root_json_string "$3"; else printf null; fi)" \
+            "$(if [ -n "${4:-}" ]; then tmpfs_root_json_string "$4"; else printf null; fi)" \
+            "$(if [ -n "${5:-}" ]; then tmpfs_root_json_string "$5"; else printf null; fi)" \
+            "$(tmpfs_root_json_string "$2")"
+        # No source when the command line was not valid.
+        if [ -n "${tmpfs_root_kind:-}" ] && [ "${4:-}" != params ]; then
+            printf '{"spec":%s,"kind":%s}' "$(tmpfs_root_json_string "$tmpfs_root_spec")" \
+                "$(tmpfs_root_json_string "$tmpfs_root_kind")"
+        else
+            printf null
+        fi
+        printf ',"layers":['
+        cat /run/tmpfs-root/layers.json 2>/dev/null
+        printf '],"tmpfs":'
+        # The tmpfs, while tmpfs-root has it mounted (its step done, not undone).
+        if [ -e /run/tmpfs-root/done.tmpfs ]; then
+            opts="${tmpfs_root_mounted:-}"
+            if [ -z "$opts" ]; then
+                {
+                    read -r opts
+                } 2>/dev/null </run/tmpfs-root/mounted
+            fi
+            printf '{"options":%s,"sizeBytes":%s,"usedBytes":%s}' \
+                "$(tmpfs_root_json_string "$opts")" \
+                "$(tmpfs_root_json_number "$(tmpfs_root_df "${NEWROOT:-/sysroot}" 2)")" \
+                "$(tmpfs_root_json_number "$(tmpfs_root_df "${NEWROOT:-/sysroot}" 3)")"
+        else
+            printf null
+        fi
+        printf ',"warnings":['
+        {
+            while IFS='' read -r line; do
+                printf %s%s "$sep" "$(tmpfs_root_json_string "${line#warning=}")"
+                sep=,
+            done
+        } 2>/dev/null </run/tmpfs-root/warnings
+        printf '],"uptime":{"start":%s,"end":%s}}\n' \
+            "$(if [ -n "$start" ]; then tmpfs_root_seconds "$start"; else printf null; fi)" \
+            "$(tmpfs_root_seconds "$(tmpfs_root_centis)")"
+    } >/run/tmpfs-root/report.json.tmp
+    mv -f /run/tmpfs-root/report.json.tmp /run/tmpfs-root/report.json 2>/dev/null || return 1
 }
 # FILE: prints the first line of FILE (nothing when there is none).
 tmpfs_root_first_line() {
@@ -134,6 +415,7 @@ tmpfs_root_extract() {
             ;;
     esac
     tmpfs_root_say 7 "tmpfs-root: unpacking $2 ($fmt)"
+    printf '%s\n' "$fmt" >/run/tmpfs-root/format
     # With a digest to check, tee copies every byte into a FIFO on its way to the decompressor,
     # and sha256sum reads it: the archive is read once, and nothing is staged.
     if [ -n "$3" ]; then
@@ -253,13 +535,14 @@ tmpfs_root_fetch() {
     if [ -n "$2" ]; then
         curl --silent --show-error --fail --globoff --location --proto '=http,https' \
             --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 \
-            --cacert "$2" \
-            --write-out '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\n' \
+            --cacert "$2" --write-out \
+            '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\ntmpfs-root-http bytes %{size_download}\n' \
             --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     else
         curl --silent --show-error --fail --globoff --location --proto '=http,https' \
             --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 \
-            --write-out '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\n' \
+            --write-out \
+            '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\ntmpfs-root-http bytes %{size_download}\n' \
             --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     fi
 }
@@ -765,6 +1048,7 @@ tmpfs_root_download() {
             0 | 23)
                 if [ "$rc" = 0 ]; then
                     tmpfs_root_served="$url"
+                    echo "$((try + 1))" >/run/tmpfs-root/tries
                     return 0
                 fi
                 tmpfs_root_cause="$(cat /run/tmpfs-root/cause)"
@@ -1428,6 +1712,7 @@ tmpfs_root_step_tmpfs() {
             return 1
             ;;
     esac
+    printf '%s\n' "$tmpfs_root_mounted" >/run/tmpfs-root/mounted 2>/dev/null
 }
 # step unpack: unpacking the archive; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_unpack() {
@@ -1464,6 +1749,7 @@ tmpfs_root_step_unpack() {
                 return 1
             fi
         fi
+        tmpfs_root_layer_begin "$to"
         case "$tmpfs_root_kind" in
             http)
                 # Every URL of the archive: the source's, then the mirrors'.
@@ -1472,6 +1758,7 @@ tmpfs_root_step_unpack() {
                 tmpfs_root_download "$archive" "$to" "$tmpfs_root_retries" "$tmpfs_root_cafile" \
                     "$tmpfs_root_timeout" "$want" || return 1
                 tmpfs_root_out_unpack="$tmpfs_root_served"
+                tmpfs_root_layer_done "$layer" "$tmpfs_root_served" "$to" "$want"
                 ;;
             *)
                 tmpfs_root_out_unpack="$layer"
@@ -1481,6 +1768,7 @@ tmpfs_root_step_unpack() {
                     return 1
                 fi
                 tmpfs_root_extract "$to" "$layer" "$want" <"$archive" || return 1
+                tmpfs_root_layer_done "$layer" "$layer" "$to" "$want" "$archive"
                 ;;
         esac
         # What the verify step reads: the layer's digest and the name it came from.
@@ -1593,6 +1881,9 @@ tmpfs_root_phase_cmdline() {
     local rc
     # Step errors are collected under here.
     mkdir -p /run/tmpfs-root 2>/dev/null
+    if [ ! -e /run/tmpfs-root/start ]; then
+        tmpfs_root_centis >/run/tmpfs-root/start
+    fi
     {
         tmpfs_root_step_params
         rc="$?"
@@ -1600,7 +1891,7 @@ tmpfs_root_phase_cmdline() {
             return 2
         fi
         if [ "$rc" != 0 ]; then
-            tmpfs_root_failed cmdline
+            tmpfs_root_failed cmdline params
             return 1
         fi
     }
@@ -1608,7 +1899,7 @@ tmpfs_root_phase_cmdline() {
         tmpfs_root_say 7 \
             'tmpfs-root: waiting for the source device, or asking dracut for the network'
         if ! tmpfs_root_step_device; then
-            tmpfs_root_failed source
+            tmpfs_root_failed source device
             return 1
         fi
     }
@@ -1620,6 +1911,9 @@ tmpfs_root_phase_mount() {
     local rc
     # Step errors are collected under here.
     mkdir -p /run/tmpfs-root 2>/dev/null
+    if [ ! -e /run/tmpfs-root/start ]; then
+        tmpfs_root_centis >/run/tmpfs-root/start
+    fi
     {
         tmpfs_root_step_params
         rc="$?"
@@ -1627,7 +1921,7 @@ tmpfs_root_phase_mount() {
             return 2
         fi
         if [ "$rc" != 0 ]; then
-            tmpfs_root_failed cmdline
+            tmpfs_root_failed cmdline params
             return 1
         fi
     }
@@ -1635,7 +1929,7 @@ tmpfs_root_phase_mount() {
         block | nfs)
             tmpfs_root_say 7 'tmpfs-root: making a mount point for the source'
             if ! tmpfs_root_step_mountpoint; then
-                tmpfs_root_failed mountpoint
+                tmpfs_root_failed mountpoint mountpoint
                 return 1
             fi
             : >/run/tmpfs-root/done.mountpoint
@@ -1645,7 +1939,7 @@ tmpfs_root_phase_mount() {
         block | nfs)
             tmpfs_root_say 7 'tmpfs-root: mounting the source read-only'
             if ! tmpfs_root_step_source; then
-                tmpfs_root_failed source
+                tmpfs_root_failed source source
                 tmpfs_root_undo_mountpoint
                 return 1
             fi
@@ -1656,7 +1950,7 @@ tmpfs_root_phase_mount() {
         tmpfs_root_say 7 \
             "tmpfs-root: reading the archive's sha256 sidecar and checking its signature"
         if ! tmpfs_root_step_sidecar; then
-            tmpfs_root_failed verify
+            tmpfs_root_failed verify sidecar
             tmpfs_root_undo_source
             tmpfs_root_undo_mountpoint
             return 1
@@ -1665,7 +1959,7 @@ tmpfs_root_phase_mount() {
     {
         tmpfs_root_say 7 "tmpfs-root: reading the archive's manifest, when there is one"
         if ! tmpfs_root_step_manifest; then
-            tmpfs_root_failed manifest
+            tmpfs_root_failed manifest manifest
             tmpfs_root_undo_source
             tmpfs_root_undo_mountpoint
             return 1
@@ -1674,7 +1968,7 @@ tmpfs_root_phase_mount() {
     {
         tmpfs_root_say 7 'tmpfs-root: sizing the tmpfs from rd.tmpfs.size, the manifest and the RAM'
         if ! tmpfs_root_step_fit; then
-            tmpfs_root_failed tmpfs
+            tmpfs_root_failed tmpfs fit
             tmpfs_root_undo_source
             tmpfs_root_undo_mountpoint
             return 1
@@ -1683,7 +1977,7 @@ tmpfs_root_phase_mount() {
     {
         tmpfs_root_say 7 'tmpfs-root: mounting the tmpfs that becomes the root'
         if ! tmpfs_root_step_tmpfs; then
-            tmpfs_root_failed tmpfs
+            tmpfs_root_failed tmpfs tmpfs
             tmpfs_root_undo_source
             tmpfs_root_undo_mountpoint
             return 1
@@ -1693,7 +1987,7 @@ tmpfs_root_phase_mount() {
     {
         tmpfs_root_say 7 'tmpfs-root: unpacking the archive'
         if ! tmpfs_root_step_unpack; then
-            tmpfs_root_failed unpack
+            tmpfs_root_failed unpack unpack
             tmpfs_root_undo_tmpfs
             tmpfs_root_undo_source
             tmpfs_root_undo_mountpoint
@@ -1703,7 +1997,7 @@ tmpfs_root_phase_mount() {
     {
         tmpfs_root_say 7 "tmpfs-root: comparing the archive's sha256 with the one it must have"
         if ! tmpfs_root_step_verify; then
-            tmpfs_root_failed verify
+            tmpfs_root_failed verify verify
             tmpfs_root_undo_tmpfs
             tmpfs_root_undo_source
             tmpfs_root_undo_mountpoint
@@ -1714,7 +2008,7 @@ tmpfs_root_phase_mount() {
         block | nfs)
             tmpfs_root_say 7 'tmpfs-root: unmounting the source'
             if ! tmpfs_root_step_release; then
-                tmpfs_root_failed release
+                tmpfs_root_failed release release
                 tmpfs_root_undo_tmpfs
                 tmpfs_root_undo_source
                 tmpfs_root_undo_mountpoint
@@ -1726,7 +2020,7 @@ tmpfs_root_phase_mount() {
         block | nfs)
             tmpfs_root_say 7 "tmpfs-root: removing the source's mount point"
             if ! tmpfs_root_step_cleanup; then
-                tmpfs_root_failed release
+                tmpfs_root_failed release cleanup
                 tmpfs_root_undo_tmpfs
                 tmpfs_root_undo_mountpoint
                 return 1
@@ -1741,6 +2035,9 @@ tmpfs_root_phase_prePivot() {
     local rc
     # Step errors are collected under here.
     mkdir -p /run/tmpfs-root 2>/dev/null
+    if [ ! -e /run/tmpfs-root/start ]; then
+        tmpfs_root_centis >/run/tmpfs-root/start
+    fi
     {
         tmpfs_root_step_params
         rc="$?"
@@ -1748,14 +2045,14 @@ tmpfs_root_phase_prePivot() {
             return 2
         fi
         if [ "$rc" != 0 ]; then
-            tmpfs_root_failed cmdline
+            tmpfs_root_failed cmdline params
             return 1
         fi
     }
     {
         tmpfs_root_say 7 'tmpfs-root: restoring SELinux labels'
         if ! tmpfs_root_step_selinux; then
-            tmpfs_root_failed selinux
+            tmpfs_root_failed selinux selinux
             tmpfs_root_undo_tmpfs
             return 1
         fi
@@ -1763,7 +2060,7 @@ tmpfs_root_phase_prePivot() {
     {
         tmpfs_root_say 7 'tmpfs-root: handing over to switch-root'
         if ! tmpfs_root_step_handover; then
-            tmpfs_root_failed switch-root
+            tmpfs_root_failed switch-root handover
             tmpfs_root_undo_tmpfs
             return 1
         fi
@@ -1827,6 +2124,6 @@ tmpfs_root_source_timeout() {
     # dracut runs its timeout hooks at two thirds of rd.retry.
     seconds="$(((tmpfs_root_retry * 2) / 3))"
     tmpfs_root_cause="device $tmpfs_root_device ($tmpfs_root_spec) did not appear within $seconds seconds"
-    tmpfs_root_failed source
+    tmpfs_root_failed source device
     tmpfs_root_stop
 }

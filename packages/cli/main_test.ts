@@ -258,6 +258,7 @@ Deno.test("tmpfs-root build-module writes with buildModule(), and --check report
       err: [
         `The committed module in ${moduleDir} differs from the model:`,
         `  ${docsDir}/kernel-parameters.md: missing`,
+        `  ${docsDir}/report.md: missing`,
         ...manPages().map((d) => `  ${docsDir}/${d.path}: missing`),
         "Run `deno task build-module` and commit the result.",
       ].join("\n"),

@@ -12,10 +12,29 @@ const FIXED: Readonly<Record<string, string>> = {
   // The shared runtime.
   [fn("say")]: "LEVEL TEXT: prints TEXT to the kernel log at LEVEL (the console), or to stderr " +
     "without /dev/kmsg.",
-  [fn("failed")]: "LABEL: prints the one failure line `tmpfs-root: LABEL failed: <cause>` " +
-    "(control characters removed) and records it in the report.",
-  [fn("report")]: "STATUS TEXT: writes /run/tmpfs-root/report (status=, message=, then the " +
-    "unpack's warning= lines); returns 0.",
+  [fn("failed")]: "LABEL ID: prints the one failure line `tmpfs-root: LABEL failed: <cause>` " +
+    "(control characters removed) and records it in the reports (the step ID and the cause too).",
+  [fn("report")]: "STATUS TEXT [LABEL ID CAUSE]: writes /run/tmpfs-root/report (status=, " +
+    "message=, then the unpack's warning= lines) and report.json; returns 0.",
+  // The boot report (report.json).
+  [fn("json_string")]: "TEXT: prints TEXT as a JSON string literal in pure ASCII (control " +
+    "characters \\u00XX, UTF-8 sequences \\uXXXX, a byte of no valid sequence \\ufffd).",
+  [fn("json_number")]: "TEXT: prints TEXT when it is a whole number as JSON writes one, else null.",
+  [fn("centis")]: "prints the hundredths of a second since boot (/proc/uptime).",
+  [fn("seconds")]: "CENTIS: prints CENTIS hundredths as seconds with two decimals.",
+  [fn("df")]: "DIR COLUMN: prints df's COLUMN (2: size, 3: used) of DIR's file system in " +
+    "bytes; returns 1 when df cannot say.",
+  [fn("report_layer")]: "NAME FROM FORMAT BYTES_READ BYTES_UNPACKED CENTIS SHA256 CHECKED " +
+    "TRIES: appends one layer's record to /run/tmpfs-root/layers.json (empty numbers and " +
+    "SHA256: null).",
+  [fn("layer_begin")]: "INTO: notes a layer's start (time, INTO's used bytes) and forgets the " +
+    "last layer's measures.",
+  [fn("layer_done")]:
+    "NAME FROM INTO EXPECTED [FILE]: records the layer extract and download just " +
+    "unpacked (format, bytes read, digest, tries, time, growth of INTO) with " +
+    "tmpfs_root_report_layer.",
+  [fn("report_json")]: "RESULT MESSAGE [LABEL ID CAUSE]: writes /run/tmpfs-root/report.json " +
+    "(a temporary file, then mv); returns 1 when it cannot.",
   // Layers.
   [fn("merge")]: "UP LOW DEPTH: merges the directory LOW (the layers below) into UP (a " +
     "layer's), both real directories: UP's whiteouts remove LOW's entries, an opaque UP hides " +

@@ -92,7 +92,7 @@ export function timeoutFunction(step: AwaitSource, ctx: Context): Command {
         v("seconds"),
       ),
     ),
-    cmd(fn("failed"), step.label),
+    cmd(fn("failed"), step.label, step.id),
     cmd(fn("stop")),
   ]);
 }

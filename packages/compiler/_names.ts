@@ -71,3 +71,9 @@ export const SERVED = `${PREFIX}_served`;
 
 /** Warnings of the unpack, as `warning=<text>` lines the report copies. */
 export const WARNINGS = `${RUN_DIR}/warnings`;
+
+/** curl's standard error: its messages and the lines of its `--write-out`. */
+export const CURL_ERR = `${RUN_DIR}/curl.err`;
+
+/** What the hasher printed: `<64 hex digits>  -`. */
+export const HASH_OUT = `${RUN_DIR}/sha256`;

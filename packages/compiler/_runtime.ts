@@ -20,6 +20,7 @@ import {
   local,
   not,
   or,
+  orDefault,
   pat,
   pipe,
   redir,
@@ -58,7 +59,10 @@ function say(): Command {
   ]);
 }
 
-/** `tmpfs_root_failed LABEL`: the one console line of a failure, control characters removed. */
+/**
+ * `tmpfs_root_failed LABEL ID`: the one console line of a failure, control
+ * characters removed, and the report (the step's label and id, the cause).
+ */
 function failed(): Command {
   return func(fn("failed"), [
     local("line"),
@@ -72,11 +76,14 @@ function failed(): Command {
       ),
     ),
     cmd(fn("say"), "2", v("line")),
-    cmd(fn("report"), "failed", v("line")),
+    cmd(fn("report"), "failed", v("line"), v("1"), v("2"), v(CAUSE)),
   ]);
 }
 
-/** `tmpfs_root_report STATUS TEXT`: the boot report under /run. */
+/**
+ * `tmpfs_root_report STATUS TEXT [LABEL ID CAUSE]`: the boot report under
+ * /run: the key=value lines, and report.json (`tmpfs_root_report_json`).
+ */
 function report(): Command {
   return func(fn("report"), [
     withRedirects(cmd("mkdir", "-p", "/run/tmpfs-root"), redir(">", "/dev/null", 2)),
@@ -89,6 +96,14 @@ function report(): Command {
       cmd("cat", WARNINGS),
       redir(">>", "/run/tmpfs-root/report"),
       redir(">", "/dev/null", 2),
+    ),
+    cmd(
+      fn("report_json"),
+      v("1"),
+      v("2"),
+      orDefault("3", ""),
+      orDefault("4", ""),
+      orDefault("5", ""),
     ),
     ret(0),
   ]);
@@ -232,7 +247,8 @@ const ALLOWED_BYTES: readonly (readonly [number, number])[] = [
   [0x5f, 0x5f],
 ];
 
-const between = (name: string, lo: number, hi: number): Command =>
+/** `[ "$name" -ge lo ] && [ "$name" -le hi ]`. */
+export const between = (name: string, lo: number, hi: number): Command =>
   and(test(v(name), "-ge", String(lo)), test(v(name), "-le", String(hi)));
 
 const num = (name: string, hex: Parameters<typeof w>[number]): Command =>

@@ -92,9 +92,11 @@ import {
 } from "@tmpfs-root/shell";
 import {
   CAUSE,
+  CURL_ERR,
   doneFile,
   fn,
   givenVar,
+  HASH_OUT,
   MOUNTED,
   outVar,
   paramVar,
@@ -106,6 +108,7 @@ import {
 } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
 import { layerFunctions, STAGE_TEMPLATE } from "./_layers.ts";
+import { FORMAT_FILE, recordMounted, reportStart, TRIES_FILE } from "./_report.ts";
 import { type Context, kinds, type Mounter } from "./_context.ts";
 
 /** A slot of a message: a word or a part of one. */
@@ -121,7 +124,6 @@ const say = (m: Message<Slot>): Command => cause(...m);
 
 const ANY = glob("*");
 const ERR = `${RUN_DIR}/err`;
-const CURL_ERR = `${RUN_DIR}/curl.err`;
 const DEC_ERR = `${RUN_DIR}/dec.err`;
 const CAUSE_FILE = `${RUN_DIR}/cause`;
 const TAR_ERR = `${RUN_DIR}/tar.err`;
@@ -129,8 +131,6 @@ const TAR_ERR = `${RUN_DIR}/tar.err`;
 const TAR_OUT = `${RUN_DIR}/tar.out`;
 /** The FIFO tee copies the archive's bytes into, for the hasher (rd.tmpfs.sha256). */
 const HASH_FIFO = `${RUN_DIR}/sha256.fifo`;
-/** What the hasher printed: `<64 hex digits>  -`. */
-const HASH_OUT = `${RUN_DIR}/sha256`;
 const HASH_ERR = `${RUN_DIR}/sha256.err`;
 
 const SYSTEMD = test("-n", orDefault("DRACUT_SYSTEMD", ""));
@@ -380,6 +380,7 @@ function mountTmpfsBody(step: Extract<Step, { kind: "mountTmpfs" }>): Command[] 
         [[pat(ANY)], failed],
       ]),
     ),
+    recordMounted(),
   ];
 }
 
@@ -766,6 +767,7 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
           [say(M.layerFailed(v("layer"), firstLine(ERR))), ret(1)],
         ),
       ]),
+      cmd(fn("layer_begin"), v("to")),
       caseOf(v(SRC.kind), [
         [kinds(ctx, (k) => k.access === "streamed"), [
           comment("Every URL of the archive: the source's, then the mirrors'."),
@@ -784,6 +786,7 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
             ret(1),
           ),
           assign(name, v(SERVED)),
+          cmd(fn("layer_done"), v("layer"), v(SERVED), v("to"), v("want")),
         ]],
         [[pat(ANY)], [
           assign(name, v("layer")),
@@ -799,6 +802,7 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
             ),
             ret(1),
           ),
+          cmd(fn("layer_done"), v("layer"), v("layer"), v("to"), v("want"), v("archive")),
         ]],
       ]),
       comment("What the verify step reads: the layer's digest and the name it came from."),
@@ -965,12 +969,12 @@ function runStep(seq: BootSequence, step: Step, ctx: Context): Command {
       cmd(fn(`step_${step.id}`)),
       assign("rc", w(v("?"))),
       ifThen(test(v("rc"), "=", "2"), [ret(2)]),
-      ifThen(test(v("rc"), "!=", "0"), [cmd(fn("failed"), step.label), ret(1)]),
+      ifThen(test(v("rc"), "!=", "0"), [cmd(fn("failed"), step.label, step.id), ret(1)]),
     ]
     : [
       cmd(fn("say"), "7", w(`tmpfs-root: ${step.doing}`)),
       ifThen(not(cmd(fn(`step_${step.id}`))), [
-        cmd(fn("failed"), step.label),
+        cmd(fn("failed"), step.label, step.id),
         ...undo,
         ret(1),
       ]),
@@ -992,6 +996,7 @@ function phaseFunction(seq: BootSequence, phase: Phase, ctx: Context): Command {
     local("rc"),
     comment("Step errors are collected under here."),
     withRedirects(cmd("mkdir", "-p", RUN_DIR), redir(">", "/dev/null", 2)),
+    reportStart(),
     ...(reads ? [] : [runStep(seq, params, ctx)]),
     ...phase.steps.map((s) => runStep(seq, s, ctx)),
     ret(0),
@@ -1133,6 +1138,7 @@ function extractFn(): Command {
       ],
     ]),
     cmd(fn("say"), "7", w("tmpfs-root: unpacking ", v("2"), " (", v("fmt"), ")")),
+    withRedirects(cmd("printf", "%s\\n", v("fmt")), redir(">", FORMAT_FILE)),
     comment(
       "With a digest to check, tee copies every byte into a FIFO on its way to the decompressor,",
     ),
@@ -1393,7 +1399,14 @@ function downloadFn(): Command {
         "curl's 23 (could not write) means the unpacking side stopped reading: its verdict stands.",
       ),
       caseOf(v("rf"), [[[pat("0"), pat("23")], [
-        ifThen(test(v("rc"), "=", "0"), [assign(SERVED, v("url")), ret(0)]),
+        ifThen(test(v("rc"), "=", "0"), [
+          assign(SERVED, v("url")),
+          withRedirects(
+            cmd("echo", arith(ar.op(n("try"), "+", ar.num(1)))),
+            redir(">", TRIES_FILE),
+          ),
+          ret(0),
+        ]),
         assign(CAUSE, subst(cmd("cat", CAUSE_FILE))),
         ret(1),
       ]]]),

@@ -29,6 +29,7 @@ import {
 import { LIB_PATH, paramVar, READER_PATH } from "./_names.ts";
 import { paramFunctions } from "./_params.ts";
 import { readerRuntime, runtime } from "./_runtime.ts";
+import { reportFunctions } from "./_report.ts";
 import { moduleSetup } from "./_setup.ts";
 import { MOUNTERS, stepsLibrary } from "./_steps.ts";
 import { OPTIONAL_TOOLS, programsOf } from "./_tools.ts";
@@ -136,6 +137,7 @@ export function compileModule(seq: BootSequence, options: CompileOptions = {}): 
     ...header("the boot steps, their undo and the phases the hooks run"),
     group([comment("shellcheck source=/dev/null"), cmd(".", READER_PATH)]),
     ...runtime(),
+    ...reportFunctions(),
     ...stepsLibrary(seq, ctx),
     ...hookFunctions(seq, policyVar, ctx),
     // It reads the parameters the reader sets (SC2154 would not know).

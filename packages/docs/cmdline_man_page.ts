@@ -10,6 +10,7 @@ import {
   type ParamSpec,
   parseParams,
   PUBKEYS_VAR,
+  REPORT_PATH as REPORT_JSON_PATH,
   ROOT_PREFIX,
   type SourceKind,
   SOURCES,
@@ -347,6 +348,9 @@ function files(): Block[] {
       code("warning="),
       ph("line"),
       ": one line for each warning of the unpack, such as an extended attribute tar could not set.",
+    ]),
+    entry([code(REPORT_JSON_PATH)], [
+      "The same boot report as JSON (pure ASCII, one line, written atomically, without jq): the result, the failed step and its cause, the source, each archive unpacked (format, bytes read and unpacked, seconds, throughput, sha256 and whether it was checked, tries) and the tmpfs's options and size. docs/report.md gives its schema.",
     ]),
     entry([code("/etc/cmdline.d/*.conf"), ", ", code("/etc/cmdline")], [
       "Parameters baked into the initramfs (dracut --kernel-cmdline), read before /proc/cmdline.",

@@ -1,4 +1,4 @@
-import { BOOT, paramsDoc } from "@tmpfs-root/model";
+import { BOOT, paramsDoc, reportDoc } from "@tmpfs-root/model";
 import { compileModule, type ModuleFile } from "@tmpfs-root/compiler";
 import { manPages } from "@tmpfs-root/docs";
 import { diffModule } from "./diff_module.ts";
@@ -74,10 +74,15 @@ export async function buildModule(options: BuildOptions): Promise<BuildResult> {
 
 /**
  * The documents generated from the model, by path in the docs folder: the
- * kernel-parameter reference and the man pages (roff and Markdown).
+ * kernel-parameter reference, the boot report's schema and the man pages
+ * (roff and Markdown).
  */
 function generatedDocs(): { readonly path: string; readonly text: string }[] {
-  return [{ path: "kernel-parameters.md", text: paramsDoc(BOOT.params) }, ...manPages(BOOT)];
+  return [
+    { path: "kernel-parameters.md", text: paramsDoc(BOOT.params) },
+    { path: "report.md", text: reportDoc() },
+    ...manPages(BOOT),
+  ];
 }
 
 function join(dir: string, name: string): string {

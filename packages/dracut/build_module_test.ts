@@ -25,6 +25,7 @@ Deno.test("buildModule() writes the module and the docs, and a check right after
     assert.deepEqual(built.written, [
       ...files.map((f) => `${moduleDir}/${f.path}`),
       `${docsDir}/kernel-parameters.md`,
+      `${docsDir}/report.md`,
       ...manPages().map((d) => `${docsDir}/${d.path}`),
     ]);
     for (const f of files) {

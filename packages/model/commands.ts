@@ -210,10 +210,13 @@ export const SPEED_TIME = 30;
  * What curl writes on its standard error once a transfer ends (`--write-out`,
  * curl 7.84 or later for `%header{}`): a line that starts with
  * {@linkcode HTTP_MARK}, then the last answer's status (`000` when none came)
- * and its `Retry-After` header (empty when it has none). `--fail` stays:
- * a failed transfer writes nothing on stdout.
+ * and its `Retry-After` header (empty when it has none); then a line with
+ * {@linkcode HTTP_MARK}, `bytes` and the bytes of the body it received (the
+ * boot report's bytes read). `--fail` stays: a failed transfer writes
+ * nothing on stdout.
  */
-export const WRITE_OUT = "%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\\n";
+export const WRITE_OUT =
+  "%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\\ntmpfs-root-http bytes %{size_download}\\n";
 
 /** The first word of the line {@linkcode WRITE_OUT} writes. */
 export const HTTP_MARK = "tmpfs-root-http";

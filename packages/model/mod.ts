@@ -29,3 +29,4 @@ export * from "./manifest.ts";
 export * from "./sidecar.ts";
 export * from "./fit.ts";
 export * from "./layers.ts";
+export * from "./report.ts";

@@ -69,7 +69,7 @@ function assertNever(x: never): never {
  * import assert from "#assert";
  * import { formatTrace } from "./format_trace.ts";
  * const text = formatTrace({
- *   outcome: { kind: "inactive" }, events: [], mounts: [], dirs: [], elapsed: 0,
+ *   outcome: { kind: "inactive" }, events: [], mounts: [], dirs: [], elapsed: 0, report: null,
  * });
  * assert.equal(
  *   text,

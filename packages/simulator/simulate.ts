@@ -44,6 +44,7 @@ import {
   unknownMessage,
   unknownParams,
 } from "@tmpfs-root/model";
+import { type BootReport, type LayerReport, REPORT_VERSION } from "@tmpfs-root/model";
 import type { Member, RootEntry } from "./archive.ts";
 import { defaultHandlers } from "./default_handlers.ts";
 import type { Handlers, Machine } from "./handlers.ts";
@@ -97,6 +98,18 @@ class Run implements Machine {
   private partialPolicy: string | null = null;
   /** When the mount phase first used the network (the sidecar's download): the deadline's start. */
   private started: number | null = null;
+  /** The report's layers, each as the unpack recorded it. */
+  private readonly layers: LayerReport[] = [];
+  /** The last unpack's warnings (the shell's /run/tmpfs-root/warnings). */
+  private warnings: string[] = [];
+  /** What the last extract found: the format and the bytes it read. */
+  private extracted: { format: string; bytes: number } | null = null;
+  /** The tries of the last download. */
+  private tries = 1;
+  /** The report's tmpfs options when a failure stopped the boot (before the undo). */
+  private failedTmpfs: string | null = null;
+  /** The tmpfs step's options, while it is mounted. */
+  private tmpfsOptions: string | null = null;
 
   constructor(
     readonly seq: BootSequence,
@@ -156,10 +169,38 @@ class Run implements Machine {
       mounts: this.mountTable,
       dirs: this.dirs,
       elapsed: this.time,
+      report: this.report(outcome),
     };
   }
 
+  /** The report the module writes for this outcome (times and df's counts unknown). */
+  private report(outcome: Outcome): BootReport | null {
+    if (outcome.kind === "inactive" || outcome.kind === "ended") return null;
+    const stopped = outcome.kind === "stopped" ? outcome : null;
+    const options = stopped === null ? this.tmpfsOptions : this.failedTmpfs;
+    return {
+      version: REPORT_VERSION,
+      result: stopped === null ? "ok" : "failed",
+      step: stopped?.step ?? null,
+      stepId: stopped?.stepId ?? null,
+      cause: stopped === null ? null : this.cause,
+      message: stopped?.message ?? `unpacked into ${NEWROOT}`,
+      source: this.params === null ? null : { spec: this.source.spec, kind: this.source.kind },
+      layers: this.layers,
+      tmpfs: options === null ? null : { options, sizeBytes: null, usedBytes: null },
+      warnings: this.warnings,
+      uptime: { start: null, end: this.time },
+    };
+  }
+
+  private cause: string | null = null;
+
   private async fail(step: Step, cause: string): Promise<Outcome> {
+    this.cause = cause;
+    // The report is written before the undo: the tmpfs is still mounted then.
+    this.failedTmpfs = this.ran.has("tmpfs") && !this.undone.has("tmpfs")
+      ? this.tmpfsOptions
+      : null;
     // The shell drops control characters from the line (tr -d '\000-\037\177').
     const message = `tmpfs-root: ${step.label} failed: ${cause}`.replace(CONTROL, "");
     this.events.push({ kind: "message", step: step.id, text: message });
@@ -282,6 +323,7 @@ class Run implements Machine {
           options,
           rootMode(this.need(step.opts, "rd.tmpfs.opts")),
         );
+        this.tmpfsOptions = options;
         const size = /(?:^|,)size=([^,]*)/.exec(options)?.[1];
         if (size === undefined) throw new TypeError(`No size= in the tmpfs options "${options}"`);
         const manifest = [...this.outputs.entries()].find(([id]) =>
@@ -768,6 +810,7 @@ class Run implements Machine {
       if (bytes === null) throw new StepFailed(text(M.noFile(file, src.spec)));
       const failed = await this.extract(id, bytes, file, `${from}/${file}`, into, hash);
       if (failed !== null) throw new StepFailed(failed);
+      this.layer(id, file, file, hash, 1);
       return;
     }
     // Streamed: the one streamed kind is a download.
@@ -776,6 +819,26 @@ class Run implements Machine {
     this.hashed.set(id, { name: urls[0]!, sha256: null });
     const served = await this.download(id, urls, into, retries, Number(this.values.timeout), hash);
     this.hashed.set(id, { name: served, sha256: this.hashed.get(id)?.sha256 ?? null });
+    this.layer(id, file, served, hash, this.tries);
+  }
+
+  /** Records a layer the unpack step `id` has just unpacked, as `tmpfs_root_layer_done` does. */
+  private layer(id: string, name: string, from: string, hash: boolean, tries: number): void {
+    const done = this.extracted;
+    if (done === null) throw new TypeError(`Step "${id}" recorded a layer it did not unpack`);
+    this.layers.push({
+      name,
+      from,
+      // The shell names a plain tar stream as the model's formats do.
+      format: done.format === "plain" ? "tar" : done.format,
+      bytesRead: done.bytes,
+      bytesUnpacked: null,
+      seconds: 0,
+      bytesPerSecond: null,
+      sha256: hash ? this.hashed.get(id)?.sha256 ?? null : null,
+      checked: hash,
+      tries,
+    });
   }
 
   /**
@@ -823,11 +886,14 @@ class Run implements Machine {
     into: string,
     hash: boolean,
   ): Promise<Failure> {
+    this.warnings = [];
+    this.extracted = null;
     if (bytes.length === 0) return text(M.empty(name));
     const archive = await this.h.openArchive(bytes);
     if (archive.kind === "unknown") return text(M.notArchive(name));
     const sha256 = hash ? await sha256Hex(bytes) : null;
     if (sha256 !== null) this.hashed.set(id, { name, sha256 });
+    this.extracted = { format: archive.format, bytes: bytes.length };
     let failed: Failure = null;
     let warning: string | null = null;
     const room = this.roomFor(into);
@@ -880,6 +946,7 @@ class Run implements Machine {
         step: id,
         text: text(M.xattrWarning(warning)),
       });
+      this.warnings = [text(M.xattrWarning(warning))];
     }
     if (failed === null && archive.kind === "ok") this.root = archive.files;
     return failed;
@@ -996,6 +1063,7 @@ class Run implements Machine {
           }
           const failed = await this.extract(id, r.body, url, url, into, hash);
           if (failed !== null) throw new StepFailed(failed);
+          this.tries = attempt;
           return url;
         }
         case "dropped":

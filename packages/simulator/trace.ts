@@ -46,6 +46,7 @@
  * @module
  */
 
+import type { BootReport } from "@tmpfs-root/model";
 import type { ArchiveFormat, RootEntry } from "./archive.ts";
 
 /** What every event has. */
@@ -233,4 +234,10 @@ export interface SimResult {
   readonly dirs: readonly string[];
   /** Simulated seconds since boot at the end. */
   readonly elapsed: number;
+  /**
+   * The boot report the module writes (/run/tmpfs-root/report.json), its
+   * times and df's counts left at 0 or `null`; `null` when the boot was
+   * not tmpfs-root's.
+   */
+  readonly report: BootReport | null;
 }

@@ -6,7 +6,14 @@
  *
  * @module
  */
-import { BOOT, parseParams, SOURCES } from "@tmpfs-root/model";
+import { isDeepStrictEqual } from "node:util";
+import {
+  BOOT,
+  type BootReport,
+  deterministicReport,
+  parseParams,
+  SOURCES,
+} from "@tmpfs-root/model";
 import { simulate } from "@tmpfs-root/simulator";
 import { expectedLog, normaliseLog } from "./expected_log.ts";
 import { type Batch, prepareBatch, removeBatch, runBatch, type ShellName } from "./sandbox.ts";
@@ -45,9 +52,45 @@ export interface DifferentialOptions {
 
 /** The log the simulator expects for a scenario. */
 export async function simulatedLog(s: Scenario): Promise<string[]> {
+  return (await simulatedRun(s)).log;
+}
+
+/** The log and the boot report the simulator expects for a scenario. */
+export async function simulatedRun(
+  s: Scenario,
+): Promise<{ log: string[]; report: BootReport | null }> {
   const r = await simulate(BOOT, s.vm, s.cmdline, faultHandlers(s.fault));
   const p = parseParams(s.cmdline, SOURCES, { keys: Object.keys(s.vm.keys ?? {}).length > 0 });
-  return expectedLog(r, s.vm.flavour, p.kind === "ok" ? p.params : null);
+  return {
+    log: expectedLog(r, s.vm.flavour, p.kind === "ok" ? p.params : null),
+    report: r.report,
+  };
+}
+
+/**
+ * Compares the shell's report.json (`null`: none written) with the
+ * simulator's report, on the fields both must agree on; returns the reason
+ * of a disagreement, or `null`.
+ *
+ * @example
+ * ```ts
+ * import { compareReport } from "./differential.ts";
+ * compareReport(null, null); // null
+ * compareReport(null, "{"); // "report.json is not JSON: ..."
+ * ```
+ */
+export function compareReport(expected: BootReport | null, actual: string | null): string | null {
+  if (actual === null) return expected === null ? null : "no report.json";
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(actual);
+  } catch (e) {
+    return `report.json is not JSON: ${(e as Error).message}`;
+  }
+  if (expected === null) return "a report.json, where the simulator expects none";
+  const [want, got] = [deterministicReport(expected), deterministicReport(parsed)];
+  if (isDeepStrictEqual(want, got)) return null;
+  return `report.json: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`;
 }
 
 /**
@@ -100,10 +143,11 @@ export async function runDifferential(
   const shells = options.shells ?? ["dash", "busybox"];
   const batch = options.batch ?? 100;
   const parallel = options.parallel ?? Math.max(1, navigator.hardwareConcurrency / 2);
-  const expected = await Promise.all(scenarios.map(async (s) => {
-    const e = await simulatedLog(s);
-    return options.mutate ? options.mutate(e, s) : e;
-  }));
+  const simulated = await Promise.all(scenarios.map(simulatedRun));
+  const expected = simulated.map((r, i) =>
+    options.mutate ? options.mutate(r.log, scenarios[i]!) : r.log
+  );
+  const reports = simulated.map((r) => r.report);
   const jobs: { from: number; to: number }[] = [];
   for (let from = 0; from < scenarios.length; from += batch) {
     jobs.push({ from, to: Math.min(from + batch, scenarios.length) });
@@ -135,7 +179,8 @@ export async function runDifferential(
       const runs = await runBatch(files, shell);
       runs.forEach((run, i) => {
         const want = expected[job.from + i]!;
-        const reason = compareRun(want, run);
+        const reason = compareRun(want, run) ??
+          compareReport(reports[job.from + i]!, run.report ?? null);
         if (reason !== null) {
           found.push({
             // The order of the runs: batch, shell, scenario.

@@ -68,7 +68,9 @@ const PHASE_OF = new Map(BOOT.phases.flatMap((p) => p.steps.map((s) => [s.id, p.
  * @example
  * ```ts
  * import { expectedLog } from "./expected_log.ts";
- * const r = { outcome: { kind: "inactive" }, events: [], mounts: [], dirs: [], elapsed: 0 } as const;
+ * const r = {
+ *   outcome: { kind: "inactive" }, events: [], mounts: [], dirs: [], elapsed: 0, report: null,
+ * } as const;
  * expectedLog(r, "classic", null); // ["$ inactive"]
  * ```
  */

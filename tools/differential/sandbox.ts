@@ -22,10 +22,14 @@ export const SHELL_COMMAND: Readonly<Record<ShellName, string>> = {
   busybox: "/bin/busybox sh",
 };
 
-/** What one scenario left: its log (kmsg and stub lines, in order) and its stray stderr. */
+/**
+ * What one scenario left: its log (kmsg and stub lines, in order), its
+ * stray stderr and its /run/tmpfs-root/report.json (`null`: none).
+ */
 export interface ShellRun {
   readonly log: string;
   readonly stderr: string;
+  readonly report?: string | null;
 }
 
 /**
@@ -258,9 +262,17 @@ export async function runBatch(batch: Batch, shell: ShellName): Promise<ShellRun
       return "<missing>";
     }
   };
+  const report = (path: string) => {
+    try {
+      return Deno.readTextFileSync(path);
+    } catch {
+      return null;
+    }
+  };
   return names.map((name) => ({
     log: read(`${box}/out/${name}.log`),
     stderr: read(`${box}/out/${name}.err`),
+    report: report(`${box}/out/${name}.json`),
   }));
 }
 

@@ -116,6 +116,8 @@ for s in /scen/*; do
         left="$m $left"
     done </.proc/self/mountinfo
     exec 7>&-
+    # The boot report, which the harness compares with the simulator's.
+    if [ -f /run/tmpfs-root/report.json ]; then cp /run/tmpfs-root/report.json /out/"$name".json; fi
     wait "$reader"
     for m in $left; do busybox umount -l "$m"; done
     echo "$name" >>/out/done

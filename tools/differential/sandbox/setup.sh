@@ -19,7 +19,7 @@ cp -r "$W"/files/. .
 ln -s /usr/lib/x86_64-linux-gnu lib/x86_64-linux-gnu
 cp "$(command -v busybox)" bin/busybox
 ln -s /usr/bin/dash bin/dash
-for t in cat chmod cp dd df grep head ln mkdir mkfifo mv od rm sed tail tee touch tr; do ln -s /usr/bin/"$t" bin/"$t"; done
+for t in cat chmod cp dd df grep head ln mkdir mkfifo mv od rm sed stat tail tee touch tr; do ln -s /usr/bin/"$t" bin/"$t"; done
 chmod 755 stub/* bin/pwned
 mknod -m 666 dev/null c 1 3
 # The block devices' nodes (major 240 is for local use): udev's links point here.
