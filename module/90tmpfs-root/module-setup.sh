@@ -91,7 +91,7 @@ tmpfs_root_install_key() {
 # key (1 fails the build); the module is installed only when asked for (255).
 check() {
     require_binaries cat chmod chroot cp dd df find grep gzip head ln mkdir mkfifo mktemp mount od \
-        rm rmdir sed sha256sum sleep tar tee tr umount || return 1
+        rm rmdir sed sha256sum sleep stat tar tee tr umount || return 1
     # With public keys every archive's signature is checked: each key must be usable.
     if [ -n "${tmpfs_root_pubkeys:-}" ]; then
         require_binaries openssl || return 1
@@ -150,7 +150,7 @@ install() {
     local sources
     sources="$(tmpfs_root_build_sources)"
     inst_multiple cat chmod chroot cp dd df find grep gzip head ln mkdir mkfifo mktemp mount od rm \
-        rmdir sed sha256sum sleep tar tee tr umount
+        rmdir sed sha256sum sleep stat tar tee tr umount
     inst_multiple -o bzip2 lz4 pigz xz zstd
     case " $sources " in
         *' http '*) inst_multiple -o curl ;;

@@ -73,20 +73,149 @@ tmpfs_root_decompress() {
         *) cat ;;
     esac
 }
-# HEAD FIFO: prints HEAD then the rest of stdin (the archive), recording cat's status; with a FIFO,
-# tee also copies every byte into it.
+# HEAD FIFO NAME EVERY SIZE: prints HEAD then the rest of stdin (the archive, through
+# tmpfs_root_pass), recording the status; with a FIFO, tee also copies every byte into it.
 tmpfs_root_feed() {
     if [ -z "$2" ]; then
         {
-            cat "$1" && cat
+            cat "$1" && tmpfs_root_pass "$3" "$4" "$5"
             echo "$?" >/run/tmpfs-root/rc.read
         }
     else
         {
-            cat "$1" && cat
+            cat "$1" && tmpfs_root_pass "$3" "$4" "$5"
             echo "$?" >/run/tmpfs-root/rc.read
         } | tee "$2"
     fi
+}
+# NAME EVERY SIZE: copies stdin to stdout with cat; with EVERY, cat runs in the background watched
+# by tmpfs_root_progress, which is killed and waited for when cat ends; cat's status.
+tmpfs_root_pass() {
+    local c
+    local p
+    local rc
+    if [ -z "$2" ]; then
+        cat
+        return
+    fi
+    # A command run with & reads /dev/null unless told otherwise: fd 3 carries stdin.
+    {
+        cat <&3 3<&- &
+    } 3<&0
+    c="$!"
+    # The watcher holds no pipe: the next side of the pipe sees its end when cat's comes.
+    tmpfs_root_progress "$c" "$1" "$2" "$3" </dev/null >/dev/null 2>/dev/null &
+    p="$!"
+    wait "$c"
+    rc="$?"
+    kill "$p" 2>/dev/null
+    # bash would say Terminated: not into the unpack's messages.
+    wait "$p" 2>/dev/null
+    return "$rc"
+}
+# PID NAME EVERY SIZE: while PID runs, every EVERY seconds (none sooner) prints a progress line of
+# the archive NAME: the bytes PID has read (/proc/PID/io), with the percent and the time left when
+# its size is known, and the throughput; returns 0 when PID is gone.
+tmpfs_root_progress() {
+    local tick=0
+    local up
+    local s
+    local f
+    local now
+    local start=
+    local last
+    local prev=0
+    local bytes
+    local k
+    local val
+    local size=
+    local sized=
+    local d
+    local rate
+    local avg
+    local line
+    [ -r "/proc/$1/io" ] || return 0
+    # A second at a time: killed, the watcher leaves a sleep of a second at most.
+    while :; do
+        # /proc/uptime in hundredths of a second (no leading zero: $((08)) is no number).
+        up=0.00
+        {
+            read -r up _
+        } </proc/uptime 2>/dev/null
+        s="${up%.*}"
+        f="${up#*.}"
+        f="${f#0}"
+        now="$(((s * 100) + f))"
+        if [ -z "$start" ]; then
+            start="$now"
+            last="$now"
+        fi
+        if [ "$tick" -ge "$3" ]; then
+            tick=0
+            bytes=''
+            {
+                while read -r k val; do
+                    if [ "$k" = rchar: ]; then
+                        bytes="$val"
+                        break
+                    fi
+                done
+            } <"/proc/$1/io" 2>/dev/null
+            [ -n "$bytes" ] || return 0
+            bytes="$((bytes + 262))"
+            # The size is looked for once, at the first line: a fast unpack never pays for it.
+            if [ -z "$sized" ]; then
+                size="$(tmpfs_root_size_of "$1" "$4")"
+                sized=1
+            fi
+            d="$((now - last))"
+            if [ "$d" -lt 1 ]; then
+                d=1
+            fi
+            rate="$(tmpfs_root_human "$((((bytes - prev) * 100) / d))")"
+            d="$((now - start))"
+            if [ "$d" -lt 1 ]; then
+                d=1
+            fi
+            avg="$(((bytes * 100) / d))"
+            line="tmpfs-root: unpacking $2: $(tmpfs_root_human "$bytes") read, $rate/s"
+            if [ -n "$size" ] && [ "$size" -gt 0 ] && [ "$bytes" -le "$size" ] &&
+                [ "$avg" -gt 0 ]; then
+                line="tmpfs-root: unpacking $2: $(tmpfs_root_human "$bytes") of $(tmpfs_root_human "$size") read ($(((bytes * 100) / size))%), $rate/s, about $((((size - bytes) + (avg - 1)) / avg)) s left"
+            fi
+            tmpfs_root_say 6 "$line"
+            prev="$bytes"
+            last="$now"
+        fi
+        sleep 1 || return 0
+        tick="$((tick + 1))"
+    done
+}
+# PID SIZE: prints the archive's size in bytes: the size of the regular file PID reads, else the
+# last answer's Content-Length in curl's headers (/run/tmpfs-root/headers), else SIZE (the
+# manifest's; may be empty).
+tmpfs_root_size_of() {
+    local s=
+    local line
+    if [ -f "/proc/$1/fd/0" ]; then
+        s="$(stat -L -c %s "/proc/$1/fd/0" 2>/dev/null)"
+    else
+        if [ -f /run/tmpfs-root/headers ]; then
+            # Each answer (a redirect's too) starts with its status line: the last one counts.
+            {
+                while IFS='' read -r line; do
+                    case "$line" in
+                        HTTP/*) s='' ;;
+                        [Cc][Oo][Nn][Tt][Ee][Nn][Tt]-[Ll][Ee][Nn][Gg][Tt][Hh]:*) s="${line#*:}" ;;
+                    esac
+                done
+            } </run/tmpfs-root/headers 2>/dev/null
+            # Spaces and the carriage return out.
+            s="$(printf %s "$s" | tr -dc 0-9)"
+        fi
+    fi
+    [ -n "$s" ] || s="$2"
+    printf %s "$s"
 }
 # FIFO: with a FIFO, writes sha256sum's line for what comes through it to /run/tmpfs-root/sha256;
 # without, does nothing; sha256sum's status.
@@ -94,10 +223,12 @@ tmpfs_root_hash() {
     [ -n "$1" ] || return 0
     sha256sum <"$1" >/run/tmpfs-root/sha256
 }
-# INTO NAME SHA256: detects the format of the archive on stdin by its magic bytes, unpacks it into
-# INTO with GNU tar and checks every side of the pipe, the end-of-archive blocks and the security
-# xattrs; when SHA256 is not empty, hashes every byte on its way to the decompressor
-# (/run/tmpfs-root/sha256); returns 1 with $tmpfs_root_cause set on any failure.
+# INTO NAME SHA256 EVERY SIZE: detects the format of the archive on stdin by its magic bytes,
+# unpacks it into INTO with GNU tar and checks every side of the pipe, the end-of-archive blocks and
+# the security xattrs; when SHA256 is not empty, hashes every byte on its way to the decompressor
+# (/run/tmpfs-root/sha256); prints progress every EVERY seconds (empty: none) of an archive of SIZE
+# bytes (empty: unknown) unless its source tells; returns 1 with $tmpfs_root_cause set on any
+# failure.
 tmpfs_root_extract() {
     local fmt
     local rr
@@ -146,7 +277,7 @@ tmpfs_root_extract() {
     # Each side of the pipe records its exit status and keeps its own messages. The hasher
     # is the last side, so the pipe waits for it too: it reads the FIFO, not tar's output.
     {
-        tmpfs_root_feed /run/tmpfs-root/head "$fifo"
+        tmpfs_root_feed /run/tmpfs-root/head "$fifo" "$2" "$4" "$5"
     } 2>/run/tmpfs-root/err | {
         tmpfs_root_decompress "$fmt"
         echo "$?" >/run/tmpfs-root/rc.dec
@@ -249,12 +380,12 @@ tmpfs_root_fetch() {
             --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 \
             --cacert "$2" \
             --write-out '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\n' \
-            --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
+            --dump-header /run/tmpfs-root/headers --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     else
         curl --silent --show-error --fail --globoff --location --proto '=http,https' \
             --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 \
             --write-out '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\n' \
-            --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
+            --dump-header /run/tmpfs-root/headers --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     fi
 }
 # FILE: prints the archive's URLs, one space between: the source's, then each mirror's, with FILE
@@ -484,7 +615,7 @@ tmpfs_root_parse_manifest() {
         printf %s "it is for $m_archive"
         return 1
     fi
-    printf '%s %s %s' "$m_unpacked_bytes" "$m_inodes" "$m_archive"
+    printf '%s %s %s %s' "$m_unpacked_bytes" "$m_inodes" "$m_compressed_bytes" "$m_archive"
 }
 # prints the RAM in bytes (MemTotal in /proc/meminfo); returns 1 when it cannot tell.
 tmpfs_root_ram() {
@@ -674,11 +805,12 @@ tmpfs_root_capacity() {
     esac
     printf %s "$((kb * 1024))"
 }
-# URLS INTO RETRIES CAFILE TIMEOUT SHA256: streams the archive into extract (which hashes each try
-# afresh when SHA256 is not empty) from URLS (the source's and the mirrors', tried in turn; a pause
-# after each round), with RETRIES more rounds, a byte bound (the tmpfs) and a deadline (TIMEOUT
-# seconds from the sidecar's download, or from the first try); sets $tmpfs_root_served; returns 1
-# with $tmpfs_root_cause set when it gives up.
+# URLS INTO RETRIES CAFILE TIMEOUT SHA256 EVERY SIZE: streams the archive into extract (progress
+# every EVERY seconds, SIZE its size unless the answer says; it hashes each try afresh when SHA256
+# is not empty) from URLS (the source's and the mirrors', tried in turn; a pause after each round),
+# with RETRIES more rounds, a byte bound (the tmpfs) and a deadline (TIMEOUT seconds from the
+# sidecar's download, or from the first try); sets $tmpfs_root_served; returns 1 with
+# $tmpfs_root_cause set when it gives up.
 tmpfs_root_download() {
     local try=0
     local ceil=2
@@ -725,7 +857,7 @@ tmpfs_root_download() {
             tmpfs_root_cause="download of $url did not finish within $5 s (rd.tmpfs.timeout=$5)"
             return 1
         fi
-        rm -f /run/tmpfs-root/rc.fetch /run/tmpfs-root/rc.cap 2>/dev/null
+        rm -f /run/tmpfs-root/rc.fetch /run/tmpfs-root/rc.cap /run/tmpfs-root/headers 2>/dev/null
         # extract runs on the right of a pipe, in a subshell: its cause comes back in a file.
         {
             tmpfs_root_fetch "$url" "$4" "$left"
@@ -734,7 +866,7 @@ tmpfs_root_download() {
             tmpfs_root_cap "$cap"
             echo "$?" >/run/tmpfs-root/rc.cap
         } | (
-            tmpfs_root_extract "$2" "$url" "$6"
+            tmpfs_root_extract "$2" "$url" "$6" "$7" "$8"
             rc="$?"
             printf %s "$tmpfs_root_cause" >/run/tmpfs-root/cause
             exit "$rc"
@@ -1236,13 +1368,20 @@ tmpfs_root_step_tmpfs() {
 tmpfs_root_step_unpack() {
     # unpacking the archive
     local archive
+    local size=
+    # The manifest's compressed bytes (its third word), should the source not tell the size.
+    if [ -n "$tmpfs_root_out_manifest" ]; then
+        size="${tmpfs_root_out_manifest#*\ *\ }"
+        size="${size%%\ *}"
+    fi
     case "$tmpfs_root_kind" in
         http)
             # Every URL of the archive: the source's, then the mirrors'.
             archive="$(tmpfs_root_urls "$tmpfs_root_imgfile")"
             tmpfs_root_out_unpack="${archive%%\ *}"
             tmpfs_root_download "$archive" "${NEWROOT:-/sysroot}" "$tmpfs_root_retries" \
-                "$tmpfs_root_cafile" "$tmpfs_root_timeout" "$tmpfs_root_out_sidecar" || return 1
+                "$tmpfs_root_cafile" "$tmpfs_root_timeout" "$tmpfs_root_out_sidecar" 5 "$size" ||
+                return 1
             tmpfs_root_out_unpack="$tmpfs_root_served"
             return 0
             ;;
@@ -1253,8 +1392,8 @@ tmpfs_root_step_unpack() {
         tmpfs_root_cause="no file $tmpfs_root_imgfile on $tmpfs_root_spec"
         return 1
     fi
-    tmpfs_root_extract "${NEWROOT:-/sysroot}" "$tmpfs_root_imgfile" "$tmpfs_root_out_sidecar" \
-        <"$archive" || return 1
+    tmpfs_root_extract "${NEWROOT:-/sysroot}" "$tmpfs_root_imgfile" "$tmpfs_root_out_sidecar" 5 \
+        "$size" <"$archive" || return 1
 }
 # step verify: comparing the archive's sha256 with the one it must have; returns 1 with
 # $tmpfs_root_cause set when it fails.

@@ -28,3 +28,4 @@ export * from "./source_kinds.ts";
 export * from "./manifest.ts";
 export * from "./sidecar.ts";
 export * from "./fit.ts";
+export * from "./progress.ts";
