@@ -8,7 +8,14 @@
 import { makeDisk } from "./lib/disk.ts";
 import { buildGuestArchive, corruptedCopy, truncatedCopy } from "./lib/guest.ts";
 import { CACHE_DIR } from "./lib/_paths.ts";
-import { bothFlavours, NO_REBOOT, once, type Scenario } from "./lib/scenario.ts";
+import {
+  ANY_PROGRESS,
+  bothFlavours,
+  NO_REBOOT,
+  once,
+  progressLine,
+  type Scenario,
+} from "./lib/scenario.ts";
 
 /** The ext4 label with a space and a slash; udev shows it as `my\x20disk\x2f1`. */
 export const FS_LABEL = "my disk/1";
@@ -25,12 +32,19 @@ export const PART_UUID = "8c3f9e2a-5b1d-4f6e-a7c8-d9e0f1a2b3c4";
 
 const small = once(() => buildGuestArchive({}));
 const big = once(() => buildGuestArchive({ bigFileMiB: 64 }));
+/** bzip2 of a 64 MiB random file: slow to unpack under TCG, so the console shows progress. */
+const slow = once(() => buildGuestArchive({ compression: "bzip2", bigFileMiB: 64 }));
 const noXattrs = once(() => buildGuestArchive({ xattrs: false }));
 const selinux = once(() => buildGuestArchive({ selinux: true }));
 
 /** The basic disk: `rootfs.tgz` with a 64 MiB random file on an MBR partition. */
 const seedDisk = once(async () =>
   makeDisk({ name: "seed", table: "mbr", files: { "rootfs.tgz": (await big()).path } })
+);
+
+/** The slow archive on a disk of its own. */
+const slowDisk = once(async () =>
+  makeDisk({ name: "progress", table: "mbr", files: { "progress.tar.bz2": (await slow()).path } })
 );
 
 /** A labelled MBR disk with the small archive under several names, plus broken ones. */
@@ -103,12 +117,24 @@ export const BLOCK_SCENARIOS: readonly Scenario[] = [
     disk: seedDisk,
     expect: { kind: "pass", tmpfsSize: "3G" },
   }),
+  // An unpack that takes longer than 5 s (bzip2 of 64 MiB of random bytes): progress lines on the
+  // console, with the percent of the file's size.
+  ...both({
+    name: "progress-slow-unpack",
+    cmdline: "root=tmpfs:/dev/vda1 rd.tmpfs.size=512M rd.tmpfs.imgfile=progress.tar.bz2 ro",
+    disk: slowDisk,
+    expect: { kind: "pass", tmpfsSize: "512M" },
+    require: [progressLine("progress.tar.bz2", true)],
+    timeoutSec: 400,
+  }),
   ...both({
     name: "label-escaped",
     cmdline:
       `root=tmpfs:LABEL=${FS_LABEL_ESCAPED} rd.tmpfs.size=256M rd.tmpfs.imgfile=rootfs.tgz ro`,
     disk: labelledDisk,
     expect: { kind: "pass", tmpfsSize: "256M" },
+    // The small archive unpacks in well under 5 s: no progress line.
+    forbid: [ANY_PROGRESS],
   }),
   ...both({
     name: "label-quoted",

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { FORMATS } from "@tmpfs-root/model";
+import { FORMATS, PROGRESS_EVERY } from "@tmpfs-root/model";
 import { CPIO_NAME } from "./archives.ts";
 import { BASELINE, COLUMNS, mib, type Results } from "./results.ts";
 
@@ -194,6 +194,25 @@ export function resultsMarkdown(r: Results): string {
         `\`${x.command}\``,
         x.seconds === null ? "not measured" : sec(x.seconds),
         x.cost === null ? "" : `${(x.cost * 100).toFixed(1)} % of the ${x.format} raw limit`,
+      ]),
+      true,
+    ),
+  );
+  const progress = r.progress ?? [];
+  p(
+    "## Progress on the console",
+    progress.length === 0
+      ? "Not measured in this run."
+      : `The module's unpack with its progress lines on, as at boot (a line every ${PROGRESS_EVERY} s, the first after ${PROGRESS_EVERY} s), against the same unpack without (the period left empty), run in the same rounds: the reader (\`cat\`) runs in the background, watched once a second through /proc/<pid>/io; nothing more is in the way of the bytes. zstd is over before a line is due, bzip2 is long enough for lines. The line itself: [README.md](../README.md#what-it-does-at-boot).`,
+    progress.length === 0 ? "" : table(
+      ["Format", "With progress", "Without", "Cost", "Paired cost", "Lines a run"],
+      progress.map((x) => [
+        x.format,
+        x.seconds === null ? "not measured" : sec(x.seconds),
+        x.without === null ? "not measured" : sec(x.without),
+        x.cost === null ? "" : `${(x.cost * 100).toFixed(1)} %`,
+        x.pairedCost === null ? "" : `${(x.pairedCost * 100).toFixed(1)} %`,
+        x.lines.join(", "),
       ]),
       true,
     ),
