@@ -117,7 +117,7 @@ tmpfs_root_pass() {
 # the archive NAME: the bytes PID has read (/proc/PID/io), with the percent and the time left when
 # its size is known, and the throughput; returns 0 when PID is gone.
 tmpfs_root_progress() {
-    local tick=0
+    local every="$3"
     local up
     local s
     local f
@@ -150,8 +150,8 @@ tmpfs_root_progress() {
             start="$now"
             last="$now"
         fi
-        if [ "$tick" -ge "$3" ]; then
-            tick=0
+        # By the clock, not by the seconds slept: a loaded machine sleeps longer than asked.
+        if [ "$((now - last))" -ge "$((every * 100))" ]; then
             bytes=''
             {
                 while read -r k val; do
@@ -188,7 +188,6 @@ tmpfs_root_progress() {
             last="$now"
         fi
         sleep 1 || return 0
-        tick="$((tick + 1))"
     done
 }
 # PID SIZE: prints the archive's size in bytes: the size of the regular file PID reads, else the

@@ -148,6 +148,37 @@ Deno.test("tmpfs_root_pass prints a line a second (EVERY=1) while a slow pipe fe
   }
 });
 
+Deno.test("tmpfs_root_progress keeps its period by the clock when each sleep takes longer (a loaded machine)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // Every `sleep 1` takes 2 s: counted in sleeps, a 3 s period would come every 6 s.
+    await Deno.mkdir(`${dir}/bin`);
+    await Deno.writeTextFile(`${dir}/bin/sleep`, "#!/bin/sh\nexec /bin/sleep 2\n");
+    await Deno.chmod(`${dir}/bin/sleep`, 0o755);
+    const chunk = new Uint8Array(MiB);
+    const lines = `${dir}/lines`;
+    const { out, start } = await runFed(
+      ["dash"],
+      `PATH="${dir}/bin:$PATH"\n${passScript(dir)}\ntmpfs_root_pass a.tar 3 "" >/dev/null`,
+      [],
+      lines,
+      [chunk, chunk, chunk, chunk, chunk],
+      2300,
+    );
+    assert.equal(out.code, 0);
+    const got = await said(lines);
+    assert.ok(got.length >= 2, JSON.stringify(got));
+    checkSpacing(got, start, 3, "dash");
+    // A line at the first check 3 s or more after the one before: 4 s apart, not 6.
+    for (const [i, l] of got.entries()) {
+      const gap = l.at - (i === 0 ? start : got[i - 1]!.at);
+      assert.ok(gap < 5.5, `line ${i + 1} came ${gap.toFixed(2)} s after the one before`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("tmpfs_root_pass prints no line for a copy faster than EVERY, and returns at once", async () => {
   const dir = await Deno.makeTempDir();
   try {
