@@ -496,7 +496,7 @@ export function summarize(input: SummaryInput): Results {
       reason: measured.length === 0
         ? "not measured"
         : over.length === 0
-        ? "within the noise of the same unpack without progress: the reader only runs in the background, watched once a second through /proc/<pid>/io"
+        ? "within the noise of the same unpack without progress: the reader only runs in the background, watched once a second through /proc/<pid>"
         : `over: ${over.map((x) => `${x.format} ${pct(x.cost!)}`).join(", ")}`,
     });
   }

@@ -203,7 +203,7 @@ export function resultsMarkdown(r: Results): string {
     "## Progress on the console",
     progress.length === 0
       ? "Not measured in this run."
-      : `The module's unpack with its progress lines on, as at boot (a line every ${PROGRESS_EVERY} s, the first after ${PROGRESS_EVERY} s), against the same unpack without (the period left empty), run in the same rounds: the reader (\`cat\`) runs in the background, watched once a second through /proc/<pid>/io; nothing more is in the way of the bytes. zstd is over before a line is due, bzip2 is long enough for lines. The line itself: [README.md](../README.md#what-it-does-at-boot).`,
+      : `The module's unpack with its progress lines on, as at boot (a line every ${PROGRESS_EVERY} s, the first after ${PROGRESS_EVERY} s), against the same unpack without (the period left empty), run in the same rounds: the reader (\`cat\`) runs in the background, watched once a second through /proc/<pid>; nothing more is in the way of the bytes. zstd is over before a line is due, bzip2 is long enough for lines. The line itself: [README.md](../README.md#what-it-does-at-boot).`,
     progress.length === 0 ? "" : table(
       ["Format", "With progress", "Without", "Cost", "Paired cost", "Lines a run"],
       progress.map((x) => [

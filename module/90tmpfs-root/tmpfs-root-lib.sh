@@ -114,8 +114,9 @@ tmpfs_root_pass() {
     return "$rc"
 }
 # PID NAME EVERY SIZE: while PID runs, every EVERY seconds (none sooner) prints a progress line of
-# the archive NAME: the bytes PID has read (/proc/PID/io), with the percent and the time left when
-# its size is known, and the throughput; returns 0 when PID is gone.
+# the archive NAME: the bytes PID has read (the offset of the file it reads, else what it wrote,
+# /proc/PID/io), with the percent and the time left when its size is known, and the throughput;
+# returns 0 when PID is gone.
 tmpfs_root_progress() {
     local every="$3"
     local up
@@ -126,8 +127,6 @@ tmpfs_root_progress() {
     local last
     local prev=0
     local bytes
-    local k
-    local val
     local size=
     local sized=
     local d
@@ -152,17 +151,15 @@ tmpfs_root_progress() {
         fi
         # By the clock, not by the seconds slept: a loaded machine sleeps longer than asked.
         if [ "$((now - last))" -ge "$((every * 100))" ]; then
-            bytes=''
-            {
-                while read -r k val; do
-                    if [ "$k" = rchar: ]; then
-                        bytes="$val"
-                        break
-                    fi
-                done
-            } <"/proc/$1/io" 2>/dev/null
+            # A file: its offset, which counts the head too. A pipe: what cat wrote (read()
+            # also counts the loader's reads of its libraries), and the head read before it.
+            if [ -f "/proc/$1/fd/0" ]; then
+                bytes="$(tmpfs_root_field "/proc/$1/fdinfo/0" pos:)"
+            else
+                bytes="$(tmpfs_root_field "/proc/$1/io" wchar:)"
+                [ -n "$bytes" ] && bytes="$((bytes + 262))"
+            fi
             [ -n "$bytes" ] || return 0
-            bytes="$((bytes + 262))"
             # The size is looked for once, at the first line: a fast unpack never pays for it.
             if [ -z "$sized" ]; then
                 size="$(tmpfs_root_size_of "$1" "$4")"
@@ -189,6 +186,21 @@ tmpfs_root_progress() {
         fi
         sleep 1 || return 0
     done
+}
+# FILE KEY: prints the value after KEY on the first line of FILE that starts with it (a /proc file:
+# wchar: of io, pos: of fdinfo); returns 1 when there is none.
+tmpfs_root_field() {
+    local k
+    local val
+    {
+        while read -r k val; do
+            if [ "$k" = "$2" ]; then
+                printf %s "$val"
+                return 0
+            fi
+        done
+    } <"$1" 2>/dev/null
+    return 1
 }
 # PID SIZE: prints the archive's size in bytes: the size of the regular file PID reads, else the
 # last answer's Content-Length in curl's headers (/run/tmpfs-root/headers), else SIZE (the

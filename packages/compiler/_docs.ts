@@ -56,9 +56,12 @@ const FIXED: Readonly<Record<string, string>> = {
     "background watched by tmpfs_root_progress, which is killed and waited for when cat ends; " +
     "cat's status.",
   [fn("progress")]: "PID NAME EVERY SIZE: while PID runs, every EVERY seconds (none sooner) " +
-    "prints a progress line of the archive NAME: the bytes PID has read (/proc/PID/io), with " +
+    "prints a progress line of the archive NAME: the bytes PID has read (the offset of the " +
+    "file it reads, else what it wrote, /proc/PID/io), with " +
     "the percent and the time left when its size is known, and the throughput; returns 0 when " +
     "PID is gone.",
+  [fn("field")]: "FILE KEY: prints the value after KEY on the first line of FILE that starts " +
+    "with it (a /proc file: wchar: of io, pos: of fdinfo); returns 1 when there is none.",
   [fn("size_of")]: "PID SIZE: prints the archive's size in bytes: the size of the regular file " +
     "PID reads, else the last answer's Content-Length in curl's headers " +
     "(/run/tmpfs-root/headers), else SIZE (the manifest's; may be empty).",

@@ -971,8 +971,9 @@ function passFn(): Command {
 /**
  * `tmpfs_root_progress PID NAME EVERY SIZE`: while PID (the reader of the
  * archive) runs, every EVERY seconds (never sooner), one console line of
- * the bytes it has read (rchar in /proc/PID/io, with the head read before
- * it), the percent and the time left when the size is known (see
+ * the bytes it has read (the offset of the file it reads, or what it wrote
+ * to the pipe, /proc/PID/io's wchar, and the head read before it), the
+ * percent and the time left when the size is known (see
  * size_of), and the throughput since the line before: the model's
  * progressMessage. No /proc/PID/io: no line.
  */
@@ -996,8 +997,6 @@ function progressFn(): Command {
     local("last"),
     local("prev", "0"),
     local("bytes"),
-    local("k"),
-    local("val"),
     local("size", ""),
     local("sized", ""),
     local("d"),
@@ -1027,16 +1026,18 @@ function progressFn(): Command {
           arith(ar.op(n("every"), "*", ar.num(100))),
         ),
         [
-          assign("bytes", ""),
-          withRedirects(
-            group([whileDo(cmd("read", "-r", "k", "val"), [
-              ifThen(test(v("k"), "=", "rchar:"), [assign("bytes", v("val")), cmd("break")]),
-            ])]),
-            redir("<", io),
-            redir(">", "/dev/null", 2),
-          ),
+          comment("A file: its offset, which counts the head too. A pipe: what cat wrote (read()"),
+          comment("also counts the loader's reads of its libraries), and the head read before it."),
+          ifThen(test("-f", w("/proc/", v("1"), "/fd/0")), [
+            assign("bytes", subst(cmd(fn("field"), w("/proc/", v("1"), "/fdinfo/0"), "pos:"))),
+          ], [
+            assign("bytes", subst(cmd(fn("field"), io, "wchar:"))),
+            and(
+              test("-n", v("bytes")),
+              assign("bytes", arith(ar.op(n("bytes"), "+", ar.num(MAGIC_BYTES)))),
+            ),
+          ]),
           or(test("-n", v("bytes")), ret(0)),
-          assign("bytes", arith(ar.op(n("bytes"), "+", ar.num(MAGIC_BYTES)))),
           comment(
             "The size is looked for once, at the first line: a fast unpack never pays for it.",
           ),
@@ -1084,6 +1085,22 @@ function progressFn(): Command {
       ),
       or(cmd("sleep", "1"), ret(0)),
     ]),
+  ]);
+}
+
+/** `tmpfs_root_field FILE KEY`: the value after KEY on FILE's line that starts with it (/proc). */
+function fieldFn(): Command {
+  return func(fn("field"), [
+    local("k"),
+    local("val"),
+    withRedirects(
+      group([whileDo(cmd("read", "-r", "k", "val"), [
+        ifThen(test(v("k"), "=", v("2")), [cmd("printf", "%s", v("val")), ret(0)]),
+      ])]),
+      redir("<", v("1")),
+      redir(">", "/dev/null", 2),
+    ),
+    ret(1),
   ]);
 }
 
@@ -2030,6 +2047,7 @@ export function stepsLibrary(seq: BootSequence, ctx: Context): Command[] {
     feedFn(),
     passFn(),
     progressFn(),
+    fieldFn(),
     sizeOfFn(),
     hashFn(),
     extractFn(),

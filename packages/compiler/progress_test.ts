@@ -21,7 +21,9 @@ const SAY = `tmpfs_root_say() {
 function passScript(run: string): string {
   return [
     SAY,
-    ...["human", "pass", "progress", "size_of"].map((f) => functionText(LIB, `tmpfs_root_${f}`)),
+    ...["human", "pass", "progress", "field", "size_of"].map((f) =>
+      functionText(LIB, `tmpfs_root_${f}`)
+    ),
   ].join("\n").replaceAll("/run/tmpfs-root", run);
 }
 
@@ -316,6 +318,7 @@ function extractScript(run: string): string {
       "feed",
       "pass",
       "progress",
+      "field",
       "size_of",
       "human",
       "hash",

@@ -1,8 +1,10 @@
 /**
  * Progress on the console while the archive unpacks. The unpack's reader
  * of the archive (a `cat`) is watched, not copied: a watcher started beside
- * it reads `rchar` from `/proc/<pid>/io` (bytes the reader has read) once a
- * second, and every {@linkcode PROGRESS_EVERY} seconds prints one line to
+ * it looks once a second, and every {@linkcode PROGRESS_EVERY} seconds (by
+ * the clock) reads what the reader has read, the offset of the file it
+ * reads (`pos` in `/proc/<pid>/fdinfo/0`) or, from a pipe, what it has
+ * written on (`wchar` in `/proc/<pid>/io`), and prints one line to
  * the kernel log at {@linkcode PROGRESS_LEVEL}; an unpack that ends sooner
  * prints none. The watcher is stopped (killed and waited for) as soon as
  * the reader ends, whatever the outcome; a missing `/proc` entry only
