@@ -136,6 +136,8 @@ export interface Target {
 export interface Results {
   readonly schema: 1;
   readonly small: boolean;
+  /** The families `--only` kept (with the baseline), or absent: every method. */
+  readonly only?: readonly string[];
   readonly machine: Machine;
   readonly loadAtEnd: readonly number[];
   readonly durationSeconds: number;
@@ -177,6 +179,7 @@ export interface Results {
 export function summaryInput(r: Results): SummaryInput {
   return {
     small: r.small,
+    ...(r.only === undefined ? {} : { only: r.only }),
     machine: r.machine,
     loadAtEnd: r.loadAtEnd,
     durationSeconds: r.durationSeconds,
@@ -193,6 +196,8 @@ export function summaryInput(r: Results): SummaryInput {
 /** What {@linkcode summarize} reads. */
 export interface SummaryInput {
   readonly small: boolean;
+  /** The families `--only` kept (with the baseline), or absent: every method. */
+  readonly only?: readonly string[];
   readonly machine: Machine;
   readonly loadAtEnd: readonly number[];
   readonly durationSeconds: number;
@@ -527,6 +532,7 @@ export function summarize(input: SummaryInput): Results {
   return {
     schema: 1,
     small: input.small,
+    ...(input.only === undefined ? {} : { only: input.only }),
     machine: input.machine,
     loadAtEnd: input.loadAtEnd,
     durationSeconds: input.durationSeconds,

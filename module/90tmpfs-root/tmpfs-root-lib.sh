@@ -119,12 +119,10 @@ tmpfs_root_pass() {
 # returns 0 when PID is gone.
 tmpfs_root_progress() {
     local every="$3"
-    local up
-    local s
-    local f
     local now
     local start=
     local last
+    local at
     local prev=0
     local bytes
     local size=
@@ -136,18 +134,11 @@ tmpfs_root_progress() {
     [ -r "/proc/$1/io" ] || return 0
     # A second at a time: killed, the watcher leaves a sleep of a second at most.
     while :; do
-        # /proc/uptime in hundredths of a second (no leading zero: $((08)) is no number).
-        up=0.00
-        {
-            read -r up _
-        } </proc/uptime 2>/dev/null
-        s="${up%.*}"
-        f="${up#*.}"
-        f="${f#0}"
-        now="$(((s * 100) + f))"
+        tmpfs_root_clock
         if [ -z "$start" ]; then
             start="$now"
             last="$now"
+            at="$now"
         fi
         # By the clock, not by the seconds slept: a loaded machine sleeps longer than asked.
         if [ "$((now - last))" -ge "$((every * 100))" ]; then
@@ -165,7 +156,7 @@ tmpfs_root_progress() {
                 size="$(tmpfs_root_size_of "$1" "$4")"
                 sized=1
             fi
-            d="$((now - last))"
+            d="$((now - at))"
             if [ "$d" -lt 1 ]; then
                 d=1
             fi
@@ -182,10 +173,27 @@ tmpfs_root_progress() {
             fi
             tmpfs_root_say 6 "$line"
             prev="$bytes"
+            at="$now"
+            # The next line counts from when this one was said: its forks take a while.
+            tmpfs_root_clock
             last="$now"
         fi
         sleep 1 || return 0
     done
+}
+# sets now (the caller's variable) to /proc/uptime in hundredths of a second, without a fork.
+tmpfs_root_clock() {
+    local up=0.00
+    local s
+    local f
+    {
+        read -r up _
+    } </proc/uptime 2>/dev/null
+    s="${up%.*}"
+    f="${up#*.}"
+    # No leading zero: $((08)) is not a number.
+    f="${f#0}"
+    now="$(((s * 100) + f))"
 }
 # FILE KEY: prints the value after KEY on the first line of FILE that starts with it (a /proc file:
 # wchar: of io, pos: of fdinfo); returns 1 when there is none.

@@ -60,6 +60,8 @@ const FIXED: Readonly<Record<string, string>> = {
     "file it reads, else what it wrote, /proc/PID/io), with " +
     "the percent and the time left when its size is known, and the throughput; returns 0 when " +
     "PID is gone.",
+  [fn("clock")]: "sets now (the caller's variable) to /proc/uptime in hundredths of a second, " +
+    "without a fork.",
   [fn("field")]: "FILE KEY: prints the value after KEY on the first line of FILE that starts " +
     "with it (a /proc file: wchar: of io, pos: of fdinfo); returns 1 when there is none.",
   [fn("size_of")]: "PID SIZE: prints the archive's size in bytes: the size of the regular file " +

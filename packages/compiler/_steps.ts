@@ -989,12 +989,10 @@ function progressFn(): Command {
   ];
   return func(fn("progress"), [
     local("every", v("3")),
-    local("up"),
-    local("s"),
-    local("f"),
     local("now"),
     local("start", ""),
     local("last"),
+    local("at"),
     local("prev", "0"),
     local("bytes"),
     local("size", ""),
@@ -1006,18 +1004,12 @@ function progressFn(): Command {
     or(test("-r", io), ret(0)),
     comment("A second at a time: killed, the watcher leaves a sleep of a second at most."),
     whileDo(cmd(":"), [
-      comment("/proc/uptime in hundredths of a second (no leading zero: $((08)) is no number)."),
-      assign("up", "0.00"),
-      withRedirects(
-        group([cmd("read", "-r", "up", "_")]),
-        redir("<", "/proc/uptime"),
-        redir(">", "/dev/null", 2),
-      ),
-      assign("s", strip("up", "%", pat(".", ANY))),
-      assign("f", strip("up", "#", pat(ANY, "."))),
-      assign("f", strip("f", "#", pat("0"))),
-      assign("now", arith(ar.op(ar.op(n("s"), "*", ar.num(100)), "+", n("f")))),
-      ifThen(test("-z", v("start")), [assign("start", v("now")), assign("last", v("now"))]),
+      cmd(fn("clock")),
+      ifThen(test("-z", v("start")), [
+        assign("start", v("now")),
+        assign("last", v("now")),
+        assign("at", v("now")),
+      ]),
       comment("By the clock, not by the seconds slept: a loaded machine sleeps longer than asked."),
       ifThen(
         test(
@@ -1045,7 +1037,7 @@ function progressFn(): Command {
             assign("size", subst(cmd(fn("size_of"), v("1"), v("4")))),
             assign("sized", "1"),
           ]),
-          ...since("last"),
+          ...since("at"),
           assign("rate", subst(cmd(fn("human"), perSecond("prev", "d")))),
           ...since("start"),
           assign("avg", arith(ar.op(ar.op(n("bytes"), "*", ar.num(100)), "/", n("d")))),
@@ -1080,11 +1072,37 @@ function progressFn(): Command {
           ),
           cmd(fn("say"), String(PROGRESS_LEVEL), v("line")),
           assign("prev", v("bytes")),
+          assign("at", v("now")),
+          comment("The next line counts from when this one was said: its forks take a while."),
+          cmd(fn("clock")),
           assign("last", v("now")),
         ],
       ),
       or(cmd("sleep", "1"), ret(0)),
     ]),
+  ]);
+}
+
+/**
+ * `tmpfs_root_clock`: sets `now` (the caller's) to /proc/uptime in
+ * hundredths of a second, without a fork.
+ */
+function clockFn(): Command {
+  const n = ar.name;
+  return func(fn("clock"), [
+    local("up", "0.00"),
+    local("s"),
+    local("f"),
+    withRedirects(
+      group([cmd("read", "-r", "up", "_")]),
+      redir("<", "/proc/uptime"),
+      redir(">", "/dev/null", 2),
+    ),
+    assign("s", strip("up", "%", pat(".", ANY))),
+    assign("f", strip("up", "#", pat(ANY, "."))),
+    comment("No leading zero: $((08)) is not a number."),
+    assign("f", strip("f", "#", pat("0"))),
+    assign("now", arith(ar.op(ar.op(n("s"), "*", ar.num(100)), "+", n("f")))),
   ]);
 }
 
@@ -2047,6 +2065,7 @@ export function stepsLibrary(seq: BootSequence, ctx: Context): Command[] {
     feedFn(),
     passFn(),
     progressFn(),
+    clockFn(),
     fieldFn(),
     sizeOfFn(),
     hashFn(),

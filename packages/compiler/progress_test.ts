@@ -21,7 +21,7 @@ const SAY = `tmpfs_root_say() {
 function passScript(run: string): string {
   return [
     SAY,
-    ...["human", "pass", "progress", "field", "size_of"].map((f) =>
+    ...["human", "pass", "progress", "clock", "field", "size_of"].map((f) =>
       functionText(LIB, `tmpfs_root_${f}`)
     ),
   ].join("\n").replaceAll("/run/tmpfs-root", run);
@@ -318,6 +318,7 @@ function extractScript(run: string): string {
       "feed",
       "pass",
       "progress",
+      "clock",
       "field",
       "size_of",
       "human",
