@@ -138,6 +138,8 @@ export const BLOCK_SCENARIOS: readonly Scenario[] = [
     expect: { kind: "pass", tmpfsSize: "256M" },
     // The small archive unpacks in well under 5 s: no progress line.
     forbid: [ANY_PROGRESS],
+    // A loaded machine takes 30 s to reach init under TCG.
+    timeoutSec: 240,
   }),
   ...both({
     name: "label-quoted",

@@ -131,6 +131,8 @@ export const NETWORK_SCENARIOS: readonly Scenario[] = [
     },
     require: [progressLine(`${HTTP}${ARCHIVE_PATH}`, true)],
     expect: { kind: "pass", tmpfsSize: "256M" },
+    // The transfer alone takes 13 s; a loaded machine takes minutes to bring up the network.
+    timeoutSec: 360,
   }),
   // A base URL joined with rd.tmpfs.imgfile; the server drops the first transfer
   // mid-stream, the module clears the tmpfs and tries again.
