@@ -1254,7 +1254,7 @@ function extractFn(): Command {
         ),
       ],
     ]),
-    cmd(fn("say"), "7", w("tmpfs-root: unpacking ", v("2"), " (", v("fmt"), ")")),
+    cmd(fn("say"), "7", w(...M.unpacking(v("2"), v("fmt")))),
     comment(
       "With a digest to check, tee copies every byte into a FIFO on its way to the decompressor,",
     ),

@@ -301,6 +301,11 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
     slots: ["root", "error"],
     meaning: "setfiles could not restore the SELinux labels of the new root.",
   },
+  unpacking: {
+    slots: ["archive", "format"],
+    meaning:
+      "The unpack starts, the format found by the archive's magic bytes. Level 7 (debug): the console shows it only with a higher log level (rd.debug, loglevel=8).",
+  },
   progress: {
     slots: ["archive", "read", "size", "percent", "rate", "seconds"],
     meaning:

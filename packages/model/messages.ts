@@ -172,7 +172,11 @@ export class Messages<T> {
   digestMismatch(name: T, got: T, expected: T): Message<T> {
     return [name, " has sha256 ", got, ", expected ", expected];
   }
-  // Progress while the archive unpacks (progress.ts): one line every few seconds.
+  // Progress while the archive unpacks (progress.ts): the start (level 7, debug), then one line
+  // every few seconds.
+  unpacking(name: T, format: T): Message<T> {
+    return ["tmpfs-root: unpacking ", name, " (", format, ")"];
+  }
   progress(name: T, read: T, size: T, percent: T, rate: T, left: T): Message<T> {
     return [
       "tmpfs-root: unpacking ",
