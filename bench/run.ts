@@ -6,6 +6,7 @@
  *   deno task bench                 the Debian root, 5 runs a method, into bench/
  *   deno task bench --small         a small synthetic tree, into a temporary folder
  *   deno task bench --runs 7 --out DIR
+ *   deno task bench --only module,progress --out DIR   only these families (and the baseline)
  *   deno task bench --render bench/results.json   RESULTS.md and chart.svg again, from the JSON
  *
  * `TMPFS_ROOT_BENCH_SMALL=1` is the same as `--small`. Runs as root.
@@ -13,12 +14,13 @@
  * @module
  */
 import { parseArgs } from "#args";
+import type { Family } from "./lib/methods.ts";
 import { runBench, writeResults } from "./lib/run_bench.ts";
 import { type Results, summarize, summaryInput } from "./lib/results.ts";
 import { wasBusy } from "./lib/results_markdown.ts";
 
 const USAGE =
-  "usage: deno task bench [--small] [--runs N] [--build-runs N] [--out DIR] | --render RESULTS.JSON [--out DIR]";
+  "usage: deno task bench [--small] [--runs N] [--build-runs N] [--only FAMILY,...] [--out DIR] | --render RESULTS.JSON [--out DIR]";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     runs: { type: "string" },
     "build-runs": { type: "string" },
     out: { type: "string" },
+    only: { type: "string" },
     render: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -60,7 +63,26 @@ const repo = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const out = values.out ??
   (small ? await Deno.makeTempDir({ prefix: "tmpfs-root-bench-small-" }) : `${repo}/bench`);
 const t0 = performance.now();
+const only = values.only?.split(",");
+const FAMILIES: readonly Family[] = [
+  "module",
+  "raw",
+  "seed",
+  "warewulf",
+  "importd",
+  "importd-download",
+  "flags",
+  "reader",
+  "progress",
+];
+for (const f of only ?? []) {
+  if (!(FAMILIES as readonly string[]).includes(f)) {
+    console.error(`Invalid --only "${f}": expected one of ${FAMILIES.join(", ")}\n${USAGE}`);
+    Deno.exit(2);
+  }
+}
 const results = await runBench({
+  ...(only === undefined ? {} : { only: only as Family[] }),
   small,
   runs: count("runs", values.runs, small ? 1 : 5),
   buildRuns: count("build-runs", values["build-runs"], small ? 1 : 3),

@@ -1,7 +1,8 @@
 /**
  * Real boots from network sources, in both dracut flavours: NFS v3 (with
  * options, and with a static `ip=`) and v4 from nfs-ganesha,
- * HTTP (archive URL, base URL + `rd.tmpfs.imgfile`, a transfer dropped once)
+ * HTTP (archive URL, base URL + `rd.tmpfs.imgfile`, a transfer dropped once, a slow server
+ * and the progress lines it brings)
  * and HTTPS with `rd.tmpfs.cafile`, and the failures: NFS server down, export
  * missing, HTTP 404, a web page where the archive should be, a transfer
  * dropped on every try.
@@ -26,7 +27,7 @@ import {
   type NetSetup,
   NFS_EXPORT,
 } from "./lib/network_env.ts";
-import type { Scenario } from "./lib/scenario.ts";
+import { ANY_PROGRESS, progressLine, type Scenario } from "./lib/scenario.ts";
 
 /**
  * The guest's NIC as each flavour names it: the classic initramfs keeps the
@@ -82,7 +83,7 @@ function lit(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
-/** The network scenarios (26 boots). */
+/** The network scenarios (28 boots). */
 export const NETWORK_SCENARIOS: readonly Scenario[] = [
   // NFS v3 with mount options (tcp,hard,vers=3), DHCP.
   ...both({
@@ -122,6 +123,22 @@ export const NETWORK_SCENARIOS: readonly Scenario[] = [
     cmdline: `root=tmpfs:${HTTP}${ARCHIVE_PATH} rd.tmpfs.size=256M ro`,
     net: { expectRequests: { path: ARCHIVE_PATH, outcomes: ["ok"] } },
     expect: { kind: "pass", tmpfsSize: "256M" },
+    // A fast unpack: no progress line.
+    forbid: [ANY_PROGRESS],
+  }),
+  // A server that sends about 150 KB/s: the 2 MB archive takes over 10 s, and the console shows
+  // progress every 5 s, with the percent of the answer's Content-Length.
+  ...both({
+    name: "http-slow-progress",
+    cmdline: `root=tmpfs:${HTTP}${ARCHIVE_PATH} rd.tmpfs.size=256M ip=dhcp rd.neednet=1 ro`,
+    net: {
+      httpFaults: { bytesPerSecond: 150_000 },
+      expectRequests: { path: ARCHIVE_PATH, outcomes: ["ok"] },
+    },
+    require: [progressLine(`${HTTP}${ARCHIVE_PATH}`, true)],
+    expect: { kind: "pass", tmpfsSize: "256M" },
+    // The transfer alone takes 13 s; a loaded machine takes minutes to bring up the network.
+    timeoutSec: 360,
   }),
   // A base URL joined with rd.tmpfs.imgfile; the server drops the first transfer
   // mid-stream, the module clears the tmpfs and tries again.

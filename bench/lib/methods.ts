@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DECOMPRESS, type Format, FORMATS, TAR_OPTIONS } from "@tmpfs-root/model";
+import { DECOMPRESS, type Format, FORMATS, PROGRESS_EVERY, TAR_OPTIONS } from "@tmpfs-root/model";
 import { archiveName, CPIO_NAME } from "./archives.ts";
 
 /** The ways of unpacking a root the bench compares. */
@@ -16,7 +16,8 @@ export type Family =
   | "importd"
   | "importd-download"
   | "flags"
-  | "reader";
+  | "reader"
+  | "progress";
 
 /** One timed method. */
 export interface Method {
@@ -39,6 +40,13 @@ export interface Method {
 
 /** The formats whose raw limit is also timed behind the module's reader (an extra cat). */
 export const READER_FORMATS = ["zstd", "lz4", "tar"] as const;
+
+/**
+ * The formats whose module unpack is also timed with progress on: zstd (the
+ * fastest, over before the first line is due) and bzip2 (the slowest, long
+ * enough for lines).
+ */
+export const PROGRESS_FORMATS = ["zstd", "bzip2"] as const;
 
 /** The port of the HTTP server for systemd-pull, inside the run's own network namespace. */
 export const HTTP_PORT = 8080;
@@ -121,7 +129,9 @@ export interface MethodOptions {
 /**
  * Every method the bench times, in table order: for each format the
  * module's own unpack (the emitted `tmpfs_root_extract`, unmodified) and
- * the raw limit (the bare decompressor into bare `tar -x`); the seed's
+ * the raw limit (the bare decompressor into bare `tar -x`), and for
+ * {@linkcode PROGRESS_FORMATS} the module's unpack with its progress lines
+ * on (as at boot; the other runs pass an empty period: none); the seed's
  * `tar xpzf`; Warewulf's `gzip -d | cpio -idm`; systemd-pull (what
  * systemd-importd runs for `machinectl pull-tar`) from a local HTTP
  * server, for each format, with a local name and without; and the module's
@@ -140,6 +150,21 @@ export interface MethodOptions {
  */
 export function methods(options: MethodOptions): Method[] {
   const all: Method[] = [];
+  /** The emitted unpack of `name`, progress every `every` seconds ('': none, as the bench's own). */
+  const moduleUnpack = (name: string, every: string) => {
+    const call = `tmpfs_root_extract /sysroot ${name} '' ${every} ''`;
+    return {
+      command: `. ${options.lib}; ${call} <${name}`,
+      script: [
+        `. ${options.lib}`,
+        "mkdir -p /run/tmpfs-root",
+        `${call} </archive/${name} || {`,
+        `    printf '%s\\n' "$tmpfs_root_cause" >&2`,
+        "    exit 1",
+        "}",
+      ].join("\n"),
+    };
+  };
   for (const format of FORMATS) {
     const name = archiveName(format);
     all.push({
@@ -147,16 +172,17 @@ export function methods(options: MethodOptions): Method[] {
       family: "module",
       format,
       label: "module's unpack",
-      command: `. ${options.lib}; tmpfs_root_extract /sysroot ${name} '' <${name}`,
-      script: [
-        `. ${options.lib}`,
-        "mkdir -p /run/tmpfs-root",
-        `tmpfs_root_extract /sysroot ${name} '' </archive/${name} || {`,
-        `    printf '%s\\n' "$tmpfs_root_cause" >&2`,
-        "    exit 1",
-        "}",
-      ].join("\n"),
+      ...moduleUnpack(name, "''"),
     });
+    if ((PROGRESS_FORMATS as readonly Format[]).includes(format)) {
+      all.push({
+        id: `progress-${format}`,
+        family: "progress",
+        format,
+        label: "module's unpack with progress",
+        ...moduleUnpack(name, String(PROGRESS_EVERY)),
+      });
+    }
     const bare = format === "tar"
       ? `tar -x -f - -C /sysroot <${name}`
       : `${decompressor(format, options.pigz)} <${name} | tar -x -f - -C /sysroot`;

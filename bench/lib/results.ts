@@ -36,6 +36,9 @@ export const ROWS: readonly Method["family"][] = [
 /** The baseline every time is divided by. */
 export const BASELINE = "raw-zstd";
 
+/** The most the progress lines may cost, as a share of the unpack without them (the noise). */
+export const PROGRESS_TARGET = 0.03;
+
 /** The memory target, in MiB. */
 export const MEMORY_TARGET_MIB = 32;
 
@@ -72,6 +75,21 @@ export interface ReaderCost {
   readonly seconds: number | null;
   /** (with the reader − the raw limit) ÷ the raw limit of the same format. */
   readonly cost: number | null;
+}
+
+/** The module's unpack with progress lines against the same unpack without, for one format. */
+export interface ProgressCost {
+  readonly id: string;
+  readonly format: string;
+  readonly command: string;
+  /** Medians: with progress, and the module's unpack without (`module-<format>`). */
+  readonly seconds: number | null;
+  readonly without: number | null;
+  /** with ÷ without − 1, of the medians; and the median over rounds of the same, paired. */
+  readonly cost: number | null;
+  readonly pairedCost: number | null;
+  /** The progress lines each valid run printed, in the order run. */
+  readonly lines: readonly number[];
 }
 
 /** Memory of one method (bytes), over its valid timed runs. */
@@ -118,6 +136,8 @@ export interface Target {
 export interface Results {
   readonly schema: 1;
   readonly small: boolean;
+  /** The families `--only` kept (with the baseline), or absent: every method. */
+  readonly only?: readonly string[];
   readonly machine: Machine;
   readonly loadAtEnd: readonly number[];
   readonly durationSeconds: number;
@@ -133,6 +153,8 @@ export interface Results {
   }[];
   readonly flags: readonly FlagCost[];
   readonly readers: readonly ReaderCost[];
+  /** Absent in results from before progress lines were measured. */
+  readonly progress?: readonly ProgressCost[];
   readonly memory: readonly MemoryRow[];
   readonly staging: readonly StagingRow[];
   readonly importd: readonly string[];
@@ -157,6 +179,7 @@ export interface Results {
 export function summaryInput(r: Results): SummaryInput {
   return {
     small: r.small,
+    ...(r.only === undefined ? {} : { only: r.only }),
     machine: r.machine,
     loadAtEnd: r.loadAtEnd,
     durationSeconds: r.durationSeconds,
@@ -173,6 +196,8 @@ export function summaryInput(r: Results): SummaryInput {
 /** What {@linkcode summarize} reads. */
 export interface SummaryInput {
   readonly small: boolean;
+  /** The families `--only` kept (with the baseline), or absent: every method. */
+  readonly only?: readonly string[];
   readonly machine: Machine;
   readonly loadAtEnd: readonly number[];
   readonly durationSeconds: number;
@@ -286,6 +311,24 @@ export function summarize(input: SummaryInput): Results {
       cost: m.median === null || raw === null ? null : (m.median - raw) / raw,
     };
   });
+
+  const progress: ProgressCost[] = bench.methods.filter((m) => m.family === "progress").map(
+    (m) => {
+      const without = byId.get(`module-${m.format}`);
+      const w = without?.median ?? null;
+      const paired = pairedRatio(m, without);
+      return {
+        id: m.id,
+        format: m.format,
+        command: m.command,
+        seconds: m.median,
+        without: w,
+        cost: m.median === null || w === null ? null : m.median / w - 1,
+        pairedCost: paired === null ? null : paired - 1,
+        lines: m.runs.filter((r) => r.valid).map((r) => r.progressLines ?? 0),
+      };
+    },
+  );
 
   const memory: MemoryRow[] = [];
   for (const m of bench.methods.filter((m) => m.family === "module" || m.family === "raw")) {
@@ -437,6 +480,31 @@ export function summarize(input: SummaryInput): Results {
         }).join("; "),
     });
   }
+  // 5. Progress lines cost nothing measurable.
+  {
+    const measured = progress.filter((x) => x.cost !== null);
+    const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`;
+    const over = measured.filter((x) => x.cost! > PROGRESS_TARGET);
+    targets.push({
+      name: "Progress on the console costs no measurable time",
+      target: `≤ +${
+        (PROGRESS_TARGET * 100).toFixed(0)
+      } % (the module's unpack with progress ÷ without, same format, same rounds)`,
+      measured: measured.length === 0
+        ? "not measured"
+        : measured.map((x) =>
+          `${x.format} ${pct(x.cost!)}${
+            x.pairedCost === null ? "" : ` (paired ${pct(x.pairedCost)})`
+          }, ${x.lines.join("/")} lines a run`
+        ).join("; "),
+      pass: measured.length === 0 ? null : over.length === 0,
+      reason: measured.length === 0
+        ? "not measured"
+        : over.length === 0
+        ? "within the noise of the same unpack without progress: the reader only runs in the background, watched once a second through /proc/<pid>"
+        : `over: ${over.map((x) => `${x.format} ${pct(x.cost!)}`).join(", ")}`,
+    });
+  }
   // 4. No staging.
   targets.push({
     name: "No archive bytes staged during the module's unpack",
@@ -464,6 +532,7 @@ export function summarize(input: SummaryInput): Results {
   return {
     schema: 1,
     small: input.small,
+    ...(input.only === undefined ? {} : { only: input.only }),
     machine: input.machine,
     loadAtEnd: input.loadAtEnd,
     durationSeconds: input.durationSeconds,
@@ -475,6 +544,7 @@ export function summarize(input: SummaryInput): Results {
     table,
     flags,
     readers,
+    progress,
     memory,
     staging,
     importd: input.importd,

@@ -12,8 +12,8 @@ import { type BuildTime, buildTime } from "./build_time.ts";
 import { importdNotes } from "./importd_notes.ts";
 import { describeMachine, loadAverage } from "./machine.ts";
 import { findMemoryCgroups } from "./memory_cgroup.ts";
-import { methods, SYSTEMD_PULL } from "./methods.ts";
-import { COLUMNS, type Results, ROWS, summarize } from "./results.ts";
+import { type Family, methods, SYSTEMD_PULL } from "./methods.ts";
+import { BASELINE, COLUMNS, type Results, ROWS, summarize } from "./results.ts";
 import { resultsMarkdown } from "./results_markdown.ts";
 import { debianRoot, syntheticRoot } from "./root_tree.ts";
 import { prepareWork } from "./sandbox.ts";
@@ -32,6 +32,8 @@ export interface BenchOptions {
   readonly out: string;
   /** The repository's root. */
   readonly repo: string;
+  /** Only the methods of these families (and the baseline); the simulator and build-module skipped. */
+  readonly only?: readonly Family[];
   /** The cache folder (default `${TMPFS_ROOT_CACHE:-/var/cache/tmpfs-root}/bench`). */
   readonly cache?: string;
   readonly log?: (line: string) => void;
@@ -139,7 +141,9 @@ export async function runBench(options: BenchOptions): Promise<Results> {
       pigz: work.programs.pigz !== undefined,
       lib: work.lib,
       systemdPull: await exists(SYSTEMD_PULL),
-    });
+    }).filter((m) =>
+      options.only === undefined || options.only.includes(m.family) || m.id === BASELINE
+    );
     const bench = await runUnpackBench({
       tree,
       archives,
@@ -149,22 +153,26 @@ export async function runBench(options: BenchOptions): Promise<Results> {
       runs: options.runs,
       log,
     });
-    log("simulated boots: deno bench -A --json bench/simulator_bench.ts");
-    let simulator: SimulatorCase[] | { error: string };
-    try {
-      simulator = await simulatorRate(options.repo);
-    } catch (e) {
-      simulator = { error: (e as Error).message };
-    }
-    log("build-module: timing tools/build_module.ts --out <tmp>");
-    let build: BuildTime | { error: string };
-    try {
-      build = await buildTime(options.repo, options.buildRuns);
-    } catch (e) {
-      build = { error: (e as Error).message };
+    const skipped = { error: `not measured: --only ${options.only?.join(",")}` };
+    let simulator: SimulatorCase[] | { error: string } = skipped;
+    let build: BuildTime | { error: string } = skipped;
+    if (options.only === undefined) {
+      log("simulated boots: deno bench -A --json bench/simulator_bench.ts");
+      try {
+        simulator = await simulatorRate(options.repo);
+      } catch (e) {
+        simulator = { error: (e as Error).message };
+      }
+      log("build-module: timing tools/build_module.ts --out <tmp>");
+      try {
+        build = await buildTime(options.repo, options.buildRuns);
+      } catch (e) {
+        build = { error: (e as Error).message };
+      }
     }
     const results = summarize({
       small: options.small,
+      ...(options.only === undefined ? {} : { only: options.only }),
       machine,
       loadAtEnd: await loadAverage(),
       durationSeconds: (performance.now() - started) / 1000,

@@ -104,6 +104,8 @@ export interface Run {
     | null;
   /** The memory cgroup's record, when there was one. */
   readonly memory: MemoryUse | null;
+  /** The module's progress lines the run printed (absent in results from before they were counted). */
+  readonly progressLines?: number;
 }
 
 /** Options of {@linkcode runMethod}. */
@@ -217,6 +219,7 @@ export async function runMethod(method: Method, options: RunOptions): Promise<Ru
       after: nums((await read("df.after")) ?? "0 0 0") as [number, number, number],
       sampled: s === null ? null : { max: [s[0]!, s[1]!, s[2]!], looks: s[3]! },
       memory: memoryUse(memoryFiles),
+      progressLines: nums((await read("progress")) ?? "0")[0]!,
     };
   } finally {
     if (cg !== null) await removeCgroup(cg);

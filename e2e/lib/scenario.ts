@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { MESSAGES, text } from "@tmpfs-root/model";
 import type { Flavour, InitramfsOptions } from "./dracut.ts";
 import { boot, type BootResult, type Drive, findLine, findMarker, qemuArgs } from "./qemu.ts";
 import { checkReport, type ReportExpect, reportText } from "./report_check.ts";
@@ -127,6 +128,39 @@ export function bothFlavours(topic: string, prefix: string, base: FlavourlessSce
 export function literal(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
+
+/**
+ * A progress line of the archive `name` (the model's message, its numbers any): with the size
+ * known (bytes read of the size, the percent, the throughput and the time left), or without.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { progressLine } from "./scenario.ts";
+ * assert.match(
+ *   "tmpfs-root: unpacking a.tar: 1.5 MiB of 2.0 MiB read (75%), 300.0 KiB/s, about 2 s left",
+ *   progressLine("a.tar", true),
+ * );
+ * assert.match("tmpfs-root: unpacking a.tar: 512 bytes read, 0 bytes/s", progressLine("a.tar", false));
+ * ```
+ */
+export function progressLine(name: string, known: boolean): RegExp {
+  // Each slot as a control character no message holds, replaced by its pattern once escaped.
+  const [archive, bytes, count] = ["\u0001", "\u0002", "\u0003"];
+  const line = text(
+    known
+      ? MESSAGES.progress(archive, bytes, bytes, count, bytes, count)
+      : MESSAGES.progressNoSize(archive, bytes, bytes),
+  );
+  return new RegExp(
+    literal(line).replaceAll(archive, literal(name))
+      .replaceAll(bytes, "[0-9.]+ (?:bytes|KiB|MiB|GiB|TiB)").replaceAll(count, "[0-9]+"),
+  );
+}
+
+/** Any progress line, of any archive: a fast boot prints none. */
+export const ANY_PROGRESS: RegExp =
+  /tmpfs-root: unpacking .*: [0-9.]+ (?:bytes|KiB|MiB|GiB) (?:of|read)/;
 
 /** The generic failure line: `tmpfs-root: <step> failed: <cause>`. */
 export const FAILURE_LINE: RegExp = /tmpfs-root: [a-z -]+ failed: .+/;

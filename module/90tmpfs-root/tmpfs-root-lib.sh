@@ -354,20 +354,168 @@ tmpfs_root_decompress() {
         *) cat ;;
     esac
 }
-# HEAD FIFO: prints HEAD then the rest of stdin (the archive), recording cat's status; with a FIFO,
-# tee also copies every byte into it.
+# HEAD FIFO NAME EVERY SIZE: prints HEAD then the rest of stdin (the archive, through
+# tmpfs_root_pass), recording the status; with a FIFO, tee also copies every byte into it.
 tmpfs_root_feed() {
     if [ -z "$2" ]; then
         {
-            cat "$1" && cat
+            cat "$1" && tmpfs_root_pass "$3" "$4" "$5"
             echo "$?" >/run/tmpfs-root/rc.read
         }
     else
         {
-            cat "$1" && cat
+            cat "$1" && tmpfs_root_pass "$3" "$4" "$5"
             echo "$?" >/run/tmpfs-root/rc.read
         } | tee "$2"
     fi
+}
+# NAME EVERY SIZE: copies stdin to stdout with cat; with EVERY, cat runs in the background watched
+# by tmpfs_root_progress, which is killed and waited for when cat ends; cat's status.
+tmpfs_root_pass() {
+    local c
+    local p
+    local rc
+    if [ -z "$2" ]; then
+        cat
+        return
+    fi
+    # A command run with & reads /dev/null unless told otherwise: fd 3 carries stdin.
+    {
+        cat <&3 3<&- &
+    } 3<&0
+    c="$!"
+    # The watcher holds no pipe: the next side of the pipe sees its end when cat's comes.
+    tmpfs_root_progress "$c" "$1" "$2" "$3" </dev/null >/dev/null 2>/dev/null &
+    p="$!"
+    wait "$c"
+    rc="$?"
+    kill "$p" 2>/dev/null
+    # bash would say Terminated: not into the unpack's messages.
+    wait "$p" 2>/dev/null
+    return "$rc"
+}
+# PID NAME EVERY SIZE: while PID runs, every EVERY seconds (none sooner) prints a progress line of
+# the archive NAME: the bytes PID has read (the offset of the file it reads, else what it wrote,
+# /proc/PID/io), with the percent and the time left when its size is known, and the throughput;
+# returns 0 when PID is gone.
+tmpfs_root_progress() {
+    local every="$3"
+    local now
+    local start=
+    local last
+    local at
+    local prev=0
+    local bytes
+    local size=
+    local sized=
+    local d
+    local rate
+    local avg
+    local line
+    [ -r "/proc/$1/io" ] || return 0
+    # A second at a time: killed, the watcher leaves a sleep of a second at most.
+    while :; do
+        tmpfs_root_clock
+        if [ -z "$start" ]; then
+            start="$now"
+            last="$now"
+            at="$now"
+        fi
+        # By the clock, not by the seconds slept: a loaded machine sleeps longer than asked.
+        if [ "$((now - last))" -ge "$((every * 100))" ]; then
+            # A file: its offset, which counts the head too. A pipe: what cat wrote (read()
+            # also counts the loader's reads of its libraries), and the head read before it.
+            if [ -f "/proc/$1/fd/0" ]; then
+                bytes="$(tmpfs_root_field "/proc/$1/fdinfo/0" pos:)"
+            else
+                bytes="$(tmpfs_root_field "/proc/$1/io" wchar:)"
+                [ -n "$bytes" ] && bytes="$((bytes + 262))"
+            fi
+            [ -n "$bytes" ] || return 0
+            # The size is looked for once, at the first line: a fast unpack never pays for it.
+            if [ -z "$sized" ]; then
+                size="$(tmpfs_root_size_of "$1" "$4")"
+                sized=1
+            fi
+            d="$((now - at))"
+            if [ "$d" -lt 1 ]; then
+                d=1
+            fi
+            rate="$(tmpfs_root_human "$((((bytes - prev) * 100) / d))")"
+            d="$((now - start))"
+            if [ "$d" -lt 1 ]; then
+                d=1
+            fi
+            avg="$(((bytes * 100) / d))"
+            line="tmpfs-root: unpacking $2: $(tmpfs_root_human "$bytes") read, $rate/s"
+            if [ -n "$size" ] && [ "$size" -gt 0 ] && [ "$bytes" -le "$size" ] &&
+                [ "$avg" -gt 0 ]; then
+                line="tmpfs-root: unpacking $2: $(tmpfs_root_human "$bytes") of $(tmpfs_root_human "$size") read ($(((bytes * 100) / size))%), $rate/s, about $((((size - bytes) + (avg - 1)) / avg)) s left"
+            fi
+            tmpfs_root_say 6 "$line"
+            prev="$bytes"
+            at="$now"
+            # The next line counts from when this one was said: its forks take a while.
+            tmpfs_root_clock
+            last="$now"
+        fi
+        sleep 1 || return 0
+    done
+}
+# sets now (the caller's variable) to /proc/uptime in hundredths of a second, without a fork.
+tmpfs_root_clock() {
+    local up=0.00
+    local s
+    local f
+    {
+        read -r up _
+    } </proc/uptime 2>/dev/null
+    s="${up%.*}"
+    f="${up#*.}"
+    # No leading zero: $((08)) is not a number.
+    f="${f#0}"
+    now="$(((s * 100) + f))"
+}
+# FILE KEY: prints the value after KEY on the first line of FILE that starts with it (a /proc file:
+# wchar: of io, pos: of fdinfo); returns 1 when there is none.
+tmpfs_root_field() {
+    local k
+    local val
+    {
+        while read -r k val; do
+            if [ "$k" = "$2" ]; then
+                printf %s "$val"
+                return 0
+            fi
+        done
+    } <"$1" 2>/dev/null
+    return 1
+}
+# PID SIZE: prints the archive's size in bytes: the size of the regular file PID reads, else the
+# last answer's Content-Length in curl's headers (/run/tmpfs-root/headers), else SIZE (the
+# manifest's; may be empty).
+tmpfs_root_size_of() {
+    local s=
+    local line
+    if [ -f "/proc/$1/fd/0" ]; then
+        s="$(stat -L -c %s "/proc/$1/fd/0" 2>/dev/null)"
+    else
+        if [ -f /run/tmpfs-root/headers ]; then
+            # Each answer (a redirect's too) starts with its status line: the last one counts.
+            {
+                while IFS='' read -r line; do
+                    case "$line" in
+                        HTTP/*) s='' ;;
+                        [Cc][Oo][Nn][Tt][Ee][Nn][Tt]-[Ll][Ee][Nn][Gg][Tt][Hh]:*) s="${line#*:}" ;;
+                    esac
+                done
+            } </run/tmpfs-root/headers 2>/dev/null
+            # Spaces and the carriage return out.
+            s="$(printf %s "$s" | tr -dc 0-9)"
+        fi
+    fi
+    [ -n "$s" ] || s="$2"
+    printf %s "$s"
 }
 # FIFO: with a FIFO, writes sha256sum's line for what comes through it to /run/tmpfs-root/sha256;
 # without, does nothing; sha256sum's status.
@@ -375,10 +523,12 @@ tmpfs_root_hash() {
     [ -n "$1" ] || return 0
     sha256sum <"$1" >/run/tmpfs-root/sha256
 }
-# INTO NAME SHA256: detects the format of the archive on stdin by its magic bytes, unpacks it into
-# INTO with GNU tar and checks every side of the pipe, the end-of-archive blocks and the security
-# xattrs; when SHA256 is not empty, hashes every byte on its way to the decompressor
-# (/run/tmpfs-root/sha256); returns 1 with $tmpfs_root_cause set on any failure.
+# INTO NAME SHA256 EVERY SIZE: detects the format of the archive on stdin by its magic bytes,
+# unpacks it into INTO with GNU tar and checks every side of the pipe, the end-of-archive blocks and
+# the security xattrs; when SHA256 is not empty, hashes every byte on its way to the decompressor
+# (/run/tmpfs-root/sha256); prints progress every EVERY seconds (empty: none) of an archive of SIZE
+# bytes (empty: unknown) unless its source tells; returns 1 with $tmpfs_root_cause set on any
+# failure.
 tmpfs_root_extract() {
     local fmt
     local rr
@@ -428,7 +578,7 @@ tmpfs_root_extract() {
     # Each side of the pipe records its exit status and keeps its own messages. The hasher
     # is the last side, so the pipe waits for it too: it reads the FIFO, not tar's output.
     {
-        tmpfs_root_feed /run/tmpfs-root/head "$fifo"
+        tmpfs_root_feed /run/tmpfs-root/head "$fifo" "$2" "$4" "$5"
     } 2>/run/tmpfs-root/err | {
         tmpfs_root_decompress "$fmt"
         echo "$?" >/run/tmpfs-root/rc.dec
@@ -537,13 +687,13 @@ tmpfs_root_fetch() {
             --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 \
             --cacert "$2" --write-out \
             '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\ntmpfs-root-http bytes %{size_download}\n' \
-            --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
+            --dump-header /run/tmpfs-root/headers --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     else
         curl --silent --show-error --fail --globoff --location --proto '=http,https' \
             --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 \
             --write-out \
             '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\ntmpfs-root-http bytes %{size_download}\n' \
-            --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
+            --dump-header /run/tmpfs-root/headers --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     fi
 }
 # FILE: prints the archive's URLs, one space between: the source's, then each mirror's, with FILE
@@ -773,7 +923,7 @@ tmpfs_root_parse_manifest() {
         printf %s "it is for $m_archive"
         return 1
     fi
-    printf '%s %s %s' "$m_unpacked_bytes" "$m_inodes" "$m_archive"
+    printf '%s %s %s %s' "$m_unpacked_bytes" "$m_inodes" "$m_compressed_bytes" "$m_archive"
 }
 # prints the RAM in bytes (MemTotal in /proc/meminfo); returns 1 when it cannot tell.
 tmpfs_root_ram() {
@@ -963,11 +1113,12 @@ tmpfs_root_capacity() {
     esac
     printf %s "$((kb * 1024))"
 }
-# URLS INTO RETRIES CAFILE TIMEOUT SHA256: streams the archive into extract (which hashes each try
-# afresh when SHA256 is not empty) from URLS (the source's and the mirrors', tried in turn; a pause
-# after each round), with RETRIES more rounds, a byte bound (the tmpfs) and a deadline (TIMEOUT
-# seconds from the sidecar's download, or from the first try); sets $tmpfs_root_served; returns 1
-# with $tmpfs_root_cause set when it gives up.
+# URLS INTO RETRIES CAFILE TIMEOUT SHA256 EVERY SIZE: streams the archive into extract (progress
+# every EVERY seconds, SIZE its size unless the answer says; it hashes each try afresh when SHA256
+# is not empty) from URLS (the source's and the mirrors', tried in turn; a pause after each round),
+# with RETRIES more rounds, a byte bound (the tmpfs) and a deadline (TIMEOUT seconds from the
+# sidecar's download, or from the first try); sets $tmpfs_root_served; returns 1 with
+# $tmpfs_root_cause set when it gives up.
 tmpfs_root_download() {
     local try=0
     local ceil=2
@@ -1014,7 +1165,7 @@ tmpfs_root_download() {
             tmpfs_root_cause="download of $url did not finish within $5 s (rd.tmpfs.timeout=$5)"
             return 1
         fi
-        rm -f /run/tmpfs-root/rc.fetch /run/tmpfs-root/rc.cap 2>/dev/null
+        rm -f /run/tmpfs-root/rc.fetch /run/tmpfs-root/rc.cap /run/tmpfs-root/headers 2>/dev/null
         # extract runs on the right of a pipe, in a subshell: its cause comes back in a file.
         {
             tmpfs_root_fetch "$url" "$4" "$left"
@@ -1023,7 +1174,7 @@ tmpfs_root_download() {
             tmpfs_root_cap "$cap"
             echo "$?" >/run/tmpfs-root/rc.cap
         } | (
-            tmpfs_root_extract "$2" "$url" "$6"
+            tmpfs_root_extract "$2" "$url" "$6" "$7" "$8"
             rc="$?"
             printf %s "$tmpfs_root_cause" >/run/tmpfs-root/cause
             exit "$rc"
@@ -1499,6 +1650,7 @@ tmpfs_root_step_manifest() {
     local li
     local bytes=0
     local inodes=0
+    local packed=0
     local names=
     local none=
     tmpfs_root_out_manifest=''
@@ -1556,10 +1708,13 @@ tmpfs_root_step_manifest() {
         rest="${got#*\ }"
         rest="${rest%%\ *}"
         inodes="$((inodes + rest))"
+        rest="${got#*\ *\ }"
+        rest="${rest%%\ *}"
+        packed="$((packed + rest))"
         names="$names,${got##*\ }"
     done
     [ -z "$none" ] || return 0
-    tmpfs_root_out_manifest="$bytes $inodes ${names#,}"
+    tmpfs_root_out_manifest="$bytes $inodes $packed ${names#,}"
 }
 # step fit: sizing the tmpfs from rd.tmpfs.size, the manifest and the RAM; returns 1 with
 # $tmpfs_root_cause set when it fails.
@@ -1725,11 +1880,18 @@ tmpfs_root_step_unpack() {
     local want=
     local wants="$tmpfs_root_out_sidecar,"
     local to
+    local size=
     layers="$tmpfs_root_imgfile,"
     while [ -n "$layers" ]; do
         layers="${layers#*,}"
         count="$((count + 1))"
     done
+    # The manifest's compressed bytes (its third word), should the source not tell the size;
+    # with layers the manifests' sum is no layer's size.
+    if [ -n "$tmpfs_root_out_manifest" ] && [ "$count" = 1 ]; then
+        size="${tmpfs_root_out_manifest#*\ *\ }"
+        size="${size%%\ *}"
+    fi
     # Each layer in turn: the first into the root, a later one into a stage folder in
     # the tmpfs, then laid over the root by renames (nothing is copied).
     layers="$tmpfs_root_imgfile,"
@@ -1756,7 +1918,7 @@ tmpfs_root_step_unpack() {
                 archive="$(tmpfs_root_urls "$layer")"
                 tmpfs_root_out_unpack="${archive%%\ *}"
                 tmpfs_root_download "$archive" "$to" "$tmpfs_root_retries" "$tmpfs_root_cafile" \
-                    "$tmpfs_root_timeout" "$want" || return 1
+                    "$tmpfs_root_timeout" "$want" 5 "$size" || return 1
                 tmpfs_root_out_unpack="$tmpfs_root_served"
                 tmpfs_root_layer_done "$layer" "$tmpfs_root_served" "$to" "$want"
                 ;;
@@ -1767,7 +1929,7 @@ tmpfs_root_step_unpack() {
                     tmpfs_root_cause="no file $layer on $tmpfs_root_spec"
                     return 1
                 fi
-                tmpfs_root_extract "$to" "$layer" "$want" <"$archive" || return 1
+                tmpfs_root_extract "$to" "$layer" "$want" 5 "$size" <"$archive" || return 1
                 tmpfs_root_layer_done "$layer" "$layer" "$to" "$want" "$archive"
                 ;;
         esac

@@ -78,15 +78,33 @@ const FIXED: Readonly<Record<string, string>> = {
     "/etc/cmdline.d); returns 0.",
   [fn("decompress")]: "FORMAT: decompresses stdin to stdout (gzip with pigz when the image has " +
     "it; tar: a copy).",
-  [fn("feed")]: "HEAD FIFO: prints HEAD then the rest of stdin (the archive), recording cat's " +
-    "status; with a FIFO, tee also copies every byte into it.",
+  [fn("feed")]: "HEAD FIFO NAME EVERY SIZE: prints HEAD then the rest of stdin (the archive, " +
+    "through tmpfs_root_pass), recording the status; with a FIFO, tee also copies every byte " +
+    "into it.",
+  [fn("pass")]: "NAME EVERY SIZE: copies stdin to stdout with cat; with EVERY, cat runs in the " +
+    "background watched by tmpfs_root_progress, which is killed and waited for when cat ends; " +
+    "cat's status.",
+  [fn("progress")]: "PID NAME EVERY SIZE: while PID runs, every EVERY seconds (none sooner) " +
+    "prints a progress line of the archive NAME: the bytes PID has read (the offset of the " +
+    "file it reads, else what it wrote, /proc/PID/io), with " +
+    "the percent and the time left when its size is known, and the throughput; returns 0 when " +
+    "PID is gone.",
+  [fn("clock")]: "sets now (the caller's variable) to /proc/uptime in hundredths of a second, " +
+    "without a fork.",
+  [fn("field")]: "FILE KEY: prints the value after KEY on the first line of FILE that starts " +
+    "with it (a /proc file: wchar: of io, pos: of fdinfo); returns 1 when there is none.",
+  [fn("size_of")]: "PID SIZE: prints the archive's size in bytes: the size of the regular file " +
+    "PID reads, else the last answer's Content-Length in curl's headers " +
+    "(/run/tmpfs-root/headers), else SIZE (the manifest's; may be empty).",
   [fn("hash")]: "FIFO: with a FIFO, writes sha256sum's line for what comes through it to " +
     "/run/tmpfs-root/sha256; without, does nothing; sha256sum's status.",
-  [fn("extract")]: "INTO NAME SHA256: detects the format of the archive on stdin by its magic " +
+  [fn("extract")]:
+    "INTO NAME SHA256 EVERY SIZE: detects the format of the archive on stdin by its magic " +
     "bytes, unpacks it into INTO with GNU tar and checks every side of the pipe, the " +
     "end-of-archive blocks and the security xattrs; when SHA256 is not empty, hashes every byte " +
-    "on its way to the decompressor (/run/tmpfs-root/sha256); returns 1 with $tmpfs_root_cause " +
-    "set on any failure.",
+    "on its way to the decompressor (/run/tmpfs-root/sha256); prints progress every EVERY " +
+    "seconds (empty: none) of an archive of SIZE bytes (empty: unknown) unless its source " +
+    "tells; returns 1 with $tmpfs_root_cause set on any failure.",
   [fn("fetch")]: "URL CAFILE MAXTIME: writes the archive at URL to stdout with curl (http and " +
     "https only, https stays https, no globbing, a minimum rate, MAXTIME seconds); curl's status.",
   [fn("cap")]: "BYTES: copies at most BYTES of stdin to stdout; returns 3 when more would have " +
@@ -122,8 +140,9 @@ const FIXED: Readonly<Record<string, string>> = {
   [fn("uptime")]: "prints the whole seconds since boot.",
   [fn("capacity")]: "DIR: prints the bytes the file system at DIR holds; returns 1 when df " +
     "cannot tell.",
-  [fn("download")]: "URLS INTO RETRIES CAFILE TIMEOUT SHA256: streams the archive into extract " +
-    "(which hashes each try afresh when SHA256 is not empty) from URLS (the source's and the " +
+  [fn("download")]: "URLS INTO RETRIES CAFILE TIMEOUT SHA256 EVERY SIZE: streams the archive " +
+    "into extract (progress every EVERY seconds, SIZE its size unless the answer says; it " +
+    "hashes each try afresh when SHA256 is not empty) from URLS (the source's and the " +
     "mirrors', tried in turn; a pause after each round), with RETRIES more rounds, a byte bound " +
     "(the tmpfs) and a deadline (TIMEOUT seconds from the sidecar's download, or from the first " +
     "try); sets $tmpfs_root_served; returns 1 with $tmpfs_root_cause set when it gives up.",

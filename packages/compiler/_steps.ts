@@ -13,6 +13,7 @@ import {
   DECOMPRESS,
   DECOMPRESSOR_TRUNCATED,
   FORMATS,
+  HEADERS_FILE,
   HTTP_MARK,
   INODE_HEADROOM_MIN,
   kindsOf,
@@ -32,6 +33,7 @@ import {
   MIRROR as MIRROR_SPEC,
   type Operand,
   type Phase,
+  PROGRESS_LEVEL,
   QUOTE_CUT,
   QUOTE_MAX_BYTES,
   RAM_LIMIT,
@@ -62,6 +64,7 @@ import {
   ar,
   arith,
   assign,
+  background,
   caseOf,
   cmd,
   type Command,
@@ -412,7 +415,7 @@ function mountTmpfsFn(): Command {
 
 /**
  * Reads the manifest beside the archive (or from the first of its URLs
- * that serves one): its output is `<unpacked bytes> <inodes> <archive>`,
+ * that serves one): its output is `<unpacked> <inodes> <compressed> <archive>`,
  * empty when there is none. One that cannot be had is a warning; one that
  * is not valid stops the boot.
  */
@@ -456,6 +459,7 @@ function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Co
     local("li"),
     local("bytes", "0"),
     local("inodes", "0"),
+    local("packed", "0"),
     local("names", ""),
     local("none", ""),
     assign(out, ""),
@@ -510,10 +514,16 @@ function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Co
       assign("rest", strip("got", "#", pat(ANY, " "))),
       assign("rest", strip("rest", "%%", pat(" ", ANY))),
       assign("inodes", arith(ar.op(n("inodes"), "+", n("rest")))),
+      assign("rest", strip("got", "#", pat(ANY, " ", ANY, " "))),
+      assign("rest", strip("rest", "%%", pat(" ", ANY))),
+      assign("packed", arith(ar.op(n("packed"), "+", n("rest")))),
       assign("names", w(v("names"), ",", strip("got", "##", pat(ANY, " ")))),
     ]),
     or(test("-z", v("none")), ret(0)),
-    assign(out, w(v("bytes"), " ", v("inodes"), " ", strip("names", "#", pat(",")))),
+    assign(
+      out,
+      w(v("bytes"), " ", v("inodes"), " ", v("packed"), " ", strip("names", "#", pat(","))),
+    ),
   ];
 }
 
@@ -733,6 +743,8 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
   const into = operand(step.into);
   const file = operand(step.file);
   const sha256 = operand(step.sha256);
+  const every = operand(step.progress);
+  const manifest = operand(step.manifest);
   // The archive's name as the failure lines give it (the last layer's), which verify names too.
   const name = outVar(step.id);
   const n = ar.name;
@@ -745,10 +757,19 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
     local("want", ""),
     local("wants", w(sha256, ",")),
     local("to"),
+    local("size", ""),
     assign("layers", w(file, ",")),
     whileDo(test("-n", v("layers")), [
       assign("layers", strip("layers", "#", pat(ANY, ","))),
       assign("count", arith(ar.op(n("count"), "+", ar.num(1)))),
+    ]),
+    comment(
+      "The manifest's compressed bytes (its third word), should the source not tell the size;",
+    ),
+    comment("with layers the manifests' sum is no layer's size."),
+    ifThen(and(test("-n", manifest), test(v("count"), "=", "1")), [
+      assign("size", strip(varOf(manifest), "#", pat(ANY, " ", ANY, " "))),
+      assign("size", strip("size", "%%", pat(" ", ANY))),
     ]),
     comment("Each layer in turn: the first into the root, a later one into a stage folder in"),
     comment("the tmpfs, then laid over the root by renames (nothing is copied)."),
@@ -782,6 +803,8 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
               operand(step.ca),
               w(v(paramVar(TIMEOUT_SPEC))),
               v("want"),
+              every,
+              v("size"),
             ),
             ret(1),
           ),
@@ -797,7 +820,7 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
           ]),
           or(
             withRedirects(
-              cmd(fn("extract"), v("to"), v("layer"), v("want")),
+              cmd(fn("extract"), v("to"), v("layer"), v("want"), every, v("size")),
               redir("<", v("archive")),
             ),
             ret(1),
@@ -1040,14 +1063,253 @@ function decompressFn(): Command {
 }
 
 /**
- * `tmpfs_root_feed HEAD FIFO`: the archive's bytes on stdout, HEAD (what
- * the detection read) then the rest of stdin, recording cat's status; with
- * a FIFO, tee also copies every byte into it.
+ * `tmpfs_root_feed HEAD FIFO NAME EVERY SIZE`: the archive's bytes on
+ * stdout, HEAD (what the detection read) then the rest of stdin (with
+ * progress lines every EVERY seconds, see tmpfs_root_pass), recording the
+ * status; with a FIFO, tee also copies every byte into it.
  */
 function feedFn(): Command {
-  const read = group([and(cmd("cat", v("1")), cmd("cat")), record("read")]);
+  const read = group([
+    and(cmd("cat", v("1")), cmd(fn("pass"), v("3"), v("4"), v("5"))),
+    record("read"),
+  ]);
   return func(fn("feed"), [
     ifThen(test("-z", v("2")), [read], [pipe(read, cmd("tee", v("2")))]),
+  ]);
+}
+
+/**
+ * `tmpfs_root_pass NAME EVERY SIZE`: stdin to stdout (cat). With EVERY, cat
+ * runs in the background while tmpfs_root_progress watches it; the watcher
+ * is killed and waited for as soon as cat ends, whatever its status, which
+ * is this function's. Nothing else is in the way of the bytes.
+ */
+function passFn(): Command {
+  return func(fn("pass"), [
+    local("c"),
+    local("p"),
+    local("rc"),
+    ifThen(test("-z", v("2")), [cmd("cat"), cmd("return")]),
+    comment("A command run with & reads /dev/null unless told otherwise: fd 3 carries stdin."),
+    group(
+      [background(withRedirects(cmd("cat"), redir("<&", "3"), redir("<&", "-", 3)))],
+      redir("<&", "0", 3),
+    ),
+    assign("c", v("!")),
+    comment("The watcher holds no pipe: the next side of the pipe sees its end when cat's comes."),
+    background(
+      withRedirects(
+        cmd(fn("progress"), v("c"), v("1"), v("2"), v("3")),
+        redir("<", "/dev/null"),
+        redir(">", "/dev/null"),
+        redir(">", "/dev/null", 2),
+      ),
+    ),
+    assign("p", v("!")),
+    cmd("wait", v("c")),
+    assign("rc", v("?")),
+    withRedirects(cmd("kill", v("p")), redir(">", "/dev/null", 2)),
+    comment("bash would say Terminated: not into the unpack's messages."),
+    withRedirects(cmd("wait", v("p")), redir(">", "/dev/null", 2)),
+    cmd("return", v("rc")),
+  ]);
+}
+
+/**
+ * `tmpfs_root_progress PID NAME EVERY SIZE`: while PID (the reader of the
+ * archive) runs, every EVERY seconds (never sooner), one console line of
+ * the bytes it has read (the offset of the file it reads, or what it wrote
+ * to the pipe, /proc/PID/io's wchar, and the head read before it), the
+ * percent and the time left when the size is known (see
+ * size_of), and the throughput since the line before: the model's
+ * progressMessage. No /proc/PID/io: no line.
+ */
+function progressFn(): Command {
+  const n = ar.name;
+  const io = w("/proc/", v("1"), "/io");
+  const perSecond = (from: string, since: string) =>
+    arith(ar.op(ar.op(ar.op(n("bytes"), "-", n(from)), "*", ar.num(100)), "/", n(since)));
+  /** `d` is the hundredths of a second since `from`, at least one. */
+  const since = (from: string) => [
+    assign("d", arith(ar.op(n("now"), "-", n(from)))),
+    ifThen(test(v("d"), "-lt", "1"), [assign("d", "1")]),
+  ];
+  return func(fn("progress"), [
+    local("every", v("3")),
+    local("now"),
+    local("start", ""),
+    local("last"),
+    local("at"),
+    local("prev", "0"),
+    local("bytes"),
+    local("size", ""),
+    local("sized", ""),
+    local("d"),
+    local("rate"),
+    local("avg"),
+    local("line"),
+    or(test("-r", io), ret(0)),
+    comment("A second at a time: killed, the watcher leaves a sleep of a second at most."),
+    whileDo(cmd(":"), [
+      cmd(fn("clock")),
+      ifThen(test("-z", v("start")), [
+        assign("start", v("now")),
+        assign("last", v("now")),
+        assign("at", v("now")),
+      ]),
+      comment("By the clock, not by the seconds slept: a loaded machine sleeps longer than asked."),
+      ifThen(
+        test(
+          arith(ar.op(n("now"), "-", n("last"))),
+          "-ge",
+          arith(ar.op(n("every"), "*", ar.num(100))),
+        ),
+        [
+          comment("A file: its offset, which counts the head too. A pipe: what cat wrote (read()"),
+          comment("also counts the loader's reads of its libraries), and the head read before it."),
+          ifThen(test("-f", w("/proc/", v("1"), "/fd/0")), [
+            assign("bytes", subst(cmd(fn("field"), w("/proc/", v("1"), "/fdinfo/0"), "pos:"))),
+          ], [
+            assign("bytes", subst(cmd(fn("field"), io, "wchar:"))),
+            and(
+              test("-n", v("bytes")),
+              assign("bytes", arith(ar.op(n("bytes"), "+", ar.num(MAGIC_BYTES)))),
+            ),
+          ]),
+          or(test("-n", v("bytes")), ret(0)),
+          comment(
+            "The size is looked for once, at the first line: a fast unpack never pays for it.",
+          ),
+          ifThen(test("-z", v("sized")), [
+            assign("size", subst(cmd(fn("size_of"), v("1"), v("4")))),
+            assign("sized", "1"),
+          ]),
+          ...since("at"),
+          assign("rate", subst(cmd(fn("human"), perSecond("prev", "d")))),
+          ...since("start"),
+          assign("avg", arith(ar.op(ar.op(n("bytes"), "*", ar.num(100)), "/", n("d")))),
+          assign(
+            "line",
+            w(...M.progressNoSize(v("2"), subst(cmd(fn("human"), v("bytes"))), v("rate"))),
+          ),
+          ifThen(
+            and(
+              test("-n", v("size")),
+              test(v("size"), "-gt", "0"),
+              test(v("bytes"), "-le", v("size")),
+              test(v("avg"), "-gt", "0"),
+            ),
+            [
+              assign(
+                "line",
+                w(...M.progress(
+                  v("2"),
+                  subst(cmd(fn("human"), v("bytes"))),
+                  subst(cmd(fn("human"), v("size"))),
+                  arith(ar.op(ar.op(n("bytes"), "*", ar.num(100)), "/", n("size"))),
+                  v("rate"),
+                  arith(ar.op(
+                    ar.op(ar.op(n("size"), "-", n("bytes")), "+", ar.op(n("avg"), "-", ar.num(1))),
+                    "/",
+                    n("avg"),
+                  )),
+                )),
+              ),
+            ],
+          ),
+          cmd(fn("say"), String(PROGRESS_LEVEL), v("line")),
+          assign("prev", v("bytes")),
+          assign("at", v("now")),
+          comment("The next line counts from when this one was said: its forks take a while."),
+          cmd(fn("clock")),
+          assign("last", v("now")),
+        ],
+      ),
+      or(cmd("sleep", "1"), ret(0)),
+    ]),
+  ]);
+}
+
+/**
+ * `tmpfs_root_clock`: sets `now` (the caller's) to /proc/uptime in
+ * hundredths of a second, without a fork.
+ */
+function clockFn(): Command {
+  const n = ar.name;
+  return func(fn("clock"), [
+    local("up", "0.00"),
+    local("s"),
+    local("f"),
+    withRedirects(
+      group([cmd("read", "-r", "up", "_")]),
+      redir("<", "/proc/uptime"),
+      redir(">", "/dev/null", 2),
+    ),
+    assign("s", strip("up", "%", pat(".", ANY))),
+    assign("f", strip("up", "#", pat(ANY, "."))),
+    comment("No leading zero: $((08)) is not a number."),
+    assign("f", strip("f", "#", pat("0"))),
+    assign("now", arith(ar.op(ar.op(n("s"), "*", ar.num(100)), "+", n("f")))),
+  ]);
+}
+
+/** `tmpfs_root_field FILE KEY`: the value after KEY on FILE's line that starts with it (/proc). */
+function fieldFn(): Command {
+  return func(fn("field"), [
+    local("k"),
+    local("val"),
+    withRedirects(
+      group([whileDo(cmd("read", "-r", "k", "val"), [
+        ifThen(test(v("k"), "=", v("2")), [cmd("printf", "%s", v("val")), ret(0)]),
+      ])]),
+      redir("<", v("1")),
+      redir(">", "/dev/null", 2),
+    ),
+    ret(1),
+  ]);
+}
+
+/** A word as glob parts that match it in any case: `[Cc][Oo]...` (a header's name). */
+const anyCase = (word: string) =>
+  [...word].map((c) => c === c.toUpperCase() ? c : glob(`[${c.toUpperCase()}${c}]`));
+
+/**
+ * `tmpfs_root_size_of PID SIZE`: the archive's size in bytes, the first
+ * known of: the size of the regular file PID reads (a mounted source), the
+ * last answer's Content-Length in the headers curl dumped (a download),
+ * SIZE (the manifest's compressed bytes; empty: unknown).
+ */
+function sizeOfFn(): Command {
+  const stdin = w("/proc/", v("1"), "/fd/0");
+  return func(fn("size_of"), [
+    local("s", ""),
+    local("line"),
+    ifThen(test("-f", stdin), [
+      assign(
+        "s",
+        subst(withRedirects(cmd("stat", "-L", "-c", "%s", stdin), redir(">", "/dev/null", 2))),
+      ),
+    ], [
+      ifThen(test("-f", HEADERS_FILE), [
+        comment("Each answer (a redirect's too) starts with its status line: the last one counts."),
+        withRedirects(
+          group([whileDo(withAssign("IFS", "", cmd("read", "-r", "line")), [
+            caseOf(v("line"), [
+              [[pat("HTTP/", ANY)], [assign("s", "")]],
+              [[pat(...anyCase("content-length"), ":", ANY)], [
+                assign("s", strip("line", "#", pat(ANY, ":"))),
+              ]],
+            ]),
+          ])]),
+          redir("<", HEADERS_FILE),
+          redir(">", "/dev/null", 2),
+        ),
+        comment("Spaces and the carriage return out."),
+        assign("s", subst(pipe(cmd("printf", "%s", v("s")), cmd("tr", "-dc", "0-9")))),
+      ]),
+    ]),
+    or(test("-n", v("s")), assign("s", v("2"))),
+    cmd("printf", "%s", v("s")),
   ]);
 }
 
@@ -1063,10 +1325,12 @@ function hashFn(): Command {
 }
 
 /**
- * `tmpfs_root_extract INTO NAME SHA256`: detects the format of the archive
- * on stdin by its magic bytes, then decompresses and unpacks it into INTO,
- * checking the exit status of every side of the pipe; hashes the archive's
- * bytes on their way when SHA256 is not empty.
+ * `tmpfs_root_extract INTO NAME SHA256 EVERY SIZE`: detects the format of
+ * the archive on stdin by its magic bytes, then decompresses and unpacks it
+ * into INTO, checking the exit status of every side of the pipe; hashes the
+ * archive's bytes on their way when SHA256 is not empty; prints progress
+ * every EVERY seconds (empty: never), SIZE being the manifest's size of the
+ * archive (empty: none).
  */
 function extractFn(): Command {
   const head = `${RUN_DIR}/head`;
@@ -1137,7 +1401,7 @@ function extractFn(): Command {
         ),
       ],
     ]),
-    cmd(fn("say"), "7", w("tmpfs-root: unpacking ", v("2"), " (", v("fmt"), ")")),
+    cmd(fn("say"), "7", w(...M.unpacking(v("2"), v("fmt")))),
     withRedirects(cmd("printf", "%s\\n", v("fmt")), redir(">", FORMAT_FILE)),
     comment(
       "With a digest to check, tee copies every byte into a FIFO on its way to the decompressor,",
@@ -1153,7 +1417,7 @@ function extractFn(): Command {
     comment("Each side of the pipe records its exit status and keeps its own messages. The hasher"),
     comment("is the last side, so the pipe waits for it too: it reads the FIFO, not tar's output."),
     pipe(
-      group([cmd(fn("feed"), head, v("fifo"))], redir(">", ERR, 2)),
+      group([cmd(fn("feed"), head, v("fifo"), v("2"), v("4"), v("5"))], redir(">", ERR, 2)),
       group([cmd(fn("decompress"), v("fmt")), record("dec")], redir(">", DEC_ERR, 2)),
       group(
         [
@@ -1283,9 +1547,10 @@ function firstErrorFn(): Command {
 }
 
 /**
- * `tmpfs_root_download URLS INTO RETRIES CAFILE TIMEOUT SHA256`: streams the
- * archive from curl straight into extract (nothing staged, each try hashed
- * afresh when SHA256 is not empty), and stops reading once more bytes
+ * `tmpfs_root_download URLS INTO RETRIES CAFILE TIMEOUT SHA256 EVERY SIZE`:
+ * streams the archive from curl straight into extract (nothing staged, each
+ * try hashed afresh when SHA256 is not empty, progress every EVERY seconds
+ * of an archive of SIZE bytes unless the answer says), and stops reading once more bytes
  * arrive than the tmpfs holds. URLS are the source's and the mirrors' (one
  * space between), tried in turn: a failed try moves on to the next at once,
  * and after a round in which each has failed comes a growing pause (with
@@ -1359,7 +1624,10 @@ function downloadFn(): Command {
       now,
       left,
       ifThen(test(v("left"), "-le", "0"), late),
-      withRedirects(cmd("rm", "-f", STATUS("fetch"), STATUS("cap")), redir(">", "/dev/null", 2)),
+      withRedirects(
+        cmd("rm", "-f", STATUS("fetch"), STATUS("cap"), HEADERS_FILE),
+        redir(">", "/dev/null", 2),
+      ),
       comment(
         "extract runs on the right of a pipe, in a subshell: its cause comes back in a file.",
       ),
@@ -1373,7 +1641,7 @@ function downloadFn(): Command {
           withRedirects(cmd("echo", v("?")), redir(">", STATUS("cap"))),
         ]),
         subshell([
-          cmd(fn("extract"), v("2"), v("url"), v("6")),
+          cmd(fn("extract"), v("2"), v("url"), v("6"), v("7"), v("8")),
           assign("rc", w(v("?"))),
           withRedirects(cmd("printf", "%s", v(CAUSE)), redir(">", CAUSE_FILE)),
           cmd("exit", v("rc")),
@@ -1700,8 +1968,8 @@ function checkSignatureFn(): Command {
 
 /**
  * `tmpfs_root_parse_manifest FILE NAME`: the model's checkManifest in
- * shell: prints `<unpacked bytes> <inodes> <archive>`, or returns 1 and
- * prints the first problem.
+ * shell: prints `<unpacked bytes> <inodes> <compressed bytes> <archive>`,
+ * or returns 1 and prints the first problem.
  */
 function parseManifestFn(): Command {
   const n = ar.name;
@@ -1785,9 +2053,10 @@ function parseManifestFn(): Command {
     ),
     cmd(
       "printf",
-      "%s %s %s",
+      "%s %s %s %s",
       v(valueOf("unpacked_bytes")),
       v(valueOf("inodes")),
+      v(valueOf("compressed_bytes")),
       v(valueOf("archive")),
     ),
   ]);
@@ -1954,6 +2223,11 @@ export function stepsLibrary(seq: BootSequence, ctx: Context): Command[] {
     requestNetworkFn(ctx),
     decompressFn(),
     feedFn(),
+    passFn(),
+    progressFn(),
+    clockFn(),
+    fieldFn(),
+    sizeOfFn(),
     hashFn(),
     extractFn(),
     fetchFn(),

@@ -18,6 +18,7 @@ const BUILTINS = new Set([
   "exit",
   "export",
   "false",
+  "kill",
   "local",
   "printf",
   "read",
@@ -27,6 +28,7 @@ const BUILTINS = new Set([
   "test",
   "true",
   "unset",
+  "wait",
 ]);
 
 /**
@@ -86,6 +88,8 @@ function visit(c: Command, out: Set<string>): void {
     case "group":
     case "subshell":
       return c.body.forEach((x) => visit(x, out));
+    case "background":
+      return visit(c.command, out);
     case "comment":
     case "blank":
       return;

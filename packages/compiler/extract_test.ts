@@ -16,6 +16,7 @@ function extractScript(run: string): string {
     functionText(LIB, "tmpfs_root_first_error"),
     functionText(LIB, "tmpfs_root_decompress"),
     functionText(LIB, "tmpfs_root_feed"),
+    functionText(LIB, "tmpfs_root_pass"),
     functionText(LIB, "tmpfs_root_hash"),
     functionText(LIB, "tmpfs_root_extract"),
   ].join("\n").replaceAll("/run/tmpfs-root", run);

@@ -95,7 +95,7 @@ Deno.test("tmpfs_root_parse_manifest agrees with the model's checkManifest under
     const want = texts.map((t) => {
       const r = checkManifest(t, NAME);
       return r.kind === "ok"
-        ? `0 ${r.manifest.unpackedBytes} ${r.manifest.inodes} ${r.manifest.archive}`
+        ? `0 ${r.manifest.unpackedBytes} ${r.manifest.inodes} ${r.manifest.compressedBytes} ${r.manifest.archive}`
         : `1 ${manifestProblemText(r.problem)}`;
     });
     // Each kind of answer is there: good ones, and problems of several kinds.
@@ -197,7 +197,7 @@ Deno.test("tmpfs_root_step_fit decides the tmpfs's options as the model's fitTmp
     "done <<EOF",
     ...cases.map((c) =>
       `${c.ram} ${c.given ? 1 : 0} ${c.size} -${c.opts} ${
-        c.manifest === null ? "-" : `${c.manifest.unpackedBytes} ${c.manifest.inodes} ${NAME}`
+        c.manifest === null ? "-" : `${c.manifest.unpackedBytes} ${c.manifest.inodes} 1 ${NAME}`
       }`
     ),
     "EOF",

@@ -306,6 +306,21 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
     slots: ["root", "error"],
     meaning: "setfiles could not restore the SELinux labels of the new root.",
   },
+  unpacking: {
+    slots: ["archive", "format"],
+    meaning:
+      "The unpack starts, the format found by the archive's magic bytes. Level 7 (debug): the console shows it only with a higher log level (rd.debug, loglevel=8).",
+  },
+  progress: {
+    slots: ["archive", "read", "size", "percent", "rate", "seconds"],
+    meaning:
+      "The unpack has run for a while: the archive's bytes read so far, of its size (that of the file on a mounted source, else the download's Content-Length, else the manifest's compressed_bytes), the throughput since the line before, and the time left at the average rate so far. At most one line every 5 seconds, the first after 5 seconds: an unpack that takes less prints none. Level 6 (info), so the console shows it unless quiet.",
+  },
+  progressNoSize: {
+    slots: ["archive", "read", "rate"],
+    meaning:
+      "As the line above, for an archive whose size is not known (a download without Content-Length and without a manifest) or has been passed (a wrong manifest): the bytes read and the throughput only.",
+  },
   handedOver: {
     slots: ["root"],
     meaning: "The root file system is unpacked; dracut switches into it next.",

@@ -41,6 +41,7 @@ import {
   SIZE,
   VERIFY,
 } from "./params.ts";
+import { PROGRESS_EVERY } from "./progress.ts";
 import { KEYS_DIR } from "./sidecar.ts";
 import type { BootSequence } from "./step.ts";
 
@@ -136,6 +137,8 @@ export const BOOT: BootSequence = sequence("tmpfs-root", PARAMS, param(ONFAIL), 
       retries: param(RETRIES),
       ca: param(CAFILE),
       sha256: output("sidecar"),
+      progress: literal(String(PROGRESS_EVERY)),
+      manifest: output("manifest"),
     }),
     verify({
       id: "verify",

@@ -218,6 +218,12 @@ export const SPEED_TIME = 30;
 export const WRITE_OUT =
   "%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\\ntmpfs-root-http bytes %{size_download}\\n";
 
+/**
+ * Where curl dumps the answers' headers (`--dump-header`): the last
+ * answer's `Content-Length` is a download's size for the progress lines.
+ */
+export const HEADERS_FILE = "/run/tmpfs-root/headers";
+
 /** The first word of the line {@linkcode WRITE_OUT} writes. */
 export const HTTP_MARK = "tmpfs-root-http";
 
@@ -235,7 +241,8 @@ export interface CurlSlots<T> {
 /**
  * The curl command of one download try: fail on HTTP errors, follow
  * redirects only to http(s) (only to https from https), no URL globbing,
- * a connection timeout, a minimum rate and the time left.
+ * a connection timeout, a minimum rate and the time left; the answers'
+ * headers are dumped into {@linkcode HEADERS_FILE}.
  *
  * @example
  * ```ts
@@ -266,6 +273,8 @@ export function curlCommand<T>(s: CurlSlots<T>): (string | T)[] {
     ...(s.ca === null ? [] : ["--cacert", s.ca]),
     "--write-out",
     WRITE_OUT,
+    "--dump-header",
+    HEADERS_FILE,
     "--max-time",
     s.maxTime,
     s.url,

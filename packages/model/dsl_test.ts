@@ -82,6 +82,8 @@ const UNPACK = {
   retries: param(RETRIES),
   ca: param(CAFILE),
   sha256: param(SHA256),
+  progress: literal("5"),
+  manifest: literal(""),
 } as const;
 const side = sidecar({
   id: "sidecar",

@@ -175,6 +175,31 @@ export class Messages<T> {
   digestMismatch(name: T, got: T, expected: T): Message<T> {
     return [name, " has sha256 ", got, ", expected ", expected];
   }
+  // Progress while the archive unpacks (progress.ts): the start (level 7, debug), then one line
+  // every few seconds.
+  unpacking(name: T, format: T): Message<T> {
+    return ["tmpfs-root: unpacking ", name, " (", format, ")"];
+  }
+  progress(name: T, read: T, size: T, percent: T, rate: T, left: T): Message<T> {
+    return [
+      "tmpfs-root: unpacking ",
+      name,
+      ": ",
+      read,
+      " of ",
+      size,
+      " read (",
+      percent,
+      "%), ",
+      rate,
+      "/s, about ",
+      left,
+      " s left",
+    ];
+  }
+  progressNoSize(name: T, read: T, rate: T): Message<T> {
+    return ["tmpfs-root: unpacking ", name, ": ", read, " read, ", rate, "/s"];
+  }
   // The sidecar and its signature (rd.tmpfs.verify).
   sidecarMissing(sidecar: T): Message<T> {
     return [sidecar, " is missing"];

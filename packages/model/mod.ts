@@ -30,3 +30,4 @@ export * from "./sidecar.ts";
 export * from "./fit.ts";
 export * from "./layers.ts";
 export * from "./report.ts";
+export * from "./progress.ts";

@@ -79,8 +79,9 @@ export interface MountTmpfs extends StepCommon {
 /**
  * Read the archive's manifest `<file>.manifest` when there is one (beside
  * the archive on a mounted source; for a streamed one, from the first URL
- * that serves it, the archive's URLs in order): its unpacked bytes and
- * inodes, `<bytes> <inodes>`, are the step's output (empty: no manifest).
+ * that serves it, the archive's URLs in order): its unpacked bytes, inodes,
+ * compressed bytes and archive name, `<unpacked> <inodes> <compressed>
+ * <archive>`, are the step's output (empty: no manifest).
  * One that cannot be read is a warning; one that is not valid, or is for
  * another archive, stops the boot.
  */
@@ -156,6 +157,18 @@ export interface Unpack extends StepCommon {
    * for each download try.
    */
   readonly sha256: Operand;
+  /**
+   * Seconds between progress lines on the console while it unpacks, and
+   * before the first (empty: none); see `progress.ts`.
+   */
+  readonly progress: Operand;
+  /**
+   * The output of a `readManifest` step (empty: no manifest): its
+   * compressed bytes are the archive's size for the progress lines when
+   * the source does not tell it (neither a file's size nor a
+   * `Content-Length`).
+   */
+  readonly manifest: Operand;
 }
 
 /**

@@ -70,11 +70,15 @@ export interface Pattern {
   readonly parts: readonly (Lit | Var | Glob)[];
 }
 
-/** A redirection. `fd` defaults to 0 for `<` and 1 for the others. */
+/**
+ * A redirection. `fd` defaults to 0 for `<`, `<&` and `<>`, 1 for the
+ * others; `<&` and `>&` duplicate the descriptor their target names, or
+ * close `fd` when it is `-`.
+ */
 export interface Redirect {
   readonly kind: "redirect";
   readonly fd?: number;
-  readonly op: ">" | ">>" | "<" | ">&" | "<>";
+  readonly op: ">" | ">>" | "<" | ">&" | "<&" | "<>";
   readonly target: Word;
 }
 
@@ -170,6 +174,15 @@ export interface Subshell {
   readonly redirects: readonly Redirect[];
 }
 
+/**
+ * `command &`: run asynchronously; `$!` is its process id. Its standard
+ * input is /dev/null unless a redirection of its own says otherwise.
+ */
+export interface Background {
+  readonly kind: "background";
+  readonly command: Simple | Group | Subshell;
+}
+
 /** A `# comment` line. */
 export interface Comment {
   readonly kind: "comment";
@@ -193,6 +206,7 @@ export type Command =
   | FuncDecl
   | Group
   | Subshell
+  | Background
   | Comment
   | Blank;
 

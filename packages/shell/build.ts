@@ -10,6 +10,7 @@ import type {
   Arith,
   ArithExpr,
   Assign,
+  Background,
   Blank,
   Case,
   CaseArm,
@@ -311,6 +312,23 @@ export function group(body: readonly Command[], ...redirects: Redirect[]): Group
 /** `( body )`. */
 export function subshell(body: readonly Command[], ...redirects: Redirect[]): Subshell {
   return { kind: "subshell", body, redirects };
+}
+
+/**
+ * `command &`: runs `command` asynchronously (`$!` is its process id).
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { background, cmd, printCommand, redir, withRedirects } from "./mod.ts";
+ * assert.deepEqual(
+ *   printCommand(background(withRedirects(cmd("cat"), redir("<&", "3"), redir("<&", "-", 3)))),
+ *   ["cat <&3 3<&- &"],
+ * );
+ * ```
+ */
+export function background(command: Simple | Group | Subshell): Background {
+  return { kind: "background", command };
 }
 
 /** `# text`. */

@@ -441,7 +441,8 @@ function glue(left: string[], sep: string, right: readonly string[]): string[] {
 
 /** A command as an element of a pipeline, or the right side of `&&`/`||`: grouped when it is a list. */
 function operand(c: Command, inPipeline: boolean): Command {
-  const list = c.kind === "andor" || (inPipeline && c.kind === "pipeline");
+  const list = c.kind === "andor" || c.kind === "background" ||
+    (inPipeline && c.kind === "pipeline");
   return list ? { kind: "group", body: [c], redirects: [] } : c;
 }
 
@@ -596,6 +597,10 @@ function lay(c: Command, ind: string, start: number, reserve: number, inline: bo
         ...block(c.body, ind + INDENT),
         ind + [")", ...c.redirects.map(printRedirect)].join(" "),
       ];
+    case "background": {
+      const lines = lay(c.command, ind, start, reserve + 2, inline);
+      return [...lines.slice(0, -1), `${lines.at(-1)} &`];
+    }
     case "comment":
       return commentLines(c.text, ind).map((l, i) => (i === 0 ? l : ind + l));
     case "blank":
@@ -684,6 +689,9 @@ function inlineCommand(c: Command): string {
       return ["{", `${inlineBody(c.body)};`, "}", ...c.redirects.map(printRedirect)].join(" ");
     case "subshell":
       return [`(${inlineBody(c.body)})`, ...c.redirects.map(printRedirect)].join(" ");
+    case "background":
+      // In a list joined by "; ", "&;" would not parse: the braces end it.
+      return `{ ${inlineCommand(c.command)} & }`;
     case "comment":
     case "blank":
       return ":";

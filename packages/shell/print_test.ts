@@ -3,6 +3,7 @@ import { runShell, SHELLS } from "./run_shell.ts";
 import {
   and,
   assign,
+  background,
   caseOf,
   cmd,
   comment,
@@ -186,6 +187,31 @@ Deno.test("printCommand() groups lists inside pipelines and on the right of && a
       const out = await runShell(shell, text);
       assert.equal(out.stdout, want, `${name}: ${text}`);
     }
+  }
+});
+
+Deno.test("background() runs a command with & (stdin passed on through <&), in a statement and inside $(...), in every shell", async () => {
+  // stdin dup'd to fd 3 before the &, which would read /dev/null otherwise.
+  const bg = background(withRedirects(cmd("cat"), redir("<&", "3"), redir("<&", "-", 3)));
+  const text = printScript(script([
+    group([bg], redir("<&", "0", 3)),
+    assign("p", v("!")),
+    cmd("wait", v("p")),
+    cmd("printf", "[%s]", subst(background(cmd("printf", "x")), cmd("wait"))),
+  ]));
+  assert.match(text, /^ {4}cat <&3 3<&- &$/m);
+  assert.match(text, /"\$\(\{ printf x & \}; wait\)"/);
+  for (const [name, shell] of SHELLS) {
+    const child = new Deno.Command(shell[0]!, {
+      args: [...shell.slice(1), "-c", text],
+      stdin: "piped",
+      stdout: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode("in"));
+    await writer.close();
+    const out = await child.output();
+    assert.equal(new TextDecoder().decode(out.stdout), "in[x]", `${name}: ${text}`);
   }
 });
 

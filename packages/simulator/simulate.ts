@@ -350,6 +350,9 @@ class Run implements Machine {
         await this.sidecar(step);
         return null;
       case "unpack":
+        // The simulator has no wall clock: an unpack takes no time, so it prints no progress
+        // line (step.progress, step.manifest), as the emitted shell prints none in the
+        // differential harness (its fake /proc has no /proc/<pid>/io, and its stubs are fast).
         await this.unpackLayers(
           step.id,
           this.need(step.file, "the archive"),
@@ -499,12 +502,14 @@ class Run implements Machine {
    * The manifest step, as `tmpfs_root_step_manifest`: the manifest beside
    * the archive (or from the first of its URLs that serves one); a missing
    * one is none, one that cannot be had is a warning, one that is not valid
-   * stops the boot. Its output is `<unpacked bytes> <inodes> <archive>`.
+   * stops the boot. Its output is `<unpacked bytes> <inodes> <compressed
+   * bytes> <archive>`.
    */
   private async readManifest(step: Extract<Step, { kind: "readManifest" }>): Promise<void> {
     this.outputs.set(step.id, "");
     let bytes = 0;
     let inodes = 0;
+    let packed = 0;
     const names: string[] = [];
     let none = false;
     // Each layer's manifest: the sizes add up, and a layer without one sizes nothing.
@@ -532,13 +537,14 @@ class Run implements Machine {
         }
         bytes += r.manifest.unpackedBytes;
         inodes += r.manifest.inodes;
+        packed += r.manifest.compressedBytes;
         names.push(r.manifest.archive);
         found = true;
         break;
       }
       if (!found) none = true;
     }
-    if (!none) this.outputs.set(step.id, `${bytes} ${inodes} ${names.join(",")}`);
+    if (!none) this.outputs.set(step.id, `${bytes} ${inodes} ${packed} ${names.join(",")}`);
   }
 
   /**
@@ -550,7 +556,8 @@ class Run implements Machine {
     const given = step.size.kind === "param" &&
       this.checked().given.includes(step.size.param.key);
     const manifest = this.need(step.manifest, "the manifest");
-    const [bytes, inodes, name] = manifest.split(" ");
+    const [bytes, inodes] = manifest.split(" ");
+    const name = manifest.slice(manifest.lastIndexOf(" ") + 1);
     const needs = manifest === "" ? null : { unpackedBytes: Number(bytes), inodes: Number(inodes) };
     // MemTotal is in kB.
     const ram = Math.floor(this.vm.ram / 1024) * 1024;
@@ -558,12 +565,12 @@ class Run implements Machine {
     const f = fitTmpfs(size, given, needs, ram, opts);
     if (f.kind === "tooManyInodes") {
       throw new StepFailed(
-        text(M.tooManyInodes(name!, String(f.inodes), f.limit, String(f.allows))),
+        text(M.tooManyInodes(name, String(f.inodes), f.limit, String(f.allows))),
       );
     }
     if (f.kind === "tooLarge") {
       const [hu, ha] = fitWords(f.unpackedBytes, f.allows);
-      throw new StepFailed(text(M.doesNotFit(name!, hu, f.limit, ha)));
+      throw new StepFailed(text(M.doesNotFit(name, hu, f.limit, ha)));
     }
     this.outputs.set(step.id, mountOptions(f, opts));
   }

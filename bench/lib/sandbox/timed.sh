@@ -3,7 +3,8 @@
 # EPOCHREALTIME, in the memory cgroup bound at /cg when there is one (the
 # method's processes only), and writes what it saw to /out: time (start,
 # end, status), df (KiB used on /, /run and /sysroot before and after),
-# the unpacked tree's inodes and entries, the cgroup's memory files, and
+# the unpacked tree's inodes and entries, the progress lines printed, the
+# cgroup's memory files, and
 # with SAMPLE=1 the highest usage of /, /run and /sysroot seen while the
 # method ran. Arguments: METHOD SAMPLE.
 set -u
@@ -45,6 +46,8 @@ if [ "$sample" = 1 ]; then
     wait "$spid"
 fi
 echo "$t0 $t1 $rc" >/out/time
+# The progress lines the method printed (the module's, at level 6; /dev/kmsg is a file here).
+grep -c '^<6>tmpfs-root: unpacking ' /dev/kmsg >/out/progress
 for f in memory.peak memory.max_usage_in_bytes memory.kmem.max_usage_in_bytes \
     memory.kmem.usage_in_bytes memory.usage_in_bytes memory.current memory.stat; do
     [ -e "/cg/$f" ] && cat "/cg/$f" >"/out/$f"
