@@ -174,7 +174,7 @@ export const REPORT_FIELDS: readonly ReportField[] = [
     path: "layers[].bytesRead",
     type: "number | null",
     doc:
-      "The archive's bytes as read (compressed): the count of the side of the pipe that reads it (`dd`), no extra copy.",
+      "The archive's bytes as read (compressed): its size on a mounted source, what curl received for a download; no extra copy counts them.",
     deterministic: true,
   },
   {
@@ -483,9 +483,11 @@ export function reportDoc(): string {
       `| \`${f.path}\` | ${cell(f.type)} | ${cell(f.doc)} | ${f.deterministic ? "yes" : "no"} |`
     ),
     "",
-    "Layers: today `rd.tmpfs.imgfile` names one archive, so `layers` has one entry after a",
-    "successful boot; each archive unpacked in turn adds its own entry, in order. A failure",
-    "in the middle of a layer leaves that layer out (`step` and `cause` name it).",
+    "Layers: `layers` has one entry for each archive of `rd.tmpfs.imgfile` unpacked, in",
+    "order (one for a single archive; with layers, see docs/layers.md, each adds its own,",
+    "`bytesUnpacked` being what the tmpfs grew by while the layer was unpacked, before it",
+    "was laid over the ones below). A failure in the middle of a layer leaves that layer",
+    "out (`step` and `cause` name it).",
     "",
     "Sizes: `bytesRead` is the archive's size on a mounted source (the unpack reads the whole",
     "file: what follows tar's end-of-archive blocks too) and the bytes curl received for a",
