@@ -56,9 +56,11 @@ export function wasBusy(r: Results): boolean {
  * ```ts ignore
  * import { resultsMarkdown } from "./results_markdown.ts";
  * await Deno.writeTextFile("bench/RESULTS.md", resultsMarkdown(results));
+ * // Written elsewhere: the way from that folder to bench/, for the links.
+ * await Deno.writeTextFile("bench/progress/RESULTS.md", resultsMarkdown(results, "../"));
  * ```
  */
-export function resultsMarkdown(r: Results): string {
+export function resultsMarkdown(r: Results, bench = ""): string {
   const m = r.machine;
   const out: string[] = [];
   // Each argument is a block (a heading, a paragraph, a table): blank lines between them.
@@ -83,7 +85,7 @@ export function resultsMarkdown(r: Results): string {
         : BASELINE
     }\`) measured in the same run: ${
       r.baseline.seconds === null ? "not measured" : sec(r.baseline.seconds)
-    }. How it is measured: [README.md](README.md). The raw numbers: [results.json](results.json).`,
+    }. How it is measured: [README.md](${bench}README.md). The raw numbers: [results.json](results.json).`,
   );
   if (wasBusy(r)) {
     p(
@@ -209,7 +211,7 @@ export function resultsMarkdown(r: Results): string {
     "## Progress on the console",
     progress.length === 0
       ? "Not measured in this run."
-      : `The module's unpack with its progress lines on, as at boot (a line every ${PROGRESS_EVERY} s, the first after ${PROGRESS_EVERY} s), against the same unpack without (the period left empty), run in the same rounds: the reader (\`cat\`) runs in the background, watched once a second through /proc/<pid>; nothing more is in the way of the bytes. zstd is over before a line is due, bzip2 is long enough for lines. The line itself: [README.md](../README.md#what-it-does-at-boot).`,
+      : `The module's unpack with its progress lines on, as at boot (a line every ${PROGRESS_EVERY} s, the first after ${PROGRESS_EVERY} s), against the same unpack without (the period left empty), run in the same rounds: the reader (\`cat\`) runs in the background, watched once a second through /proc/<pid>; nothing more is in the way of the bytes. zstd is over before a line is due, bzip2 is long enough for lines. The line itself: [README.md](${bench}../README.md#what-it-does-at-boot).`,
     progress.length === 0 ? "" : table(
       ["Format", "With progress", "Without", "Cost", "Paired cost", "Lines a run"],
       progress.map((x) => [

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { relative } from "node:path";
 import { cacheDir, exec, exists } from "./_exec.ts";
 import { packArchives } from "./archives.ts";
 import { barChartSvg } from "./bar_chart_svg.ts";
@@ -95,7 +96,9 @@ export async function writeResults(results: Results, out: string, repo: string):
   await Deno.mkdir(out, { recursive: true });
   const files = [`${out}/results.json`, `${out}/RESULTS.md`, `${out}/chart.svg`];
   await Deno.writeTextFile(files[0]!, JSON.stringify(results, null, 2) + "\n");
-  await Deno.writeTextFile(files[1]!, resultsMarkdown(results));
+  // The links lead to bench/README.md and the repository's README from wherever out is.
+  const up = relative(out, `${repo}/bench`);
+  await Deno.writeTextFile(files[1]!, resultsMarkdown(results, up === "" ? "" : `${up}/`));
   await Deno.writeTextFile(files[2]!, resultsChart(results));
   await exec(Deno.execPath(), ["fmt", "--quiet", "--config", `${repo}/deno.json`, ...files]);
 }
