@@ -1357,12 +1357,11 @@ tmpfs_root_merge() {
     touch -r "$stamp" "$up" 2>/dev/null
     return 0
 }
-# STAGE ROOT NAME: lays the layer NAME unpacked in STAGE (inside ROOT) over ROOT, by renames alone,
-# then removes STAGE and the whiteouts left; returns 1 with $tmpfs_root_cause set when it cannot.
-tmpfs_root_overlay() {
+# STAGE ROOT: lays the layer unpacked in STAGE (inside ROOT) over ROOT, by renames alone, then
+# removes STAGE and the whiteouts left; returns non-zero with the error in layer.err.
+tmpfs_root_lay() {
     local stage="$1"
     local root="$2"
-    local layer="$3"
     local c
     local t
     local name
@@ -1374,10 +1373,7 @@ tmpfs_root_overlay() {
         for c in "$root"/* "$root"/.[!.]* "$root"/..?*; do
             [ -e "$c" ] || [ -L "$c" ] || continue
             [ "$c" = "$stage" ] && continue
-            rm -rf "$c" 2>/run/tmpfs-root/layer.err || {
-                tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
-                return 1
-            }
+            rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
         done
     fi
     for c in "$stage"/.wh.*; do
@@ -1390,16 +1386,10 @@ tmpfs_root_overlay() {
             *)
                 # name is one component, neither empty nor . nor ..
                 t="$root/$name"
-                rm -rf "$t" 2>/run/tmpfs-root/layer.err || {
-                    tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
-                    return 1
-                }
+                rm -rf "$t" 2>/run/tmpfs-root/layer.err || return 1
                 ;;
         esac
-        rm -rf "$c" 2>/run/tmpfs-root/layer.err || {
-            tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
-            return 1
-        }
+        rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
     done
     set --
     for c in "$stage"/* "$stage"/.[!.]* "$stage"/..?*; do
@@ -1408,38 +1398,31 @@ tmpfs_root_overlay() {
         up="$root/$name"
         # The stage's own name: an entry that would be laid over the stage itself.
         if [ "$up" = "$stage" ]; then
-            tmpfs_root_cause="could not lay $layer over the layers before it: it holds $name"
+            printf 'it holds %s\n' "$name" >/run/tmpfs-root/layer.err
             return 1
         fi
         if [ -d "$up" ] && ! [ -L "$up" ] && { [ -d "$c" ] && ! [ -L "$c" ]; }; then
-            tmpfs_root_merge "$c" "$up" 1 || {
-                tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
-                return 1
-            }
+            tmpfs_root_merge "$c" "$up" 1 || return 1
         else
-            rm -rf "$up" 2>/run/tmpfs-root/layer.err || {
-                tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
-                return 1
-            }
+            rm -rf "$up" 2>/run/tmpfs-root/layer.err || return 1
         fi
         set -- "$@" "$c"
     done
     if [ "$#" -gt 0 ]; then
-        mv -f -- "$@" "$root/" 2>/run/tmpfs-root/layer.err || {
-            tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
-            return 1
-        }
+        mv -f -- "$@" "$root/" 2>/run/tmpfs-root/layer.err || return 1
     fi
-    rmdir "$stage" 2>/run/tmpfs-root/layer.err || {
-        tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
-        return 1
-    }
-    tmpfs_root_drop_whiteouts "$root" || {
-        tmpfs_root_cause="could not lay $layer over the layers before it: $(sed -n 1p /run/tmpfs-root/layer.err 2>/dev/null)"
-        return 1
-    }
+    rmdir "$stage" 2>/run/tmpfs-root/layer.err || return 1
+    tmpfs_root_drop_whiteouts "$root" || return 1
     touch -r "$stamp" "$root" 2>/dev/null
     return 0
+}
+# STAGE ROOT NAME: tmpfs_root_lay STAGE ROOT; returns 1 with $tmpfs_root_cause naming the layer NAME
+# when it fails.
+tmpfs_root_overlay() {
+    tmpfs_root_lay "$1" "$2" || {
+        tmpfs_root_cause="could not lay $3 over the layers before it: $(tmpfs_root_first_line /run/tmpfs-root/layer.err)"
+        return 1
+    }
 }
 # ROOT: removes every entry under ROOT whose name starts with .wh. (and all under it).
 tmpfs_root_drop_whiteouts() {
@@ -1876,19 +1859,18 @@ tmpfs_root_step_unpack() {
     local layers
     local layer
     local li
-    local count=0
+    local several=
     local want=
     local wants="$tmpfs_root_out_sidecar,"
     local to
     local size=
-    layers="$tmpfs_root_imgfile,"
-    while [ -n "$layers" ]; do
-        layers="${layers#*,}"
-        count="$((count + 1))"
-    done
+    # Several layers: a comma (no layer's name holds one).
+    case "$tmpfs_root_imgfile" in
+        *,*) several=1 ;;
+    esac
     # The manifest's compressed bytes (its third word), should the source not tell the size;
     # with layers the manifests' sum is no layer's size.
-    if [ -n "$tmpfs_root_out_manifest" ] && [ "$count" = 1 ]; then
+    if [ -n "$tmpfs_root_out_manifest" ] && [ -z "$several" ]; then
         size="${tmpfs_root_out_manifest#*\ *\ }"
         size="${size%%\ *}"
     fi
@@ -1939,7 +1921,7 @@ tmpfs_root_step_unpack() {
         fi
         printf '%s\n' "$tmpfs_root_out_unpack" >"/run/tmpfs-root/layer.$li"
         # With layers, no whiteout is left in the root: each layer's are carried out.
-        if [ "$count" -gt 1 ]; then
+        if [ -n "$several" ]; then
             if [ "$li" -gt 1 ]; then
                 tmpfs_root_overlay "$to" "${NEWROOT:-/sysroot}" "$layer" || return 1
             else

@@ -1039,20 +1039,15 @@ tmpfs_root_read_params() {
             done
             ;;
     esac
-    # A digest for each layer, in their order.
+    # A digest for each layer, in their order: both lists end together.
     if [ -n "$tmpfs_root_sha256" ]; then
-        ln=0
         lrest="$tmpfs_root_imgfile,"
-        while [ -n "$lrest" ]; do
+        lout="$tmpfs_root_sha256,"
+        while [ -n "$lrest" ] && [ -n "$lout" ]; do
             lrest="${lrest#*,}"
-            ln="$((ln + 1))"
+            lout="${lout#*,}"
         done
-        lrest="$tmpfs_root_sha256,"
-        while [ -n "$lrest" ]; do
-            lrest="${lrest#*,}"
-            ln="$((ln - 1))"
-        done
-        if [ "$ln" != 0 ]; then
+        if [ -n "$lrest$lout" ]; then
             tmpfs_root_cause="invalid rd.tmpfs.sha256 \"$tmpfs_root_raw_sha256\": expected one digest for each archive of rd.tmpfs.imgfile, in the same order, separated by commas"
             return 1
         fi

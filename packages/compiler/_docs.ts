@@ -40,9 +40,11 @@ const FIXED: Readonly<Record<string, string>> = {
     "layer's), both real directories: UP's whiteouts remove LOW's entries, an opaque UP hides " +
     "LOW, a directory in both is merged in turn, LOW's other entries are moved into UP; UP " +
     "keeps its time; LOW is gone after. Returns non-zero with the error in layer.err.",
-  [fn("overlay")]: "STAGE ROOT NAME: lays the layer NAME unpacked in STAGE (inside ROOT) over " +
-    "ROOT, by renames alone, then removes STAGE and the whiteouts left; returns 1 with " +
-    "$tmpfs_root_cause set when it cannot.",
+  [fn("lay")]: "STAGE ROOT: lays the layer unpacked in STAGE (inside ROOT) over ROOT, by " +
+    "renames alone, then removes STAGE and the whiteouts left; returns non-zero with the error " +
+    "in layer.err.",
+  [fn("overlay")]: "STAGE ROOT NAME: tmpfs_root_lay STAGE ROOT; returns 1 with " +
+    "$tmpfs_root_cause naming the layer NAME when it fails.",
   [fn("drop_whiteouts")]: "ROOT: removes every entry under ROOT whose name starts with .wh. " +
     "(and all under it).",
   [fn("only")]: "SET VALUE: true when VALUE holds only characters of the tr(1) set SET.",

@@ -38,7 +38,9 @@ import { cause, ret, test } from "./_runtime.ts";
 
 const M = messages<Parameters<typeof w>[number]>();
 const ANY = glob("*");
-const ERR = `${RUN_DIR}/layer.err`;
+/** Where the layer functions leave the error of the command that failed. */
+export const LAYER_ERR = `${RUN_DIR}/layer.err`;
+const ERR = LAYER_ERR;
 
 /** The entries of a directory, dot files included, as `for` items (a missing match stays literal). */
 const entries = (dir: string) => [
@@ -53,16 +55,12 @@ const exists = (x: Parameters<typeof w>[number]) => or(test("-e", x), test("-L",
 /** A directory, not a symbolic link to one. */
 const realDir = (x: Parameters<typeof w>[number]) => and(test("-d", x), not(test("-L", x)));
 
-/** The first line of what the last command wrote to ERR. */
-const firstErr = () =>
-  subst(withRedirects(cmd("sed", "-n", "1p", ERR), redir(">", "/dev/null", 2)));
-
 /**
  * The whiteouts of the directory `up` (the layer's), applied to `low`: each
  * `.wh.<name>` removes `low/<name>`, then itself. Names the specification
  * reserves (`.wh..wh.*`) and ones that name no entry are only removed.
  */
-function whiteouts(up: string, low: string, fail: Command, keep?: string): Command[] {
+function whiteouts(up: string, low: string, keep?: string): Command[] {
   return [
     forIn("c", [pat(v(up), "/", WHITEOUT_PREFIX, ANY)], [
       or(exists(v("c")), cmd("continue")),
@@ -76,10 +74,10 @@ function whiteouts(up: string, low: string, fail: Command, keep?: string): Comma
         [[pat(ANY)], [
           comment("name is one component, neither empty nor . nor .."),
           assign("t", w(v(low), "/", v("name"))),
-          or(withRedirects(cmd("rm", "-rf", v("t")), redir(">", ERR, 2)), fail),
+          or(withRedirects(cmd("rm", "-rf", v("t")), redir(">", ERR, 2)), ret(1)),
         ]],
       ]),
-      or(withRedirects(cmd("rm", "-rf", v("c")), redir(">", ERR, 2)), fail),
+      or(withRedirects(cmd("rm", "-rf", v("c")), redir(">", ERR, 2)), ret(1)),
     ]),
   ];
 }
@@ -114,7 +112,7 @@ function mergeFn(): Command {
         ret(1),
       ),
     ], [
-      ...whiteouts("up", "low", ret(1)),
+      ...whiteouts("up", "low"),
       cmd("set", "--"),
       forIn("c", entries("low"), [
         or(exists(v("c")), cmd("continue")),
@@ -147,18 +145,15 @@ function mergeFn(): Command {
 }
 
 /**
- * `tmpfs_root_overlay STAGE ROOT NAME`: lays the layer unpacked in STAGE
- * (a folder inside ROOT) over ROOT, as `tmpfs_root_merge` does one level
- * down (ROOT, a mount point, stays), then removes STAGE and every
- * whiteout left in the root. The cause names the layer NAME.
+ * `tmpfs_root_lay STAGE ROOT`: lays the layer unpacked in STAGE (a folder
+ * inside ROOT) over ROOT, as `tmpfs_root_merge` does one level down (ROOT,
+ * a mount point, stays), then removes STAGE and every whiteout left in the
+ * root. Returns non-zero with the error in layer.err.
  */
-function overlayFn(): Command {
-  // "$@" holds the entries to move once set -- runs: the layer's name is kept first.
-  const fail = [cause(...M.layerFailed(v("layer"), firstErr())), ret(1)];
-  return func(fn("overlay"), [
+function layFn(): Command {
+  return func(fn("lay"), [
     local("stage", v("1")),
     local("root", v("2")),
-    local("layer", v("3")),
     local("c"),
     local("t"),
     local("name"),
@@ -170,10 +165,10 @@ function overlayFn(): Command {
       forIn("c", entries("root"), [
         or(exists(v("c")), cmd("continue")),
         and(test(v("c"), "=", v("stage")), cmd("continue")),
-        or(withRedirects(cmd("rm", "-rf", v("c")), redir(">", ERR, 2)), group(fail)),
+        or(withRedirects(cmd("rm", "-rf", v("c")), redir(">", ERR, 2)), ret(1)),
       ]),
     ]),
-    ...whiteouts("stage", "root", group(fail), "stage"),
+    ...whiteouts("stage", "root", "stage"),
     cmd("set", "--"),
     forIn("c", entries("stage"), [
       or(exists(v("c")), cmd("continue")),
@@ -181,26 +176,42 @@ function overlayFn(): Command {
       assign("up", w(v("root"), "/", v("name"))),
       comment("The stage's own name: an entry that would be laid over the stage itself."),
       ifThen(test(v("up"), "=", v("stage")), [
-        cause(...M.layerFailed(v("layer"), w("it holds ", v("name")))),
+        withRedirects(cmd("printf", "it holds %s\\n", v("name")), redir(">", ERR)),
         ret(1),
       ]),
       ifThen(and(realDir(v("up")), realDir(v("c"))), [
-        or(cmd(fn("merge"), v("c"), v("up"), "1"), group(fail)),
+        or(cmd(fn("merge"), v("c"), v("up"), "1"), ret(1)),
       ], [
-        or(withRedirects(cmd("rm", "-rf", v("up")), redir(">", ERR, 2)), group(fail)),
+        or(withRedirects(cmd("rm", "-rf", v("up")), redir(">", ERR, 2)), ret(1)),
       ]),
       cmd("set", "--", v("@"), v("c")),
     ]),
     ifThen(test(v("#"), "-gt", "0"), [
       or(
         withRedirects(cmd("mv", "-f", "--", v("@"), w(v("root"), "/")), redir(">", ERR, 2)),
-        group(fail),
+        ret(1),
       ),
     ]),
-    or(withRedirects(cmd("rmdir", v("stage")), redir(">", ERR, 2)), group(fail)),
-    or(cmd(fn("drop_whiteouts"), v("root")), group(fail)),
+    or(withRedirects(cmd("rmdir", v("stage")), redir(">", ERR, 2)), ret(1)),
+    or(cmd(fn("drop_whiteouts"), v("root")), ret(1)),
     withRedirects(cmd("touch", "-r", v("stamp"), v("root")), redir(">", "/dev/null", 2)),
     ret(0),
+  ]);
+}
+
+/**
+ * `tmpfs_root_overlay STAGE ROOT NAME`: `tmpfs_root_lay STAGE ROOT`; when
+ * it fails, the cause names the layer NAME and the error.
+ */
+function overlayFn(): Command {
+  return func(fn("overlay"), [
+    or(
+      cmd(fn("lay"), v("1"), v("2")),
+      group([
+        cause(...M.layerFailed(v("3"), subst(cmd(fn("first_line"), ERR)))),
+        ret(1),
+      ]),
+    ),
   ]);
 }
 
@@ -231,7 +242,7 @@ function dropWhiteoutsFn(): Command {
 
 /** The layer functions, for the steps library. */
 export function layerFunctions(): Command[] {
-  return [mergeFn(), overlayFn(), dropWhiteoutsFn()];
+  return [mergeFn(), layFn(), overlayFn(), dropWhiteoutsFn()];
 }
 
 /** The stage folder's mktemp template under the new root. */

@@ -561,20 +561,15 @@ function readParams(params: readonly ParamSpec[]): Command {
         ]),
       ]],
     ]),
-    comment("A digest for each layer, in their order."),
+    comment("A digest for each layer, in their order: both lists end together."),
     ifThen(test("-n", v(paramVar(SHA256))), [
-      assign("ln", "0"),
       assign("lrest", w(v(paramVar(IMGFILE)), ",")),
-      whileDo(test("-n", v("lrest")), [
+      assign("lout", w(v(paramVar(SHA256)), ",")),
+      whileDo(and(test("-n", v("lrest")), test("-n", v("lout"))), [
         assign("lrest", strip("lrest", "#", pat(ANY, ","))),
-        assign("ln", arith(ar.op(ar.name("ln"), "+", ar.num(1)))),
+        assign("lout", strip("lout", "#", pat(ANY, ","))),
       ]),
-      assign("lrest", w(v(paramVar(SHA256)), ",")),
-      whileDo(test("-n", v("lrest")), [
-        assign("lrest", strip("lrest", "#", pat(ANY, ","))),
-        assign("ln", arith(ar.op(ar.name("ln"), "-", ar.num(1)))),
-      ]),
-      ifThen(test(v("ln"), "!=", "0"), [
+      ifThen(test("-n", w(v("lrest"), v("lout"))), [
         cause(`invalid ${SHA256.name} "`, v(rawVar(SHA256)), `": ${DIGESTS_EXPECTED}`),
         ret(1),
       ]),

@@ -110,7 +110,7 @@ import {
   WARNINGS,
 } from "./_names.ts";
 import { cause, ret, test } from "./_runtime.ts";
-import { layerFunctions, STAGE_TEMPLATE } from "./_layers.ts";
+import { LAYER_ERR, layerFunctions, STAGE_TEMPLATE } from "./_layers.ts";
 import { FORMAT_FILE, recordMounted, reportStart, TRIES_FILE } from "./_report.ts";
 import { type Context, kinds, type Mounter } from "./_context.ts";
 
@@ -443,6 +443,23 @@ const nextItem = (item: string, items: string): Command[] => [
   assign(items, strip(items, "#", pat(ANY, ","))),
 ];
 
+/**
+ * Where the layer `$layer` is read from first (`archive`), and its other
+ * URLs (`rest`, for the step's loop): on a streamed source its URLs, the
+ * deadline starting with the first request; on a mounted one its path.
+ */
+function layerSource(ctx: Context): Command {
+  return caseOf(v(SRC.kind), [
+    [kinds(ctx, (k) => k.access === "streamed"), [
+      assign("rest", subst(cmd(fn("urls"), v("layer")))),
+      ...SHIFT_URL,
+      comment("The archive's download that follows has the same deadline."),
+      or(test("-n", v(STARTED)), assign(STARTED, subst(cmd(fn("uptime"))))),
+    ]],
+    [[pat(ANY)], [assign("archive", v("layer"))]],
+  ]);
+}
+
 /** The file that keeps the name (file or URL) the layer `li` was read from, for the verify step. */
 const LAYER_NAME = (li: Slot) => w(RUN_DIR, "/layer.", li);
 
@@ -466,15 +483,7 @@ function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Co
     comment("Each layer's manifest: the sizes add up, and a layer without one sizes nothing."),
     ...eachLayer(operand(step.file), [
       withRedirects(cmd("rm", "-f", copy), redir(">", "/dev/null", 2)),
-      caseOf(v(SRC.kind), [
-        [kinds(ctx, (k) => k.access === "streamed"), [
-          assign("rest", subst(cmd(fn("urls"), v("layer")))),
-          ...SHIFT_URL,
-          comment("The archive's download that follows has the same deadline."),
-          or(test("-n", v(STARTED)), assign(STARTED, subst(cmd(fn("uptime"))))),
-        ]],
-        [[pat(ANY)], [assign("archive", v("layer"))]],
-      ]),
+      layerSource(ctx),
       comment(
         "No manifest (a missing file, HTTP 404) sizes nothing; one that cannot be had warns.",
       ),
@@ -682,15 +691,7 @@ function sidecarBody(step: Extract<Step, { kind: "sidecar" }>, ctx: Context): Co
     ...eachLayer(operand(step.file), [
       ifThen(test("-n", given), nextItem("want", "wants")),
       withRedirects(cmd("rm", "-f", copy, sig), redir(">", "/dev/null", 2)),
-      caseOf(v(SRC.kind), [
-        [kinds(ctx, (k) => k.access === "streamed"), [
-          assign("rest", subst(cmd(fn("urls"), v("layer")))),
-          ...SHIFT_URL,
-          comment("The archive's download that follows has the same deadline."),
-          or(test("-n", v(STARTED)), assign(STARTED, subst(cmd(fn("uptime"))))),
-        ]],
-        [[pat(ANY)], [assign("archive", v("layer"))]],
-      ]),
+      layerSource(ctx),
       comment(
         "The sidecar (and its signature) from the first URL that serves them: the source's, or",
       ),
@@ -747,27 +748,23 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
   const manifest = operand(step.manifest);
   // The archive's name as the failure lines give it (the last layer's), which verify names too.
   const name = outVar(step.id);
-  const n = ar.name;
   return [
     local("archive"),
     local("layers"),
     local("layer"),
     local("li"),
-    local("count", "0"),
+    local("several", ""),
     local("want", ""),
     local("wants", w(sha256, ",")),
     local("to"),
     local("size", ""),
-    assign("layers", w(file, ",")),
-    whileDo(test("-n", v("layers")), [
-      assign("layers", strip("layers", "#", pat(ANY, ","))),
-      assign("count", arith(ar.op(n("count"), "+", ar.num(1)))),
-    ]),
+    comment("Several layers: a comma (no layer's name holds one)."),
+    caseOf(file, [[[pat(ANY, ",", ANY)], [assign("several", "1")]]]),
     comment(
       "The manifest's compressed bytes (its third word), should the source not tell the size;",
     ),
     comment("with layers the manifests' sum is no layer's size."),
-    ifThen(and(test("-n", manifest), test(v("count"), "=", "1")), [
+    ifThen(and(test("-n", manifest), test("-z", v("several"))), [
       assign("size", strip(varOf(manifest), "#", pat(ANY, " ", ANY, " "))),
       assign("size", strip("size", "%%", pat(" ", ANY))),
     ]),
@@ -837,12 +834,12 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
       ]),
       withRedirects(cmd("printf", "%s\\n", v(name)), redir(">", LAYER_NAME(v("li")))),
       comment("With layers, no whiteout is left in the root: each layer's are carried out."),
-      ifThen(test(v("count"), "-gt", "1"), [
+      ifThen(test("-n", v("several")), [
         ifThen(test(v("li"), "-gt", "1"), [
           or(cmd(fn("overlay"), v("to"), into, v("layer")), ret(1)),
         ], [
           ifThen(not(cmd(fn("drop_whiteouts"), into)), [
-            say(M.layerFailed(v("layer"), firstLine(`${RUN_DIR}/layer.err`))),
+            say(M.layerFailed(v("layer"), firstLine(LAYER_ERR))),
             ret(1),
           ]),
         ]),

@@ -3,7 +3,7 @@
 // types, for random layers with whiteouts, opaque directories, directories over files and links,
 // and odd names; and never a path touched outside the root.
 import assert from "#assert";
-import { LAYER_STAGE, overlay, type TreeEntry } from "@tmpfs-root/model";
+import { LAYER_STAGE, Lcg, overlay, type TreeEntry } from "@tmpfs-root/model";
 import { runShell, SHELLS } from "@tmpfs-root/shell";
 import { functionText } from "./_testing.ts";
 
@@ -14,19 +14,6 @@ interface Entry extends TreeEntry {
   readonly type: Kind;
   readonly target?: string;
   readonly data?: string;
-}
-
-/** A small deterministic generator (xorshift). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
 }
 
 const NAMES = ["a", "b", "etc", "lib", "x y", "-n", "*", "[a]", "new\nline", ".dot", "..dd"];
@@ -132,13 +119,17 @@ Deno.test("tmpfs_root_overlay lays a layer as the model's overlay does, under ev
   try {
     const script = [
       "tmpfs_root_say() { :; }",
+      functionText(LIB, "tmpfs_root_first_line"),
       functionText(LIB, "tmpfs_root_merge"),
+      functionText(LIB, "tmpfs_root_lay"),
       functionText(LIB, "tmpfs_root_overlay"),
       functionText(LIB, "tmpfs_root_drop_whiteouts"),
     ].join("\n").replaceAll("/run/tmpfs-root", `${dir}/run`);
     const cases = 60;
     for (const [name, shell] of SHELLS) {
-      const next = rng(name.length * 7919);
+      // The model's deterministic generator, as a number in [0, 1).
+      const lcg = new Lcg(name.length * 7919);
+      const next = () => lcg.int(2 ** 30) / 2 ** 30;
       const want: Map<string, string>[] = [];
       for (let i = 0; i < cases; i++) {
         const below = tree(next, 16);
@@ -181,7 +172,9 @@ Deno.test("tmpfs_root_overlay stops with one cause when a layer cannot be laid, 
   const dir = await Deno.makeTempDir();
   try {
     const script = [
+      functionText(LIB, "tmpfs_root_first_line"),
       functionText(LIB, "tmpfs_root_merge"),
+      functionText(LIB, "tmpfs_root_lay"),
       functionText(LIB, "tmpfs_root_overlay"),
       functionText(LIB, "tmpfs_root_drop_whiteouts"),
     ].join("\n").replaceAll("/run/tmpfs-root", `${dir}/run`);
