@@ -12,8 +12,8 @@ import { once, type Scenario } from "./lib/scenario.ts";
 
 const FORMATS: readonly Compression[] = ["xz", "zstd", "bzip2", "lz4", "none"];
 
-/** One disk holding the archive in every format, each named `rootfs-<format>.img`. */
-const formatsDisk = once(async () => {
+/** One disk holding the archive in every format, each named `rootfs-<format>.img` (shared). */
+export const formatsDisk = once(async () => {
   const files: Record<string, string> = {};
   for (const c of FORMATS) {
     files[`rootfs-${c}.img`] = (await buildGuestArchive({ compression: c })).path;

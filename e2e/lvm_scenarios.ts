@@ -10,7 +10,7 @@ import { buildGuestArchive } from "./lib/guest.ts";
 import { makeLvmDisk } from "./lib/lvm_disk.ts";
 import { FAILURE_LINE, once, type Scenario } from "./lib/scenario.ts";
 
-const lvmDisk = once(async () =>
+export const lvmDisk = once(async () =>
   makeLvmDisk({
     name: "lvm",
     vg: "centos",

@@ -7,6 +7,7 @@ import { BLOCK_SCENARIOS, HARNESS_SCENARIOS } from "./block_scenarios.ts";
 import { FIT_SCENARIOS } from "./fit_scenarios.ts";
 import { FORMAT_SCENARIOS } from "./format_scenarios.ts";
 import { HOLE_SCENARIOS } from "./hole_scenarios.ts";
+import { IMAGE_SCENARIOS } from "./image_scenarios.ts";
 import { LAYER_SCENARIOS } from "./layer_scenarios.ts";
 import { LVM_SCENARIOS } from "./lvm_scenarios.ts";
 import { NETWORK_SCENARIOS } from "./network_scenarios.ts";
@@ -28,4 +29,5 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   ...SIGN_SCENARIOS,
   ...FIT_SCENARIOS,
   ...LAYER_SCENARIOS,
+  ...IMAGE_SCENARIOS,
 ];

@@ -13,6 +13,7 @@ import {
   type SourceKindSpec,
   sourceKindSpec,
   SOURCES,
+  TOOLS_DIR,
 } from "@tmpfs-root/model";
 import { requireProgram, runShell } from "@tmpfs-root/shell";
 import { defaultHandlers, makeArchive, simulate, type Vm } from "@tmpfs-root/simulator";
@@ -31,7 +32,12 @@ const VIRTIOFS: SourceKindSpec = sourceKindSpec({
 
 const TABLE: readonly SourceKindSpec[] = [...SOURCES, VIRTIOFS];
 const MODULE = compileModule(BOOT, { sources: TABLE });
-const file = (path: string) => MODULE.files.find((f) => f.path === path)!.text;
+/**
+ * A file of the toy module, with its programs run by name from PATH (here under dash) instead
+ * of from TOOLS_DIR, which only the initramfs has.
+ */
+const file = (path: string) =>
+  MODULE.files.find((f) => f.path === path)!.text.replaceAll(`${TOOLS_DIR}/`, "");
 
 Deno.test("a toy source kind gets the model's parser from its table entry", () => {
   const r = parseParams("root=tmpfs:VIRTIOFS=images rd.tmpfs.imgfile=rootfs.tgz", TABLE);

@@ -39,6 +39,8 @@ export interface InitramfsOptions {
    * (`tmpfs_root_pubkeys+=" KEY "`): the image then boots only signed archives.
    */
   readonly pubkeys?: readonly string[];
+  /** More lines of a dracut.conf file (e.g. `tmpfs_root_decompressors="zstd"`). */
+  readonly conf?: readonly string[];
 }
 
 /** A built initramfs. */
@@ -135,17 +137,19 @@ async function runDracut(
   args: readonly string[],
   log: string,
   pubkeys: readonly string[] = [],
+  conf: readonly string[] = [],
 ): Promise<{ code: number; log: string; image: string; tmpdir: string }> {
   const tmpdir = await Deno.makeTempDir({ dir: INITRD_DIR, prefix: ".tmp-" });
   const image = `${tmpdir}/initrd.img`;
-  // The keys as a dracut.conf file of their own names them.
-  const confdir = pubkeys.length === 0 ? `${base}/empty-confdir` : `${tmpdir}/confdir`;
-  if (pubkeys.length > 0) {
+  // The keys, and any other setting, as a dracut.conf file of their own names them.
+  const lines = [
+    ...(pubkeys.length === 0 ? [] : [`tmpfs_root_pubkeys+=" ${pubkeys.join(" ")} "`]),
+    ...conf,
+  ];
+  const confdir = lines.length === 0 ? `${base}/empty-confdir` : `${tmpdir}/confdir`;
+  if (lines.length > 0) {
     await Deno.mkdir(confdir);
-    await Deno.writeTextFile(
-      `${confdir}/50-tmpfs-root-keys.conf`,
-      `tmpfs_root_pubkeys+=" ${pubkeys.join(" ")} "\n`,
-    );
+    await Deno.writeTextFile(`${confdir}/50-tmpfs-root.conf`, lines.map((l) => `${l}\n`).join(""));
   }
   const r =
     await $`dracut --force --conf /dev/null --confdir ${confdir} --tmpdir ${tmpdir} --kver ${k.kver} --kmoddir ${k.moddir} ${args} ${image}`
@@ -200,6 +204,7 @@ export async function buildInitramfsInfo(
     module: await hashTree(module),
     args,
     keys,
+    ...(opts.conf === undefined ? {} : { conf: opts.conf }),
     kver: k.kver,
     dracutVersion,
   }))).slice(0, 16);
@@ -215,13 +220,14 @@ export async function buildInitramfsInfo(
   const base = await ensureBaseDir(module);
   const started = performance.now();
   let used = args;
-  let r = await runDracut(base, k, used, `${out}.log`, pubkeys);
+  const conf = opts.conf ?? [];
+  let r = await runDracut(base, k, used, `${out}.log`, pubkeys, conf);
   if (r.code !== 0 && opts.flavour === "classic" && NETWORKD_RE.test(r.log)) {
     // dracut's "network" module picks systemd-networkd whenever the host has it installed,
     // which a build without systemd cannot include. A host with the classic init would have
     // network-legacy: name it, so "network" picks it.
     used = dracutArgs({ ...opts, modules: [...(opts.modules ?? []), "network-legacy"] });
-    r = await runDracut(base, k, used, `${out}.log`, pubkeys);
+    r = await runDracut(base, k, used, `${out}.log`, pubkeys, conf);
   }
   if (r.code !== 0) {
     throw new Error(

@@ -12,9 +12,11 @@ tmpfs_root_read_params
 if [ "$?" = 2 ]; then
     exit 0
 fi
-mkdir -p "$early/initrd-root-fs.target.requires" || exit 1
-cp /lib/tmpfs-root/sysroot.mount "$early/sysroot.mount" || exit 1
-cp /lib/tmpfs-root/tmpfs-root.service "$early/tmpfs-root.service" || exit 1
-ln -sf ../sysroot.mount "$early/initrd-root-fs.target.requires/sysroot.mount" || exit 1
-ln -sf ../tmpfs-root.service "$early/initrd-root-fs.target.requires/tmpfs-root.service" || exit 1
+/lib/tmpfs-root/bin/mkdir -p "$early/initrd-root-fs.target.requires" || exit 1
+/lib/tmpfs-root/bin/cp /lib/tmpfs-root/sysroot.mount "$early/sysroot.mount" || exit 1
+/lib/tmpfs-root/bin/cp /lib/tmpfs-root/tmpfs-root.service "$early/tmpfs-root.service" || exit 1
+/lib/tmpfs-root/bin/ln -sf ../sysroot.mount "$early/initrd-root-fs.target.requires/sysroot.mount" ||
+    exit 1
+/lib/tmpfs-root/bin/ln -sf ../tmpfs-root.service \
+    "$early/initrd-root-fs.target.requires/tmpfs-root.service" || exit 1
 tmpfs_root_generate_network "$early" || exit 1

@@ -10,9 +10,9 @@
 # STATUS TEXT [LABEL ID CAUSE]: writes /run/tmpfs-root/report (status=, message=, then the unpack's
 # warning= lines) and report.json; returns 0.
 tmpfs_root_report() {
-    mkdir -p /run/tmpfs-root 2>/dev/null
+    /lib/tmpfs-root/bin/mkdir -p /run/tmpfs-root 2>/dev/null
     printf 'status=%s\nmessage=%s\n' "$1" "$2" >/run/tmpfs-root/report 2>/dev/null
-    cat /run/tmpfs-root/warnings >>/run/tmpfs-root/report 2>/dev/null
+    /lib/tmpfs-root/bin/cat /run/tmpfs-root/warnings >>/run/tmpfs-root/report 2>/dev/null
     tmpfs_root_report_json "$1" "$2" "${3:-}" "${4:-}" "${5:-}"
     return 0
 }
@@ -20,7 +20,7 @@ tmpfs_root_report() {
 # removed) and records it in the reports (the step ID and the cause too).
 tmpfs_root_failed() {
     local line
-    line="$(printf %s "tmpfs-root: $1 failed: $tmpfs_root_cause" | tr -d '\000-\037\177')"
+    line="$(printf %s "tmpfs-root: $1 failed: $tmpfs_root_cause" | /lib/tmpfs-root/bin/tr -d '\000-\037\177')"
     tmpfs_root_say 2 "$line"
     tmpfs_root_report failed "$line" "$1" "$2" "$tmpfs_root_cause"
 }
@@ -44,7 +44,7 @@ tmpfs_root_json_string() {
     local more
     local ok
     # The bytes as decimal numbers, one space apart.
-    rest="$(printf %s "$1" | od -An -v -tu1 | tr -s ' \n' '  ')"
+    rest="$(printf %s "$1" | /lib/tmpfs-root/bin/od -An -v -tu1 | /lib/tmpfs-root/bin/tr -s ' \n' '  ')"
     rest="${rest#\ }"
     printf '"'
     while [ -n "$rest" ]; do
@@ -165,7 +165,7 @@ tmpfs_root_seconds() {
 # cannot say.
 tmpfs_root_df() {
     local kb
-    kb="$(df -P -k "$1" 2>/dev/null | sed -n '2s/^[^ ]*  *\([0-9][0-9]*\)  *\([0-9][0-9]*\) .*/\1 \2/p')"
+    kb="$(/lib/tmpfs-root/bin/df -P -k "$1" 2>/dev/null | /lib/tmpfs-root/bin/sed -n '2s/^[^ ]*  *\([0-9][0-9]*\)  *\([0-9][0-9]*\) .*/\1 \2/p')"
     case "$kb" in
         [0-9]*' '[0-9]*) : ;;
         *) return 1 ;;
@@ -206,7 +206,7 @@ tmpfs_root_report_layer() {
 }
 # INTO: notes a layer's start (time, INTO's used bytes) and forgets the last layer's measures.
 tmpfs_root_layer_begin() {
-    rm -f /run/tmpfs-root/format /run/tmpfs-root/tries 2>/dev/null
+    /lib/tmpfs-root/bin/rm -f /run/tmpfs-root/format /run/tmpfs-root/tries 2>/dev/null
     tmpfs_root_layer_start="$(tmpfs_root_centis)"
     tmpfs_root_layer_used="$(tmpfs_root_df "$1" 3)"
 }
@@ -228,9 +228,9 @@ tmpfs_root_layer_done() {
     } 2>/dev/null </run/tmpfs-root/tries
     # The archive's size on a mounted source (FILE); else what curl received.
     if [ -n "${5:-}" ]; then
-        bytes="$(stat -L -c %s -- "$5" 2>/dev/null)"
+        bytes="$(/lib/tmpfs-root/bin/stat -L -c %s -- "$5" 2>/dev/null)"
     else
-        bytes="$(sed -n 's/^tmpfs-root-http bytes \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err 2>/dev/null)"
+        bytes="$(/lib/tmpfs-root/bin/sed -n 's/^tmpfs-root-http bytes \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err 2>/dev/null)"
     fi
     if [ -n "$4" ]; then
         checked=true
@@ -274,7 +274,7 @@ tmpfs_root_report_json() {
             printf null
         fi
         printf ',"layers":['
-        cat /run/tmpfs-root/layers.json 2>/dev/null
+        /lib/tmpfs-root/bin/cat /run/tmpfs-root/layers.json 2>/dev/null
         printf '],"tmpfs":'
         # The tmpfs, while tmpfs-root has it mounted (its step done, not undone).
         if [ -e /run/tmpfs-root/done.tmpfs ]; then
@@ -302,7 +302,8 @@ tmpfs_root_report_json() {
             "$(if [ -n "$start" ]; then tmpfs_root_seconds "$start"; else printf null; fi)" \
             "$(tmpfs_root_seconds "$(tmpfs_root_centis)")"
     } >/run/tmpfs-root/report.json.tmp
-    mv -f /run/tmpfs-root/report.json.tmp /run/tmpfs-root/report.json 2>/dev/null || return 1
+    /lib/tmpfs-root/bin/mv -f /run/tmpfs-root/report.json.tmp /run/tmpfs-root/report.json \
+        2>/dev/null || return 1
 }
 # FILE: prints the first line of FILE (nothing when there is none).
 tmpfs_root_first_line() {
@@ -310,6 +311,8 @@ tmpfs_root_first_line() {
     {
         read -r l
     } 2>/dev/null <"$1"
+    # A program's message names it by the path it ran as: the quote names it as its own.
+    l="${l#/lib/tmpfs-root/bin/}"
     printf %s "$l"
 }
 # FILE: prints tar's first line in FILE that is not a warning (else the first line), cut to 400
@@ -317,9 +320,10 @@ tmpfs_root_first_line() {
 tmpfs_root_first_error() {
     local l=
     {
-        l="$(grep -vE "Removing leading|in the future|implausibly old time stamp|Ignoring unknown extended header keyword|A lone zero block|Cannot set '|Exiting with failure status" "$1" | sed -n 1p)"
+        l="$(/lib/tmpfs-root/bin/grep -vE "Removing leading|in the future|implausibly old time stamp|Ignoring unknown extended header keyword|A lone zero block|Cannot set '|Exiting with failure status" "$1" | /lib/tmpfs-root/bin/sed -n 1p)"
     } 2>/dev/null
     [ -n "$l" ] || l="$(tmpfs_root_first_line "$1")"
+    l="${l#/lib/tmpfs-root/bin/}"
     # tar names the member, and a name can be 10,000 bytes: the line is cut to fit one
     # kernel log record.
     local c
@@ -331,7 +335,7 @@ tmpfs_root_first_error() {
 tmpfs_root_request_network() {
     case "$tmpfs_root_kind" in
         nfs | http)
-            mkdir -p /etc/cmdline.d 2>/dev/null
+            /lib/tmpfs-root/bin/mkdir -p /etc/cmdline.d 2>/dev/null
             echo rd.neednet=1 >/etc/cmdline.d/90-tmpfs-root-neednet.conf
             ;;
     esac
@@ -341,17 +345,17 @@ tmpfs_root_request_network() {
 tmpfs_root_decompress() {
     case "$1" in
         gzip)
-            if command -v pigz >/dev/null; then
-                pigz -dc
+            if [ -x /lib/tmpfs-root/bin/pigz ]; then
+                /lib/tmpfs-root/bin/pigz -dc
             else
-                gzip -dc
+                /lib/tmpfs-root/bin/gzip -dc
             fi
             ;;
-        xz) xz -dc -T0 ;;
-        zstd) zstd -dcq ;;
-        bzip2) bzip2 -dc ;;
-        lz4) lz4 -dc ;;
-        *) cat ;;
+        xz) /lib/tmpfs-root/bin/xz -dc -T0 ;;
+        zstd) /lib/tmpfs-root/bin/zstd -dcq ;;
+        bzip2) /lib/tmpfs-root/bin/bzip2 -dc ;;
+        lz4) /lib/tmpfs-root/bin/lz4 -dc ;;
+        *) /lib/tmpfs-root/bin/cat ;;
     esac
 }
 # HEAD FIFO NAME EVERY SIZE: prints HEAD then the rest of stdin (the archive, through
@@ -359,14 +363,14 @@ tmpfs_root_decompress() {
 tmpfs_root_feed() {
     if [ -z "$2" ]; then
         {
-            cat "$1" && tmpfs_root_pass "$3" "$4" "$5"
+            /lib/tmpfs-root/bin/cat "$1" && tmpfs_root_pass "$3" "$4" "$5"
             echo "$?" >/run/tmpfs-root/rc.read
         }
     else
         {
-            cat "$1" && tmpfs_root_pass "$3" "$4" "$5"
+            /lib/tmpfs-root/bin/cat "$1" && tmpfs_root_pass "$3" "$4" "$5"
             echo "$?" >/run/tmpfs-root/rc.read
-        } | tee "$2"
+        } | /lib/tmpfs-root/bin/tee "$2"
     fi
 }
 # NAME EVERY SIZE: copies stdin to stdout with cat; with EVERY, cat runs in the background watched
@@ -376,12 +380,12 @@ tmpfs_root_pass() {
     local p
     local rc
     if [ -z "$2" ]; then
-        cat
+        /lib/tmpfs-root/bin/cat
         return
     fi
     # A command run with & reads /dev/null unless told otherwise: fd 3 carries stdin.
     {
-        cat <&3 3<&- &
+        /lib/tmpfs-root/bin/cat <&3 3<&- &
     } 3<&0
     c="$!"
     # The watcher holds no pipe: the next side of the pipe sees its end when cat's comes.
@@ -459,7 +463,7 @@ tmpfs_root_progress() {
             tmpfs_root_clock
             last="$now"
         fi
-        sleep 1 || return 0
+        /lib/tmpfs-root/bin/sleep 1 || return 0
     done
 }
 # sets now (the caller's variable) to /proc/uptime in hundredths of a second, without a fork.
@@ -498,7 +502,7 @@ tmpfs_root_size_of() {
     local s=
     local line
     if [ -f "/proc/$1/fd/0" ]; then
-        s="$(stat -L -c %s "/proc/$1/fd/0" 2>/dev/null)"
+        s="$(/lib/tmpfs-root/bin/stat -L -c %s "/proc/$1/fd/0" 2>/dev/null)"
     else
         if [ -f /run/tmpfs-root/headers ]; then
             # Each answer (a redirect's too) starts with its status line: the last one counts.
@@ -511,7 +515,7 @@ tmpfs_root_size_of() {
                 done
             } </run/tmpfs-root/headers 2>/dev/null
             # Spaces and the carriage return out.
-            s="$(printf %s "$s" | tr -dc 0-9)"
+            s="$(printf %s "$s" | /lib/tmpfs-root/bin/tr -dc 0-9)"
         fi
     fi
     [ -n "$s" ] || s="$2"
@@ -521,7 +525,7 @@ tmpfs_root_size_of() {
 # without, does nothing; sha256sum's status.
 tmpfs_root_hash() {
     [ -n "$1" ] || return 0
-    sha256sum <"$1" >/run/tmpfs-root/sha256
+    /lib/tmpfs-root/bin/sha256sum <"$1" >/run/tmpfs-root/sha256
 }
 # INTO NAME SHA256 EVERY SIZE: detects the format of the archive on stdin by its magic bytes,
 # unpacks it into INTO with GNU tar and checks every side of the pipe, the end-of-archive blocks and
@@ -536,11 +540,11 @@ tmpfs_root_extract() {
     local rt
     local rs
     local fifo=
-    rm -f /run/tmpfs-root/head /run/tmpfs-root/rc.read /run/tmpfs-root/rc.dec \
+    /lib/tmpfs-root/bin/rm -f /run/tmpfs-root/head /run/tmpfs-root/rc.read /run/tmpfs-root/rc.dec \
         /run/tmpfs-root/rc.tar /run/tmpfs-root/rc.sum /run/tmpfs-root/tar.out \
         /run/tmpfs-root/warnings /run/tmpfs-root/sha256.fifo /run/tmpfs-root/sha256 2>/dev/null
     # The first 262 bytes hold every magic number we know, tar's at offset 257.
-    if ! dd bs=1 count=262 of=/run/tmpfs-root/head 2>/run/tmpfs-root/err; then
+    if ! /lib/tmpfs-root/bin/dd bs=1 count=262 of=/run/tmpfs-root/head 2>/run/tmpfs-root/err; then
         tmpfs_root_cause="could not read $2: $(tmpfs_root_first_line /run/tmpfs-root/err)"
         return 1
     fi
@@ -548,20 +552,54 @@ tmpfs_root_extract() {
         tmpfs_root_cause="$2 is empty"
         return 1
     fi
-    case "$(od -An -tx1 -j 0 -N 6 /run/tmpfs-root/head 2>/dev/null | tr -d ' \n')" in
+    case "$(/lib/tmpfs-root/bin/od -An -tx1 -j 0 -N 6 /run/tmpfs-root/head 2>/dev/null | /lib/tmpfs-root/bin/tr -d ' \n')" in
         1f8b*) fmt=gzip ;;
         fd377a585a00) fmt=xz ;;
         28b52ffd*) fmt=zstd ;;
         425a68*) fmt=bzip2 ;;
         04224d18*) fmt=lz4 ;;
         *)
-            if [ "$(od -An -tx1 -j 257 -N 5 /run/tmpfs-root/head 2>/dev/null | tr -d ' \n')" = \
-                7573746172 ]; then
+            if [ \
+                "$(/lib/tmpfs-root/bin/od -An -tx1 -j 257 -N 5 /run/tmpfs-root/head 2>/dev/null | /lib/tmpfs-root/bin/tr -d ' \n')" \
+                = 7573746172 ]; then
                 fmt=tar
             else
                 tmpfs_root_cause="$2 is not a tar archive (gzip, xz, zstd, bzip2, lz4 or plain)"
                 return 1
             fi
+            ;;
+    esac
+    # An image may lack the format's decompressor (tmpfs_root_decompressors).
+    case "$fmt" in
+        gzip)
+            [ -x /lib/tmpfs-root/bin/gzip ] || [ -x /lib/tmpfs-root/bin/pigz ] || {
+                tmpfs_root_cause="$2 is gzip-compressed, but this initramfs has no gzip: rebuild it where gzip is installed (Debian package gzip) and, if tmpfs_root_decompressors is set in dracut.conf, with gzip in it"
+                return 1
+            }
+            ;;
+        xz)
+            [ -x /lib/tmpfs-root/bin/xz ] || {
+                tmpfs_root_cause="$2 is xz-compressed, but this initramfs has no xz: rebuild it where xz is installed (Debian package xz-utils) and, if tmpfs_root_decompressors is set in dracut.conf, with xz in it"
+                return 1
+            }
+            ;;
+        zstd)
+            [ -x /lib/tmpfs-root/bin/zstd ] || {
+                tmpfs_root_cause="$2 is zstd-compressed, but this initramfs has no zstd: rebuild it where zstd is installed (Debian package zstd) and, if tmpfs_root_decompressors is set in dracut.conf, with zstd in it"
+                return 1
+            }
+            ;;
+        bzip2)
+            [ -x /lib/tmpfs-root/bin/bzip2 ] || {
+                tmpfs_root_cause="$2 is bzip2-compressed, but this initramfs has no bzip2: rebuild it where bzip2 is installed (Debian package bzip2) and, if tmpfs_root_decompressors is set in dracut.conf, with bzip2 in it"
+                return 1
+            }
+            ;;
+        lz4)
+            [ -x /lib/tmpfs-root/bin/lz4 ] || {
+                tmpfs_root_cause="$2 is lz4-compressed, but this initramfs has no lz4: rebuild it where lz4 is installed (Debian package lz4) and, if tmpfs_root_decompressors is set in dracut.conf, with lz4 in it"
+                return 1
+            }
             ;;
     esac
     tmpfs_root_say 7 "tmpfs-root: unpacking $2 ($fmt)"
@@ -570,7 +608,7 @@ tmpfs_root_extract() {
     # and sha256sum reads it: the archive is read once, and nothing is staged.
     if [ -n "$3" ]; then
         fifo=/run/tmpfs-root/sha256.fifo
-        if ! mkfifo "$fifo" 2>/run/tmpfs-root/err; then
+        if ! /lib/tmpfs-root/bin/mkfifo "$fifo" 2>/run/tmpfs-root/err; then
             tmpfs_root_cause="sha256sum could not hash $2: $(tmpfs_root_first_line /run/tmpfs-root/err)"
             return 1
         fi
@@ -583,29 +621,29 @@ tmpfs_root_extract() {
         tmpfs_root_decompress "$fmt"
         echo "$?" >/run/tmpfs-root/rc.dec
     } 2>/run/tmpfs-root/dec.err | {
-        tar -x -p -R --same-owner --numeric-owner --xattrs '--xattrs-include=*' --acls --selinux \
-            -f - -C "$1" >/run/tmpfs-root/tar.out
+        /lib/tmpfs-root/bin/tar -x -p -R --same-owner --numeric-owner \
+            --xattrs '--xattrs-include=*' --acls --selinux -f - -C "$1" >/run/tmpfs-root/tar.out
         rt="$?"
         echo "$rt" >/run/tmpfs-root/rc.tar
         # tar stops reading at the end-of-archive blocks. What follows (the rest of the
         # record, padding) is read to its end, so the decompressor is not killed by SIGPIPE
         # and the digest covers every byte; after a failure, nothing more is read.
-        [ "$rt" != 0 ] || cat >/dev/null
+        [ "$rt" != 0 ] || /lib/tmpfs-root/bin/cat >/dev/null
     } 2>/run/tmpfs-root/tar.err | {
         tmpfs_root_hash "$fifo"
         echo "$?" >/run/tmpfs-root/rc.sum
     } 2>/run/tmpfs-root/sha256.err
-    rr="$(cat /run/tmpfs-root/rc.read)"
-    rd="$(cat /run/tmpfs-root/rc.dec)"
-    rt="$(cat /run/tmpfs-root/rc.tar)"
-    rs="$(cat /run/tmpfs-root/rc.sum)"
+    rr="$(/lib/tmpfs-root/bin/cat /run/tmpfs-root/rc.read)"
+    rd="$(/lib/tmpfs-root/bin/cat /run/tmpfs-root/rc.dec)"
+    rt="$(/lib/tmpfs-root/bin/cat /run/tmpfs-root/rc.tar)"
+    rs="$(/lib/tmpfs-root/bin/cat /run/tmpfs-root/rc.sum)"
     # A hasher that failed cuts the copy short, and then the stream: it is named first.
     if [ "$rs" != 0 ]; then
         tmpfs_root_cause="sha256sum could not hash $2: $(tmpfs_root_first_line /run/tmpfs-root/sha256.err)"
         return 1
     fi
     # GNU tar says "Wrote only N of M bytes" when a write comes up short on a full tmpfs.
-    if grep -qsE 'No space left on device|Wrote only [0-9]+ of [0-9]+ bytes' \
+    if /lib/tmpfs-root/bin/grep -qsE 'No space left on device|Wrote only [0-9]+ of [0-9]+ bytes' \
         /run/tmpfs-root/tar.err; then
         # The options the tmpfs was mounted with, and the manifest that sized it, if any.
         if [ -n "$tmpfs_root_out_manifest" ]; then
@@ -624,7 +662,7 @@ tmpfs_root_extract() {
     # The decompressor's own word decides; gzip exits 2 for a warning (trailing garbage).
     if [ "$rd" != 0 ] && [ -s /run/tmpfs-root/dec.err ] &&
         ! { [ "$fmt" = gzip ] && [ "$rd" = 2 ]; }; then
-        if grep -qsiE \
+        if /lib/tmpfs-root/bin/grep -qsiE \
             'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof|unfinished stream' \
             /run/tmpfs-root/dec.err; then
             tmpfs_root_cause="$2 is truncated"
@@ -634,12 +672,13 @@ tmpfs_root_extract() {
         return 1
     fi
     if [ "$rt" != 0 ]; then
-        if grep -qsiE \
+        if /lib/tmpfs-root/bin/grep -qsiE \
             'unexpected end|premature end|ends unexpectedly|truncated|incomplete|unexpected eof|unfinished stream' \
             /run/tmpfs-root/tar.err; then
             tmpfs_root_cause="$2 is truncated"
         else
-            if grep -qsE 'does not look like a tar archive|Skipping to next header' \
+            if /lib/tmpfs-root/bin/grep \
+                -qsE 'does not look like a tar archive|Skipping to next header' \
                 /run/tmpfs-root/tar.err; then
                 tmpfs_root_cause="$2 is corrupt"
             else
@@ -657,19 +696,19 @@ tmpfs_root_extract() {
         return 1
     fi
     # GNU tar accepts a stream cut at a member boundary: -R says whether the end blocks came.
-    if ! grep -qsF '** Block of NULs **' /run/tmpfs-root/tar.out ||
-        grep -qs 'A lone zero block' /run/tmpfs-root/tar.err; then
+    if ! /lib/tmpfs-root/bin/grep -qsF '** Block of NULs **' /run/tmpfs-root/tar.out ||
+        /lib/tmpfs-root/bin/grep -qs 'A lone zero block' /run/tmpfs-root/tar.err; then
         tmpfs_root_cause="$2 is truncated"
         return 1
     fi
     # A file capability or SELinux label tar could not set stops the boot; other xattrs warn.
-    if grep -qs "Cannot set 'security\\." /run/tmpfs-root/tar.err; then
-        tmpfs_root_cause="tar could not set a security attribute: $(sed -n "/Cannot set 'security\\./{p;q;}" /run/tmpfs-root/tar.err)"
+    if /lib/tmpfs-root/bin/grep -qs "Cannot set 'security\\." /run/tmpfs-root/tar.err; then
+        tmpfs_root_cause="tar could not set a security attribute: $(/lib/tmpfs-root/bin/sed -n "/Cannot set 'security\\./{p;q;}" /run/tmpfs-root/tar.err)"
         return 1
     fi
-    if grep -qsF "Cannot set '" /run/tmpfs-root/tar.err; then
+    if /lib/tmpfs-root/bin/grep -qsF "Cannot set '" /run/tmpfs-root/tar.err; then
         local warning
-        warning="tmpfs-root: warning: tar could not set every extended attribute: $(sed -n "/Cannot set '/{p;q;}" /run/tmpfs-root/tar.err)"
+        warning="tmpfs-root: warning: tar could not set every extended attribute: $(/lib/tmpfs-root/bin/sed -n "/Cannot set '/{p;q;}" /run/tmpfs-root/tar.err)"
         tmpfs_root_say 4 "$warning"
         printf 'warning=%s\n' "$warning" >/run/tmpfs-root/warnings
     fi
@@ -683,15 +722,15 @@ tmpfs_root_fetch() {
         https://*) redir='=https' ;;
     esac
     if [ -n "$2" ]; then
-        curl --silent --show-error --fail --globoff --location --proto '=http,https' \
-            --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 \
-            --cacert "$2" --write-out \
+        /lib/tmpfs-root/bin/curl --silent --show-error --fail --globoff --location \
+            --proto '=http,https' --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 \
+            --speed-time 30 --cacert "$2" --write-out \
             '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\ntmpfs-root-http bytes %{size_download}\n' \
             --dump-header /run/tmpfs-root/headers --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     else
-        curl --silent --show-error --fail --globoff --location --proto '=http,https' \
-            --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 --speed-time 30 \
-            --write-out \
+        /lib/tmpfs-root/bin/curl --silent --show-error --fail --globoff --location \
+            --proto '=http,https' --proto-redir "$redir" --connect-timeout 10 --speed-limit 1024 \
+            --speed-time 30 --write-out \
             '%{stderr}tmpfs-root-http %{http_code} %header{retry-after}\ntmpfs-root-http bytes %{size_download}\n' \
             --dump-header /run/tmpfs-root/headers --max-time "$3" "$1" 2>/run/tmpfs-root/curl.err
     fi
@@ -726,8 +765,10 @@ tmpfs_root_nth() {
 # BYTES: copies at most BYTES of stdin to stdout; returns 3 when more would have come, 1 when the
 # copy failed.
 tmpfs_root_cap() {
-    head -c "$1" || return 1
-    if [ -n "$(dd bs=1 count=1 2>/dev/null | tr '\000\n' __)" ]; then
+    /lib/tmpfs-root/bin/head -c "$1" || return 1
+    if [ -n \
+        "$(/lib/tmpfs-root/bin/dd bs=1 count=1 2>/dev/null | /lib/tmpfs-root/bin/tr '\000\n' __)" \
+        ]; then
         return 3
     fi
     return 0
@@ -978,10 +1019,10 @@ tmpfs_root_human() {
 # OPTIONS with a remount and MODE with chmod; its error in /run/tmpfs-root/err.
 tmpfs_root_mount_tmpfs() {
     if [ -n "${DRACUT_SYSTEMD:-}" ]; then
-        mount -o "remount,$2" "$1" 2>/run/tmpfs-root/err || return 1
-        [ "$3" = 0755 ] || chmod "$3" "$1" 2>/run/tmpfs-root/err
+        /lib/tmpfs-root/bin/mount -o "remount,$2" "$1" 2>/run/tmpfs-root/err || return 1
+        [ "$3" = 0755 ] || /lib/tmpfs-root/bin/chmod "$3" "$1" 2>/run/tmpfs-root/err
     else
-        mount -t tmpfs -o "$2,mode=$3" tmpfs "$1" 2>/run/tmpfs-root/err
+        /lib/tmpfs-root/bin/mount -t tmpfs -o "$2,mode=$3" tmpfs "$1" 2>/run/tmpfs-root/err
     fi
 }
 # N: prints the count N with its k, m or g suffix applied (powers of 1024).
@@ -1011,35 +1052,37 @@ tmpfs_root_take() {
                 tmpfs_root_cause="download of $1 did not finish within $tmpfs_root_timeout s (rd.tmpfs.timeout=$tmpfs_root_timeout)"
                 return 1
             fi
-            rm -f /run/tmpfs-root/rc.fetch 2>/dev/null
+            /lib/tmpfs-root/bin/rm -f /run/tmpfs-root/rc.fetch 2>/dev/null
             {
                 tmpfs_root_fetch "$1" "$4" "$left"
                 echo "$?" >/run/tmpfs-root/rc.fetch
-            } | head -c 65537 >"$2"
-            rf="$(cat /run/tmpfs-root/rc.fetch)"
+            } | /lib/tmpfs-root/bin/head -c 65537 >"$2"
+            rf="$(/lib/tmpfs-root/bin/cat /run/tmpfs-root/rc.fetch)"
             ;;
         *)
             if ! [ -f "$3/$1" ]; then
                 tmpfs_root_cause="$5"
                 return 2
             fi
-            if ! head -c 65537 "$3/$1" >"$2" 2>/run/tmpfs-root/err; then
+            if ! /lib/tmpfs-root/bin/head -c 65537 "$3/$1" >"$2" 2>/run/tmpfs-root/err; then
                 tmpfs_root_cause="could not read $1: $(tmpfs_root_first_line /run/tmpfs-root/err)"
                 return 1
             fi
             ;;
     esac
-    if [ -n "$(dd "if=$2" bs=1 skip=65536 count=1 2>/dev/null | tr '\000\n' __)" ]; then
+    if [ -n \
+        "$(/lib/tmpfs-root/bin/dd "if=$2" bs=1 skip=65536 count=1 2>/dev/null | /lib/tmpfs-root/bin/tr '\000\n' __)" \
+        ]; then
         tmpfs_root_cause="$1 is larger than 65536 bytes"
         return 1
     fi
     [ "$rf" = 0 ] && return 0
-    code="$(sed -n 's/^tmpfs-root-http \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
+    code="$(/lib/tmpfs-root/bin/sed -n 's/^tmpfs-root-http \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
     if [ "$code" = 404 ]; then
         tmpfs_root_cause="$5"
         return 2
     fi
-    tmpfs_root_cause="could not download $1: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
+    tmpfs_root_cause="could not download $1: $(/lib/tmpfs-root/bin/sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
     return 1
 }
 # FILE NAME: prints the sha256 of NAME's line in the sidecar FILE, in lower case; returns 1 when a
@@ -1089,8 +1132,8 @@ tmpfs_root_check_signature() {
     local k
     for k in "$3"/*; do
         [ -f "$k" ] || continue
-        if openssl pkeyutl -verify -pubin -inkey "$k" -rawin -in "$1" -sigfile "$2" >/dev/null \
-            2>/dev/null; then
+        if /lib/tmpfs-root/bin/openssl pkeyutl -verify -pubin -inkey "$k" -rawin -in "$1" \
+            -sigfile "$2" >/dev/null 2>/dev/null; then
             return 0
         fi
     done
@@ -1107,7 +1150,7 @@ tmpfs_root_uptime() {
 # DIR: prints the bytes the file system at DIR holds; returns 1 when df cannot tell.
 tmpfs_root_capacity() {
     local kb
-    kb="$(df -P -k "$1" 2>/dev/null | sed -n '2s/^[^ ]*  *\([0-9][0-9]*\) .*/\1/p')"
+    kb="$(/lib/tmpfs-root/bin/df -P -k "$1" 2>/dev/null | /lib/tmpfs-root/bin/sed -n '2s/^[^ ]*  *\([0-9][0-9]*\) .*/\1/p')"
     case "$kb" in
         '' | *[!0-9]*) return 1 ;;
     esac
@@ -1165,7 +1208,8 @@ tmpfs_root_download() {
             tmpfs_root_cause="download of $url did not finish within $5 s (rd.tmpfs.timeout=$5)"
             return 1
         fi
-        rm -f /run/tmpfs-root/rc.fetch /run/tmpfs-root/rc.cap /run/tmpfs-root/headers 2>/dev/null
+        /lib/tmpfs-root/bin/rm -f /run/tmpfs-root/rc.fetch /run/tmpfs-root/rc.cap \
+            /run/tmpfs-root/headers 2>/dev/null
         # extract runs on the right of a pipe, in a subshell: its cause comes back in a file.
         {
             tmpfs_root_fetch "$url" "$4" "$left"
@@ -1180,11 +1224,11 @@ tmpfs_root_download() {
             exit "$rc"
         )
         rc="$?"
-        rf="$(cat /run/tmpfs-root/rc.fetch)"
-        if [ "$(cat /run/tmpfs-root/rc.cap)" = 3 ]; then
+        rf="$(/lib/tmpfs-root/bin/cat /run/tmpfs-root/rc.fetch)"
+        if [ "$(/lib/tmpfs-root/bin/cat /run/tmpfs-root/rc.cap)" = 3 ]; then
             # More bytes came than the tmpfs holds. An archive already found corrupt, or no
             # archive at all, is named so whether or not the cut came first; a cut one is too large.
-            tmpfs_root_cause="$(cat /run/tmpfs-root/cause)"
+            tmpfs_root_cause="$(/lib/tmpfs-root/bin/cat /run/tmpfs-root/cause)"
             case "$tmpfs_root_cause" in
                 "$url is corrupt" | \
                     "$url is not a tar archive (gzip, xz, zstd, bzip2, lz4 or plain)")
@@ -1202,7 +1246,7 @@ tmpfs_root_download() {
                     echo "$((try + 1))" >/run/tmpfs-root/tries
                     return 0
                 fi
-                tmpfs_root_cause="$(cat /run/tmpfs-root/cause)"
+                tmpfs_root_cause="$(/lib/tmpfs-root/bin/cat /run/tmpfs-root/cause)"
                 return 1
                 ;;
         esac
@@ -1212,14 +1256,14 @@ tmpfs_root_download() {
             tmpfs_root_cause="download of $url did not finish within $5 s (rd.tmpfs.timeout=$5)"
             return 1
         fi
-        code="$(sed -n 's/^tmpfs-root-http \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
+        code="$(/lib/tmpfs-root/bin/sed -n 's/^tmpfs-root-http \([0-9][0-9]*\).*/\1/p' /run/tmpfs-root/curl.err)"
         try="$((try + 1))"
         why=''
         # A redirect curl may not follow, or a 4xx other than 408 and 429, will not change:
         # that URL is left out of later rounds.
         if [ "$rf" = 1 ]; then
-            tmpfs_root_cause="$url redirects to a protocol it may not use: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
-            why="$(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
+            tmpfs_root_cause="$url redirects to a protocol it may not use: $(/lib/tmpfs-root/bin/sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
+            why="$(/lib/tmpfs-root/bin/sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
         else
             case "$code" in
                 408 | 429) : ;;
@@ -1238,14 +1282,14 @@ tmpfs_root_download() {
         fi
         if [ "$try" -ge "$tries" ]; then
             [ -n "$why" ] ||
-                tmpfs_root_cause="download of $url failed after $try tries: $(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
+                tmpfs_root_cause="download of $url failed after $try tries: $(/lib/tmpfs-root/bin/sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
             return 1
         fi
         case "$why" in
             '')
                 case "$code" in
                     000 | 2*)
-                        why="$(sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
+                        why="$(/lib/tmpfs-root/bin/sed -n '/^tmpfs-root-http /!{p;q;}' /run/tmpfs-root/curl.err)"
                         ;;
                     *) why="HTTP $code" ;;
                 esac
@@ -1265,7 +1309,8 @@ tmpfs_root_download() {
             tmpfs_root_say 4 \
                 "tmpfs-root: try $try of $tries from $url failed: $why, next from $(tmpfs_root_nth "$1" "$j")"
             # Start again from an empty root: a partial transfer never boots.
-            find "$2" -mindepth 1 -maxdepth 1 -exec rm -rf '{}' + 2>/dev/null
+            /lib/tmpfs-root/bin/find "$2" -mindepth 1 -maxdepth 1 -exec /lib/tmpfs-root/bin/rm \
+                -rf '{}' + 2>/dev/null
             continue
         fi
         i="$j"
@@ -1279,7 +1324,7 @@ tmpfs_root_download() {
         base="$half"
         case "$code" in
             429 | 503)
-                after="$(sed -n 's/^tmpfs-root-http [0-9]* \([0-9][0-9]*\)[[:space:]]*$/\1/p' /run/tmpfs-root/curl.err)"
+                after="$(/lib/tmpfs-root/bin/sed -n 's/^tmpfs-root-http [0-9]* \([0-9][0-9]*\)[[:space:]]*$/\1/p' /run/tmpfs-root/curl.err)"
                 case "$after" in
                     '') : ;;
                     ??????*) base=120 ;;
@@ -1292,16 +1337,17 @@ tmpfs_root_download() {
                 esac
                 ;;
         esac
-        r="$(od -An -tu1 -j "$((try - 1))" -N1 /dev/urandom 2>/dev/null | tr -dc 0-9)"
+        r="$(/lib/tmpfs-root/bin/od -An -tu1 -j "$((try - 1))" -N1 /dev/urandom 2>/dev/null | /lib/tmpfs-root/bin/tr -dc 0-9)"
         [ -n "$r" ] || r=0
         pause="$((base + (r % (half + 1))))"
         if [ "$pause" -gt "$left" ]; then
             pause="$left"
         fi
         tmpfs_root_say 4 "tmpfs-root: try $try of $tries from $url failed: $why, next in $pause s"
-        sleep "$pause"
+        /lib/tmpfs-root/bin/sleep "$pause"
         # Start again from an empty root: a partial transfer never boots.
-        find "$2" -mindepth 1 -maxdepth 1 -exec rm -rf '{}' + 2>/dev/null
+        /lib/tmpfs-root/bin/find "$2" -mindepth 1 -maxdepth 1 -exec /lib/tmpfs-root/bin/rm \
+            -rf '{}' + 2>/dev/null
     done
 }
 # UP LOW DEPTH: merges the directory LOW (the layers below) into UP (a layer's), both real
@@ -1318,9 +1364,9 @@ tmpfs_root_merge() {
     # One time stamp for each depth of the recursion.
     local stamp="/run/tmpfs-root/layer.stamp.$depth"
     # The upper directory's time, which the renames into it would change.
-    touch -r "$up" "$stamp" 2>/dev/null
+    /lib/tmpfs-root/bin/touch -r "$up" "$stamp" 2>/dev/null
     if [ -e "$up/.wh..wh..opq" ] || [ -L "$up/.wh..wh..opq" ]; then
-        rm -rf "$up/.wh..wh..opq" "$low" 2>/run/tmpfs-root/layer.err || return 1
+        /lib/tmpfs-root/bin/rm -rf "$up/.wh..wh..opq" "$low" 2>/run/tmpfs-root/layer.err || return 1
     else
         for c in "$up"/.wh.*; do
             [ -e "$c" ] || [ -L "$c" ] || continue
@@ -1331,10 +1377,10 @@ tmpfs_root_merge() {
                 *)
                     # name is one component, neither empty nor . nor ..
                     t="$low/$name"
-                    rm -rf "$t" 2>/run/tmpfs-root/layer.err || return 1
+                    /lib/tmpfs-root/bin/rm -rf "$t" 2>/run/tmpfs-root/layer.err || return 1
                     ;;
             esac
-            rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
+            /lib/tmpfs-root/bin/rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
         done
         set --
         for c in "$low"/* "$low"/.[!.]* "$low"/..?*; do
@@ -1350,11 +1396,11 @@ tmpfs_root_merge() {
             fi
         done
         if [ "$#" -gt 0 ]; then
-            mv -f -- "$@" "$up/" 2>/run/tmpfs-root/layer.err || return 1
+            /lib/tmpfs-root/bin/mv -f -- "$@" "$up/" 2>/run/tmpfs-root/layer.err || return 1
         fi
-        rm -rf "$low" 2>/run/tmpfs-root/layer.err || return 1
+        /lib/tmpfs-root/bin/rm -rf "$low" 2>/run/tmpfs-root/layer.err || return 1
     fi
-    touch -r "$stamp" "$up" 2>/dev/null
+    /lib/tmpfs-root/bin/touch -r "$stamp" "$up" 2>/dev/null
     return 0
 }
 # STAGE ROOT: lays the layer unpacked in STAGE (inside ROOT) over ROOT, by renames alone, then
@@ -1367,13 +1413,13 @@ tmpfs_root_lay() {
     local name
     local up
     local stamp=/run/tmpfs-root/layer.stamp.0
-    touch -r "$root" "$stamp" 2>/dev/null
+    /lib/tmpfs-root/bin/touch -r "$root" "$stamp" 2>/dev/null
     # An opaque top: nothing of the layers below stays (the stage itself does).
     if [ -e "$stage/.wh..wh..opq" ] || [ -L "$stage/.wh..wh..opq" ]; then
         for c in "$root"/* "$root"/.[!.]* "$root"/..?*; do
             [ -e "$c" ] || [ -L "$c" ] || continue
             [ "$c" = "$stage" ] && continue
-            rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
+            /lib/tmpfs-root/bin/rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
         done
     fi
     for c in "$stage"/.wh.*; do
@@ -1386,10 +1432,10 @@ tmpfs_root_lay() {
             *)
                 # name is one component, neither empty nor . nor ..
                 t="$root/$name"
-                rm -rf "$t" 2>/run/tmpfs-root/layer.err || return 1
+                /lib/tmpfs-root/bin/rm -rf "$t" 2>/run/tmpfs-root/layer.err || return 1
                 ;;
         esac
-        rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
+        /lib/tmpfs-root/bin/rm -rf "$c" 2>/run/tmpfs-root/layer.err || return 1
     done
     set --
     for c in "$stage"/* "$stage"/.[!.]* "$stage"/..?*; do
@@ -1404,16 +1450,16 @@ tmpfs_root_lay() {
         if [ -d "$up" ] && ! [ -L "$up" ] && { [ -d "$c" ] && ! [ -L "$c" ]; }; then
             tmpfs_root_merge "$c" "$up" 1 || return 1
         else
-            rm -rf "$up" 2>/run/tmpfs-root/layer.err || return 1
+            /lib/tmpfs-root/bin/rm -rf "$up" 2>/run/tmpfs-root/layer.err || return 1
         fi
         set -- "$@" "$c"
     done
     if [ "$#" -gt 0 ]; then
-        mv -f -- "$@" "$root/" 2>/run/tmpfs-root/layer.err || return 1
+        /lib/tmpfs-root/bin/mv -f -- "$@" "$root/" 2>/run/tmpfs-root/layer.err || return 1
     fi
-    rmdir "$stage" 2>/run/tmpfs-root/layer.err || return 1
+    /lib/tmpfs-root/bin/rmdir "$stage" 2>/run/tmpfs-root/layer.err || return 1
     tmpfs_root_drop_whiteouts "$root" || return 1
-    touch -r "$stamp" "$root" 2>/dev/null
+    /lib/tmpfs-root/bin/touch -r "$stamp" "$root" 2>/dev/null
     return 0
 }
 # STAGE ROOT NAME: tmpfs_root_lay STAGE ROOT; returns 1 with $tmpfs_root_cause naming the layer NAME
@@ -1426,30 +1472,32 @@ tmpfs_root_overlay() {
 }
 # ROOT: removes every entry under ROOT whose name starts with .wh. (and all under it).
 tmpfs_root_drop_whiteouts() {
-    find "$1" -name '.wh.*' -prune -exec rm -rf '{}' + 2>/run/tmpfs-root/layer.err
+    /lib/tmpfs-root/bin/find "$1" -name '.wh.*' -prune -exec /lib/tmpfs-root/bin/rm -rf '{}' + \
+        2>/run/tmpfs-root/layer.err
 }
 # undoes step mountpoint (remove) when it ran and was not undone; returns 0.
 tmpfs_root_undo_mountpoint() {
     if [ -e /run/tmpfs-root/done.mountpoint ]; then
-        rmdir "$tmpfs_root_out_mountpoint" 2>/dev/null
-        rm -f /run/tmpfs-root/done.mountpoint 2>/dev/null
+        /lib/tmpfs-root/bin/rmdir "$tmpfs_root_out_mountpoint" 2>/dev/null
+        /lib/tmpfs-root/bin/rm -f /run/tmpfs-root/done.mountpoint 2>/dev/null
     fi
     return 0
 }
 # undoes step source (unmount) when it ran and was not undone; returns 0.
 tmpfs_root_undo_source() {
     if [ -e /run/tmpfs-root/done.source ]; then
-        umount "$tmpfs_root_out_mountpoint" 2>/dev/null ||
-            umount -l "$tmpfs_root_out_mountpoint" 2>/dev/null
-        rm -f /run/tmpfs-root/done.source 2>/dev/null
+        /lib/tmpfs-root/bin/umount "$tmpfs_root_out_mountpoint" 2>/dev/null ||
+            /lib/tmpfs-root/bin/umount -l "$tmpfs_root_out_mountpoint" 2>/dev/null
+        /lib/tmpfs-root/bin/rm -f /run/tmpfs-root/done.source 2>/dev/null
     fi
     return 0
 }
 # undoes step tmpfs (unmount) when it ran and was not undone; returns 0.
 tmpfs_root_undo_tmpfs() {
     if [ -e /run/tmpfs-root/done.tmpfs ]; then
-        umount "${NEWROOT:-/sysroot}" 2>/dev/null || umount -l "${NEWROOT:-/sysroot}" 2>/dev/null
-        rm -f /run/tmpfs-root/done.tmpfs 2>/dev/null
+        /lib/tmpfs-root/bin/umount "${NEWROOT:-/sysroot}" 2>/dev/null ||
+            /lib/tmpfs-root/bin/umount -l "${NEWROOT:-/sysroot}" 2>/dev/null
+        /lib/tmpfs-root/bin/rm -f /run/tmpfs-root/done.tmpfs 2>/dev/null
     fi
     return 0
 }
@@ -1479,7 +1527,7 @@ tmpfs_root_step_device() {
             tmpfs_root_cause="device $tmpfs_root_device ($tmpfs_root_spec) did not appear within $limit seconds"
             return 1
         fi
-        sleep 1
+        /lib/tmpfs-root/bin/sleep 1
         waited="$((waited + 1))"
     done
 }
@@ -1487,11 +1535,11 @@ tmpfs_root_step_device() {
 # fails.
 tmpfs_root_step_mountpoint() {
     # making a mount point for the source
-    if ! mkdir -p /run/tmpfs-root 2>/run/tmpfs-root/err; then
+    if ! /lib/tmpfs-root/bin/mkdir -p /run/tmpfs-root 2>/run/tmpfs-root/err; then
         tmpfs_root_cause="could not make /run/tmpfs-root: $(tmpfs_root_first_line /run/tmpfs-root/err)"
         return 1
     fi
-    if ! tmpfs_root_out_mountpoint="$(mktemp -d /run/tmpfs-root/source.XXXXXX)" \
+    if ! tmpfs_root_out_mountpoint="$(/lib/tmpfs-root/bin/mktemp -d /run/tmpfs-root/source.XXXXXX)" \
         2>/run/tmpfs-root/err; then
         tmpfs_root_cause="could not make a directory under /run/tmpfs-root: $(tmpfs_root_first_line /run/tmpfs-root/err)"
         return 1
@@ -1506,19 +1554,21 @@ tmpfs_root_step_source() {
                 tmpfs_root_cause="device $tmpfs_root_device ($tmpfs_root_spec) is not there"
                 return 1
             fi
-            if ! mount -o ro "$tmpfs_root_device" "$tmpfs_root_out_mountpoint" \
+            if ! /lib/tmpfs-root/bin/mount -o ro "$tmpfs_root_device" "$tmpfs_root_out_mountpoint" \
                 2>/run/tmpfs-root/err; then
                 tmpfs_root_cause="could not mount $tmpfs_root_device read-only: $(tmpfs_root_first_line /run/tmpfs-root/err)"
                 return 1
             fi
             ;;
         nfs)
-            if ! mount -t "$tmpfs_root_fstype" -o "$tmpfs_root_options" "$tmpfs_root_target" \
-                "$tmpfs_root_out_mountpoint" 2>/run/tmpfs-root/err; then
-                if grep -qsiE 'denied|no such file|not exported' /run/tmpfs-root/err; then
+            if ! /lib/tmpfs-root/bin/mount -t "$tmpfs_root_fstype" -o "$tmpfs_root_options" \
+                "$tmpfs_root_target" "$tmpfs_root_out_mountpoint" 2>/run/tmpfs-root/err; then
+                if /lib/tmpfs-root/bin/grep -qsiE 'denied|no such file|not exported' \
+                    /run/tmpfs-root/err; then
                     tmpfs_root_cause="$tmpfs_root_target is not exported"
                 else
-                    if grep -qsiE 'refused|timed out|no route|unreachable|not responding' \
+                    if /lib/tmpfs-root/bin/grep \
+                        -qsiE 'refused|timed out|no route|unreachable|not responding' \
                         /run/tmpfs-root/err; then
                         tmpfs_root_cause="NFS server ${tmpfs_root_target%%:/*} did not answer"
                     else
@@ -1559,7 +1609,7 @@ tmpfs_root_step_sidecar() {
             want="${wants%%,*}"
             wants="${wants#*,}"
         fi
-        rm -f /run/tmpfs-root/sidecar /run/tmpfs-root/sidecar.sig 2>/dev/null
+        /lib/tmpfs-root/bin/rm -f /run/tmpfs-root/sidecar /run/tmpfs-root/sidecar.sig 2>/dev/null
         case "$tmpfs_root_kind" in
             http)
                 rest="$(tmpfs_root_urls "$layer")"
@@ -1644,7 +1694,7 @@ tmpfs_root_step_manifest() {
         layer="${layers%%,*}"
         layers="${layers#*,}"
         li="$((li + 1))"
-        rm -f /run/tmpfs-root/manifest 2>/dev/null
+        /lib/tmpfs-root/bin/rm -f /run/tmpfs-root/manifest 2>/dev/null
         case "$tmpfs_root_kind" in
             http)
                 rest="$(tmpfs_root_urls "$layer")"
@@ -1888,7 +1938,7 @@ tmpfs_root_step_unpack() {
         fi
         to="${NEWROOT:-/sysroot}"
         if [ "$li" -gt 1 ]; then
-            if ! to="$(mktemp -d "${NEWROOT:-/sysroot}/.tmpfs-root-layer.XXXXXX" 2>/run/tmpfs-root/err)"; then
+            if ! to="$(/lib/tmpfs-root/bin/mktemp -d "${NEWROOT:-/sysroot}/.tmpfs-root-layer.XXXXXX" 2>/run/tmpfs-root/err)"; then
                 tmpfs_root_cause="could not lay $layer over the layers before it: $(tmpfs_root_first_line /run/tmpfs-root/err)"
                 return 1
             fi
@@ -1917,7 +1967,8 @@ tmpfs_root_step_unpack() {
         esac
         # What the verify step reads: the layer's digest and the name it came from.
         if [ -n "$want" ]; then
-            mv -f /run/tmpfs-root/sha256 "/run/tmpfs-root/sha256.$li" 2>/dev/null
+            /lib/tmpfs-root/bin/mv -f /run/tmpfs-root/sha256 "/run/tmpfs-root/sha256.$li" \
+                2>/dev/null
         fi
         printf '%s\n' "$tmpfs_root_out_unpack" >"/run/tmpfs-root/layer.$li"
         # With layers, no whiteout is left in the root: each layer's are carried out.
@@ -1964,21 +2015,21 @@ tmpfs_root_step_verify() {
 # step release: unmounting the source; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_release() {
     # unmounting the source
-    if ! umount "$tmpfs_root_out_mountpoint" 2>/run/tmpfs-root/err; then
+    if ! /lib/tmpfs-root/bin/umount "$tmpfs_root_out_mountpoint" 2>/run/tmpfs-root/err; then
         tmpfs_root_cause="could not unmount $tmpfs_root_out_mountpoint: $(tmpfs_root_first_line /run/tmpfs-root/err)"
         return 1
     fi
-    rm -f /run/tmpfs-root/done.source 2>/dev/null
+    /lib/tmpfs-root/bin/rm -f /run/tmpfs-root/done.source 2>/dev/null
 }
 # step cleanup: removing the source's mount point; returns 1 with $tmpfs_root_cause set when it
 # fails.
 tmpfs_root_step_cleanup() {
     # removing the source's mount point
-    if ! rmdir "$tmpfs_root_out_mountpoint" 2>/run/tmpfs-root/err; then
+    if ! /lib/tmpfs-root/bin/rmdir "$tmpfs_root_out_mountpoint" 2>/run/tmpfs-root/err; then
         tmpfs_root_cause="could not remove $tmpfs_root_out_mountpoint: $(tmpfs_root_first_line /run/tmpfs-root/err)"
         return 1
     fi
-    rm -f /run/tmpfs-root/done.mountpoint 2>/dev/null
+    /lib/tmpfs-root/bin/rm -f /run/tmpfs-root/done.mountpoint 2>/dev/null
 }
 # step selinux: restoring SELinux labels; returns 1 with $tmpfs_root_cause set when it fails.
 tmpfs_root_step_selinux() {
@@ -2007,7 +2058,7 @@ tmpfs_root_step_selinux() {
             return 1
             ;;
     esac
-    if ! chroot "${NEWROOT:-/sysroot}" setfiles -F -e /proc -e /sys -e /dev \
+    if ! /lib/tmpfs-root/bin/chroot "${NEWROOT:-/sysroot}" setfiles -F -e /proc -e /sys -e /dev \
         "/etc/selinux/$type/contexts/files/file_contexts" / 2>/run/tmpfs-root/err; then
         tmpfs_root_cause="setfiles could not relabel ${NEWROOT:-/sysroot}: $(tmpfs_root_first_line /run/tmpfs-root/err)"
         return 1
@@ -2024,7 +2075,7 @@ tmpfs_root_step_handover() {
 tmpfs_root_phase_cmdline() {
     local rc
     # Step errors are collected under here.
-    mkdir -p /run/tmpfs-root 2>/dev/null
+    /lib/tmpfs-root/bin/mkdir -p /run/tmpfs-root 2>/dev/null
     if [ ! -e /run/tmpfs-root/start ]; then
         tmpfs_root_centis >/run/tmpfs-root/start
     fi
@@ -2054,7 +2105,7 @@ tmpfs_root_phase_cmdline() {
 tmpfs_root_phase_mount() {
     local rc
     # Step errors are collected under here.
-    mkdir -p /run/tmpfs-root 2>/dev/null
+    /lib/tmpfs-root/bin/mkdir -p /run/tmpfs-root 2>/dev/null
     if [ ! -e /run/tmpfs-root/start ]; then
         tmpfs_root_centis >/run/tmpfs-root/start
     fi
@@ -2178,7 +2229,7 @@ tmpfs_root_phase_mount() {
 tmpfs_root_phase_prePivot() {
     local rc
     # Step errors are collected under here.
-    mkdir -p /run/tmpfs-root 2>/dev/null
+    /lib/tmpfs-root/bin/mkdir -p /run/tmpfs-root 2>/dev/null
     if [ ! -e /run/tmpfs-root/start ]; then
         tmpfs_root_centis >/run/tmpfs-root/start
     fi
@@ -2233,7 +2284,7 @@ tmpfs_root_stop() {
             ;;
         halt)
             while :; do
-                sleep 3600
+                /lib/tmpfs-root/bin/sleep 3600
             done
             ;;
     esac
@@ -2245,12 +2296,12 @@ tmpfs_root_stop() {
 tmpfs_root_generate_network() {
     case "$tmpfs_root_kind" in
         nfs | http)
-            mkdir -p "$1/tmpfs-root.service.d" || return 1
-            cp /lib/tmpfs-root/50-tmpfs-root-network.conf \
+            /lib/tmpfs-root/bin/mkdir -p "$1/tmpfs-root.service.d" || return 1
+            /lib/tmpfs-root/bin/cp /lib/tmpfs-root/50-tmpfs-root-network.conf \
                 "$1/tmpfs-root.service.d/50-tmpfs-root-network.conf" || return 1
             if [ -z "$tmpfs_root_given_ip" ]; then
-                mkdir -p /run/systemd/network 2>/dev/null
-                cp /lib/tmpfs-root/90-tmpfs-root-dhcp.network \
+                /lib/tmpfs-root/bin/mkdir -p /run/systemd/network 2>/dev/null
+                /lib/tmpfs-root/bin/cp /lib/tmpfs-root/90-tmpfs-root-dhcp.network \
                     /run/systemd/network/90-tmpfs-root-dhcp.network 2>/dev/null
             fi
             ;;

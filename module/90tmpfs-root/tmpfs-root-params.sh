@@ -10,11 +10,11 @@ tmpfs_root_say() {
 }
 # SET VALUE: true when VALUE holds only characters of the tr(1) set SET.
 tmpfs_root_only() {
-    [ -z "$(printf %s "$2" | tr -d "$1")" ]
+    [ -z "$(printf %s "$2" | /lib/tmpfs-root/bin/tr -d "$1")" ]
 }
 # TEXT: prints TEXT in ASCII lower case.
 tmpfs_root_lower() {
-    printf %s "$1" | tr '[:upper:]' '[:lower:]'
+    printf %s "$1" | /lib/tmpfs-root/bin/tr '[:upper:]' '[:lower:]'
 }
 # prints what dracut's getcmdline reads: /etc/cmdline.d/*.conf, /etc/cmdline, then /proc/cmdline,
 # one space between files; returns 0.
@@ -24,7 +24,7 @@ tmpfs_root_cmdline_text() {
     # One space between files, none after the last: an open quote must not swallow it.
     for f in /etc/cmdline.d/*.conf /etc/cmdline /proc/cmdline; do
         if [ -f "$f" ]; then
-            printf %s%s "$sep" "$(cat "$f")"
+            printf %s%s "$sep" "$(/lib/tmpfs-root/bin/cat "$f")"
             sep=' '
         fi
     done
@@ -150,7 +150,7 @@ tmpfs_root_udev_encode() {
     esac
     # Hex digits of every byte, then one byte (or one UTF-8 sequence) at a time.
     local hex
-    hex="$(printf %s "$1" | od -An -v -tx1 | tr -d ' \n')"
+    hex="$(printf %s "$1" | /lib/tmpfs-root/bin/od -An -v -tx1 | /lib/tmpfs-root/bin/tr -d ' \n')"
     # A label may be written already escaped: \xNN stands for the byte NN.
     local dec=
     while [ -n "$hex" ]; do
@@ -392,7 +392,7 @@ tmpfs_root_warn_unknown() {
     local seen=
     [ -n "$rest" ] || return 0
     [ ! -e /run/tmpfs-root/warned.params ] || return 0
-    mkdir -p /run/tmpfs-root 2>/dev/null
+    /lib/tmpfs-root/bin/mkdir -p /run/tmpfs-root 2>/dev/null
     : >/run/tmpfs-root/warned.params
     while [ -n "$rest" ]; do
         name="${rest%%=*}"
@@ -413,6 +413,19 @@ tmpfs_root_has_keys() {
     for k in /etc/tmpfs-root/keys/*; do
         [ -f "$k" ] && return 0
     done
+    return 1
+}
+# KIND: true when the initramfs boots sources of KIND, by the record module-setup.sh writes
+# (/lib/tmpfs-root/sources; every kind when there is none).
+tmpfs_root_image_boots() {
+    local l=
+    [ -e /lib/tmpfs-root/sources ] || return 0
+    {
+        read -r l || :
+    } </lib/tmpfs-root/sources
+    case " $l " in
+        *" $1 "*) return 0 ;;
+    esac
     return 1
 }
 # OPTIONS: true when each of the comma-separated tmpfs OPTIONS is nr_inodes=, huge=, mpol= or mode=
@@ -1002,6 +1015,18 @@ tmpfs_root_read_params() {
             ;;
     esac
     tmpfs_root_onfail="$value"
+    # An image built without what a kind needs does not boot it (/lib/tmpfs-root/sources).
+    if ! tmpfs_root_image_boots "$tmpfs_root_kind"; then
+        case "$tmpfs_root_kind" in
+            nfs)
+                tmpfs_root_cause="invalid root \"$tmpfs_root_raw_root\": this initramfs cannot boot nfs sources: it was built without dracut's network and nfs modules; build it on a host with dracut-network installed, with dracut --add \"network nfs\" (or add_dracutmodules+=\" network nfs \" in dracut.conf)"
+                ;;
+            http)
+                tmpfs_root_cause="invalid root \"$tmpfs_root_raw_root\": this initramfs cannot boot http sources: it was built without dracut's network and url-lib modules and curl; build it on a host with dracut-network and curl installed, with dracut --add \"network url-lib\" (or add_dracutmodules+=\" network url-lib \" in dracut.conf)"
+                ;;
+        esac
+        return 1
+    fi
     # A file name appended to a base URL: no white space, no curl glob characters.
     # (A URL holds no space: "/ " is where the source's or a mirror's URL ends with /.)
     if [ "$tmpfs_root_kind" = http ] &&

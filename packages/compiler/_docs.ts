@@ -148,6 +148,8 @@ const FIXED: Readonly<Record<string, string>> = {
     "mirrors', tried in turn; a pause after each round), with RETRIES more rounds, a byte bound " +
     "(the tmpfs) and a deadline (TIMEOUT seconds from the sidecar's download, or from the first " +
     "try); sets $tmpfs_root_served; returns 1 with $tmpfs_root_cause set when it gives up.",
+  [fn("image_boots")]: "KIND: true when the initramfs boots sources of KIND, by the record " +
+    "module-setup.sh writes (/lib/tmpfs-root/sources; every kind when there is none).",
   // The hooks'.
   [fn("stop")]: "applies rd.tmpfs.onfail after a failure: emergency (dracut's own handling), " +
     "reboot, poweroff or halt.",
@@ -160,20 +162,36 @@ const FIXED: Readonly<Record<string, string>> = {
   [fn("build_sources")]: "prints the source kinds (and extras such as lvm) this initramfs must " +
     "support: $tmpfs_root_sources, else what the baked-in (or host-only, the running) command " +
     "line names, else every kind.",
-  [fn("has_module")]: "NAME: true when dracut has the module NAME.",
-  [fn("each_key")]: "FUNCTION: calls FUNCTION KEY for each path in $tmpfs_root_pubkeys; " +
-    "returns 1 as soon as one call fails.",
+  [fn("has_module")]: "NAME: true when dracut has the module NAME and the build does not omit " +
+    "it (a dependency on an omitted module would stop the build).",
+  [fn("each")]: "WORDS FUNCTION: calls FUNCTION WORD for each word of WORDS; returns 1 as soon " +
+    "as one call fails.",
+  [fn("package")]: "PROGRAM: prints the Debian package that has PROGRAM.",
+  [fn("check_tool")]: "NAME: 0 when this host has the program NAME, 1 when it has none, 2 when " +
+    "it is BusyBox's applet, which lacks options the boot uses.",
+  [fn("require_tool")]: "NAME: like tmpfs_root_check_tool, and says what to install (derror) " +
+    "when NAME is missing or BusyBox's.",
+  [fn("inst_tool")]: "NAME: installs this host's program NAME as /lib/tmpfs-root/bin/NAME, the " +
+    "path the hooks run it by (a shell that prefers its applets never runs one for a path); " +
+    "returns 1 when the host has none or only BusyBox's.",
+  [fn("check_decompressor")]: "FORMAT: true when FORMAT (a word of $tmpfs_root_decompressors) " +
+    "is a compressed format whose decompressor this host has; else says why (derror).",
+  [fn("inst_decompressor")]: "FORMAT: installs FORMAT's decompressors that this host has " +
+    "(pigz beside gzip); returns 1 when it has none.",
   [fn("check_key")]: "KEY: true when KEY is an Ed25519 public key openssl reads, whose file " +
     "name does not start with a dot (the boot's glob would miss it); else says why (derror).",
   [fn("install_key")]: "KEY: installs KEY under /etc/tmpfs-root/keys by its file name; returns 1 " +
     "when another key has that name.",
-  check: "dracut: the programs must exist, and every key $tmpfs_root_pubkeys names must be an " +
-    "Ed25519 public key (1 fails the build); the module is installed only when asked for (255).",
+  check: "dracut: the programs must exist and not be BusyBox's, the formats " +
+    "$tmpfs_root_decompressors names must be known and their decompressors here, and every key " +
+    "$tmpfs_root_pubkeys names must be an Ed25519 public key (1 fails the build); the module is " +
+    "installed only when asked for (255).",
   depends: "dracut: prints the dracut modules the supported source kinds need.",
   installkernel: "dracut: installs the kernel modules of the supported source kinds.",
-  install: "dracut: installs the programs, the public keys and openssl (only when " +
-    "$tmpfs_root_pubkeys names keys), the library, the hooks and, with systemd, the generator, " +
-    "service and units.",
+  install: "dracut: installs the programs under /lib/tmpfs-root/bin (the decompressors " +
+    "$tmpfs_root_decompressors names, else all this host has; openssl and the public keys only " +
+    "when $tmpfs_root_pubkeys names keys), the record of the source kinds the image boots, the " +
+    "library, the hooks and, with systemd, the generator, service and units.",
 };
 
 /** The usage of a function the model's steps and phases make. */

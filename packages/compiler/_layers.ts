@@ -7,7 +7,13 @@
  * it (never a symbolic link an archive planted), so nothing outside the
  * new root is ever removed or written.
  */
-import { LAYER_STAGE, messages, OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from "@tmpfs-root/model";
+import {
+  dropWhiteoutsCommand,
+  LAYER_STAGE,
+  messages,
+  OPAQUE_WHITEOUT,
+  WHITEOUT_PREFIX,
+} from "@tmpfs-root/model";
 import {
   and,
   ar,
@@ -223,18 +229,7 @@ function overlayFn(): Command {
 function dropWhiteoutsFn(): Command {
   return func(fn("drop_whiteouts"), [
     withRedirects(
-      cmd(
-        "find",
-        v("1"),
-        "-name",
-        w(WHITEOUT_PREFIX, "*"),
-        "-prune",
-        "-exec",
-        "rm",
-        "-rf",
-        "{}",
-        "+",
-      ),
+      cmd(...dropWhiteoutsCommand(v("1"), `${WHITEOUT_PREFIX}*`)),
       redir(">", ERR, 2),
     ),
   ]);

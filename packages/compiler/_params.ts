@@ -6,6 +6,7 @@ import {
   DIGESTS_EXPECTED,
   IMGFILE,
   KEYS_DIR,
+  kindMissingExpected,
   LAYERS_URL_EXPECTED,
   messages,
   MIRROR_EXPECTED,
@@ -14,6 +15,7 @@ import {
   ROOT_PREFIX,
   SHA256,
   SIZE_DIGITS,
+  SOURCES_FILE,
   TMPFS_OPTIONS,
   URL_FILE_CHARS,
   URL_FILE_EXPECTED,
@@ -451,6 +453,20 @@ function hasKeysFn(): Command {
 }
 
 /**
+ * `tmpfs_root_image_boots KIND`: true when the initramfs boots sources of
+ * KIND, by module-setup.sh's record (every kind when there is none).
+ */
+function imageBootsFn(): Command {
+  return func(fn("image_boots"), [
+    local("l", ""),
+    or(test("-e", SOURCES_FILE), ret(0)),
+    withRedirects(group([or(cmd("read", "-r", "l"), cmd(":"))]), redir("<", SOURCES_FILE)),
+    caseOf(w(" ", v("l"), " "), [[[pat(ANY, " ", v("1"), " ", ANY)], [ret(0)]]]),
+    ret(1),
+  ]);
+}
+
+/**
  * A `keyed` parameter's rule, after its own check: with keys, only the
  * keyed value (which it also is when absent); without, anything else.
  */
@@ -485,7 +501,7 @@ function keyedCheck(p: ParamSpec): Command[] {
  * shell runs in (bash in a UTF-8 locale counts U+3000 as white space and
  * U+0085 as a control character).
  */
-function readParams(params: readonly ParamSpec[]): Command {
+function readParams(params: readonly ParamSpec[], ctx: Context): Command {
   const root = params.find((p) => p.kind === "source");
   if (!root) throw new TypeError("The parameter list has no source parameter");
   const mirror = params.find((p) => p.kind === "urls");
@@ -516,6 +532,16 @@ function readParams(params: readonly ParamSpec[]): Command {
       assign("orig", v("value")),
       ...check(p),
       ...keyedCheck(p),
+    ]),
+    comment(`An image built without what a kind needs does not boot it (${SOURCES_FILE}).`),
+    ifThen(not(cmd(fn("image_boots"), v(SRC.kind))), [
+      caseOf(
+        v(SRC.kind),
+        ctx.sources.filter((k) => k.always !== true).map((k) => [[k.kind], [
+          cause(`invalid ${root.name} "`, v(rawVar(root)), `": ${kindMissingExpected(k)}`),
+        ]]),
+      ),
+      ret(1),
     ]),
     comment("A file name appended to a base URL: no white space, no curl glob characters."),
     comment("(A URL holds no space: \"/ \" is where the source's or a mirror's URL ends with /.)"),
@@ -740,10 +766,11 @@ export function paramFunctions(params: readonly ParamSpec[], ctx: Context): Comm
     closestFn(params),
     warnUnknownFn(),
     hasKeysFn(),
+    imageBootsFn(),
     checkOptsFn(),
     parseSource(ctx),
     parseNfs(),
-    readParams(params),
+    readParams(params, ctx),
   ];
 }
 

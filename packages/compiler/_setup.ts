@@ -31,11 +31,16 @@ import {
   withRedirects,
 } from "@tmpfs-root/shell";
 import {
+  DECOMPRESSOR_PROGRAMS,
+  DECOMPRESSORS_VAR,
   KEYS_DIR,
   PARAM_MODULES,
+  PROGRAM_PACKAGES,
   PUBKEYS_VAR,
   ROOT_PREFIX,
   SIGNATURE_PROGRAMS,
+  SOURCES_FILE,
+  TOOLS_DIR,
 } from "@tmpfs-root/model";
 import { type Context, kinds } from "./_context.ts";
 import { fn } from "./_names.ts";
@@ -110,25 +115,181 @@ function needs(ctx: Context) {
   ];
 }
 
-/** True when dracut has module $1. */
+/**
+ * `tmpfs_root_has_module NAME`: true when dracut has the module NAME and the
+ * build does not omit it (`--omit`, `omit_dracutmodules`): a dependency on an
+ * omitted module would stop the build. The folder is looked for with a glob
+ * of its own (dracut 059's dracut_module_path prints the pattern itself when
+ * nothing matches).
+ */
 function hasModule(): Command {
   return func(fn("has_module"), [
-    test("-n", subst(cmd("dracut_module_path", v("1")))),
+    local("d"),
+    local("base", orDefault("dracutbasedir", "/usr/lib/dracut")),
+    caseOf(w(" ", orDefault("omit_dracutmodules", ""), " "), [
+      [[pat(ANY, " ", v("1"), " ", ANY)], [ret(1)]],
+    ]),
+    forIn("d", [pat(v("base"), "/modules.d/", glob("[0-9]"), glob("[0-9]"), v("1"))], [
+      and(test("-d", v("d")), ret(0)),
+    ]),
+    ret(1),
   ]);
 }
 
-/** `tmpfs_root_each_key FUNCTION`: FUNCTION KEY for each path `tmpfs_root_pubkeys` names. */
-function eachKey(): Command {
-  return func(fn("each_key"), [
-    local("rest", orDefault(PUBKEYS_VAR, "")),
+/**
+ * `tmpfs_root_each WORDS FUNCTION`: calls FUNCTION WORD for each word of
+ * WORDS (split at white space); returns 1 as soon as one call fails.
+ */
+function eachWord(): Command {
+  return func(fn("each"), [
+    local("rest", v("1")),
     local("k"),
     whileDo(cmd(":"), [
       assign("rest", strip("rest", "#", pat(strip("rest", "%%", pat(glob("[![:space:]]"), ANY))))),
       or(test("-n", v("rest")), ret(0)),
       assign("k", strip("rest", "%%", pat(glob("[[:space:]]"), ANY))),
       assign("rest", strip("rest", "#", pat(v("k")))),
-      or(cmd(v("1"), v("k")), ret(1)),
+      or(cmd(v("2"), v("k")), ret(1)),
     ]),
+  ]);
+}
+
+/** `tmpfs_root_package PROGRAM`: prints the Debian package that has PROGRAM. */
+function packageFn(): Command {
+  const byPackage = new Map<string, string[]>();
+  for (const [program, pkg] of Object.entries(PROGRAM_PACKAGES)) {
+    byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), program]);
+  }
+  return func(fn("package"), [
+    caseOf(v("1"), [
+      ...[...byPackage].map(([pkg, programs]): [string[], Command[]] => [
+        programs,
+        [cmd("printf", "%s\\n", pkg)],
+      ]),
+      [[pat(ANY)], [cmd("printf", "%s\\n", v("1"))]],
+    ]),
+  ]);
+}
+
+/**
+ * `tmpfs_root_check_tool NAME`: 0 when the build host has the program NAME,
+ * 1 when it has none, 2 when NAME is BusyBox's applet (a link to busybox),
+ * which lacks options the boot uses (tar's --same-owner, xz's -T0).
+ */
+function checkTool(): Command {
+  return func(fn("check_tool"), [
+    local("path"),
+    assign("path", subst(withRedirects(cmd("find_binary", v("1")), redir(">", "/dev/null", 2)))),
+    or(test("-n", v("path")), ret(1)),
+    caseOf(
+      subst(withRedirects(
+        cmd("readlink", "-f", w(orDefault("dracutsysrootdir", ""), v("path"))),
+        redir(">", "/dev/null", 2),
+      )),
+      [[[pat(ANY, "/busybox"), pat(ANY, "/busybox.", ANY)], [ret(2)]]],
+    ),
+    ret(0),
+  ]);
+}
+
+/**
+ * `tmpfs_root_require_tool NAME`: like tmpfs_root_check_tool, but says what
+ * to install (derror) when the program is missing or BusyBox's.
+ */
+function requireTool(): Command {
+  return func(fn("require_tool"), [
+    local("rc", "0"),
+    or(cmd(fn("check_tool"), v("1")), assign("rc", v("?"))),
+    caseOf(v("rc"), [
+      [["0"], [ret(0)]],
+      [["1"], [
+        cmd(
+          "derror",
+          w(
+            "tmpfs-root: the boot runs ",
+            v("1"),
+            ", which this host lacks: install it (Debian package ",
+            subst(cmd(fn("package"), v("1"))),
+            ")",
+          ),
+        ),
+      ]],
+      [[pat(ANY)], [
+        cmd(
+          "derror",
+          w(
+            "tmpfs-root: ",
+            v("1"),
+            " on this host is BusyBox's, which lacks options the boot uses: install the full ",
+            v("1"),
+            " (Debian package ",
+            subst(cmd(fn("package"), v("1"))),
+            ")",
+          ),
+        ),
+      ]],
+    ]),
+    ret(1),
+  ]);
+}
+
+/**
+ * `tmpfs_root_inst_tool NAME`: installs the build host's program NAME (and
+ * its libraries) as TOOLS_DIR/NAME, the path the hooks run it by; returns 1
+ * when the host has none or only BusyBox's.
+ */
+function instTool(): Command {
+  return func(fn("inst_tool"), [
+    or(cmd(fn("check_tool"), v("1")), ret(1)),
+    cmd("inst_binary", subst(cmd("find_binary", v("1"))), w(`${TOOLS_DIR}/`, v("1"))),
+  ]);
+}
+
+const FORMATS_WITH_TOOLS = Object.keys(
+  DECOMPRESSOR_PROGRAMS,
+) as (keyof typeof DECOMPRESSOR_PROGRAMS)[];
+
+/**
+ * `tmpfs_root_check_decompressor FORMAT`: FORMAT (a word of
+ * tmpfs_root_decompressors) is a format whose decompressor the host has.
+ */
+function checkDecompressor(): Command {
+  return func(fn("check_decompressor"), [
+    caseOf(v("1"), [
+      ...FORMATS_WITH_TOOLS.map((f): [string[], Command[]] => [[f], [
+        cmd(fn("require_tool"), DECOMPRESSOR_PROGRAMS[f][0]!),
+      ]]),
+      [[pat(ANY)], [
+        cmd(
+          "derror",
+          w(
+            `tmpfs-root: ${DECOMPRESSORS_VAR} names "`,
+            v("1"),
+            `", which is not a compressed format: name some of ${FORMATS_WITH_TOOLS.join(" ")}`,
+          ),
+        ),
+        ret(1),
+      ]],
+    ]),
+  ]);
+}
+
+/**
+ * `tmpfs_root_inst_decompressor FORMAT`: installs FORMAT's programs that the
+ * host has (gzip, and pigz beside it); returns 1 when it has none.
+ */
+function instDecompressor(): Command {
+  return func(fn("inst_decompressor"), [
+    caseOf(
+      v("1"),
+      FORMATS_WITH_TOOLS.map((f): [string[], Command[]] => {
+        const [first, ...rest] = DECOMPRESSOR_PROGRAMS[f];
+        return [[f], [
+          or(cmd(fn("inst_tool"), first!), ret(1)),
+          ...rest.map((p) => or(cmd(fn("inst_tool"), p), cmd(":"))),
+        ]];
+      }),
+    ),
   ]);
 }
 
@@ -190,29 +351,42 @@ function installKey(): Command {
   ]);
 }
 
+/** Ends a build that cannot make a working image: dracut 059 ignores what install returns. */
+const exitBuild = cmd("exit", "1");
+
 /** module-setup.sh. */
 export function moduleSetup(
   required: readonly string[],
-  optional: readonly string[],
   place: Placement,
   ctx: Context,
 ): Script {
   const sources = fn("build_sources");
   const NEEDS = needs(ctx);
   const keys = test("-n", orDefault(PUBKEYS_VAR, ""));
+  const always = kinds(ctx, (k) => k.always === true);
   return script([
     comment("tmpfs-root: dracut module setup (generated; do not edit)."),
     buildSources(ctx),
     hasModule(),
-    eachKey(),
+    eachWord(),
+    packageFn(),
+    checkTool(),
+    requireTool(),
+    instTool(),
+    checkDecompressor(),
+    instDecompressor(),
     checkKey(),
     installKey(),
     func("check", [
+      local("t"),
       or(cmd("require_binaries", ...required), ret(1)),
+      comment("The hooks need the full programs: BusyBox's applets lack options they use."),
+      forIn("t", required, [or(cmd(fn("require_tool"), v("t")), ret(1))]),
+      or(cmd(fn("each"), orDefault(DECOMPRESSORS_VAR, ""), fn("check_decompressor")), ret(1)),
       comment("With public keys every archive's signature is checked: each key must be usable."),
       ifThen(keys, [
         or(cmd("require_binaries", ...SIGNATURE_PROGRAMS), ret(1)),
-        or(cmd(fn("each_key"), fn("check_key")), ret(1)),
+        or(cmd(fn("each"), v(PUBKEYS_VAR), fn("check_key")), ret(1)),
       ]),
       comment('Only when asked for (-a tmpfs-root or add_dracutmodules+=" tmpfs-root ").'),
       ret(255),
@@ -250,27 +424,69 @@ export function moduleSetup(
     ]),
     func("install", [
       local("sources"),
+      local("t"),
+      local("kinds", always.join(" ")),
       assign("sources", subst(cmd(sources))),
-      cmd("inst_multiple", ...required),
-      cmd("inst_multiple", "-o", ...optional),
+      comment(`Each program where the hooks run it: ${TOOLS_DIR}/<name>. dracut 059 ignores`),
+      comment(
+        "what install returns: exit 1 stops a build that would make an image that cannot boot.",
+      ),
+      forIn("t", required, [
+        ifThen(not(cmd(fn("inst_tool"), v("t"))), [
+          cmd("dfatal", w("tmpfs-root: could not install ", v("t"))),
+          exitBuild,
+        ]),
+      ]),
+      ifThen(test("-n", orDefault(DECOMPRESSORS_VAR, "")), [
+        ifThen(
+          not(cmd(fn("each"), v(DECOMPRESSORS_VAR), fn("inst_decompressor"))),
+          [
+            cmd(
+              "dfatal",
+              `tmpfs-root: could not install the decompressors of ${DECOMPRESSORS_VAR}`,
+            ),
+            exitBuild,
+          ],
+        ),
+      ], [
+        forIn("t", FORMATS_WITH_TOOLS, [or(cmd(fn("inst_decompressor"), v("t")), cmd(":"))]),
+      ]),
       ...NEEDS.filter((n) => n.programs.length > 0).map((n) =>
-        whenSource(n.word, [cmd("inst_multiple", "-o", ...n.programs)])
+        whenSource(n.word, n.programs.map((p) => or(cmd(fn("inst_tool"), p), cmd(":"))))
       ),
       comment("openssl and the keys only into an image that checks signatures; it always does."),
       ifThen(keys, [
         ifThen(
-          not(and(
-            cmd("inst_multiple", ...SIGNATURE_PROGRAMS),
-            cmd(fn("each_key"), fn("install_key")),
-          )),
+          not(
+            [
+              ...SIGNATURE_PROGRAMS.map((p): Command => cmd(fn("inst_tool"), p)),
+              cmd(fn("each"), v(PUBKEYS_VAR), fn("install_key")),
+            ].reduce((a, b) => and(a, b)),
+          ),
           [
             cmd("dfatal", `tmpfs-root: could not install the public keys (${PUBKEYS_VAR})`),
-            comment("dracut 059 ignores what install returns: an image without the keys"),
-            comment("would boot unsigned archives."),
-            cmd("exit", "1"),
+            exitBuild,
           ],
         ),
       ]),
+      comment("The source kinds this image boots: the boot refuses another with a clear line."),
+      ...ctx.sources.filter((k) => k.always !== true).map((k) => {
+        const needs = [
+          ...k.dracutModules.map((m) => cmd("dracut_module_included", m)),
+          ...k.programs.map((p) => test("-x", w(orDefault("initdir", ""), `${TOOLS_DIR}/${p}`))),
+        ];
+        const add = assign("kinds", w(v("kinds"), ` ${k.kind}`));
+        return whenSource(k.kind, [
+          needs.length === 0 ? add : ifThen(needs.reduce((a, b) => and(a, b)), [add]),
+        ]);
+      }),
+      ifThen(
+        not(withRedirects(
+          cmd("printf", "%s\\n", v("kinds")),
+          redir(">", w(orDefault("initdir", ""), SOURCES_FILE)),
+        )),
+        [cmd("dfatal", `tmpfs-root: could not write ${SOURCES_FILE}`), exitBuild],
+      ),
       ...place.libs.map((l) => cmd("inst_simple", w(v("moddir"), "/", l.file), l.to)),
       ...place.hooks.map((h) =>
         cmd("inst_hook", h.hook, String(h.priority), w(v("moddir"), "/", h.file))

@@ -8,10 +8,13 @@
 import {
   allSteps,
   type BootSequence,
+  clearCommand,
   CURL_UNSUPPORTED_PROTOCOL,
   curlCommand,
   DECOMPRESS,
+  DECOMPRESSOR_PROGRAMS,
   DECOMPRESSOR_TRUNCATED,
+  DECOMPRESSORS_VAR,
   FORMATS,
   HEADERS_FILE,
   HTTP_MARK,
@@ -33,6 +36,7 @@ import {
   MIRROR as MIRROR_SPEC,
   type Operand,
   type Phase,
+  PROGRAM_PACKAGES,
   PROGRESS_LEVEL,
   QUOTE_CUT,
   QUOTE_MAX_BYTES,
@@ -56,6 +60,8 @@ import {
   TAR_XATTR_FAILED,
   tarCommand,
   TIMEOUT as TIMEOUT_SPEC,
+  toolPath,
+  TOOLS_DIR,
   type Undo,
   undoPlan,
 } from "@tmpfs-root/model";
@@ -1032,6 +1038,8 @@ function firstLineFn(): Command {
       redir(">", "/dev/null", 2),
       redir("<", v("1")),
     ),
+    comment("A program's message names it by the path it ran as: the quote names it as its own."),
+    assign("l", strip("l", "#", pat(`${TOOLS_DIR}/`))),
     cmd("printf", "%s", v("l")),
   ]);
 }
@@ -1047,7 +1055,7 @@ function decompressFn(): Command {
   return func(fn("decompress"), [
     caseOf(v("1"), [
       [["gzip"], [
-        ifThen(withRedirects(cmd("command", "-v", "pigz"), redir(">", "/dev/null")), [
+        ifThen(test("-x", toolPath("pigz")), [
           cmd("pigz", ...gzipOptions),
         ], [cmd(gzip!, ...gzipOptions)]),
       ]],
@@ -1398,6 +1406,20 @@ function extractFn(): Command {
         ),
       ],
     ]),
+    comment(`An image may lack the format's decompressor (${DECOMPRESSORS_VAR}).`),
+    caseOf(
+      v("fmt"),
+      (Object.keys(DECOMPRESSOR_PROGRAMS) as (keyof typeof DECOMPRESSOR_PROGRAMS)[]).map((f) => {
+        const programs = DECOMPRESSOR_PROGRAMS[f];
+        const needed = programs[0]!;
+        return [[f], [
+          [
+            ...programs.map((p) => test("-x", toolPath(p))),
+            group([say(M.noDecompressor(v("2"), f, needed, PROGRAM_PACKAGES[needed]!)), ret(1)]),
+          ].reduce((a, b) => or(a, b)),
+        ]];
+      }),
+    ),
     cmd(fn("say"), "7", w(...M.unpacking(v("2"), v("fmt")))),
     withRedirects(cmd("printf", "%s\\n", v("fmt")), redir(">", FORMAT_FILE)),
     comment(
@@ -1534,6 +1556,7 @@ function firstErrorFn(): Command {
       redir(">", "/dev/null", 2),
     ),
     or(test("-n", v("l")), assign("l", firstLine(v("1")))),
+    assign("l", strip("l", "#", pat(`${TOOLS_DIR}/`))),
     comment("tar names the member, and a name can be 10,000 bytes: the line is cut to fit one"),
     comment("kernel log record."),
     local("c"),
@@ -1572,7 +1595,7 @@ function downloadFn(): Command {
   const clear = [
     comment("Start again from an empty root: a partial transfer never boots."),
     withRedirects(
-      cmd("find", v("2"), "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", "+"),
+      cmd(...clearCommand(v("2"))),
       redir(">", "/dev/null", 2),
     ),
   ];

@@ -3,10 +3,11 @@
  * themselves: what module-setup.sh installs is derived, never listed by hand.
  */
 import type { Command, Script, Word } from "@tmpfs-root/shell";
+import { DECOMPRESSOR_PROGRAMS, toolPath, TOOLS_DIR } from "@tmpfs-root/model";
 import { PREFIX } from "./_names.ts";
 
 /** Shell builtins of dash, busybox ash and bash (the ones the printer may emit). */
-const BUILTINS = new Set([
+export const BUILTINS: ReadonlySet<string> = new Set([
   ".",
   ":",
   "[",
@@ -36,7 +37,7 @@ const BUILTINS = new Set([
  * module installs it). A source kind's own programs (curl) are installed
  * with its kind, from the model's source table.
  */
-const DRACUT_FUNCTIONS = new Set([
+export const DRACUT_FUNCTIONS: ReadonlySet<string> = new Set([
   "die",
   "emergency_shell",
   "getarg",
@@ -46,10 +47,12 @@ const DRACUT_FUNCTIONS = new Set([
 ]);
 
 /**
- * Programs that only some sources or formats need: installed when the host
- * has them (`inst_multiple -o`), so a missing one fails that boot clearly.
+ * The decompressors: each image gets those `tmpfs_root_decompressors` names
+ * (else all the host has), so a missing one fails that boot clearly.
  */
-export const OPTIONAL_TOOLS = new Set(["bzip2", "lz4", "pigz", "xz", "zstd"]);
+export const OPTIONAL_TOOLS: ReadonlySet<string> = new Set(
+  Object.values(DECOMPRESSOR_PROGRAMS).flat(),
+);
 
 function wordText(word: Word): string | null {
   return word.parts.length === 1 && word.parts[0]?.kind === "lit" ? word.parts[0].value : null;
@@ -58,7 +61,7 @@ function wordText(word: Word): string | null {
 function visit(c: Command, out: Set<string>): void {
   switch (c.kind) {
     case "simple": {
-      const name = c.args[0] && wordText(c.args[0]);
+      const name = c.args[0] && wordText(c.args[0])?.replace(`${TOOLS_DIR}/`, "");
       if (name && !BUILTINS.has(name) && !DRACUT_FUNCTIONS.has(name) && !name.startsWith(PREFIX)) {
         out.add(name);
       }
@@ -96,6 +99,63 @@ function visit(c: Command, out: Set<string>): void {
     default:
       return assertNever(c);
   }
+}
+
+/**
+ * `script` with every program of `programs` run by its path in the
+ * initramfs's own folder ({@linkcode TOOLS_DIR}): `tar -x` becomes
+ * `/lib/tmpfs-root/bin/tar -x`, wherever the command stands (in a
+ * function, a pipe, a `$(...)`, a redirect's target). The syntax tree is
+ * walked as plain data, so no kind of node can be missed.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { cmd, printScript, script, subst } from "@tmpfs-root/shell";
+ * import { withToolPaths } from "./_tools.ts";
+ * const s = withToolPaths(script([cmd("echo", subst(cmd("tar", "--version")))]), ["tar"]);
+ * assert.match(printScript(s), /echo "\$\(\/lib\/tmpfs-root\/bin\/tar --version\)"/);
+ * ```
+ */
+export function withToolPaths(script: Script, programs: readonly string[]): Script {
+  const names = new Set(programs);
+  const walk = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(walk);
+    if (x === null || typeof x !== "object") return x;
+    const node: Record<string, unknown> = {};
+    for (const [k, value] of Object.entries(x)) node[k] = walk(value);
+    if (node.kind === "simple") {
+      const [first, ...rest] = node.args as Word[];
+      const name = first && wordText(first);
+      if (name && names.has(name)) {
+        node.args = [{ kind: "word", parts: [{ kind: "lit", value: toolPath(name) }] }, ...rest];
+      }
+    }
+    return node;
+  };
+  return walk(script) as Script;
+}
+
+/**
+ * Every command name that scripts run by a literal first word, sorted:
+ * builtins, functions and programs, each as written (a program by its path
+ * once {@linkcode withToolPaths} has run).
+ */
+export function commandNames(scripts: readonly Script[]): string[] {
+  const out = new Set<string>();
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) return x.forEach(walk);
+    if (x === null || typeof x !== "object") return;
+    const node = x as Record<string, unknown>;
+    if (node.kind === "simple") {
+      const first = (node.args as Word[])[0];
+      const name = first && wordText(first);
+      if (name) out.add(name);
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk(scripts);
+  return [...out].sort();
 }
 
 /** The external programs that scripts run, sorted. */

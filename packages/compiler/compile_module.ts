@@ -32,7 +32,7 @@ import { readerRuntime, runtime } from "./_runtime.ts";
 import { reportFunctions } from "./_report.ts";
 import { moduleSetup } from "./_setup.ts";
 import { MOUNTERS, stepsLibrary } from "./_steps.ts";
-import { OPTIONAL_TOOLS, programsOf } from "./_tools.ts";
+import { OPTIONAL_TOOLS, programsOf, withToolPaths } from "./_tools.ts";
 import { dhcpNetwork, networkDropIn, printUnit, sysrootMount, unpackService } from "./_units.ts";
 
 /** One file of the generated dracut module. */
@@ -78,6 +78,8 @@ export interface CompileOptions {
 /** The generated module, with the programs it installs and where each file goes. */
 export interface CompiledModule {
   readonly files: readonly ModuleFile[];
+  /** The syntax tree of each shell file, by path, as printed. */
+  readonly scripts: Readonly<Record<string, Script>>;
   readonly required: readonly string[];
   readonly optional: readonly string[];
   readonly placement: Placement;
@@ -152,7 +154,10 @@ export function compileModule(seq: BootSequence, options: CompileOptions = {}): 
   for (const h of hooks) scripts[h.file] = h.script(ctx);
   // A source kind's programs come with its kind, the signature check's with the keys.
   const perKind = new Set([...ctx.sources.flatMap((k) => k.programs), ...SIGNATURE_PROGRAMS]);
-  const programs = programsOf(Object.values(scripts)).filter((p) => !perKind.has(p));
+  const every = programsOf(Object.values(scripts));
+  // The hooks run each program by its path in the initramfs's own folder (TOOLS_DIR).
+  for (const [name, s] of Object.entries(scripts)) scripts[name] = withToolPaths(s, every);
+  const programs = every.filter((p) => !perKind.has(p));
   const required = programs.filter((p) => !OPTIONAL_TOOLS.has(p));
   const optional = programs.filter((p) => OPTIONAL_TOOLS.has(p));
   const place: Placement = {
@@ -174,7 +179,7 @@ export function compileModule(seq: BootSequence, options: CompileOptions = {}): 
       { file: UNPACK, to: `${SYSTEMD_DIR}/${UNPACK}`, executable: true },
     ],
   };
-  scripts["module-setup.sh"] = moduleSetup(required, optional, place, ctx);
+  scripts["module-setup.sh"] = moduleSetup(required, place, ctx);
   const files: ModuleFile[] = Object.entries(scripts).map(([path, s]) => ({
     path,
     text: printScript(withHeader(documented(s, seq))),
@@ -191,5 +196,5 @@ export function compileModule(seq: BootSequence, options: CompileOptions = {}): 
     { path: DHCP_NETWORK, text: printUnit(dhcpNetwork(), GENERATED), mode: 0o644 },
   );
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { files, required, optional, placement: place };
+  return { files, scripts, required, optional, placement: place };
 }

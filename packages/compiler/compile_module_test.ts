@@ -1,12 +1,23 @@
 import assert from "#assert";
-import { BOOT, hostileCmdlines, LAYERS_MAX, PARAMS, parseParams, SOURCES } from "@tmpfs-root/model";
+import {
+  BOOT,
+  hostileCmdlines,
+  LAYERS_MAX,
+  PARAMS,
+  parseParams,
+  PROGRAM_PACKAGES,
+  SOURCES,
+  TOOLS_DIR,
+} from "@tmpfs-root/model";
 import { requireProgram, runShell, SHELLS } from "@tmpfs-root/shell";
 import { compileModule } from "./compile_module.ts";
+import { MODULE } from "./_testing.ts";
+import { BUILTINS, commandNames, DRACUT_FUNCTIONS } from "./_tools.ts";
 
 const mod = compileModule(BOOT);
 const scripts = mod.files.filter((f) => f.path.endsWith(".sh"));
-/** The command-line reader: the library sources it; tests source it alone. */
-const lib = mod.files.find((f) => f.path === "tmpfs-root-params.sh")!.text;
+/** The command-line reader (runnable here): the library sources it; tests source it alone. */
+const lib = MODULE.get("tmpfs-root-params.sh")!;
 
 Deno.test("compileModule() makes every hook, the generator, the units and module-setup.sh", () => {
   const paths = mod.files.map((f) => f.path);
@@ -27,17 +38,33 @@ Deno.test("compileModule() makes every hook, the generator, the units and module
 });
 
 Deno.test("compileModule() derives the programs to install from the emitted scripts", () => {
-  for (const p of ["mount", "umount", "tar", "mktemp", "od", "gzip"]) {
+  for (const p of ["mount", "umount", "tar", "mktemp", "od"]) {
     assert.ok(mod.required.includes(p), p);
   }
-  assert.deepEqual([...mod.optional].sort(), ["bzip2", "lz4", "pigz", "xz", "zstd"]);
+  assert.deepEqual([...mod.optional].sort(), ["bzip2", "gzip", "lz4", "pigz", "xz", "zstd"]);
   assert.ok(!mod.required.includes("curl"), "curl comes with url-lib, for HTTP sources only");
   const setup = mod.files.find((f) => f.path === "module-setup.sh")!.text;
-  // However the printer wraps the line, inst_multiple names exactly the required programs.
+  // However the printer wraps the line, check and install name exactly the required programs.
   const joined = setup.replace(/ \\\n\s*/g, " ");
-  assert.match(joined, new RegExp(`inst_multiple ${mod.required.join(" ")}\n`));
-  assert.match(joined, /\*' http '\*\) inst_multiple -o curl/);
+  assert.match(joined, new RegExp(`require_binaries ${mod.required.join(" ")} \\|\\|`));
+  assert.equal(joined.split(`for t in ${mod.required.join(" ")}; do`).length, 3);
+  assert.match(joined, /\*' http '\*\)\s+tmpfs_root_inst_tool curl \|\| :/);
   assert.ok(!mod.required.includes("tmpfs_root_scan"));
+});
+
+Deno.test("the hooks run every program by its path under TOOLS_DIR, never by a name an applet could take", () => {
+  const hooks = Object.entries(mod.scripts).filter(([path]) => path !== "module-setup.sh");
+  const names = commandNames(hooks.map(([, s]) => s));
+  // What is left by name: the shells' builtins and dracut's functions (systemctl is systemd's).
+  const byName = names.filter((n) => !n.startsWith("/") && !n.startsWith("tmpfs_root_"));
+  assert.deepEqual(byName.filter((n) => !BUILTINS.has(n) && !DRACUT_FUNCTIONS.has(n)), []);
+  assert.ok(byName.includes("printf") && !BUILTINS.has("tar"));
+  const routed = names.filter((n) => n.startsWith(`${TOOLS_DIR}/`)).map((n) =>
+    n.slice(TOOLS_DIR.length + 1)
+  );
+  assert.deepEqual(routed, [...mod.required, ...mod.optional, "curl", "openssl"].sort());
+  // Every program has a package for the messages that say what to install.
+  for (const p of routed) assert.ok(PROGRAM_PACKAGES[p] !== undefined, p);
 });
 
 Deno.test("every generated file parses with dash -n, busybox sh -n and bash -n", async () => {

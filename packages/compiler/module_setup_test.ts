@@ -3,43 +3,102 @@
 // keys are named.
 import assert from "#assert";
 import { requireProgram, runShell } from "@tmpfs-root/shell";
-import { MODULE } from "./_testing.ts";
+import { PROGRAM_PACKAGES } from "@tmpfs-root/model";
+import { SHIPPED } from "./_testing.ts";
 
-/** dracut's functions as module-setup.sh calls them, each logging what it was asked. */
+/**
+ * dracut's functions as module-setup.sh calls them, each logging what it was
+ * asked: the host's programs are files under $fake (find_binary looks there),
+ * inst_binary copies one into the image, dracut_module_included reads
+ * $included.
+ */
 const DRACUT = [
   'derror() { printf "derror: %s\\n" "$*"; }',
   'dfatal() { printf "dfatal: %s\\n" "$*"; }',
-  "require_binaries() { return 0; }",
-  'inst_multiple() { printf "inst_multiple %s\\n" "$*"; }',
+  'require_binaries() { for b in "$@"; do [ -e "$fake/$b" ] || { echo "require_binaries: $b"; return 1; }; done; }',
+  'find_binary() { [ -e "$fake/$1" ] && printf "%s\\n" "$fake/$1"; }',
+  'inst_binary() { mkdir -p "$initdir${2%/*}" && cp "$1" "$initdir$2"; }',
   // The module's own files are not at hand here: only the keys are copied.
   'inst_simple() { case "$2" in /etc/*) mkdir -p "$initdir${2%/*}" && cp "$1" "$initdir$2" ;; esac; }',
   "inst_hook() { :; }",
-  "dracut_module_included() { return 1; }",
+  'dracut_module_included() { case " $included " in *" $1 "*) return 0 ;; esac; return 1; }',
 ];
 
+/** What a build starts from: dracut.conf's variables and the build host. */
+interface Host {
+  /** tmpfs_root_pubkeys (unset: none). */
+  readonly keys?: string | null;
+  /** tmpfs_root_decompressors (unset: every format the host has). */
+  readonly decompressors?: string;
+  /** Programs the host lacks. */
+  readonly missing?: readonly string[];
+  /** Programs that are links to busybox on the host. */
+  readonly busybox?: readonly string[];
+  /** The dracut modules the image gets (default every one a kind needs). */
+  readonly included?: string;
+  /** The dracut modules the build omits (omit_dracutmodules). */
+  readonly omit?: string;
+  /** The folders under dracut's modules.d (default network's, nfs's and url-lib's). */
+  readonly modules?: readonly string[];
+  /** tmpfs_root_sources (default every kind, as a generic image). */
+  readonly sources?: string;
+}
+
 /**
- * Runs dracut's check and install of module-setup.sh under bash (as dracut
- * does) with `tmpfs_root_pubkeys` set to `keys`; returns what they printed,
- * their statuses and the keys the image got.
+ * Runs dracut's check, depends and install of module-setup.sh under bash (as
+ * dracut does) on a made-up host; returns what they printed, their statuses,
+ * the programs the image got under /lib/tmpfs-root/bin, the kinds it
+ * records, and the keys.
  */
-async function build(dir: string, keys: string | null): Promise<string[]> {
+async function build(dir: string, host: Host | string | null = {}): Promise<string[]> {
+  const h: Host = typeof host === "string" || host === null ? { keys: host } : host;
+  const fake = `${dir}/host.${crypto.randomUUID()}`;
+  await Deno.mkdir(`${fake}/real`, { recursive: true });
+  await Deno.writeTextFile(`${fake}/busybox`, "");
+  for (const p of Object.keys(PROGRAM_PACKAGES)) {
+    if (h.missing?.includes(p)) continue;
+    await Deno.writeTextFile(`${fake}/real/${p}`, "", { mode: 0o755 });
+    await Deno.symlink(
+      h.busybox?.includes(p) ? `${fake}/busybox` : `${fake}/real/${p}`,
+      `${fake}/${p}`,
+    );
+  }
+  for (const m of h.modules ?? ["40network", "95nfs", "45url-lib"]) {
+    await Deno.mkdir(`${fake}/dracut/modules.d/${m}`, { recursive: true });
+  }
   const script = [
     ...DRACUT,
-    MODULE.get("module-setup.sh")!,
+    SHIPPED.get("module-setup.sh")!,
     // As dracut.conf sets it (the paths hold no quote).
-    ...(keys === null ? [] : [`tmpfs_root_pubkeys='${keys}'`]),
-    `initdir="${dir}/initrd.$RANDOM" moddir=/nowhere hostonly=''`,
+    ...(h.keys === null || h.keys === undefined ? [] : [`tmpfs_root_pubkeys='${h.keys}'`]),
+    ...(h.decompressors === undefined ? [] : [`tmpfs_root_decompressors='${h.decompressors}'`]),
+    `fake='${fake}' dracutbasedir='${fake}/dracut' included='${
+      h.included ?? "network nfs url-lib"
+    }'`,
+    `omit_dracutmodules=' ${h.omit ?? ""} ' tmpfs_root_sources='${h.sources ?? "block nfs http"}'`,
+    `initdir="${fake}/initrd" moddir=/nowhere hostonly=''`,
     // dracut installs a module only when its check allows it.
     'check; rc="$?"; echo "check $rc"; [ "$rc" = 255 ] || exit 0',
+    'echo "depends: $(depends)"',
     // install ends the build with exit 1 when it cannot install the keys: a subshell sees it.
-    // (The programs every image gets are left out.)
-    '(install; echo "install $?") | grep -Ev "^inst_multiple (cat|-o) "; echo "build ${PIPESTATUS[0]}"',
+    '(install; echo "install $?"); echo "build $?"',
+    'echo "tools:" $(ls "$initdir/lib/tmpfs-root/bin" 2>/dev/null)',
+    '[ -e "$initdir/lib/tmpfs-root/sources" ] && echo "sources: $(cat "$initdir/lib/tmpfs-root/sources")"',
     'find "$initdir/etc" -type f 2>/dev/null | sed "s|^$initdir||" | sort',
   ].join("\n");
   const out = await runShell(["bash"], script);
   assert.equal(out.stderr, "");
   return out.stdout.trimEnd().split("\n");
 }
+
+/** The programs every image gets under /lib/tmpfs-root/bin, with the decompressors given. */
+function tools(...more: string[]): string {
+  const required = SHIPPED.get("module-setup.sh")!.replace(/ \\\n\s*/g, " ")
+    .match(/require_binaries ([a-z0-9 ]+) \|\|/)![1]!.split(" ");
+  return `tools: ${[...required, ...more].sort().join(" ")}`;
+}
+
+const ALL_DECOMPRESSORS = ["bzip2", "gzip", "lz4", "pigz", "xz", "zstd"];
 
 /** Makes the keys of the cases in `dir`. */
 async function makeKeys(dir: string): Promise<void> {
@@ -64,14 +123,24 @@ Deno.test("module-setup.sh installs openssl and the keys tmpfs_root_pubkeys name
   const dir = await Deno.makeTempDir();
   try {
     await makeKeys(dir);
-    assert.deepEqual(await build(dir, null), ["check 255", "install 0", "build 0"]);
-    assert.deepEqual(await build(dir, ""), ["check 255", "install 0", "build 0"]);
+    const plain = [
+      "check 255",
+      "depends:  network nfs network url-lib",
+      "install 0",
+      "build 0",
+      tools(...ALL_DECOMPRESSORS, "curl"),
+      "sources: block nfs http",
+    ];
+    assert.deepEqual(await build(dir, null), plain);
+    assert.deepEqual(await build(dir, ""), plain);
     // Any white space between paths; a key in DER is a key too.
     assert.deepEqual(await build(dir, ` ${dir}/site.pub\t\n${dir}/other.der  `), [
       "check 255",
-      "inst_multiple openssl",
+      "depends:  network nfs network url-lib",
       "install 0",
       "build 0",
+      tools(...ALL_DECOMPRESSORS, "curl", "openssl"),
+      "sources: block nfs http",
       "/etc/tmpfs-root/keys/other.der",
       "/etc/tmpfs-root/keys/site.pub",
     ]);
@@ -119,12 +188,94 @@ Deno.test("module-setup.sh fails the build, naming the key, when a key is missin
     const twice = await build(dir, `${dir}/site.pub ${dir}/again/site.pub`);
     assert.deepEqual(twice.slice(0, 1), ["check 255"]);
     assert.deepEqual(twice.slice(-5), [
-      "inst_multiple openssl",
       "derror: tmpfs-root: two public keys are named site.pub (tmpfs_root_pubkeys): rename one",
       "dfatal: tmpfs-root: could not install the public keys (tmpfs_root_pubkeys)",
       "build 1",
+      tools(...ALL_DECOMPRESSORS, "curl", "openssl"),
       "/etc/tmpfs-root/keys/site.pub",
     ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("module-setup.sh installs each program under /lib/tmpfs-root/bin, and stops the build at BusyBox's", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // A host whose tar and mount are BusyBox's applets (dracut's busybox module links them too).
+    assert.deepEqual(await build(dir, { busybox: ["tar"] }), [
+      "derror: tmpfs-root: tar on this host is BusyBox's, which lacks options the boot uses: install the full tar (Debian package tar)",
+      "check 1",
+    ]);
+    assert.deepEqual(
+      (await build(dir, { busybox: ["umount"] }))[0],
+      "derror: tmpfs-root: umount on this host is BusyBox's, which lacks options the boot uses: install the full umount (Debian package mount)",
+    );
+    assert.deepEqual(await build(dir, { missing: ["mktemp"] }), [
+      "require_binaries: mktemp",
+      "check 1",
+    ]);
+    // A decompressor that is BusyBox's, or missing, is left out; pigz beside gzip when there.
+    const out = await build(dir, { busybox: ["xz"], missing: ["lz4", "pigz"] });
+    assert.deepEqual(out.slice(0, 4), [
+      "check 255",
+      "depends:  network nfs network url-lib",
+      "install 0",
+      "build 0",
+    ]);
+    assert.equal(out[4], tools("bzip2", "gzip", "zstd", "curl"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tmpfs_root_decompressors names the decompressors an image gets, each one the host must have", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    assert.equal(
+      (await build(dir, { decompressors: " zstd\tgzip " }))[4],
+      tools("gzip", "pigz", "zstd", "curl"),
+    );
+    assert.equal((await build(dir, { decompressors: "xz" }))[4], tools("xz", "curl"));
+    assert.deepEqual(await build(dir, { decompressors: "zstd rar" }), [
+      'derror: tmpfs-root: tmpfs_root_decompressors names "rar", which is not a compressed format: name some of gzip xz zstd bzip2 lz4',
+      "check 1",
+    ]);
+    assert.deepEqual(await build(dir, { decompressors: "lz4", missing: ["lz4"] }), [
+      "derror: tmpfs-root: the boot runs lz4, which this host lacks: install it (Debian package lz4)",
+      "check 1",
+    ]);
+    assert.deepEqual(await build(dir, { decompressors: "xz", busybox: ["xz"] }), [
+      "derror: tmpfs-root: xz on this host is BusyBox's, which lacks options the boot uses: install the full xz (Debian package xz-utils)",
+      "check 1",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an image without network support keeps tmpfs-root for disks, and records the kinds it boots", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // --omit "network nfs": no dependency on an omitted module (dracut would stop the build).
+    const omitted = await build(dir, { omit: "network nfs", included: "" });
+    assert.deepEqual(omitted.slice(0, 4), ["check 255", "depends: ", "install 0", "build 0"]);
+    assert.equal(omitted[5], "sources: block");
+    // Without dracut-network's modules at all (no folders): the same.
+    const absent = await build(dir, { included: "", modules: ["45url-lib"] });
+    assert.deepEqual(absent.slice(0, 2), ["check 255", "depends: "]);
+    assert.equal(absent[5], "sources: block");
+    // url-lib left out, NFS kept; and an image for block and LVM sources alone.
+    const nfs = await build(dir, { omit: "url-lib", included: "network nfs" });
+    assert.deepEqual(nfs.slice(0, 2), ["check 255", "depends:  network nfs"]);
+    assert.equal(nfs[5], "sources: block nfs");
+    assert.equal(
+      (await build(dir, { sources: "block lvm", included: "lvm" }))[5],
+      "sources: block",
+    );
+    // HTTP needs curl as well as the modules.
+    const noCurl = await build(dir, { missing: ["curl"] });
+    assert.equal(noCurl[5], "sources: block nfs");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -6,7 +6,7 @@
 import assert from "#assert";
 import { humanBytes, MESSAGES } from "@tmpfs-root/model";
 import { requireProgram, runShell, SHELLS } from "@tmpfs-root/shell";
-import { functionText } from "./_testing.ts";
+import { functionText, HOST_TOOLS } from "./_testing.ts";
 
 const LIB = "tmpfs-root-lib.sh";
 
@@ -161,7 +161,8 @@ Deno.test("tmpfs_root_progress keeps its period by the clock when each sleep tak
     const lines = `${dir}/lines`;
     const { out, start } = await runFed(
       ["dash"],
-      `PATH="${dir}/bin:$PATH"\n${passScript(dir)}\ntmpfs_root_pass a.tar 3 "" >/dev/null`,
+      `${passScript(dir).replaceAll(`${HOST_TOOLS}/sleep`, `${dir}/bin/sleep`)}\n` +
+        'tmpfs_root_pass a.tar 3 "" >/dev/null',
       [],
       lines,
       [chunk, chunk, chunk, chunk, chunk],

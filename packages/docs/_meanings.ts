@@ -71,6 +71,11 @@ export const MEANINGS: { readonly [K in keyof Messages<unknown>]: Meaning } = {
     meaning:
       "The archive's first bytes are the magic number of no format tmpfs-root unpacks: it is not a tar archive, compressed or not.",
   },
+  noDecompressor: {
+    slots: ["archive", "format", "program", "package"],
+    meaning:
+      "The archive is compressed in a format whose decompressor the initramfs was built without: the build host lacked it, or tmpfs_root_decompressors in dracut.conf left it out. Install the package where the initramfs is built, name the format in tmpfs_root_decompressors if that is set, and rebuild the initramfs; or pack the archive in a format the image has.",
+  },
   truncated: {
     slots: ["archive"],
     meaning:

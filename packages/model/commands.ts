@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { toolPath } from "./image.ts";
 
 /** The archive formats tmpfs-root detects by content, in the order the console names them. */
 export const FORMATS = ["gzip", "xz", "zstd", "bzip2", "lz4", "tar"] as const;
@@ -364,6 +365,31 @@ export function backoff(failed: number, random: number, retryAfter: number | nul
   const ceiling = Math.min(2 ** Math.min(failed + 1, 6), MAX_BACKOFF);
   const half = Math.floor(ceiling / 2);
   return (retryAfter ?? half) + random % (half + 1);
+}
+
+/**
+ * Empties a folder (a partial download's root, before the next try): find
+ * runs rm by its path in the initramfs, as the hooks run every program.
+ */
+export function clearCommand<T>(dir: T): (string | T)[] {
+  return [
+    "find",
+    dir,
+    "-mindepth",
+    "1",
+    "-maxdepth",
+    "1",
+    "-exec",
+    toolPath("rm"),
+    "-rf",
+    "{}",
+    "+",
+  ];
+}
+
+/** Removes the whiteouts left under a root once every layer is laid (and all under them). */
+export function dropWhiteoutsCommand<T>(root: T, pattern: T | string): (string | T)[] {
+  return ["find", root, "-name", pattern, "-prune", "-exec", toolPath("rm"), "-rf", "{}", "+"];
 }
 
 /** The SELinux relabel, run in the new root. */

@@ -148,6 +148,22 @@ export class Messages<T> {
   notArchive(name: T): Message<T> {
     return [name, ` is not a tar archive (${FORMAT_LIST})`];
   }
+  noDecompressor(name: T, format: T, program: T, pkg: T): Message<T> {
+    return [
+      name,
+      " is ",
+      format,
+      "-compressed, but this initramfs has no ",
+      program,
+      ": rebuild it where ",
+      program,
+      " is installed (Debian package ",
+      pkg,
+      ") and, if tmpfs_root_decompressors is set in dracut.conf, with ",
+      format,
+      " in it",
+    ];
+  }
   truncated(name: T): Message<T> {
     return [name, " is truncated"];
   }

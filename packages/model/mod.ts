@@ -31,3 +31,4 @@ export * from "./fit.ts";
 export * from "./layers.ts";
 export * from "./report.ts";
 export * from "./progress.ts";
+export * from "./image.ts";

@@ -225,6 +225,33 @@ export function invalidMessage(spec: ParamSpec, value: string, expected = spec.e
  */
 export interface ImageFacts {
   readonly keys?: boolean;
+  /**
+   * The source kinds the initramfs boots (module-setup.sh's record,
+   * `SOURCES_FILE`); `undefined`: every kind.
+   */
+  readonly sources?: readonly string[];
+}
+
+/**
+ * Why `root=` is refused by an initramfs built without what its kind needs
+ * (the dracut modules, and programs such as curl), after the colon of the
+ * error: what to build instead.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { kindMissingExpected } from "./read_params.ts";
+ * import { SOURCES } from "./source_kinds.ts";
+ * assert.match(kindMissingExpected(SOURCES[1]!), /dracut --add "network nfs"/);
+ * ```
+ */
+export function kindMissingExpected(k: SourceKindSpec): string {
+  const modules = k.dracutModules.join(" ");
+  const programs = k.programs.length === 0 ? "" : ` and ${k.programs.join(", ")}`;
+  return `this initramfs cannot boot ${k.kind} sources: it was built without dracut's ` +
+    `${k.dracutModules.join(" and ")} modules${programs}; build it on a host with ` +
+    `dracut-network${programs} installed, with dracut --add "${modules}" ` +
+    '(or add_dracutmodules+=" ' + modules + ' " in dracut.conf)';
 }
 
 /**
@@ -301,6 +328,15 @@ export function parseParams(
   }
   const source = parseSource(root.slice(ROOT_PREFIX.length), table);
   if (source === null) throw new TypeError(`Unreachable: root ${JSON.stringify(root)} was checked`);
+  if (image.sources !== undefined && !image.sources.includes(source.kind)) {
+    const k = table.find((t) => t.kind === source.kind)!;
+    return {
+      kind: "invalid",
+      param: ROOT,
+      message: invalidMessage(ROOT, root, kindMissingExpected(k)),
+      values,
+    };
+  }
   const file = values[IMGFILE.key]!;
   const mirrors = mirrorList(values[MIRROR.key]!);
   const urls = source.kind === "http" ? [source.url, ...mirrors] : [];

@@ -7,6 +7,7 @@ import {
   type BootSequence,
   checkManifest,
   countOf,
+  DECOMPRESSOR_PROGRAMS,
   fitTmpfs,
   fitWords,
   kindsOf,
@@ -44,7 +45,13 @@ import {
   unknownMessage,
   unknownParams,
 } from "@tmpfs-root/model";
-import { type BootReport, type LayerReport, REPORT_VERSION } from "@tmpfs-root/model";
+import {
+  type BootReport,
+  FORMATS,
+  type LayerReport,
+  PROGRAM_PACKAGES,
+  REPORT_VERSION,
+} from "@tmpfs-root/model";
 import type { Member, RootEntry } from "./archive.ts";
 import { defaultHandlers } from "./default_handlers.ts";
 import type { Handlers, Machine } from "./handlers.ts";
@@ -281,7 +288,10 @@ class Run implements Machine {
     switch (step.kind) {
       case "readParams": {
         const keys = Object.keys(this.vm.keys ?? {}).length > 0;
-        const r = parseParams(this.args, this.table, { keys });
+        const r = parseParams(this.args, this.table, {
+          keys,
+          ...(this.vm.sources === undefined ? {} : { sources: this.vm.sources }),
+        });
         if (r.kind === "inactive") throw new Inactive();
         for (const u of unknownParams(this.args)) {
           this.events.push({
@@ -898,6 +908,13 @@ class Run implements Machine {
     if (bytes.length === 0) return text(M.empty(name));
     const archive = await this.h.openArchive(bytes);
     if (archive.kind === "unknown") return text(M.notArchive(name));
+    const format = archive.format;
+    if (format !== "plain" && !(this.vm.decompressors ?? FORMATS).includes(format)) {
+      const program = DECOMPRESSOR_PROGRAMS[format][0]!;
+      return text(
+        M.noDecompressor(name, format, program, PROGRAM_PACKAGES[program] ?? program),
+      );
+    }
     const sha256 = hash ? await sha256Hex(bytes) : null;
     if (sha256 !== null) this.hashed.set(id, { name, sha256 });
     this.extracted = { format: archive.format, bytes: bytes.length };

@@ -1,10 +1,11 @@
 /**
  * The description of a virtual machine the simulator boots: its disks,
- * LVM volumes, NFS exports, web resources, RAM, dracut flavour and the
- * public keys its initramfs carries.
+ * LVM volumes, NFS exports, web resources, RAM, dracut flavour, and what
+ * its initramfs carries: public keys, decompressors, source kinds.
  *
  * @module
  */
+import type { Format } from "@tmpfs-root/model";
 
 /** Files on a file system, by path relative to its root (`images/rootfs.tar.gz`). */
 export type FileTree = Readonly<Record<string, Uint8Array>>;
@@ -120,4 +121,16 @@ export interface Vm {
    * Default 0.
    */
   readonly seed?: number;
+  /**
+   * The compressed formats whose decompressor the initramfs has
+   * (module-setup.sh installs those `tmpfs_root_decompressors` names, else
+   * all the build host has). Default every format.
+   */
+  readonly decompressors?: readonly Exclude<Format, "tar">[];
+  /**
+   * The source kinds the initramfs boots (what module-setup.sh writes to
+   * /lib/tmpfs-root/sources: a kind whose dracut modules the build left
+   * out is missing). Default every kind.
+   */
+  readonly sources?: readonly string[];
 }

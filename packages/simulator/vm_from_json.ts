@@ -1,3 +1,4 @@
+import { type Format, FORMATS, SOURCES } from "@tmpfs-root/model";
 import { ARCHIVE_FORMATS, type ArchiveFormat } from "./archive.ts";
 import { type EntrySpec, makeArchive } from "./make_archive.ts";
 import type {
@@ -156,7 +157,10 @@ async function volume(o: Json, where: string, baseDir: string | null): Promise<V
  * Builds a {@linkcode Vm} from a small JSON description, for
  * `tmpfs-root simulate --vm vm.json`. Every field is optional: `flavour`
  * (`classic`), `ram` (bytes or `"4G"`), `disks`, `lvm`, `nfs`, `web`,
- * `keys` (the initramfs's public keys, by file name, each a file). A
+ * `keys` (the initramfs's public keys, by file name, each a file),
+ * `sources` (the source kinds the initramfs boots, e.g. `["block"]` for an
+ * image built without network), `decompressors` (the compressed formats it
+ * can unpack). A
  * file is a string, `{ text }`, `{ base64 }`, `{ path }` (relative to
  * `baseDir`), or `{ archive: { format, entries, truncate?, corrupt? } }`,
  * which packs a real tar archive. `appearsAt: null` (or `"never"`) is a
@@ -244,5 +248,26 @@ export async function vmFromJson(json: unknown, baseDir: string | null = null): 
       fail(`keys.${name}`, "a file name of letters, digits and ._- that does not start with a dot");
     }
   }
-  return { flavour, ram: ram(o.ram), disks, lvm, nfs, web, ...keys };
+  const words = (x: unknown, where: string, allowed: readonly string[]): string[] => {
+    if (!Array.isArray(x) || x.some((w) => typeof w !== "string" || !allowed.includes(w))) {
+      fail(where, `a list of some of ${allowed.join(", ")}`);
+    }
+    return x as string[];
+  };
+  const image = {
+    ...(o.sources === undefined
+      ? {}
+      : { sources: words(o.sources, "sources", SOURCES.map((k) => k.kind)) }),
+    ...(o.decompressors === undefined ? {} : {
+      decompressors: words(
+        o.decompressors,
+        "decompressors",
+        FORMATS.filter((f) => f !== "tar"),
+      ) as Exclude<
+        Format,
+        "tar"
+      >[],
+    }),
+  };
+  return { flavour, ram: ram(o.ram), disks, lvm, nfs, web, ...keys, ...image };
 }

@@ -682,3 +682,60 @@ function withManifestsFor(
   }
   return out;
 }
+
+Deno.test("runDifferential() agrees on images that lack a kind's modules or a decompressor, from every kind of source", async () => {
+  const { root, web, good, sources } = await digestFixture();
+  const gz = await makeArchive(root, "gzip");
+  const files = { "rootfs.tar.zst": good, "rootfs.tar.gz": gz };
+  const vm = (more: Partial<Vm>): Vm => ({
+    flavour: "classic",
+    ram: 8 << 20,
+    disks: [{ path: "/dev/vda1", files }],
+    lvm: [],
+    nfs: [{ server: "10.0.2.2", export: "/srv", files }],
+    web: [{ url: `${web}/rootfs.tar.zst`, body: good }, { url: `${web}/rootfs.tar.gz`, body: gz }],
+    ...more,
+  });
+  const refused = (kind: string) =>
+    new RegExp(
+      `^<2>tmpfs-root: cmdline failed: invalid root ".*": this initramfs cannot boot ${kind} sources: `,
+    );
+  const cases: [string, Vm, RegExp][] = [];
+  for (const [spec, name] of sources) {
+    const kind = spec.startsWith("tmpfs:NFS")
+      ? "nfs"
+      : spec.startsWith("tmpfs:http")
+      ? "http"
+      : "block";
+    const zst = `root=${spec} rd.tmpfs.imgfile=rootfs.tar.zst`;
+    const gzName = escaped(name.replace("rootfs.tar.zst", "rootfs.tar.gz"));
+    const gzLine = spec.startsWith("tmpfs:http")
+      ? `root=tmpfs:${web}/rootfs.tar.gz`
+      : `root=${spec} rd.tmpfs.imgfile=rootfs.tar.gz`;
+    cases.push(
+      // An image for block sources alone (built without network): only block boots.
+      [zst, vm({ sources: ["block"] }), kind === "block" ? /^\$ switch_root$/ : refused(kind)],
+      [
+        zst,
+        vm({ sources: ["block", "nfs"] }),
+        kind === "http" ? refused(kind) : /^\$ switch_root$/,
+      ],
+      [
+        zst,
+        vm({ sources: ["block", "http"] }),
+        kind === "nfs" ? refused(kind) : /^\$ switch_root$/,
+      ],
+      // No gzip (and so no pigz): the gzip archive is refused, naming the package; zstd boots.
+      [zst, vm({ decompressors: ["zstd"] }), /^\$ switch_root$/],
+      [
+        gzLine,
+        vm({ decompressors: ["zstd", "xz"] }),
+        new RegExp(
+          `^<2>tmpfs-root: unpack failed: ${gzName} is gzip-compressed, but this initramfs has no gzip: rebuild it where gzip is installed \\(Debian package gzip\\)`,
+        ),
+      ],
+      [gzLine, vm({ decompressors: ["gzip"] }), /^\$ switch_root$/],
+    );
+  }
+  await assertAgreeAndSay(cases);
+});

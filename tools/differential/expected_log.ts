@@ -9,7 +9,7 @@
  * | `wait` (systemd)       | one `$ sleep 1` per second waited                             |
  * | `mkdir`                | `$ mktemp -d <parent>/source.XXXXXX`                          |
  * | `stage`                | `$ mktemp -d <into>/.tmpfs-root-layer.XXXXXX`                 |
- * | `whiteouts`            | `$ find <root> -name .wh.* -prune -exec rm -rf {} +`          |
+ * | `whiteouts`            | `$ find <root> -name .wh.* -prune -exec <rm> -rf {} +`        |
  * | `mount`                | `$ mount [-t <fstype>] -o <options> <source> <target>`        |
  * | `remount`              | `$ mount -o remount,<options> <target>`                       |
  * | `unmount`              | `$ umount [-l] <target>`                                      |
@@ -18,7 +18,7 @@
  * | `signature`            | `$ openssl pkeyutl -verify -pubin -inkey <key> ...`           |
  * | `sidecar`              | nothing (a failure's `message` follows)                       |
  * | `sleep`                | `<4>tmpfs-root: try <n> of <m> from <url> failed: ...`, `$ sleep <s>` |
- * | `clear`                | `$ find <path> -mindepth 1 -maxdepth 1 -exec rm -rf {} +`     |
+ * | `clear`                | `$ find <path> -mindepth 1 -maxdepth 1 -exec <rm> -rf {} +`   |
  * | `unpack`               | `$ <decompressor> <options>` (not for plain), `$ tar <options>` |
  * |                        | and, when it has a `sha256`, `$ sha256sum`                    |
  * | `verify`               | nothing (a failure's `message` follows)                       |
@@ -35,8 +35,10 @@
 import { Buffer } from "node:buffer";
 import {
   BOOT,
+  clearCommand,
   curlCommand,
   DECOMPRESS,
+  dropWhiteoutsCommand,
   IMGFILE,
   LAYER_STAGE,
   layerList,
@@ -110,7 +112,7 @@ export function expectedLog(
         out.push(`$ mktemp -d ${e.into}/${LAYER_STAGE}.XXXXXX`);
         break;
       case "whiteouts":
-        out.push(`$ find ${e.root} -name ${WHITEOUT_PREFIX}* -prune -exec rm -rf {} +`);
+        out.push(`$ ${dropWhiteoutsCommand(e.root, `${WHITEOUT_PREFIX}*`).join(" ")}`);
         break;
       case "mount":
         out.push(
@@ -157,7 +159,7 @@ export function expectedLog(
         out.push(`$ sleep ${e.seconds}`);
         break;
       case "clear":
-        out.push(`$ find ${e.path} -mindepth 1 -maxdepth 1 -exec rm -rf {} +`);
+        out.push(`$ ${clearCommand(e.path).join(" ")}`);
         break;
       case "unpack": {
         const d = decompressor(e.format);

@@ -183,6 +183,9 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
   archives ??= makeArchives();
   const a = await archives;
   const r = new Lcg(seed);
+  // What the initramfs lacks is drawn from a stream of its own, so that every other draw (and
+  // so the scenarios of a seed) stays as it was before images could lack anything.
+  const image = new Lcg(seed ^ 0x5eed);
   const hostile = hostileCmdlines(Math.ceil(count / 8) + 1, seed);
   const trees = new Map<Uint8Array, FileTree>();
   const tree = (bytes: Uint8Array, name = IMG): FileTree => {
@@ -309,9 +312,27 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
         ...(r.int(5) === 0 ? { status: r.pick([404, 500]) } : {}),
       })
       : signed;
-    scenarios.push({ cmdline, vm, fault: fault(r) });
+    scenarios.push({ cmdline, vm: { ...vm, ...imageCase(image) }, fault: fault(r) });
   }
   return scenarios;
+}
+
+/**
+ * What a machine's initramfs lacks, about one time in twelve: a kind's
+ * dracut modules (network left out: block alone; or one of NFS and HTTP),
+ * or decompressors (`tmpfs_root_decompressors` naming only some formats).
+ */
+function imageCase(r: Lcg): Pick<Vm, "sources" | "decompressors"> {
+  switch (r.int(24)) {
+    case 0:
+      return { sources: ["block"] };
+    case 1:
+      return { sources: r.pick([["block", "nfs"], ["block", "http"]]) };
+    case 2:
+      return { decompressors: r.pick([["zstd"], ["gzip", "zstd"], ["xz", "bzip2", "lz4"], []]) };
+    default:
+      return {};
+  }
 }
 
 /** A manifest's text for an archive of a given file name. */

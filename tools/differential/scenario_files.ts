@@ -9,6 +9,7 @@
  */
 import {
   archiveUrls,
+  DECOMPRESSOR_PROGRAMS,
   IMGFILE,
   layerList,
   MANIFEST_SUFFIX,
@@ -114,7 +115,19 @@ export async function scenarioFiles(scenario: Scenario, volumes: Volumes): Promi
 
   for (const [name, key] of Object.entries(vm.keys ?? {})) files.set(`keys/${name}`, key);
   const keys = Object.keys(vm.keys ?? {}).length > 0;
-  const parsed = parseParams(args, SOURCES, { keys });
+  // What the initramfs lacks: the driver hides those programs of the tools folder, and its
+  // record of the kinds it boots (a link to /vm/sources) says which it has.
+  if (vm.sources !== undefined) files.set("sources", `${vm.sources.join(" ")}\n`);
+  if (vm.decompressors !== undefined) {
+    const kept = new Set<string>(vm.decompressors);
+    const hidden = Object.entries(DECOMPRESSOR_PROGRAMS).filter(([f]) => !kept.has(f))
+      .flatMap(([, programs]) => programs);
+    files.set("without", hidden.map((p) => `${p}\n`).join(""));
+  }
+  const parsed = parseParams(args, SOURCES, {
+    keys,
+    ...(vm.sources === undefined ? {} : { sources: vm.sources }),
+  });
   if (parsed.kind !== "ok") return { files };
   const { source, values } = parsed.params;
   // With layers, the driver logs the booted tree (expectedLog's treeLines).

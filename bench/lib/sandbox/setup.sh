@@ -27,6 +27,9 @@ ln -s usr/lib64 lib64
 cp -r "$W"/files/. .
 for d in /usr/lib/*-linux-gnu; do ln -s "$d" lib/; done
 while read -r name path; do ln -s "$path" "bin/$name"; done <"$W/bin.list"
+# The module runs every program by its path in its own folder, as module-setup.sh installs them.
+mkdir -p lib/tmpfs-root/bin
+while read -r name path; do ln -s "$path" "lib/tmpfs-root/bin/$name"; done <"$W/bin.list"
 mknod -m 666 dev/null c 1 3
 : >dev/kmsg
 mount -t proc proc proc

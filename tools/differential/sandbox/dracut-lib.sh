@@ -1,22 +1,7 @@
 # shellcheck shell=sh
 # The stub dracut library: die ends init, as dracut's does after the emergency
-# shell; the stubbed commands are functions that run /stub/<name>, because
-# busybox sh runs its own applets before looking at PATH.
+# shell. The hooks run every program by its path in /lib/tmpfs-root/bin, where
+# the stubs are (setup.sh), so busybox sh runs no applet of its own for them;
+# systemctl, which the hooks run by name, is a function that runs the stub.
 die() { printf '$ die %s\n' "$*" >/dev/kmsg; exit 1; }
-mount() { /stub/mount "$@"; }
-umount() { /stub/umount "$@"; }
-mktemp() { /stub/mktemp "$@"; }
-rmdir() { /stub/rmdir "$@"; }
-curl() { /stub/curl "$@"; }
-sleep() { /stub/sleep "$@"; }
-find() { /stub/find "$@"; }
-tar() { /stub/tar "$@"; }
-gzip() { /stub/gzip "$@"; }
-xz() { /stub/xz "$@"; }
-zstd() { /stub/zstd "$@"; }
-bzip2() { /stub/bzip2 "$@"; }
-lz4() { /stub/lz4 "$@"; }
-sha256sum() { /stub/sha256sum "$@"; }
-openssl() { /stub/openssl "$@"; }
-chroot() { /stub/chroot "$@"; }
 systemctl() { /stub/systemctl "$@"; }

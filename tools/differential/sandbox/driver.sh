@@ -83,6 +83,12 @@ for s in /scen/*; do
     rm -rf "$@"
     mkdir -p /run /sysroot /state
     ln -s "$s" /vm
+    # The decompressors this scenario's initramfs lacks are out of the tools folder until it ends.
+    if [ -f /vm/without ]; then
+        while read -r t; do
+            if [ -e /lib/tmpfs-root/bin/"$t" ]; then mv /lib/tmpfs-root/bin/"$t" /hidden/; fi
+        done </vm/without
+    fi
     : >/proc/sysrq-trigger
     : >/state/mounts
     echo 0 >/state/clock
@@ -120,5 +126,8 @@ for s in /scen/*; do
     if [ -f /run/tmpfs-root/report.json ]; then cp /run/tmpfs-root/report.json /out/"$name".json; fi
     wait "$reader"
     for m in $left; do busybox umount -l "$m"; done
+    for t in /hidden/*; do
+        if [ -e "$t" ] || [ -L "$t" ]; then mv "$t" /lib/tmpfs-root/bin/; fi
+    done
     echo "$name" >>/out/done
 done

@@ -21,6 +21,16 @@ cp "$(command -v busybox)" bin/busybox
 ln -s /usr/bin/dash bin/dash
 for t in cat chmod cp dd df grep head ln mkdir mkfifo mv od rm sed stat tail tee touch tr; do ln -s /usr/bin/"$t" bin/"$t"; done
 chmod 755 stub/* bin/pwned
+# The module's own tools folder, where module-setup.sh installs every program the hooks run by
+# path: the host's programs and the stubs. The driver hides a scenario's missing decompressors.
+T=lib/tmpfs-root/bin
+mkdir -p "$T" hidden
+for t in cat chmod cp dd df grep head ln mkdir mkfifo mv od rm sed stat tee touch tr; do ln -s /usr/bin/"$t" "$T/$t"; done
+for s in stub/*; do
+    case "${s##*/}" in _* | systemctl) ;; *) ln -s /"$s" "$T/${s##*/}" ;; esac
+done
+# The record of the source kinds the image boots: each scenario's own (none: every kind).
+ln -s /vm/sources lib/tmpfs-root/sources
 mknod -m 666 dev/null c 1 3
 # The block devices' nodes (major 240 is for local use): udev's links point here.
 mkdir .nodes
