@@ -4,8 +4,10 @@
  * (`dracut -H`, dracut's default module set plus tmpfs-root, the command
  * line baked in with `--kernel-cmdline`) for an NFS, an HTTP and a block
  * source; checks with `lsinitrd` that the NFS and HTTP images hold the
- * network pieces they need and the block image none; prints the sizes and,
- * with `--write-doc`, writes them to `docs/initramfs-sizes.md`.
+ * network pieces they need and the block image none; measures what each
+ * decompressor adds to the classic block image (`tmpfs_root_decompressors`);
+ * prints the sizes and, with `--write-doc`, writes them to
+ * `docs/initramfs-sizes.md`.
  *
  * ```sh
  * deno run -A e2e/hostonly_sizes.ts [--write-doc]
@@ -17,6 +19,7 @@ import $ from "dax";
 import { buildInitramfsInfo, type Flavour, type InitramfsOptions } from "./lib/dracut.ts";
 import { ensureKernel } from "./lib/kernel.ts";
 import { REPO_ROOT } from "./lib/_paths.ts";
+import { DECOMPRESSOR_PROGRAMS, DECOMPRESSORS_VAR } from "@tmpfs-root/model";
 
 /** The three command lines: NFS with a static address, an HTTP URL, a block device. */
 export const SIZE_CMDLINES: Readonly<Record<"nfs" | "http" | "block", string>> = {
@@ -146,10 +149,83 @@ export async function measure(): Promise<SizeRow[]> {
   return rows;
 }
 
+/** What one decompressor adds: the default image against one whose setting leaves it out. */
+export interface DecompressorRow {
+  readonly format: string;
+  /** The programs it brings (pigz beside gzip). */
+  readonly programs: readonly string[];
+  /** Bytes of the default image minus those of the image without it. */
+  readonly bytes: number;
+  readonly zstdBytes: number;
+}
+
+async function zstdSize(path: string): Promise<number> {
+  return Number((await $`sh -c ${'zstd -q -3 -T0 -c "$1" | wc -c'} sh ${path}`.text()).trim());
+}
+
+/**
+ * Builds the classic host-only block image with every decompressor (the
+ * default) and, for each format, one whose `tmpfs_root_decompressors` names
+ * all the others: the difference is what that decompressor adds.
+ */
+export async function measureDecompressors(): Promise<DecompressorRow[]> {
+  const kernel = await ensureKernel();
+  const base: InitramfsOptions = {
+    flavour: "classic",
+    hostonly: true,
+    full: true,
+    cmdline: SIZE_CMDLINES.block,
+  };
+  const all = await buildInitramfsInfo(base, kernel);
+  const allZstd = await zstdSize(all.path);
+  const formats = Object.keys(DECOMPRESSOR_PROGRAMS) as (keyof typeof DECOMPRESSOR_PROGRAMS)[];
+  const rows: DecompressorRow[] = [];
+  for (const f of formats) {
+    const others = formats.filter((o) => o !== f).join(" ");
+    const img = await buildInitramfsInfo(
+      { ...base, conf: [`${DECOMPRESSORS_VAR}="${others}"`] },
+      kernel,
+    );
+    rows.push({
+      format: f,
+      programs: DECOMPRESSOR_PROGRAMS[f],
+      bytes: all.size - img.size,
+      zstdBytes: allZstd - await zstdSize(img.path),
+    });
+  }
+  return rows;
+}
+
+const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+
+/** The decompressors' section of the document. */
+export function renderDecompressors(rows: readonly DecompressorRow[]): string[] {
+  return [
+    "",
+    "## What each decompressor adds",
+    "",
+    "An image gets every decompressor the build host has unless `tmpfs_root_decompressors` in a",
+    "dracut.conf file names some ([images.md](images.md)). What each one adds to the classic",
+    "host-only block image above: that image, less the same image built with the setting naming",
+    "every other format (its program and the libraries nothing else in the image uses).",
+    "",
+    "| format | programs | adds | zstd -3 |",
+    "| --- | --- | ---: | ---: |",
+    ...rows.map((r) =>
+      `| ${r.format} | ${r.programs.join(", ")} | ${kib(r.bytes)} | ${kib(r.zstdBytes)} |`
+    ),
+  ];
+}
+
 const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
 
 /** The Markdown document. */
-export function renderDoc(rows: readonly SizeRow[], kver: string, dracut: string): string {
+export function renderDoc(
+  rows: readonly SizeRow[],
+  kver: string,
+  dracut: string,
+  decompressors: readonly DecompressorRow[] = [],
+): string {
   const lines = [
     "# Host-only initramfs sizes",
     "",
@@ -213,12 +289,22 @@ export function renderDoc(rows: readonly SizeRow[], kver: string, dracut: string
       } initrd-${r.flavour}-${r.source}.img`,
     );
   }
-  lines.push("```", "");
+  lines.push("```");
+  if (decompressors.length > 0) lines.push(...renderDecompressors(decompressors));
+  lines.push("");
   return lines.join("\n");
 }
 
 if (import.meta.main) {
   const rows = await measure();
+  const decompressors = await measureDecompressors();
+  for (const d of decompressors) {
+    console.log(
+      `decompressor ${d.format} (${d.programs.join(", ")}): +${kib(d.bytes)} (zstd +${
+        kib(d.zstdBytes)
+      })`,
+    );
+  }
   const kernel = await ensureKernel();
   const dracut = (await $`dracut --version`.noThrow().text()).trim();
   let failed = 0;
@@ -236,7 +322,7 @@ if (import.meta.main) {
   if (Deno.args.includes("--write-doc")) {
     await Deno.writeTextFile(
       `${REPO_ROOT}/docs/initramfs-sizes.md`,
-      renderDoc(rows, kernel.kver, dracut),
+      renderDoc(rows, kernel.kver, dracut, decompressors),
     );
     await new Deno.Command(Deno.execPath(), {
       args: ["fmt", "--quiet", `${REPO_ROOT}/docs/initramfs-sizes.md`],

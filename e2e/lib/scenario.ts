@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { MESSAGES, text } from "@tmpfs-root/model";
+import { MESSAGES, text, TOOLS_DIR } from "@tmpfs-root/model";
 import type { Flavour, InitramfsOptions } from "./dracut.ts";
 import { boot, type BootResult, type Drive, findLine, findMarker, qemuArgs } from "./qemu.ts";
 import { checkReport, type ReportExpect, reportText } from "./report_check.ts";
@@ -19,6 +19,13 @@ export type Expectation =
      * passed to the guest as `e2e.size=` on the command line.
      */
     readonly tmpfsSize?: string;
+    /**
+     * `false` when the initramfs's /run does not reach the new root, so the
+     * guest must find no /run/tmpfs-root/report.json (busybox's switch_root,
+     * which dracut runs by name in an image with the busybox module, moves
+     * no mount); passed to the guest as `e2e.report=absent`.
+     */
+    readonly reportCarried?: false;
   }
   /** The boot stopped with a console line, never ran the guest's init, and QEMU exited by itself. */
   | {
@@ -82,6 +89,12 @@ export interface Scenario {
   /** Made before the boot (e.g. an NFS server in a network namespace). */
   readonly context?: () => Promise<BootContext>;
 }
+
+/**
+ * No module line quotes a program by its path in the initramfs's tools folder
+ * (GNU tar names itself by the path it ran as): every scenario forbids it.
+ */
+export const TOOL_PATH_QUOTED: RegExp = new RegExp(`tmpfs-root: .*${TOOLS_DIR}/`);
 
 /** Nothing in the real boots may reboot: success powers off, failure panics or powers off. */
 export const NO_REBOOT: RegExp = /reboot: Restarting system/;
@@ -207,6 +220,9 @@ export function composeAppend(s: Scenario): string {
   if (s.expect.kind === "pass" && s.expect.tmpfsSize !== undefined) {
     parts.push(`e2e.size=${s.expect.tmpfsSize}`);
   }
+  if (s.expect.kind === "pass" && s.expect.reportCarried === false) {
+    parts.push("e2e.report=absent");
+  }
   return parts.join(" ");
 }
 
@@ -269,7 +285,7 @@ export function judge(s: Scenario, r: BootResult, strictSteps = false): string[]
       throw new TypeError(`Unknown expectation ${JSON.stringify(never)}`);
     }
   }
-  for (const re of s.forbid ?? []) {
+  for (const re of [TOOL_PATH_QUOTED, ...(s.forbid ?? [])]) {
     const hit = findLine(log, re);
     if (hit !== undefined) problems.push(`forbidden console text ${re}: ${hit.slice(0, 200)}`);
   }

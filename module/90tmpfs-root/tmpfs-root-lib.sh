@@ -703,12 +703,12 @@ tmpfs_root_extract() {
     fi
     # A file capability or SELinux label tar could not set stops the boot; other xattrs warn.
     if /lib/tmpfs-root/bin/grep -qs "Cannot set 'security\\." /run/tmpfs-root/tar.err; then
-        tmpfs_root_cause="tar could not set a security attribute: $(/lib/tmpfs-root/bin/sed -n "/Cannot set 'security\\./{p;q;}" /run/tmpfs-root/tar.err)"
+        tmpfs_root_cause="tar could not set a security attribute: $(/lib/tmpfs-root/bin/sed -n -e 's|^/lib/tmpfs-root/bin/||' -e "/Cannot set 'security\\./{p;q;}" /run/tmpfs-root/tar.err)"
         return 1
     fi
     if /lib/tmpfs-root/bin/grep -qsF "Cannot set '" /run/tmpfs-root/tar.err; then
         local warning
-        warning="tmpfs-root: warning: tar could not set every extended attribute: $(/lib/tmpfs-root/bin/sed -n "/Cannot set '/{p;q;}" /run/tmpfs-root/tar.err)"
+        warning="tmpfs-root: warning: tar could not set every extended attribute: $(/lib/tmpfs-root/bin/sed -n -e 's|^/lib/tmpfs-root/bin/||' -e "/Cannot set '/{p;q;}" /run/tmpfs-root/tar.err)"
         tmpfs_root_say 4 "$warning"
         printf 'warning=%s\n' "$warning" >/run/tmpfs-root/warnings
     fi

@@ -176,6 +176,14 @@ export function varOf(word: Word): string {
   return part.name;
 }
 
+/**
+ * `"$(sed ... FILE)"`: the first line of FILE that matches the basic regular
+ * expression RE, without the tools folder a program's message starts with
+ * (tar names itself by the path it ran as).
+ */
+const firstMatch = (re: string, file: string) =>
+  subst(cmd("sed", "-n", "-e", `s|^${TOOLS_DIR}/||`, "-e", `/${re}/{p;q;}`, file));
+
 /** `"$(tmpfs_root_first_line FILE)"`. */
 const firstLine = (file: Parameters<typeof cmd>[number]) => subst(cmd(fn("first_line"), file));
 
@@ -1526,14 +1534,14 @@ function extractFn(): Command {
       "A file capability or SELinux label tar could not set stops the boot; other xattrs warn.",
     ),
     ifThen(cmd("grep", "-qs", SECURITY_XATTR, TAR_ERR), [
-      say(M.securityXattr(subst(cmd("sed", "-n", `/${SECURITY_XATTR}/{p;q;}`, TAR_ERR)))),
+      say(M.securityXattr(firstMatch(SECURITY_XATTR, TAR_ERR))),
       ret(1),
     ]),
     ifThen(cmd("grep", "-qsF", TAR_XATTR_FAILED, TAR_ERR), [
       local("warning"),
       assign(
         "warning",
-        w(...M.xattrWarning(subst(cmd("sed", "-n", `/${TAR_XATTR_FAILED}/{p;q;}`, TAR_ERR)))),
+        w(...M.xattrWarning(firstMatch(TAR_XATTR_FAILED, TAR_ERR))),
       ),
       cmd(fn("say"), "4", v("warning")),
       withRedirects(cmd("printf", "warning=%s\\n", v("warning")), redir(">", WARNINGS)),
