@@ -337,7 +337,15 @@ export async function buildGuestArchive(opts: GuestOptions = {}): Promise<GuestA
     };
     await writeAtomic(`${work}/archive.json`, JSON.stringify(archive, null, 2) + "\n");
     await Deno.remove(dir, { recursive: true }).catch(() => {});
-    await Deno.rename(work, dir);
+    try {
+      await Deno.rename(work, dir);
+    } catch (e) {
+      // Another run built the same archive (the same key) and renamed it into place first.
+      const theirs = await Deno.readTextFile(`${dir}/archive.json`).catch(() => null);
+      if (theirs === null) throw e;
+      await Deno.remove(work, { recursive: true });
+      return JSON.parse(theirs) as GuestArchive;
+    }
     return archive;
   } catch (e) {
     await Deno.remove(work, { recursive: true }).catch(() => {});
