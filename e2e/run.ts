@@ -197,12 +197,13 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const kernel = await ensureKernel();
   console.log(`setup: kernel ${kernel.kver}`);
-  const initrds = new Map<string, string>();
+  // Each image with the kernel it goes with: the guest kernel, or a distribution root's own.
+  const initrds = new Map<string, { path: string; kernel: string }>();
   for (const s of chosen) {
     const key = initrdKey(s);
     if (initrds.has(key)) continue;
     const i = await buildInitramfsInfo({ flavour: s.flavour, ...(s.initramfs ?? {}) }, kernel);
-    initrds.set(key, i.path);
+    initrds.set(key, { path: i.path, kernel: i.kernel });
     console.log(
       `setup: initramfs ${key} ${(i.size / 1048576).toFixed(1)} MiB ${
         i.cached ? "(cached)" : `(built in ${i.buildSec.toFixed(1)} s)`
@@ -228,8 +229,8 @@ async function main(): Promise<number> {
     let r: ScenarioResult;
     try {
       r = await runScenario(s, {
-        kernel: kernel.vmlinuz,
-        initrd: initrds.get(initrdKey(s))!,
+        kernel: initrds.get(initrdKey(s))!.kernel,
+        initrd: initrds.get(initrdKey(s))!.path,
         logPath,
         strictSteps: values["strict-steps"],
       });
