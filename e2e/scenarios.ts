@@ -4,6 +4,7 @@
  * @module
  */
 import { BLOCK_SCENARIOS, HARNESS_SCENARIOS } from "./block_scenarios.ts";
+import { DISTRO_SCENARIOS } from "./distro_scenarios.ts";
 import { FIT_SCENARIOS } from "./fit_scenarios.ts";
 import { FORMAT_SCENARIOS } from "./format_scenarios.ts";
 import { HOLE_SCENARIOS } from "./hole_scenarios.ts";
@@ -28,4 +29,5 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   ...SIGN_SCENARIOS,
   ...FIT_SCENARIOS,
   ...LAYER_SCENARIOS,
+  ...DISTRO_SCENARIOS,
 ];
