@@ -144,11 +144,19 @@ export async function distroKey(distro: Distro): Promise<string> {
   }))).slice(0, 12);
 }
 
-/** One package's version in a root, or `""` when it is not installed. */
-async function versionOf(root: string, pkg: string): Promise<string> {
-  const r =
-    await $`dpkg-query --admindir=${`${root}/var/lib/dpkg`} -W -f=${"${Status}\t${Version}"} ${pkg}`
-      .noThrow().stderr("null").text();
+/**
+ * One package's version in a root (`/` for the host), or `""` when it is not installed.
+ *
+ * @example
+ * ```ts ignore
+ * await packageVersion("/", "dracut-core"); // "059-4"
+ * ```
+ */
+export async function packageVersion(root: string, pkg: string): Promise<string> {
+  const r = await $`dpkg-query --admindir=${`${
+    root.replace(/\/$/, "")
+  }/var/lib/dpkg`} -W -f=${"${Status}\t${Version}"} ${pkg}`
+    .noThrow().stderr("null").text();
   const [status, version] = r.split("\t");
   return status === "install ok installed" ? version ?? "" : "";
 }
@@ -169,12 +177,13 @@ async function kernelRelease(root: string): Promise<string> {
 
 /** Reads the versions of a built root. */
 export async function readVersions(root: string): Promise<DistroVersions> {
-  const dracut = (await versionOf(root, "dracut-core")) || (await versionOf(root, "dracut"));
-  const busybox = (await versionOf(root, "busybox")) ||
-    (await versionOf(root, "busybox-static"));
+  const dracut = (await packageVersion(root, "dracut-core")) ||
+    (await packageVersion(root, "dracut"));
+  const busybox = (await packageVersion(root, "busybox")) ||
+    (await packageVersion(root, "busybox-static"));
   return {
     dracut,
-    systemd: await versionOf(root, "systemd"),
+    systemd: await packageVersion(root, "systemd"),
     kernel: await kernelRelease(root),
     busybox,
   };

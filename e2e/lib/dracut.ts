@@ -134,8 +134,12 @@ export function dracutArgs(opts: InitramfsOptions): string[] {
   return args;
 }
 
-/** dracut's complaint when "network" picked systemd-networkd in a build without systemd. */
-const NETWORKD_RE = /depends on 'systemd-networkd', which can't be installed/;
+/**
+ * dracut's complaint when "network" picked systemd-networkd in a build without systemd:
+ * dracut 059 says `depends on 'systemd-networkd'`, dracut-ng `depends on module 'systemd-networkd'`.
+ */
+export const NETWORKD_RE: RegExp =
+  /depends on (?:module )?'systemd-networkd', which can't be installed/;
 
 /** Where one dracut run writes: its folder, its confdir and the image. */
 interface RunPaths {
@@ -229,9 +233,18 @@ export async function buildInitramfsInfo(
     kernel: k.vmlinuz,
     argsFor: dracutArgs,
     keyed: { kver: k.kver, dracutVersion },
+    networkLegacy: await hasNetworkLegacy("/usr/lib/dracut"),
     run: async (args, log) =>
       runDracut(await ensureBaseDir(module), k, args, log, opts.pubkeys ?? []),
   });
+}
+
+/** Whether a dracut folder has the network-legacy module (`modules.d/??network-legacy`). */
+async function hasNetworkLegacy(dracutDir: string): Promise<boolean> {
+  for await (const e of Deno.readDir(`${dracutDir}/modules.d`)) {
+    if (/^\d\dnetwork-legacy$/.test(e.name)) return true;
+  }
+  return false;
 }
 
 /** The module folder, which must hold a module-setup.sh. */
@@ -263,6 +276,11 @@ interface BuildPlan {
   readonly keyed: Readonly<Record<string, unknown>>;
   /** The distribution, named in the image's file name. */
   readonly distro?: Distro;
+  /**
+   * Whether dracut has the network-legacy module (dracut-ng 112 has none: without systemd,
+   * only network-manager and connman bring the network).
+   */
+  readonly networkLegacy: boolean;
   /** Runs dracut with some arguments, its log to a file. */
   readonly run: (args: readonly string[], log: string) => Promise<DracutRun>;
 }
@@ -296,7 +314,9 @@ async function cachedBuild(opts: InitramfsOptions, plan: BuildPlan): Promise<Ini
   const started = performance.now();
   let used = args;
   let r = await plan.run(used, `${out}.log`);
-  if (r.code !== 0 && opts.flavour === "classic" && NETWORKD_RE.test(r.log)) {
+  if (
+    r.code !== 0 && opts.flavour === "classic" && NETWORKD_RE.test(r.log) && plan.networkLegacy
+  ) {
     // dracut's "network" module picks systemd-networkd whenever the host has it installed,
     // which a build without systemd cannot include. A host with the classic init would have
     // network-legacy: name it, so "network" picks it.
@@ -417,6 +437,7 @@ async function buildInDistro(opts: InitramfsOptions, distro: Distro): Promise<In
     kernel: root.vmlinuz,
     argsFor: (o) => distroDracutArgs(o, known),
     keyed: { distro, root: root.root, versions: root.versions },
+    networkLegacy: await hasNetworkLegacy(`${root.root}/usr/lib/dracut`),
     distro,
     run: (args, log) => runDracutInRoot(root, module, args, log, opts.pubkeys ?? []),
   });
