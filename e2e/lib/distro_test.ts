@@ -23,6 +23,12 @@
  *   (before again, and says so: "Later modules that call inst_multiple for
  *   names busybox provides will see the symlinks already in $initdir and skip
  *   the install").
+ * - forky's Debian packaging prefers busybox: usr/lib/dracut/dracut.conf.d/01-debian.conf line 4,
+ *   `prefer_dracutmodules+=" busybox "` (read even with --conf and --confdir, which only replace
+ *   /etc's files; usr/bin/dracut:1910). A default image (no -m) on a forky system with busybox
+ *   installed therefore holds busybox, whose 10busybox applet links (tar, cat, …) come before
+ *   tmpfs-root's GNU tools, and /bin/sh is busybox: the module's tar -R then fails
+ *   ("tar: invalid option -- 'R'").
  * - /bin/sh comes from the shell-interpreter module (trixie
  *   99shell-interpreter, forky 85shell-interpreter): bash, dash or busybox
  *   when one of those modules is included, else the build root's own /bin/sh
@@ -167,6 +173,23 @@ Deno.test({
       `${ROOTS.forky}/usr/lib/dracut/modules.d/10busybox/module-setup.sh`,
     );
     assert.match(setup, /see the symlinks already in \$initdir and skip the install/);
+  },
+});
+
+Deno.test({
+  name: "forky's Debian configuration prefers the busybox module in a default image",
+  ignore: ROOTS.forky === undefined,
+  fn: async () => {
+    const conf = await Deno.readTextFile(
+      `${ROOTS.forky}/usr/lib/dracut/dracut.conf.d/01-debian.conf`,
+    );
+    assert.match(conf, /^prefer_dracutmodules\+=" busybox "$/m);
+    if (ROOTS.trixie) {
+      const trixie = await Deno.readTextFile(
+        `${ROOTS.trixie}/usr/lib/dracut/dracut.conf.d/01-debian.conf`,
+      ).catch(() => "");
+      assert.doesNotMatch(trixie, /prefer_dracutmodules.*busybox/);
+    }
   },
 });
 

@@ -27,12 +27,12 @@ Deno.test("dracutArgs() of a distribution build are the host's: the distribution
 });
 
 Deno.test("NETWORKD_RE matches dracut 059's and dracut-ng's complaint", () => {
-  // dracut 059, usr/bin/dracut: "Module '$_mod' depends on '$_moddep', which can't be installed".
+  // dracut 059, /usr/lib/dracut/dracut-init.sh:974.
   assert.match(
-    "dracut: Module 'network' depends on 'systemd-networkd', which can't be installed",
+    "dracut: dracut module 'network' depends on 'systemd-networkd', which can't be installed",
     NETWORKD_RE,
   );
-  // dracut-ng (106 and 112): "Module '$_mod' depends on module '$_moddep', which can't be installed".
+  // dracut-ng: 106's usr/lib/dracut/dracut-init.sh:860, 112's usr/bin/dracut:1837.
   assert.match(
     "dracut[E]: Module 'network' depends on module 'systemd-networkd', which can't be installed",
     NETWORKD_RE,
