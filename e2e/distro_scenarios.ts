@@ -17,6 +17,7 @@
  * @module
  */
 import { BLOCK_SCENARIOS } from "./block_scenarios.ts";
+import { SOURCE_KINDS, type SourceKind, type TABLE_DISTROS } from "./lib/compatibility.ts";
 import type { InitramfsOptions } from "./lib/dracut.ts";
 import type { Distro } from "./lib/distro.ts";
 import { LVM_SCENARIOS } from "./lvm_scenarios.ts";
@@ -34,17 +35,35 @@ const BOOKWORM: readonly Scenario[] = [...BLOCK_SCENARIOS, ...LVM_SCENARIOS, ...
  * stand for each source kind, in the order the table shows them; the
  * compatibility table keeps their rows for bookworm too.
  */
-export const REFERENCE_SCENARIOS = {
+export const REFERENCE_SCENARIOS: Readonly<Record<SourceKind, string>> = {
   block: "uuid",
   lvm: "lvm-seed",
   nfs: "net-nfs4-dhcp",
   http: "net-http-url",
   "block, missing archive": "fail-missing-archive",
   "http, 404": "net-fail-http-404",
-} as const;
+};
 
-/** A source kind of the table. */
-export type SourceKind = keyof typeof REFERENCE_SCENARIOS;
+/** What a row of the compatibility table stands for. */
+export interface CompatibilityRow {
+  readonly distro: typeof TABLE_DISTROS[number];
+  readonly source: SourceKind;
+}
+
+const rows = new Map<string, CompatibilityRow>(
+  SOURCE_KINDS.flatMap((source) =>
+    (["classic", "systemd"] as const).map((f): [string, CompatibilityRow] => [
+      `${f}/${REFERENCE_SCENARIOS[source]}`,
+      { distro: "bookworm", source },
+    ])
+  ),
+);
+
+/**
+ * The scenarios whose last boot the compatibility table shows (every one of
+ * this table, and bookworm's reference scenarios), by name.
+ */
+export const COMPATIBILITY_ROWS: ReadonlyMap<string, CompatibilityRow> = rows;
 
 /** The bookworm scenario named `<flavour>/<name>`; throws when there is none. */
 export function bookworm(flavour: "classic" | "systemd", name: string): Scenario {
@@ -57,6 +76,8 @@ export function bookworm(flavour: "classic" | "systemd", name: string): Scenario
 interface Variant {
   /** The prefix of its name after the flavour (`trixie-`, `trixie-busybox-`). */
   readonly prefix: string;
+  /** Its distribution in the compatibility table. */
+  readonly distro: typeof TABLE_DISTROS[number];
   /** The initramfs options it adds (the distribution among them). */
   readonly initramfs: Omit<InitramfsOptions, "flavour">;
 }
@@ -84,7 +105,13 @@ function variants(
   kinds: readonly SourceKind[],
   v: Variant,
 ): Scenario[] {
-  return kinds.flatMap((k) => flavours.map((f) => variant(bookworm(f, REFERENCE_SCENARIOS[k]), v)));
+  return kinds.flatMap((source) =>
+    flavours.map((f) => {
+      const s = variant(bookworm(f, REFERENCE_SCENARIOS[source]), v);
+      rows.set(s.name, { distro: v.distro, source });
+      return s;
+    })
+  );
 }
 
 /** dracut's arguments for busybox as /bin/sh: its module, without bash and dash. */
@@ -100,29 +127,31 @@ const BOTH = ["classic", "systemd"] as const;
 
 /** The distribution scenarios (22 boots). */
 export const DISTRO_SCENARIOS: readonly Scenario[] = [
-  ...variants(BOTH, [
-    "block",
-    "lvm",
-    "nfs",
-    "http",
-    "block, missing archive",
-    "http, 404",
-  ], { prefix: "trixie-", initramfs: { distro: "trixie" } }),
+  // Every source kind of the table: block, LVM, NFS, HTTP, a missing archive and an HTTP 404.
+  ...variants(BOTH, SOURCE_KINDS, {
+    prefix: "trixie-",
+    distro: "trixie",
+    initramfs: { distro: "trixie" },
+  }),
   // dracut's default module set, as forky builds it (busybox is installed in the root).
   ...variants(BOTH, ["block", "http"], {
     prefix: "forky-",
+    distro: "forky",
     initramfs: { distro: "forky", full: true },
   }),
   ...variants(["classic"], ["block", "http"], {
     prefix: "bookworm-busybox-",
+    distro: "bookworm",
     initramfs: busyboxShell(),
   }),
   ...variants(["classic"], ["block", "http"], {
     prefix: "trixie-busybox-",
+    distro: "trixie",
     initramfs: busyboxShell("trixie"),
   }),
   ...variants(["classic"], ["block", "http"], {
     prefix: "forky-busybox-",
+    distro: "forky",
     initramfs: busyboxShell("forky"),
   }),
 ];
