@@ -4,9 +4,9 @@
  * `--omit "network nfs url-lib"` keeps tmpfs-root for disks and LVM and
  * refuses an NFS or HTTP command line with one line that says how to build
  * an image that boots it; an image whose `tmpfs_root_decompressors` leaves
- * xz out says so, naming the package, when it meets an .xz archive; an image
- * whose /bin/sh is busybox (dracut's busybox module linking its applets,
- * bash and dash left out) still unpacks with GNU tar and util-linux mount.
+ * xz out says so, naming the package, when it meets an .xz archive. (The
+ * images whose /bin/sh is busybox are in `distro_scenarios.ts`, with
+ * {@linkcode BUSYBOX_SHELL}.)
  *
  * @module
  */
@@ -24,7 +24,11 @@ const NO_NETWORK: Omit<InitramfsOptions, "flavour"> = {
 /** An image that may unpack zstd alone (dracut.conf's tmpfs_root_decompressors). */
 const ZSTD_ONLY: Omit<InitramfsOptions, "flavour"> = { conf: ['tmpfs_root_decompressors="zstd"'] };
 
-/** /bin/sh is busybox, whose applets dracut links over every tool the host has. */
+/**
+ * /bin/sh is busybox, whose applets dracut links over every tool the host has
+ * (tar, mount, xz, switch_root): the hooks still run GNU tar and util-linux
+ * mount by their paths.
+ */
 export const BUSYBOX_SHELL: Omit<InitramfsOptions, "flavour"> = {
   modules: ["busybox"],
   extraArgs: ["--omit", "bash dash"],
@@ -94,16 +98,5 @@ export const IMAGE_SCENARIOS: readonly Scenario[] = [
     disk: formatsDisk,
     initramfs: ZSTD_ONLY,
     expect: { kind: "pass", tmpfsSize: "512M" },
-  }).filter((s) => s.flavour === "classic"),
-  // busybox as /bin/sh: the hooks run GNU tar and util-linux mount by their paths, and tar's
-  // options (--same-owner, --xattrs) would stop busybox's tar. dracut runs switch_root by name:
-  // busybox's moves no mount, so the report stays in the initramfs's /run.
-  ...bothFlavours("image", "busybox-shell-", {
-    name: "block",
-    cmdline: BOOT_ZSTD,
-    disk: formatsDisk,
-    initramfs: BUSYBOX_SHELL,
-    expect: { kind: "pass", tmpfsSize: "512M", reportCarried: false },
-    timeoutSec: 240,
   }).filter((s) => s.flavour === "classic"),
 ];

@@ -16,7 +16,6 @@
  * @module
  */
 import type { Flavour } from "./lib/dracut.ts";
-import { BUSYBOX_SHELL } from "./image_scenarios.ts";
 import {
   CAFILE_IN_INITRD,
   ensureTestCa,
@@ -127,15 +126,6 @@ export const NETWORK_SCENARIOS: readonly Scenario[] = [
     // A fast unpack: no progress line.
     forbid: [ANY_PROGRESS],
   }),
-  // /bin/sh is busybox, its applets linked over the tools: curl, GNU tar and the decompressor
-  // still run by their paths (the classic flavour; lib/../image_scenarios.ts has the disk's).
-  ...both({
-    name: "http-busybox-shell",
-    cmdline: `root=tmpfs:${HTTP}${ARCHIVE_PATH} rd.tmpfs.size=256M ro`,
-    net: { expectRequests: { path: ARCHIVE_PATH, outcomes: ["ok"] } },
-    initramfs: BUSYBOX_SHELL,
-    expect: { kind: "pass", tmpfsSize: "256M", reportCarried: false },
-  }).filter((s) => s.flavour === "classic"),
   // A server that sends about 150 KB/s: the 2 MB archive takes over 10 s, and the console shows
   // progress every 5 s, with the percent of the answer's Content-Length.
   ...both({

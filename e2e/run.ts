@@ -19,8 +19,17 @@ import { parseArgs } from "#args";
 import { buildInitramfsInfo, type InitramfsOptions, pruneInitramfs } from "./lib/dracut.ts";
 import { ensureKernel } from "./lib/kernel.ts";
 import { LOG_DIR } from "./lib/_paths.ts";
-import { runScenario, type Scenario, type ScenarioResult } from "./lib/scenario.ts";
+import { FAILURE_LINE, runScenario, type Scenario, type ScenarioResult } from "./lib/scenario.ts";
 import { ALL_SCENARIOS } from "./scenarios.ts";
+import { COMPATIBILITY_ROWS } from "./distro_scenarios.ts";
+import {
+  buildKind,
+  type CompatibilityRecord,
+  imageShell,
+  writeCompatibility,
+} from "./lib/compatibility.ts";
+import { cachedDistroRoot, packageVersion } from "./lib/distro.ts";
+import { findLine } from "./lib/qemu.ts";
 
 /** Selects scenarios by `--topic`, `--flavour` and `--filter` (text, or `/regex/`). */
 export function select(
@@ -40,8 +49,9 @@ export function select(
 
 /**
  * The representative set CI boots (`--ci`): every scenario in the classic
- * flavour, and every other one of each topic in the systemd flavour (each
- * topic keeps boots in both flavours). The full set is `deno task e2e`
+ * flavour, and every other one of each topic (and, in a topic, of each
+ * distribution) in the systemd flavour: each topic and each distribution
+ * keeps boots in both flavours. The full set is `deno task e2e`
  * without `--ci`, run before an issue is resolved.
  *
  * @example
@@ -61,8 +71,10 @@ export function representative(all: readonly Scenario[]): Scenario[] {
   const seen = new Map<string, number>();
   return all.filter((s) => {
     if (s.flavour !== "systemd") return true;
-    const n = seen.get(s.topic) ?? 0;
-    seen.set(s.topic, n + 1);
+    // Halved by topic and distribution: each distribution keeps a systemd boot.
+    const group = `${s.topic} ${s.initramfs?.distro ?? ""}`;
+    const n = seen.get(group) ?? 0;
+    seen.set(group, n + 1);
     return n % 2 === 0;
   });
 }
@@ -127,6 +139,63 @@ export async function preflight(): Promise<string[]> {
   }
   if (missing.length) problems.push(`missing tools: ${missing.join(", ")}`);
   return problems;
+}
+
+/** An initramfs of the setup phase, or why its build failed. */
+type Built = { readonly path: string; readonly kernel: string } | { readonly error: string };
+
+/**
+ * The lines of a failed build that say why: dracut's errors about tmpfs-root, else all of its
+ * errors, else the message's first line.
+ */
+function buildError(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const errors = text.split("\n").filter((l) => /^dracut\[E\]: |^dracut: FAILED|^E: /.test(l));
+  const ours = errors.filter((l) => l.includes("tmpfs-root"));
+  const why = ours.length > 0 ? ours : errors;
+  return (why.length > 0 ? why.join(" ") : text.split("\n")[0]!).slice(0, 600);
+}
+
+/** The compatibility table's records of the boots run (see `distro_scenarios.ts`). */
+async function compatibilityRecords(
+  results: readonly ScenarioResult[],
+  initrds: ReadonlyMap<string, Built>,
+  hostKernel: string,
+): Promise<CompatibilityRecord[]> {
+  const host = {
+    dracut: await packageVersion("/", "dracut-core"),
+    systemd: await packageVersion("/", "systemd"),
+    kernel: hostKernel,
+  };
+  const date = new Date().toISOString().slice(0, 10);
+  const records: CompatibilityRecord[] = [];
+  for (const r of results) {
+    const s = r.scenario;
+    const row = COMPATIBILITY_ROWS.get(s.name)!;
+    const distro = s.initramfs?.distro;
+    const versions = distro ? (await cachedDistroRoot(distro))?.versions : host;
+    const built = initrds.get(initrdKey(s));
+    // What /bin/sh is in the image; none when its build failed.
+    const shell = built && "path" in built ? await imageShell(built.path) : "";
+    const line = r.boot ? findLine(r.boot.log, FAILURE_LINE) : undefined;
+    const detail = r.ok ? undefined : (line?.replace(/^\[[ 0-9.]+\] /, "") ?? r.problems[0]);
+    records.push({
+      scenario: s.name,
+      distro: row.distro,
+      dracut: versions?.dracut ?? "",
+      systemd: versions?.systemd ?? "",
+      kernel: versions?.kernel ?? "",
+      build: buildKind(s.initramfs),
+      shell,
+      flavour: s.flavour,
+      source: row.source,
+      expect: s.expect.kind === "fail" ? "stops" : "boots",
+      result: r.ok ? "passed" : "failed",
+      ...(detail ? { detail: detail.slice(0, 300) } : {}),
+      date,
+    });
+  }
+  return records;
 }
 
 function logName(name: string): string {
@@ -197,12 +266,22 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const kernel = await ensureKernel();
   console.log(`setup: kernel ${kernel.kver}`);
-  const initrds = new Map<string, string>();
+  // Each image with the kernel it goes with: the guest kernel, or a distribution root's own.
+  // A failed build fails the scenarios that need its image, not the run.
+  const initrds = new Map<string, Built>();
   for (const s of chosen) {
     const key = initrdKey(s);
     if (initrds.has(key)) continue;
-    const i = await buildInitramfsInfo({ flavour: s.flavour, ...(s.initramfs ?? {}) }, kernel);
-    initrds.set(key, i.path);
+    let i;
+    try {
+      i = await buildInitramfsInfo({ flavour: s.flavour, ...(s.initramfs ?? {}) }, kernel);
+    } catch (e) {
+      const error = buildError(e);
+      initrds.set(key, { error });
+      console.log(`setup: initramfs ${key} FAILED: ${error}`);
+      continue;
+    }
+    initrds.set(key, { path: i.path, kernel: i.kernel });
     console.log(
       `setup: initramfs ${key} ${(i.size / 1048576).toFixed(1)} MiB ${
         i.cached ? "(cached)" : `(built in ${i.buildSec.toFixed(1)} s)`
@@ -223,13 +302,25 @@ async function main(): Promise<number> {
   );
 
   // Run phase.
+  // Each row of the compatibility table is written as soon as its boot ends (one write at a
+  // time), so a run that is stopped keeps what it booted.
+  let compatibility = Promise.resolve(0);
+  const record = (r: ScenarioResult) => {
+    if (!COMPATIBILITY_ROWS.has(r.scenario.name)) return;
+    compatibility = compatibility.then(async (n) => {
+      await writeCompatibility(await compatibilityRecords([r], initrds, kernel.kver));
+      return n + 1;
+    });
+  };
   const results = await pool(chosen, jobs, async (s): Promise<ScenarioResult> => {
     const logPath = `${LOG_DIR}/${logName(s.name)}.log`;
+    const built = initrds.get(initrdKey(s))!;
     let r: ScenarioResult;
     try {
+      if ("error" in built) throw new Error(`the initramfs build failed: ${built.error}`);
       r = await runScenario(s, {
-        kernel: kernel.vmlinuz,
-        initrd: initrds.get(initrdKey(s))!,
+        kernel: built.kernel,
+        initrd: built.path,
         logPath,
         strictSteps: values["strict-steps"],
       });
@@ -237,7 +328,9 @@ async function main(): Promise<number> {
       r = {
         scenario: s,
         ok: false,
-        problems: [`harness error: ${(e as Error).stack ?? e}`],
+        problems: [
+          "error" in built ? (e as Error).message : `harness error: ${(e as Error).stack ?? e}`,
+        ],
         logPath,
       };
     }
@@ -245,8 +338,11 @@ async function main(): Promise<number> {
     const notes = r.notes?.length ? ` -- ${r.notes.join("; ")}` : "";
     if (r.ok) console.log(`ok   ${s.name}${secs}${notes.slice(0, 200)}`);
     else console.log(`FAIL ${s.name}${secs}: ${r.problems.join("; ")} [log: ${logPath}]`);
+    record(r);
     return r;
   });
+  const rows = await compatibility;
+  if (rows > 0) console.log(`compatibility: ${rows} rows of docs/compatibility.md updated`);
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
   console.log(`${passed} passed, ${failed} failed`);

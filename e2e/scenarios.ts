@@ -4,6 +4,7 @@
  * @module
  */
 import { BLOCK_SCENARIOS, HARNESS_SCENARIOS } from "./block_scenarios.ts";
+import { DISTRO_SCENARIOS } from "./distro_scenarios.ts";
 import { FIT_SCENARIOS } from "./fit_scenarios.ts";
 import { FORMAT_SCENARIOS } from "./format_scenarios.ts";
 import { HOLE_SCENARIOS } from "./hole_scenarios.ts";
@@ -30,4 +31,5 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   ...FIT_SCENARIOS,
   ...LAYER_SCENARIOS,
   ...IMAGE_SCENARIOS,
+  ...DISTRO_SCENARIOS,
 ];

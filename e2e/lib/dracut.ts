@@ -9,6 +9,7 @@
 import $ from "dax";
 import { hashTree, sha256Hex } from "./_hash.ts";
 import { CACHE_DIR, exists, moduleDir, writeAtomic } from "./_paths.ts";
+import { type Distro, type DistroRoot, ensureDistroRoot } from "./distro.ts";
 import { ensureKernel, type Kernel } from "./kernel.ts";
 
 /** dracut's init flavour: the classic shell init or the systemd initrd. */
@@ -41,6 +42,12 @@ export interface InitramfsOptions {
   readonly pubkeys?: readonly string[];
   /** More lines of a dracut.conf file (e.g. `tmpfs_root_decompressors="zstd"`). */
   readonly conf?: readonly string[];
+  /**
+   * Build inside this distribution's build root (`distro.ts`) with its own
+   * dracut, for its own kernel, instead of the host's dracut and the 6.1
+   * guest kernel. Absent: the host (Debian 12).
+   */
+  readonly distro?: Distro;
 }
 
 /** A built initramfs. */
@@ -53,6 +60,8 @@ export interface Initramfs {
   readonly buildSec: number;
   /** Whether it came from the cache. */
   readonly cached: boolean;
+  /** The kernel image it goes with: the guest kernel's, or the distribution root's. */
+  readonly kernel: string;
 }
 
 /** Drivers every test boot needs: virtio disks and network, ext4, and what LVM/NFS load. */
@@ -127,39 +136,80 @@ export function dracutArgs(opts: InitramfsOptions): string[] {
   return args;
 }
 
-/** dracut's complaint when "network" picked systemd-networkd in a build without systemd. */
-const NETWORKD_RE = /depends on 'systemd-networkd', which can't be installed/;
+/**
+ * dracut's complaint when "network" picked systemd-networkd in a build without systemd:
+ * dracut 059 says `depends on 'systemd-networkd'`, dracut-ng `depends on module 'systemd-networkd'`.
+ */
+/**
+ * tmpfs-root's warning when dracut could not install a network kind's modules (the module then
+ * leaves them out instead of failing the build).
+ */
+export const KIND_LEFT_OUT_RE: RegExp =
+  /tmpfs-root: this initramfs will not boot (nfs|http) sources/;
 
-/** Runs one dracut build into a fresh temporary folder; the log goes to `log`. */
-async function runDracut(
+export const NETWORKD_RE: RegExp =
+  /depends on (?:module )?'systemd-networkd', which can't be installed/;
+
+/** Where one dracut run writes: its folder, its confdir and the image. */
+interface RunPaths {
+  readonly tmpdir: string;
+  readonly confdir: string;
+  readonly image: string;
+}
+
+/**
+ * Runs one dracut build into a fresh temporary folder; the log goes to
+ * `log`. The confdir is `emptyConfdir`, or, with lines of a dracut.conf file
+ * (the public keys, other settings), a folder of the run's own with a file
+ * that holds them.
+ */
+async function runDracutWith(
+  log: string,
+  conf: readonly string[],
+  emptyConfdir: string | undefined,
+  dracut: (p: RunPaths) => PromiseLike<{ code: number; combined: string }>,
+): Promise<DracutRun> {
+  const tmpdir = await Deno.makeTempDir({ dir: INITRD_DIR, prefix: ".tmp-" });
+  const image = `${tmpdir}/initrd.img`;
+  const confdir = conf.length === 0 && emptyConfdir ? emptyConfdir : `${tmpdir}/confdir`;
+  if (confdir !== emptyConfdir) await Deno.mkdir(confdir);
+  if (conf.length > 0) {
+    await Deno.writeTextFile(`${confdir}/50-tmpfs-root.conf`, conf.map((l) => `${l}\n`).join(""));
+  }
+  const r = await dracut({ tmpdir, confdir, image });
+  await Deno.writeTextFile(log, r.combined);
+  if (r.code !== 0) await Deno.remove(tmpdir, { recursive: true }).catch(() => {});
+  return { code: r.code, log: r.combined, image, tmpdir };
+}
+
+/** The lines of a dracut.conf file a build's options ask for: the public keys, then `conf`. */
+function confLines(opts: InitramfsOptions): string[] {
+  const keys = opts.pubkeys ?? [];
+  return [
+    ...(keys.length === 0 ? [] : [`tmpfs_root_pubkeys+=" ${keys.join(" ")} "`]),
+    ...(opts.conf ?? []),
+  ];
+}
+
+/** Runs one dracut build with the host's dracut and the private dracutbasedir `base`. */
+function runDracut(
   base: string,
   k: Kernel,
   args: readonly string[],
   log: string,
-  pubkeys: readonly string[] = [],
   conf: readonly string[] = [],
-): Promise<{ code: number; log: string; image: string; tmpdir: string }> {
-  const tmpdir = await Deno.makeTempDir({ dir: INITRD_DIR, prefix: ".tmp-" });
-  const image = `${tmpdir}/initrd.img`;
-  // The keys, and any other setting, as a dracut.conf file of their own names them.
-  const lines = [
-    ...(pubkeys.length === 0 ? [] : [`tmpfs_root_pubkeys+=" ${pubkeys.join(" ")} "`]),
-    ...conf,
-  ];
-  const confdir = lines.length === 0 ? `${base}/empty-confdir` : `${tmpdir}/confdir`;
-  if (lines.length > 0) {
-    await Deno.mkdir(confdir);
-    await Deno.writeTextFile(`${confdir}/50-tmpfs-root.conf`, lines.map((l) => `${l}\n`).join(""));
-  }
-  const r =
-    await $`dracut --force --conf /dev/null --confdir ${confdir} --tmpdir ${tmpdir} --kver ${k.kver} --kmoddir ${k.moddir} ${args} ${image}`
-      .env({ dracutbasedir: base })
-      .stdin("null")
-      .noThrow()
-      .captureCombined();
-  await Deno.writeTextFile(log, r.combined);
-  if (r.code !== 0) await Deno.remove(tmpdir, { recursive: true }).catch(() => {});
-  return { code: r.code, log: r.combined, image, tmpdir };
+): Promise<DracutRun> {
+  return runDracutWith(
+    log,
+    conf,
+    `${base}/empty-confdir`,
+    ({ tmpdir, confdir, image }) =>
+      $`dracut --force --conf /dev/null --confdir ${confdir} --tmpdir ${tmpdir} --kver ${k.kver} --kmoddir ${k.moddir} ${args} ${image}`
+        .env({ dracutbasedir: base })
+        .stdin("null")
+        .noThrow()
+        .captureCombined(),
+  );
 }
 
 /**
@@ -190,48 +240,114 @@ export async function buildInitramfsInfo(
   opts: InitramfsOptions,
   kernel?: Kernel,
 ): Promise<Initramfs> {
+  if (opts.distro !== undefined) return await buildInDistro(opts, opts.distro);
   const k = kernel ?? await ensureKernel();
+  const module = await checkedModuleDir();
+  const dracutVersion = (await $`dracut --version`.noThrow().text()).trim();
+  return await cachedBuild(opts, {
+    module,
+    kernel: k.vmlinuz,
+    argsFor: dracutArgs,
+    keyed: { kver: k.kver, dracutVersion },
+    networkLegacy: await hasNetworkLegacy("/usr/lib/dracut"),
+    run: async (args, log) => runDracut(await ensureBaseDir(module), k, args, log, confLines(opts)),
+  });
+}
+
+/** Whether a dracut folder has the network-legacy module (`modules.d/??network-legacy`). */
+async function hasNetworkLegacy(dracutDir: string): Promise<boolean> {
+  for await (const e of Deno.readDir(`${dracutDir}/modules.d`)) {
+    if (/^\d\dnetwork-legacy$/.test(e.name)) return true;
+  }
+  return false;
+}
+
+/** The module folder, which must hold a module-setup.sh. */
+async function checkedModuleDir(): Promise<string> {
   const module = moduleDir();
   if (!(await exists(`${module}/module-setup.sh`))) {
     throw new Error(`No dracut module at "${module}": expected module-setup.sh`);
   }
-  const args = dracutArgs(opts);
-  const dracutVersion = (await $`dracut --version`.noThrow().text()).trim();
+  return module;
+}
+
+/** What one dracut run left: its exit code, its log, the image and the folder it is in. */
+interface DracutRun {
+  readonly code: number;
+  readonly log: string;
+  readonly image: string;
+  readonly tmpdir: string;
+}
+
+/** How {@linkcode cachedBuild} builds an image. */
+interface BuildPlan {
+  /** The module folder (its tree is hashed into the key). */
+  readonly module: string;
+  /** The kernel image the image goes with. */
+  readonly kernel: string;
+  /** dracut's arguments for some options. */
+  readonly argsFor: (opts: InitramfsOptions) => string[];
+  /** What else the key covers (the kernel, dracut's version, a distribution root). */
+  readonly keyed: Readonly<Record<string, unknown>>;
+  /** The distribution, named in the image's file name. */
+  readonly distro?: Distro;
+  /**
+   * Whether dracut has the network-legacy module (dracut-ng 112 has none: without systemd,
+   * only network-manager and connman bring the network).
+   */
+  readonly networkLegacy: boolean;
+  /** Runs dracut with some arguments, its log to a file. */
+  readonly run: (args: readonly string[], log: string) => Promise<DracutRun>;
+}
+
+/**
+ * Takes an image from `.cache/initrd/` or builds it: the key covers the
+ * module folder's contents, the arguments, the public keys' contents and the
+ * plan's `keyed` values.
+ */
+async function cachedBuild(opts: InitramfsOptions, plan: BuildPlan): Promise<Initramfs> {
+  const args = plan.argsFor(opts);
   const pubkeys = opts.pubkeys ?? [];
   const keys = await Promise.all(pubkeys.map((p) => Deno.readTextFile(p)));
   const key = (await sha256Hex(JSON.stringify({
     v: BUILD_VERSION,
-    module: await hashTree(module),
+    module: await hashTree(plan.module),
     args,
     keys,
     ...(opts.conf === undefined ? {} : { conf: opts.conf }),
-    kver: k.kver,
-    dracutVersion,
+    ...plan.keyed,
   }))).slice(0, 16);
-  const out = `${INITRD_DIR}/${opts.flavour}${opts.hostonly ? "-hostonly" : ""}${
-    pubkeys.length > 0 ? "-keys" : ""
-  }-${key}.img`;
+  const out = `${INITRD_DIR}/${opts.flavour}${plan.distro ? `-${plan.distro}` : ""}${
+    opts.hostonly ? "-hostonly" : ""
+  }${pubkeys.length > 0 ? "-keys" : ""}-${key}.img`;
   if (await exists(out)) {
     const now = new Date();
     await Deno.utime(out, now, now); // keeps it from pruneInitramfs()
-    return { path: out, size: (await Deno.stat(out)).size, buildSec: 0, cached: true };
+    const size = (await Deno.stat(out)).size;
+    return { path: out, size, buildSec: 0, cached: true, kernel: plan.kernel };
   }
   await Deno.mkdir(INITRD_DIR, { recursive: true });
-  const base = await ensureBaseDir(module);
   const started = performance.now();
   let used = args;
-  const conf = opts.conf ?? [];
-  let r = await runDracut(base, k, used, `${out}.log`, pubkeys, conf);
-  if (r.code !== 0 && opts.flavour === "classic" && NETWORKD_RE.test(r.log)) {
+  let r = await plan.run(used, `${out}.log`);
+  if (
+    opts.flavour === "classic" && plan.networkLegacy &&
+    ((r.code !== 0 && NETWORKD_RE.test(r.log)) ||
+      (r.code === 0 && KIND_LEFT_OUT_RE.test(r.log) &&
+        !/--omit[\s\S]*network/.test(used.join(" "))))
+  ) {
     // dracut's "network" module picks systemd-networkd whenever the host has it installed,
-    // which a build without systemd cannot include. A host with the classic init would have
-    // network-legacy: name it, so "network" picks it.
-    used = dracutArgs({ ...opts, modules: [...(opts.modules ?? []), "network-legacy"] });
-    r = await runDracut(base, k, used, `${out}.log`, pubkeys, conf);
+    // which a build without systemd cannot include (tmpfs-root then leaves the network out and
+    // warns). A host with the classic init would have network-legacy: name it, so "network"
+    // picks it.
+    if (r.code === 0) await Deno.remove(r.tmpdir, { recursive: true }).catch(() => {});
+    used = plan.argsFor({ ...opts, modules: [...(opts.modules ?? []), "network-legacy"] });
+    r = await plan.run(used, `${out}.log`);
   }
   if (r.code !== 0) {
     throw new Error(
-      `dracut failed with exit code ${r.code}: see ${out}.log\n${r.log.slice(-2000)}`,
+      `dracut${plan.distro ? ` (${plan.distro})` : ""} failed with exit code ${r.code}: ` +
+        `see ${out}.log\n${r.log.slice(-2000)}`,
     );
   }
   await Deno.rename(r.image, out);
@@ -242,7 +358,110 @@ export async function buildInitramfsInfo(
     `${out}.json`,
     JSON.stringify({ opts, args: used, size, buildSec }, null, 2) + "\n",
   );
-  return { path: out, size, buildSec, cached: false };
+  return { path: out, size, buildSec, cached: false, kernel: plan.kernel };
+}
+
+/**
+ * Runs dracut inside a distribution's build root, in a private mount
+ * namespace (`unshare -m`, nothing leaks to the host): /proc, /sys and /dev
+ * mounted in the root, the cache folder bind-mounted at the same path (the
+ * output, `--tmpdir`, the confdir and any file an argument names live there),
+ * and the module folder bind-mounted as the root's
+ * `/usr/lib/dracut/modules.d/90tmpfs-root`. Arguments: the root, the module
+ * folder, the cache folder, then dracut's.
+ */
+export const CHROOT_DRACUT_SCRIPT = `set -eu
+root=$1 module=$2 cache=$3
+shift 3
+mount -t proc proc "$root/proc"
+mount -t sysfs sysfs "$root/sys"
+mount --rbind /dev "$root/dev"
+mkdir -p "$root$cache" "$root/usr/lib/dracut/modules.d/90tmpfs-root"
+mount --bind "$cache" "$root$cache"
+mount --bind "$module" "$root/usr/lib/dracut/modules.d/90tmpfs-root"
+exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 dracut "$@"
+`;
+
+/**
+ * The dracut arguments of a build inside a distribution's root: those of
+ * {@linkcode dracutArgs}, less the drivers the root's kernel does not know
+ * (`known`: the names of its modules and built-ins, `-` as `_`; empty keeps
+ * every driver). dracut fails on a driver `--add-drivers` names that the
+ * kernel has neither as a module nor built in, and newer kernels drop some
+ * (crc32c_generic became part of the crc32c library in Linux 6.15).
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { distroDracutArgs } from "./dracut.ts";
+ * const known = new Set(["virtio_pci", "virtio_blk", "virtio_net", "ext4"]);
+ * const args = distroDracutArgs({ flavour: "classic", distro: "forky" }, known);
+ * assert.equal(args[args.indexOf("--add-drivers") + 1], "virtio_pci virtio_blk virtio_net ext4");
+ * ```
+ */
+export function distroDracutArgs(opts: InitramfsOptions, known: ReadonlySet<string>): string[] {
+  const args = dracutArgs(opts);
+  const i = args.indexOf("--add-drivers");
+  if (i >= 0 && known.size > 0) {
+    args[i + 1] = args[i + 1]!.split(" ").filter((d) => known.has(d.replaceAll("-", "_")))
+      .join(" ");
+  }
+  return args;
+}
+
+/** The names of a kernel's modules and built-ins (`-` as `_`), from its modules.dep and modules.builtin. */
+export async function kernelDriverNames(moddir: string): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const f of ["modules.dep", "modules.builtin"]) {
+    const text = await Deno.readTextFile(`${moddir}/${f}`).catch(() => "");
+    for (const line of text.split("\n")) {
+      const path = line.split(":")[0] ?? "";
+      const m = /([^/]+)\.ko(?:\.[a-z]+)?$/.exec(path);
+      if (m) names.add(m[1]!.replaceAll("-", "_"));
+    }
+  }
+  return names;
+}
+
+/** Runs one dracut build inside a distribution root (see {@linkcode CHROOT_DRACUT_SCRIPT}). */
+function runDracutInRoot(
+  root: DistroRoot,
+  module: string,
+  args: readonly string[],
+  log: string,
+  conf: readonly string[],
+): Promise<DracutRun> {
+  // The confdir lies in the run's folder, under the cache folder the root sees.
+  return runDracutWith(
+    log,
+    conf,
+    undefined,
+    ({ tmpdir, confdir, image }) =>
+      $`unshare -m --propagation private sh -c ${CHROOT_DRACUT_SCRIPT} sh ${root.root} ${module} ${CACHE_DIR} --force --conf /dev/null --confdir ${confdir} --tmpdir ${tmpdir} --kver ${root.kver} ${args} ${image}`
+        .stdin("null")
+        .noThrow()
+        .captureCombined(),
+  );
+}
+
+/**
+ * Builds (or takes from the cache) an initramfs inside a distribution's
+ * build root, with its dracut, for its kernel. The cache key covers the
+ * module folder, the arguments, the keys and the root (its key and versions).
+ */
+async function buildInDistro(opts: InitramfsOptions, distro: Distro): Promise<Initramfs> {
+  const root = await ensureDistroRoot(distro);
+  const module = await Deno.realPath(await checkedModuleDir());
+  const known = await kernelDriverNames(`${root.root}/usr/lib/modules/${root.kver}`);
+  return await cachedBuild(opts, {
+    module,
+    kernel: root.vmlinuz,
+    argsFor: (o) => distroDracutArgs(o, known),
+    keyed: { distro, root: root.root, versions: root.versions },
+    networkLegacy: await hasNetworkLegacy(`${root.root}/usr/lib/dracut`),
+    distro,
+    run: (args, log) => runDracutInRoot(root, module, args, log, confLines(opts)),
+  });
 }
 
 /**

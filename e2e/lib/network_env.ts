@@ -254,12 +254,17 @@ function summary(log: readonly HttpLogEntry[]): string {
  * A {@linkcode BootContext} factory for `Scenario.context`: a fresh network
  * namespace with the servers of `setup`, QEMU wrapped into it with a NIC on
  * user networking. Its cleanup writes the servers' logs to
- * `.cache/e2e-logs/<name>.servers.log`, tears the namespace down, and throws
+ * `.cache/e2e-logs/<name>.servers.log` (the name of the scenario that boots,
+ * else `name`), tears the namespace down, and throws
  * when the servers saw other requests than `setup.expectRequests` (the
  * harness then reports the scenario as failed).
  */
-export function netContext(name: string, setup: NetSetup): () => Promise<BootContext> {
-  return async () => {
+export function netContext(
+  name: string,
+  setup: NetSetup,
+): (scenario?: Scenario) => Promise<BootContext> {
+  return async (scenario?: Scenario) => {
+    const logName = scenario?.name ?? name;
     const root = setup.extraFiles
       ? await serverRootWith(await setup.extraFiles())
       : await serverRoot();
@@ -310,7 +315,7 @@ export function netContext(name: string, setup: NetSetup): () => Promise<BootCon
           if (nfs) text.push(`--- nfs (${nfs.mode})\n${await nfs.logs()}`);
           await Deno.mkdir(LOG_DIR, { recursive: true });
           await Deno.writeTextFile(
-            `${LOG_DIR}/${name.replace(/[^A-Za-z0-9._-]+/g, "_")}.servers.log`,
+            `${LOG_DIR}/${logName.replace(/[^A-Za-z0-9._-]+/g, "_")}.servers.log`,
             text.join("\n") + "\n",
           );
           for (const s of servers) {

@@ -86,8 +86,12 @@ export interface Scenario {
   readonly memMiB?: number;
   /** Seconds before QEMU is killed (default 90; a boot takes 10 to 30 s). */
   readonly timeoutSec?: number;
-  /** Made before the boot (e.g. an NFS server in a network namespace). */
-  readonly context?: () => Promise<BootContext>;
+  /**
+   * Made before the boot (e.g. an NFS server in a network namespace); given
+   * the scenario that boots, which may be a copy of the one it was made for
+   * (another name, another distribution: see `distro_scenarios.ts`).
+   */
+  readonly context?: (scenario: Scenario) => Promise<BootContext>;
 }
 
 /**
@@ -328,7 +332,7 @@ export async function runScenario(s: Scenario, p: Prepared): Promise<ScenarioRes
   const drives: Drive[] = [];
   if (s.disk) drives.push({ file: await s.disk(), readonly: true });
   if (s.moreDisks) drives.push(...await s.moreDisks());
-  const ctx = s.context ? await s.context() : {};
+  const ctx = s.context ? await s.context(s) : {};
   try {
     const opts = {
       kernel: p.kernel,

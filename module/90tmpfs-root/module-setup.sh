@@ -50,6 +50,16 @@ tmpfs_root_has_module() {
     done
     return 1
 }
+# NAME: true when dracut has the module NAME, the build does not omit it, and dracut's check_module
+# (where there is one) finds it can be installed with every module it depends on.
+tmpfs_root_installable() {
+    tmpfs_root_has_module "$1" || return 1
+    command -v check_module 2>/dev/null >/dev/null || return 0
+    (
+        dracutmodules="${dracutmodules:-} $1"
+        check_module "$1"
+    ) >/dev/null 2>/dev/null
+}
 # WORDS FUNCTION: calls FUNCTION WORD for each word of WORDS; returns 1 as soon as one call fails.
 tmpfs_root_each() {
     local rest="$1"
@@ -220,14 +230,14 @@ depends() {
     sources="$(tmpfs_root_build_sources)"
     case " $sources " in
         *' nfs '*)
-            if tmpfs_root_has_module network && tmpfs_root_has_module nfs; then
+            if tmpfs_root_installable network && tmpfs_root_installable nfs; then
                 deps="$deps network nfs"
             fi
             ;;
     esac
     case " $sources " in
         *' http '*)
-            if tmpfs_root_has_module network && tmpfs_root_has_module url-lib; then
+            if tmpfs_root_installable network && tmpfs_root_installable url-lib; then
                 deps="$deps network url-lib"
             fi
             ;;
@@ -302,6 +312,9 @@ install() {
         *' nfs '*)
             if dracut_module_included network && dracut_module_included nfs; then
                 kinds="$kinds nfs"
+            else
+                dwarn \
+                    'tmpfs-root: this initramfs will not boot nfs sources: dracut cannot install its network and nfs modules in this build'
             fi
             ;;
     esac
@@ -310,6 +323,9 @@ install() {
             if dracut_module_included network && dracut_module_included url-lib &&
                 [ -x "${initdir:-}/lib/tmpfs-root/bin/curl" ]; then
                 kinds="$kinds http"
+            else
+                dwarn \
+                    'tmpfs-root: this initramfs will not boot http sources: dracut cannot install its network and url-lib modules in this build, or curl is missing'
             fi
             ;;
     esac

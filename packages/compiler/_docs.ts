@@ -164,6 +164,9 @@ const FIXED: Readonly<Record<string, string>> = {
     "line names, else every kind.",
   [fn("has_module")]: "NAME: true when dracut has the module NAME and the build does not omit " +
     "it (a dependency on an omitted module would stop the build).",
+  [fn("installable")]: "NAME: true when dracut has the module NAME, the build does not omit it, " +
+    "and dracut's check_module (where there is one) finds it can be installed with every module " +
+    "it depends on.",
   [fn("each")]: "WORDS FUNCTION: calls FUNCTION WORD for each word of WORDS; returns 1 as soon " +
     "as one call fails.",
   [fn("package")]: "PROGRAM: prints the Debian package that has PROGRAM.",

@@ -23,6 +23,7 @@ import {
   type Script,
   script,
   strip,
+  subshell,
   subst,
   v,
   w,
@@ -100,17 +101,21 @@ function whenSource(word: string, body: Command[]): Command {
 /** What each kind (or extra) needs of dracut, when the image supports it. */
 function needs(ctx: Context) {
   return [
+    // A kind's modules only when they can be installed: an image without them boots the rest.
     ...ctx.sources.map((k) => ({
       word: k.kind,
       modules: k.dracutModules,
       kernel: k.kernelModules,
       programs: k.programs,
+      probe: fn("installable"),
     })),
+    // An extra the command line asks for: dracut stops the build when it cannot have it.
     ...PARAM_MODULES.map((m) => ({
       word: m.name,
       modules: m.modules,
       kernel: [] as readonly string[],
       programs: [] as readonly string[],
+      probe: fn("has_module"),
     })),
   ];
 }
@@ -133,6 +138,36 @@ function hasModule(): Command {
       and(test("-d", v("d")), ret(0)),
     ]),
     ret(1),
+  ]);
+}
+
+/**
+ * `tmpfs_root_installable NAME`: true when dracut has the module NAME, the
+ * build does not omit it, and dracut's own check_module (where there is one)
+ * finds that it can be installed with every module it depends on (dracut-ng
+ * 112's network, in a build without systemd, wants network-legacy, which it
+ * no longer has). Run in a subshell: check_module sources other modules'
+ * module-setup.sh, and the module is checked as if the build had asked for it.
+ */
+function installable(): Command {
+  return func(fn("installable"), [
+    or(cmd(fn("has_module"), v("1")), ret(1)),
+    or(
+      withRedirects(
+        cmd("command", "-v", "check_module"),
+        redir(">", "/dev/null", 2),
+        redir(">", "/dev/null"),
+      ),
+      ret(0),
+    ),
+    withRedirects(
+      subshell([
+        assign("dracutmodules", w(orDefault("dracutmodules", ""), " ", v("1"))),
+        cmd("check_module", v("1")),
+      ]),
+      redir(">", "/dev/null"),
+      redir(">", "/dev/null", 2),
+    ),
   ]);
 }
 
@@ -368,6 +403,7 @@ export function moduleSetup(
     comment("tmpfs-root: dracut module setup (generated; do not edit)."),
     buildSources(ctx),
     hasModule(),
+    installable(),
     eachWord(),
     packageFn(),
     checkTool(),
@@ -398,7 +434,7 @@ export function moduleSetup(
       ...NEEDS.filter((n) => n.modules.length > 0).map((n) =>
         whenSource(n.word, [
           ifThen(
-            n.modules.map((m): Command => cmd(fn("has_module"), m)).reduce((a, b) => and(a, b)),
+            n.modules.map((m): Command => cmd(n.probe, m)).reduce((a, b) => and(a, b)),
             [
               assign("deps", w(v("deps"), ` ${n.modules.join(" ")}`)),
             ],
@@ -476,8 +512,19 @@ export function moduleSetup(
           ...k.programs.map((p) => test("-x", w(orDefault("initdir", ""), `${TOOLS_DIR}/${p}`))),
         ];
         const add = assign("kinds", w(v("kinds"), ` ${k.kind}`));
+        const lacks = [
+          ...(k.dracutModules.length === 0
+            ? []
+            : [`dracut cannot install its ${k.dracutModules.join(" and ")} modules in this build`]),
+          ...k.programs.map((p) => `${p} is missing`),
+        ].join(", or ");
         return whenSource(k.kind, [
-          needs.length === 0 ? add : ifThen(needs.reduce((a, b) => and(a, b)), [add]),
+          needs.length === 0 ? add : ifThen(needs.reduce((a, b) => and(a, b)), [add], [
+            cmd(
+              "dwarn",
+              `tmpfs-root: this initramfs will not boot ${k.kind} sources: ${lacks}`,
+            ),
+          ]),
         ]);
       }),
       ifThen(
