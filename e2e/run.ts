@@ -123,6 +123,7 @@ export const REQUIRED_TOOLS: Readonly<Record<string, string>> = {
   "apt-get": "apt",
   "dpkg-deb": "dpkg",
   timeout: "coreutils",
+  mmdebstrap: "mmdebstrap",
 };
 
 /** Names the missing tools and their packages, or returns an empty list. */

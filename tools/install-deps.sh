@@ -4,9 +4,11 @@
 # needs nothing else. Idempotent and quiet when everything is there.
 # Without root it installs nothing: it prints the one command to run, and fails.
 #   --update-lists  also refresh apt's package lists (the real boots download a kernel)
-#   --bench         also what the benchmark needs: mmdebstrap (the realistic root) and
-#                   systemd-container (systemd-pull, systemd-importd's way), without their
-#                   recommendations (libnss-mymachines would edit /etc/nsswitch.conf)
+#   --bench         also what the benchmark needs: systemd-container (systemd-pull,
+#                   systemd-importd's way), without its recommendations (libnss-mymachines
+#                   would edit /etc/nsswitch.conf)
+# mmdebstrap (the real boots' Debian 13 and testing build roots, the bench's realistic root) comes
+# without its recommendations too.
 set -euo pipefail
 PKGS=(
   dracut-core dracut-network busybox-static dash bash shellcheck
@@ -16,7 +18,8 @@ PKGS=(
   groff-base man-db nodejs acl
   dpkg-dev debhelper fakeroot rpm pkg-config
 )
-BENCH_PKGS=(mmdebstrap systemd-container)
+NOREC_PKGS=(mmdebstrap)
+BENCH_PKGS=(systemd-container)
 update=0
 bench=0
 for a in "$@"; do
@@ -30,6 +33,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install o
 missing=()
 for p in "${PKGS[@]}"; do installed "$p" || missing+=("$p"); done
 bench_missing=()
+for p in "${NOREC_PKGS[@]}"; do installed "$p" || bench_missing+=("$p"); done
 if ((bench)); then
   for p in "${BENCH_PKGS[@]}"; do installed "$p" || bench_missing+=("$p"); done
 fi
