@@ -72,8 +72,12 @@ export function distroPackages(distro: Distro): string[] {
       // isc-dhcp-client: network-legacy's DHCP client, for the classic flavour's network boots.
       return [...common, "isc-dhcp-client", "busybox"];
     case "forky":
-      // forky has no isc-dhcp-client any more.
-      return [...common, "busybox"];
+      // forky has no isc-dhcp-client any more, and its dracut (112) no network-legacy: the
+      // classic flavour's network comes from NetworkManager (dracut's network-manager module
+      // runs it from initqueue hooks, without systemd). Its util-linux no longer has
+      // switch_root, which the classic flavour's init runs: util-linux-extra has it (without
+      // it, dracut's base module fails to install it and the image stops at the switch).
+      return [...common, "busybox", "network-manager", "util-linux-extra"];
     default: {
       const never: never = distro;
       throw new TypeError(`Unknown distribution "${never}"`);
