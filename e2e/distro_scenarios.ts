@@ -84,7 +84,9 @@ interface Variant {
   /**
    * Whether the image's switch_root is busybox's, which moves no mount: in the
    * classic flavour (dracut's init runs it by name; systemd's initrd switches
-   * root itself) the boot report then stays in the initramfs's /run.
+   * root itself) the boot report then stays in the initramfs's /run. dracut
+   * 059's busybox module links it (bookworm); dracut-ng's base module puts
+   * util-linux's back (trixie, forky).
    */
   readonly busyboxSwitchRoot?: boolean;
 }
@@ -147,7 +149,6 @@ export const DISTRO_SCENARIOS: readonly Scenario[] = [
     prefix: "forky-",
     distro: "forky",
     initramfs: { distro: "forky", full: true },
-    busyboxSwitchRoot: true,
   }),
   ...variants(["classic"], ["block", "http"], {
     prefix: "bookworm-busybox-",
@@ -164,6 +165,5 @@ export const DISTRO_SCENARIOS: readonly Scenario[] = [
     prefix: "forky-busybox-",
     distro: "forky",
     initramfs: busyboxShell("forky"),
-    busyboxSwitchRoot: true,
   }),
 ];

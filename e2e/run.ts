@@ -21,7 +21,8 @@ import { ensureKernel } from "./lib/kernel.ts";
 import { LOG_DIR } from "./lib/_paths.ts";
 import { FAILURE_LINE, runScenario, type Scenario, type ScenarioResult } from "./lib/scenario.ts";
 import { ALL_SCENARIOS } from "./scenarios.ts";
-import { COMPATIBILITY_ROWS } from "./distro_scenarios.ts";
+import { COMPATIBILITY_ROWS, DISTRO_TOPIC } from "./distro_scenarios.ts";
+import { ROOTS_REQUIRED_ENV } from "./lib/distro.ts";
 import {
   buildKind,
   type CompatibilityRecord,
@@ -345,7 +346,22 @@ async function main(): Promise<number> {
   const rows = await compatibility;
   if (rows > 0) console.log(`compatibility: ${rows} rows of docs/compatibility.md updated`);
   const passed = results.filter((r) => r.ok).length;
-  const failed = results.length - passed;
+  let failed = results.length - passed;
+  // With the build roots at hand, what their dracut-ng differs in is checked for real.
+  if (chosen.some((s) => s.topic === DISTRO_TOPIC)) {
+    const t = await new Deno.Command(Deno.execPath(), {
+      args: ["test", "-A", new URL("./lib/distro_test.ts", import.meta.url).pathname],
+      env: { [ROOTS_REQUIRED_ENV]: "1" },
+    }).output();
+    const said = new TextDecoder().decode(t.stdout).split("\n").filter((l) =>
+      /\b(ok|FAILED)\b/.test(l)
+    );
+    console.log(`dracut-ng checks (lib/distro_test.ts): ${t.success ? "ok" : "FAILED"}`);
+    if (!t.success) {
+      failed++;
+      console.log(said.slice(-20).join("\n"));
+    }
+  }
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

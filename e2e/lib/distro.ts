@@ -122,6 +122,13 @@ export interface DistroRoot {
 
 const DISTRO_DIR = `${CACHE_DIR}/distro`;
 
+/**
+ * Set (to anything) when `lib/distro_test.ts` must find the build roots: the
+ * e2e run that built them runs it so, and a missing root fails it there
+ * instead of leaving its checks ignored.
+ */
+export const ROOTS_REQUIRED_ENV = "TMPFS_ROOT_DISTRO_ROOTS_REQUIRED";
+
 /** mmdebstrap's arguments for a root (the target folder last). */
 export function mmdebstrapArgs(distro: Distro, target: string): string[] {
   return [
