@@ -134,8 +134,9 @@ const HOOK_DIR = `${CACHE_DIR}/e2e-outside`;
 
 /**
  * Writes the hooks (and, with `plant`, the control marker) into a folder
- * keyed by their content and returns the `dracut --include` arguments that
- * place them in an initramfs: the path holds the content's hash, so an
+ * keyed by their content and returns the `dracut --install find` and
+ * `--include` arguments that place them (and the find they run) in an
+ * initramfs: the path holds the content's hash, so an
  * initramfs cached by its arguments is rebuilt when a hook changes.
  *
  * @example
@@ -152,7 +153,9 @@ export async function outsideCheckArgs(opts: { plant?: boolean } = {}): Promise<
   const key = (await sha256Hex(JSON.stringify(files))).slice(0, 12);
   const dir = `${HOOK_DIR}/${key}`;
   await Deno.mkdir(dir, { recursive: true });
-  const args: string[] = [];
+  // The check's own find: the module runs its programs from its own folder, and a minimal
+  // image has no find on PATH otherwise.
+  const args: string[] = ["--install", "find"];
   for (const [i, [target, text]] of files.entries()) {
     const src = `${dir}/${i}-${target.split("/").at(-1)}`;
     if (!(await exists(src))) await writeAtomic(src, text);

@@ -100,7 +100,9 @@ Deno.test({
   // Writes into the cache folder, which is /var/cache/tmpfs-root as root.
   ignore: Deno.uid() !== 0,
   fn: async () => {
-    const args = await outsideCheckArgs();
+    const all = await outsideCheckArgs();
+    assert.deepEqual(all.slice(0, 2), ["--install", "find"]);
+    const args = all.slice(2);
     assert.deepEqual(args.filter((_, i) => i % 3 === 2), [
       "/lib/dracut/hooks/cleanup/99-e2e-outside.sh",
       "/lib/dracut/hooks/shutdown-emergency/99-e2e-outside.sh",
