@@ -105,6 +105,11 @@ export interface SizeRow {
   readonly dracutArgs: readonly string[];
 }
 
+/** The bytes of an image through `zstd -3`. */
+async function zstdSize(path: string): Promise<number> {
+  return Number((await $`sh -c ${'zstd -q -3 -T0 -c "$1" | wc -c'} sh ${path}`.text()).trim());
+}
+
 /** Builds and checks the six images. */
 export async function measure(): Promise<SizeRow[]> {
   const kernel = await ensureKernel();
@@ -127,9 +132,7 @@ export async function measure(): Promise<SizeRow[]> {
           if (!has(c, p)) problems.push(`lacks ${p.name}`);
         }
       }
-      const zstdBytes = Number(
-        (await $`sh -c ${'zstd -q -3 -T0 -c "$1" | wc -c'} sh ${img.path}`.text()).trim(),
-      );
+      const zstdBytes = await zstdSize(img.path);
       const meta = JSON.parse(await Deno.readTextFile(`${img.path}.json`)) as { args: string[] };
       rows.push({
         flavour,
@@ -157,10 +160,6 @@ export interface DecompressorRow {
   /** Bytes of the default image minus those of the image without it. */
   readonly bytes: number;
   readonly zstdBytes: number;
-}
-
-async function zstdSize(path: string): Promise<number> {
-  return Number((await $`sh -c ${'zstd -q -3 -T0 -c "$1" | wc -c'} sh ${path}`.text()).trim());
 }
 
 /**

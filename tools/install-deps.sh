@@ -32,15 +32,15 @@ done
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
 for p in "${PKGS[@]}"; do installed "$p" || missing+=("$p"); done
-bench_missing=()
-for p in "${NOREC_PKGS[@]}"; do installed "$p" || bench_missing+=("$p"); done
+norec_missing=()
+for p in "${NOREC_PKGS[@]}"; do installed "$p" || norec_missing+=("$p"); done
 if ((bench)); then
-  for p in "${BENCH_PKGS[@]}"; do installed "$p" || bench_missing+=("$p"); done
+  for p in "${BENCH_PKGS[@]}"; do installed "$p" || norec_missing+=("$p"); done
 fi
-if ((${#missing[@]} == 0 && ${#bench_missing[@]} == 0 && update == 0)); then exit 0; fi
+if ((${#missing[@]} == 0 && ${#norec_missing[@]} == 0 && update == 0)); then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
-  if ((${#missing[@]} || ${#bench_missing[@]})); then
-    echo "tmpfs-root: missing Debian packages (${missing[*]} ${bench_missing[*]}); install them with: sudo bash tools/install-deps.sh $*" >&2
+  if ((${#missing[@]} || ${#norec_missing[@]})); then
+    echo "tmpfs-root: missing Debian packages (${missing[*]} ${norec_missing[*]}); install them with: sudo bash tools/install-deps.sh $*" >&2
   else
     echo "tmpfs-root: apt's package lists must be fresh for the real boots; run: sudo bash tools/install-deps.sh --update-lists" >&2
   fi
@@ -52,7 +52,7 @@ if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   apt-get install -y -qq "${missing[@]}"
 fi
-if ((${#bench_missing[@]})); then
-  echo "installing: ${bench_missing[*]}"
-  apt-get install -y -qq --no-install-recommends "${bench_missing[@]}"
+if ((${#norec_missing[@]})); then
+  echo "installing: ${norec_missing[*]}"
+  apt-get install -y -qq --no-install-recommends "${norec_missing[@]}"
 fi

@@ -7,6 +7,7 @@
  * @module
  */
 import $ from "dax";
+import { KIND_LEFT_OUT } from "@tmpfs-root/model";
 import { hashTree, sha256Hex } from "./_hash.ts";
 import { CACHE_DIR, exists, moduleDir, writeAtomic } from "./_paths.ts";
 import { type Distro, type DistroRoot, ensureDistroRoot } from "./distro.ts";
@@ -144,8 +145,7 @@ export function dracutArgs(opts: InitramfsOptions): string[] {
  * tmpfs-root's warning when dracut could not install a network kind's modules (the module then
  * leaves them out instead of failing the build).
  */
-export const KIND_LEFT_OUT_RE: RegExp =
-  /tmpfs-root: this initramfs will not boot (nfs|http) sources/;
+export const KIND_LEFT_OUT_RE: RegExp = new RegExp(`${KIND_LEFT_OUT} (nfs|http) sources`);
 
 export const NETWORKD_RE: RegExp =
   /depends on (?:module )?'systemd-networkd', which can't be installed/;

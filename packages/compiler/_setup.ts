@@ -35,6 +35,7 @@ import {
   DECOMPRESSOR_PROGRAMS,
   DECOMPRESSORS_VAR,
   KEYS_DIR,
+  KIND_LEFT_OUT,
   PARAM_MODULES,
   PROGRAM_PACKAGES,
   PUBKEYS_VAR,
@@ -522,7 +523,7 @@ export function moduleSetup(
           needs.length === 0 ? add : ifThen(needs.reduce((a, b) => and(a, b)), [add], [
             cmd(
               "dwarn",
-              `tmpfs-root: this initramfs will not boot ${k.kind} sources: ${lacks}`,
+              `${KIND_LEFT_OUT} ${k.kind} sources: ${lacks}`,
             ),
           ]),
         ]);

@@ -3,7 +3,7 @@
  * themselves: what module-setup.sh installs is derived, never listed by hand.
  */
 import type { Command, Script, Word } from "@tmpfs-root/shell";
-import { DECOMPRESSOR_PROGRAMS, toolPath, TOOLS_DIR } from "@tmpfs-root/model";
+import { DECOMPRESSOR_PROGRAMS, toolPath } from "@tmpfs-root/model";
 import { PREFIX } from "./_names.ts";
 
 /** Shell builtins of dash, busybox ash and bash (the ones the printer may emit). */
@@ -61,7 +61,7 @@ function wordText(word: Word): string | null {
 function visit(c: Command, out: Set<string>): void {
   switch (c.kind) {
     case "simple": {
-      const name = c.args[0] && wordText(c.args[0])?.replace(`${TOOLS_DIR}/`, "");
+      const name = c.args[0] && wordText(c.args[0]);
       if (name && !BUILTINS.has(name) && !DRACUT_FUNCTIONS.has(name) && !name.startsWith(PREFIX)) {
         out.add(name);
       }
@@ -103,7 +103,7 @@ function visit(c: Command, out: Set<string>): void {
 
 /**
  * `script` with every program of `programs` run by its path in the
- * initramfs's own folder ({@linkcode TOOLS_DIR}): `tar -x` becomes
+ * initramfs's own folder (the model's `TOOLS_DIR`): `tar -x` becomes
  * `/lib/tmpfs-root/bin/tar -x`, wherever the command stands (in a
  * function, a pipe, a `$(...)`, a redirect's target). The syntax tree is
  * walked as plain data, so no kind of node can be missed.

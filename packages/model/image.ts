@@ -27,6 +27,13 @@ export const TOOLS_DIR = "/lib/tmpfs-root/bin";
 export const SOURCES_FILE = "/lib/tmpfs-root/sources";
 
 /**
+ * How module-setup.sh's build warning starts when the image will not boot a
+ * kind (its dracut modules cannot be installed, or its program is missing):
+ * `tmpfs-root: this initramfs will not boot nfs sources: ...`.
+ */
+export const KIND_LEFT_OUT = "tmpfs-root: this initramfs will not boot";
+
+/**
  * A program's path in the initramfs: `toolPath("tar")` is
  * `/lib/tmpfs-root/bin/tar`.
  *

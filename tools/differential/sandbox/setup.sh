@@ -19,13 +19,16 @@ cp -r "$W"/files/. .
 ln -s /usr/lib/x86_64-linux-gnu lib/x86_64-linux-gnu
 cp "$(command -v busybox)" bin/busybox
 ln -s /usr/bin/dash bin/dash
-for t in cat chmod cp dd df grep head ln mkdir mkfifo mv od rm sed stat tail tee touch tr; do ln -s /usr/bin/"$t" bin/"$t"; done
 chmod 755 stub/* bin/pwned
-# The module's own tools folder, where module-setup.sh installs every program the hooks run by
-# path: the host's programs and the stubs. The driver hides a scenario's missing decompressors.
+# The host's programs on the driver's PATH, and in the module's own tools folder, where
+# module-setup.sh installs every program the hooks run by path; the stubs go there too. The
+# driver hides a scenario's missing decompressors.
 T=lib/tmpfs-root/bin
 mkdir -p "$T" hidden
-for t in cat chmod cp dd df grep head ln mkdir mkfifo mv od rm sed stat tee touch tr; do ln -s /usr/bin/"$t" "$T/$t"; done
+for t in cat chmod cp dd df grep head ln mkdir mkfifo mv od rm sed stat tail tee touch tr; do
+    ln -s /usr/bin/"$t" bin/"$t"
+    ln -s /usr/bin/"$t" "$T/$t"
+done
 for s in stub/*; do
     case "${s##*/}" in _* | systemctl) ;; *) ln -s /"$s" "$T/${s##*/}" ;; esac
 done
