@@ -33,8 +33,11 @@ import { ustarDirectory } from "./_ustar_directory.ts";
  * reason: pax format (long names, sub-second times, xattrs), numeric
  * owners (the initramfs has no user database), ACLs, SELinux labels and
  * every xattr kept, names sorted, pax headers named without a process id
- * and without atime/ctime (which change on every read), and no descent
- * into other file systems (a chroot's mounted /proc stays out).
+ * and without atime/ctime (which change on every read), no descent
+ * into other file systems (a chroot's mounted /proc stays out), and records
+ * of one block: tar's stream ends with its end-of-archive blocks, unpadded,
+ * so the mount points added in front of it are padded once, at the end (see
+ * `prepend`).
  */
 export const PACK_TAR_OPTIONS: readonly string[] = [
   "--create",
@@ -47,6 +50,7 @@ export const PACK_TAR_OPTIONS: readonly string[] = [
   "--xattrs-include=*",
   "--sort=name",
   "--one-file-system",
+  "--blocking-factor=1",
   "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
 ];
 
@@ -198,11 +202,13 @@ function counter(total: number, onProgress?: (p: PackProgress) => void) {
 const RECORD = 10240;
 
 /**
- * A stream of `blocks`, then the whole of `rest` (tar's own stream), then
- * zeros up to a whole record. tar pads its stream to whole records and a
- * reading tar reads whole records, so with blocks in front the stream must
- * be padded again: otherwise the last bytes are never read, and the
- * decompressor that writes them into a pipe tar has left dies of SIGPIPE.
+ * A stream of `blocks`, then the whole of `rest` (tar's own stream, written
+ * in records of one block, so it ends with its end-of-archive blocks), then
+ * zeros up to a whole record. A reading tar reads whole records and stops
+ * after the one that holds the end-of-archive blocks, so the archive ends
+ * with that record: a stream padded by tar and then shifted by `blocks`
+ * would end with a record of zeros that is never read, and a decompressor
+ * that writes it into a pipe tar has left dies of SIGPIPE.
  */
 function prepend(
   blocks: Uint8Array[],
