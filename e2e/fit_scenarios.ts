@@ -17,7 +17,8 @@
  *
  * @module
  */
-import { formatManifest, type Manifest } from "@tmpfs-root/model";
+import { inspectArchive } from "@tmpfs-root/image";
+import { type Attribute, ATTRIBUTES, formatManifest, type Manifest } from "@tmpfs-root/model";
 import { makeDisk } from "./lib/disk.ts";
 import { buildGuestArchive } from "./lib/guest.ts";
 import { newrootState, OUTSIDE_TROUBLE, outsideCheckArgs } from "./lib/outside_check.ts";
@@ -32,8 +33,16 @@ import {
 
 const MiB = 1024 ** 2;
 
-/** A manifest for `archive` with these counts (the digest and sizes it does not check, made up). */
-function manifest(archive: string, unpackedBytes: number, inodes: number): string {
+/**
+ * A manifest for `archive` with these counts (the digest and sizes it does
+ * not check, made up), and `attributes=` when given.
+ */
+function manifest(
+  archive: string,
+  unpackedBytes: number,
+  inodes: number,
+  attributes?: readonly Attribute[],
+): string {
   const m: Manifest = {
     archive,
     format: "gzip",
@@ -41,6 +50,7 @@ function manifest(archive: string, unpackedBytes: number, inodes: number): strin
     unpackedBytes,
     inodes,
     sha256: "0".repeat(64),
+    ...(attributes === undefined ? {} : { attributes }),
   };
   return formatManifest(m);
 }
@@ -54,6 +64,8 @@ const MANIFESTS: Readonly<Record<string, string>> = {
   // 3 GiB: more than rd.tmpfs.size=256M, and more than the guest's RAM.
   "huge.tar.gz": manifest("huge.tar.gz", 3 * 1024 * MiB, 1000),
   "invalid.tar.gz": "version=1\nthis line has no equals sign\n",
+  // attributes=none for an archive whose entries carry xattrs: tar restores none of them.
+  "noattrs.tar.gz": manifest("noattrs.tar.gz", 100 * MiB, 1000, []),
 };
 
 /** A disk with the small guest archive under each name above, its manifest beside it. */
@@ -62,7 +74,15 @@ const fitDisk = once(async () => {
   const dir = `${CACHE_DIR}/e2e-fit`;
   await Deno.mkdir(dir, { recursive: true });
   const files: Record<string, string> = {};
-  for (const [name, text] of Object.entries(MANIFESTS)) {
+  // The kinds of attribute the archive carries, as tmpfs-root pack records them.
+  const found = (await inspectArchive(archive)).attributes;
+  const kinds = ATTRIBUTES.filter((a) => found[a]);
+  for (
+    const [name, text] of Object.entries({
+      ...MANIFESTS,
+      "attrs.tar.gz": manifest("attrs.tar.gz", 100 * MiB, 1000, kinds),
+    })
+  ) {
     await writeAtomic(`${dir}/${name}.manifest`, text);
     files[name] = archive;
     files[`${name}.manifest`] = `${dir}/${name}.manifest`;
@@ -105,7 +125,7 @@ function stopsBeforeWriting(
   }));
 }
 
-/** The fit scenarios (16 boots). */
+/** The fit scenarios (20 boots). */
 export const FIT_SCENARIOS: readonly Scenario[] = [
   // rd.tmpfs.opts: nr_inodes given (it holds the manifest's 1,000), mode, and interleave on a
   // guest of one NUMA node, which the kernel takes or refuses (then the tmpfs is mounted
@@ -145,6 +165,20 @@ export const FIT_SCENARIOS: readonly Scenario[] = [
     cmdline: "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=honest.tar.gz ro",
     expect: { kind: "pass", tmpfsSize: "164M" },
     require: [/TMPFS-ROOT-E2E-NOTE: root: tmpfs \/ tmpfs \S*nr_inodes=17384/],
+  }),
+  // attributes= names the kinds the archive carries: tar gets only their options, and the guest
+  // finds every xattr, capability and ACL of the tree.
+  ...both({
+    name: "manifest-attributes",
+    cmdline: "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=attrs.tar.gz ro",
+    expect: { kind: "pass", tmpfsSize: "164M" },
+  }),
+  // attributes=none: tar is not asked to restore xattrs, and the guest's check of them fails
+  // (the option is left out as the manifest says, and the guest's check can see it).
+  ...both({
+    name: "manifest-attributes-none",
+    cmdline: "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=noattrs.tar.gz ro",
+    expect: { kind: "guest-fail", reason: /xattr/ },
   }),
   ...stopsBeforeWriting(
     "manifest-larger-than-size",

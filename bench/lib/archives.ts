@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Format, FORMATS } from "@tmpfs-root/model";
+import { attributeList, ATTRIBUTES, type Format, FORMATS } from "@tmpfs-root/model";
 import { COMPRESSORS, EXTENSIONS, PACK_TAR_OPTIONS, packTree } from "@tmpfs-root/image";
 import { bash, shortHash, shQuote } from "./_exec.ts";
 import type { RootTree } from "./root_tree.ts";
@@ -23,6 +23,11 @@ export interface Archives {
   readonly bytes: Readonly<Record<string, number>>;
   /** The compressor each file was made with, by name (`tar` for plain tar). */
   readonly compressors: Readonly<Record<string, string>>;
+  /**
+   * The manifests' `attributes=` (the same tree in every format): the kinds
+   * of attribute the module's tar restores.
+   */
+  readonly attributes: string;
 }
 
 /**
@@ -97,12 +102,14 @@ export async function packArchives(
   >;
   const bytes: Record<string, number> = {};
   const compressors: Record<string, string> = {};
+  let attributes = attributeList(ATTRIBUTES);
   for (const format of FORMATS) {
     const out = `${dir}/${names[format]}`;
     log(`packing ${names[format]} with packTree`);
     const packed = await packTree({ dir: tree.dir, out, force: tree.kind === "synthetic" });
     compressors[names[format]] = packed.compressor?.join(" ") ?? "none (plain tar)";
     bytes[names[format]] = packed.manifest.compressedBytes;
+    attributes = attributeList(packed.manifest.attributes ?? ATTRIBUTES);
   }
   const cpio = `${dir}/${CPIO_NAME}`;
   log(`packing ${CPIO_NAME} with cpio -o -H newc | ${gzip}`);
@@ -112,7 +119,7 @@ export async function packArchives(
   );
   compressors[CPIO_NAME] = `cpio -o -H newc | ${gzip}`;
   bytes[CPIO_NAME] = (await Deno.stat(cpio)).size;
-  const archives: Archives = { dir, names, cpio: CPIO_NAME, bytes, compressors };
+  const archives: Archives = { dir, names, cpio: CPIO_NAME, bytes, compressors, attributes };
   await Deno.writeTextFile(done, JSON.stringify(archives, null, 2) + "\n");
   return archives;
 }

@@ -124,6 +124,8 @@ export interface MethodOptions {
   readonly lib: string;
   /** Whether systemd-pull is installed. */
   readonly systemdPull: boolean;
+  /** The archives' manifests' `attributes=`, which the module passes its unpack. */
+  readonly attributes: string;
 }
 
 /**
@@ -144,7 +146,12 @@ export interface MethodOptions {
  * ```ts
  * import assert from "#assert";
  * import { methods } from "./methods.ts";
- * const all = methods({ pigz: true, lib: "/lib/tmpfs-root-lib.sh", systemdPull: false });
+ * const all = methods({
+ *   pigz: true,
+ *   lib: "/lib/tmpfs-root-lib.sh",
+ *   systemdPull: false,
+ *   attributes: "xattrs",
+ * });
  * assert.equal(all.find((m) => m.id === "raw-zstd")?.command, "zstd -dcq <rootfs.tar.zst | tar -x -f - -C /sysroot");
  * ```
  */
@@ -152,7 +159,7 @@ export function methods(options: MethodOptions): Method[] {
   const all: Method[] = [];
   /** The emitted unpack of `name`, progress every `every` seconds ('': none, as the bench's own). */
   const moduleUnpack = (name: string, every: string) => {
-    const call = `tmpfs_root_extract /sysroot ${name} '' ${every} ''`;
+    const call = `tmpfs_root_extract /sysroot ${name} '' ${every} '' ${options.attributes}`;
     return {
       command: `. ${options.lib}; ${call} <${name}`,
       script: [

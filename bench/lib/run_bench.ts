@@ -144,6 +144,7 @@ export async function runBench(options: BenchOptions): Promise<Results> {
       pigz: work.programs.pigz !== undefined,
       lib: work.lib,
       systemdPull: await exists(SYSTEMD_PULL),
+      attributes: archives.attributes,
     }).filter((m) =>
       options.only === undefined || options.only.includes(m.family) || m.id === BASELINE
     );

@@ -527,14 +527,16 @@ tmpfs_root_hash() {
     [ -n "$1" ] || return 0
     /lib/tmpfs-root/bin/sha256sum <"$1" >/run/tmpfs-root/sha256
 }
-# INTO NAME SHA256 EVERY SIZE: detects the format of the archive on stdin by its magic bytes,
-# unpacks it into INTO with GNU tar and checks every side of the pipe, the end-of-archive blocks and
-# the security xattrs; when SHA256 is not empty, hashes every byte on its way to the decompressor
+# INTO NAME SHA256 EVERY SIZE KINDS: detects the format of the archive on stdin by its magic bytes,
+# unpacks it into INTO with GNU tar (restoring the kinds of attribute KINDS names, the manifest's
+# attributes= value) and checks every side of the pipe, the end-of-archive blocks and the security
+# xattrs; when SHA256 is not empty, hashes every byte on its way to the decompressor
 # (/run/tmpfs-root/sha256); prints progress every EVERY seconds (empty: none) of an archive of SIZE
 # bytes (empty: unknown) unless its source tells; returns 1 with $tmpfs_root_cause set on any
 # failure.
 tmpfs_root_extract() {
     local fmt
+    local kinds=",$6,"
     local rr
     local rd
     local rt
@@ -621,8 +623,19 @@ tmpfs_root_extract() {
         tmpfs_root_decompress "$fmt"
         echo "$?" >/run/tmpfs-root/rc.dec
     } 2>/run/tmpfs-root/dec.err | {
-        /lib/tmpfs-root/bin/tar -x -p -R --same-owner --numeric-owner \
-            --xattrs '--xattrs-include=*' --acls --selinux -f - -C "$1" >/run/tmpfs-root/tar.out
+        # tar restores only the kinds of attribute the archive carries (a subshell: the
+        # arguments are its own).
+        set -- -x -p -R --same-owner --numeric-owner -f - -C "$1"
+        case "$kinds" in
+            *,xattrs,*) set -- "$@" --xattrs '--xattrs-include=*' ;;
+        esac
+        case "$kinds" in
+            *,acls,*) set -- "$@" --acls ;;
+        esac
+        case "$kinds" in
+            *,selinux,*) set -- "$@" --selinux ;;
+        esac
+        /lib/tmpfs-root/bin/tar "$@" >/run/tmpfs-root/tar.out
         rt="$?"
         echo "$rt" >/run/tmpfs-root/rc.tar
         # tar stops reading at the end-of-archive blocks. What follows (the rest of the
@@ -794,6 +807,8 @@ tmpfs_root_parse_manifest() {
     local g_inodes=
     local m_sha256=
     local g_sha256=
+    local m_attributes=
+    local g_attributes=
     {
         while IFS='' read -r line || [ -n "$line" ]; do
             i="$((i + 1))"
@@ -866,6 +881,14 @@ tmpfs_root_parse_manifest() {
                     fi
                     g_sha256=1
                     m_sha256="${line#*=}"
+                    ;;
+                attributes)
+                    if [ "$g_attributes" = 1 ]; then
+                        printf %s 'attributes= is given twice'
+                        return 1
+                    fi
+                    g_attributes=1
+                    m_attributes="${line#*=}"
                     ;;
             esac
         done
@@ -960,11 +983,27 @@ tmpfs_root_parse_manifest() {
         printf %s 'sha256= is not 64 lower-case hex digits'
         return 1
     fi
+    if [ "$g_attributes" = 1 ]; then
+        case "$m_attributes" in
+            none | xattrs | acls | xattrs,acls | selinux | xattrs,selinux | acls,selinux | \
+                xattrs,acls,selinux)
+                :
+                ;;
+            *)
+                printf %s \
+                    'attributes= is not none, or xattrs, acls, selinux (one or more, in that order, separated by commas)'
+                return 1
+                ;;
+        esac
+    else
+        m_attributes=xattrs,acls,selinux
+    fi
     if [ "$m_archive" != "$2" ]; then
         printf %s "it is for $m_archive"
         return 1
     fi
-    printf '%s %s %s %s' "$m_unpacked_bytes" "$m_inodes" "$m_compressed_bytes" "$m_archive"
+    printf '%s %s %s %s %s' "$m_unpacked_bytes" "$m_inodes" "$m_compressed_bytes" "$m_attributes" \
+        "$m_archive"
 }
 # prints the RAM in bytes (MemTotal in /proc/meminfo); returns 1 when it cannot tell.
 tmpfs_root_ram() {
@@ -1156,12 +1195,12 @@ tmpfs_root_capacity() {
     esac
     printf %s "$((kb * 1024))"
 }
-# URLS INTO RETRIES CAFILE TIMEOUT SHA256 EVERY SIZE: streams the archive into extract (progress
-# every EVERY seconds, SIZE its size unless the answer says; it hashes each try afresh when SHA256
-# is not empty) from URLS (the source's and the mirrors', tried in turn; a pause after each round),
-# with RETRIES more rounds, a byte bound (the tmpfs) and a deadline (TIMEOUT seconds from the
-# sidecar's download, or from the first try); sets $tmpfs_root_served; returns 1 with
-# $tmpfs_root_cause set when it gives up.
+# URLS INTO RETRIES CAFILE TIMEOUT SHA256 EVERY SIZE KINDS: streams the archive into extract
+# (restoring the kinds of attribute KINDS names; progress every EVERY seconds, SIZE its size unless
+# the answer says; it hashes each try afresh when SHA256 is not empty) from URLS (the source's and
+# the mirrors', tried in turn; a pause after each round), with RETRIES more rounds, a byte bound
+# (the tmpfs) and a deadline (TIMEOUT seconds from the sidecar's download, or from the first try);
+# sets $tmpfs_root_served; returns 1 with $tmpfs_root_cause set when it gives up.
 tmpfs_root_download() {
     local try=0
     local ceil=2
@@ -1218,7 +1257,7 @@ tmpfs_root_download() {
             tmpfs_root_cap "$cap"
             echo "$?" >/run/tmpfs-root/rc.cap
         } | (
-            tmpfs_root_extract "$2" "$url" "$6" "$7" "$8"
+            tmpfs_root_extract "$2" "$url" "$6" "$7" "$8" "$9"
             rc="$?"
             printf %s "$tmpfs_root_cause" >/run/tmpfs-root/cause
             exit "$rc"
@@ -1619,7 +1658,10 @@ tmpfs_root_step_sidecar() {
                 # The archive's download that follows has the same deadline.
                 [ -n "$tmpfs_root_started" ] || tmpfs_root_started="$(tmpfs_root_uptime)"
                 ;;
-            *) archive="$layer" ;;
+            *)
+                archive="$layer"
+                rest=''
+                ;;
         esac
         # The sidecar (and its signature) from the first URL that serves them: the source's, or
         # a mirror's. A signature covers every mirror alike.
@@ -1685,6 +1727,7 @@ tmpfs_root_step_manifest() {
     local inodes=0
     local packed=0
     local names=
+    local kinds=
     local none=
     tmpfs_root_out_manifest=''
     # Each layer's manifest: the sizes add up, and a layer without one sizes nothing.
@@ -1704,7 +1747,10 @@ tmpfs_root_step_manifest() {
                 # The archive's download that follows has the same deadline.
                 [ -n "$tmpfs_root_started" ] || tmpfs_root_started="$(tmpfs_root_uptime)"
                 ;;
-            *) archive="$layer" ;;
+            *)
+                archive="$layer"
+                rest=''
+                ;;
         esac
         # No manifest (a missing file, HTTP 404) sizes nothing; one that cannot be had warns.
         got=''
@@ -1735,7 +1781,8 @@ tmpfs_root_step_manifest() {
             tmpfs_root_cause="$archive.manifest is not a valid manifest: $got"
             return 1
         fi
-        # <bytes> <inodes> <name>: counts of at most 15 digits, whose sum shell arithmetic holds.
+        # <bytes> <inodes> <packed> <attributes> <name>: counts of at most 15 digits, whose sum
+        # shell arithmetic holds.
         rest="${got%%\ *}"
         bytes="$((bytes + rest))"
         rest="${got#*\ }"
@@ -1744,10 +1791,12 @@ tmpfs_root_step_manifest() {
         rest="${got#*\ *\ }"
         rest="${rest%%\ *}"
         packed="$((packed + rest))"
+        rest="${got#*\ *\ *\ }"
+        kinds="$kinds/${rest%%\ *}"
         names="$names,${got##*\ }"
     done
     [ -z "$none" ] || return 0
-    tmpfs_root_out_manifest="$bytes $inodes $packed ${names#,}"
+    tmpfs_root_out_manifest="$bytes $inodes $packed ${kinds#/} ${names#,}"
 }
 # step fit: sizing the tmpfs from rd.tmpfs.size, the manifest and the RAM; returns 1 with
 # $tmpfs_root_cause set when it fails.
@@ -1914,6 +1963,8 @@ tmpfs_root_step_unpack() {
     local wants="$tmpfs_root_out_sidecar,"
     local to
     local size=
+    local kinds=xattrs,acls,selinux
+    local kindsleft=
     # Several layers: a comma (no layer's name holds one).
     case "$tmpfs_root_imgfile" in
         *,*) several=1 ;;
@@ -1923,6 +1974,12 @@ tmpfs_root_step_unpack() {
     if [ -n "$tmpfs_root_out_manifest" ] && [ -z "$several" ]; then
         size="${tmpfs_root_out_manifest#*\ *\ }"
         size="${size%%\ *}"
+    fi
+    # The kinds of attribute each layer carries (the fourth word, a list a layer, each
+    # ended by /); without the manifests, every kind.
+    if [ -n "$tmpfs_root_out_manifest" ]; then
+        kindsleft="${tmpfs_root_out_manifest#*\ *\ *\ }"
+        kindsleft="${kindsleft%%\ *}/"
     fi
     # Each layer in turn: the first into the root, a later one into a stage folder in
     # the tmpfs, then laid over the root by renames (nothing is copied).
@@ -1935,6 +1992,10 @@ tmpfs_root_step_unpack() {
         if [ -n "$tmpfs_root_out_sidecar" ]; then
             want="${wants%%,*}"
             wants="${wants#*,}"
+        fi
+        if [ -n "$kindsleft" ]; then
+            kinds="${kindsleft%%/*}"
+            kindsleft="${kindsleft#*/}"
         fi
         to="${NEWROOT:-/sysroot}"
         if [ "$li" -gt 1 ]; then
@@ -1950,7 +2011,7 @@ tmpfs_root_step_unpack() {
                 archive="$(tmpfs_root_urls "$layer")"
                 tmpfs_root_out_unpack="${archive%%\ *}"
                 tmpfs_root_download "$archive" "$to" "$tmpfs_root_retries" "$tmpfs_root_cafile" \
-                    "$tmpfs_root_timeout" "$want" 5 "$size" || return 1
+                    "$tmpfs_root_timeout" "$want" 5 "$size" "$kinds" || return 1
                 tmpfs_root_out_unpack="$tmpfs_root_served"
                 tmpfs_root_layer_done "$layer" "$tmpfs_root_served" "$to" "$want"
                 ;;
@@ -1961,7 +2022,7 @@ tmpfs_root_step_unpack() {
                     tmpfs_root_cause="no file $layer on $tmpfs_root_spec"
                     return 1
                 fi
-                tmpfs_root_extract "$to" "$layer" "$want" 5 "$size" <"$archive" || return 1
+                tmpfs_root_extract "$to" "$layer" "$want" 5 "$size" "$kinds" <"$archive" || return 1
                 tmpfs_root_layer_done "$layer" "$layer" "$to" "$want" "$archive"
                 ;;
         esac

@@ -101,8 +101,9 @@ const FIXED: Readonly<Record<string, string>> = {
   [fn("hash")]: "FIFO: with a FIFO, writes sha256sum's line for what comes through it to " +
     "/run/tmpfs-root/sha256; without, does nothing; sha256sum's status.",
   [fn("extract")]:
-    "INTO NAME SHA256 EVERY SIZE: detects the format of the archive on stdin by its magic " +
-    "bytes, unpacks it into INTO with GNU tar and checks every side of the pipe, the " +
+    "INTO NAME SHA256 EVERY SIZE KINDS: detects the format of the archive on stdin by its " +
+    "magic bytes, unpacks it into INTO with GNU tar (restoring the kinds of attribute KINDS " +
+    "names, the manifest's attributes= value) and checks every side of the pipe, the " +
     "end-of-archive blocks and the security xattrs; when SHA256 is not empty, hashes every byte " +
     "on its way to the decompressor (/run/tmpfs-root/sha256); prints progress every EVERY " +
     "seconds (empty: none) of an archive of SIZE bytes (empty: unknown) unless its source " +
@@ -142,8 +143,8 @@ const FIXED: Readonly<Record<string, string>> = {
   [fn("uptime")]: "prints the whole seconds since boot.",
   [fn("capacity")]: "DIR: prints the bytes the file system at DIR holds; returns 1 when df " +
     "cannot tell.",
-  [fn("download")]: "URLS INTO RETRIES CAFILE TIMEOUT SHA256 EVERY SIZE: streams the archive " +
-    "into extract (progress every EVERY seconds, SIZE its size unless the answer says; it " +
+  [fn("download")]: "URLS INTO RETRIES CAFILE TIMEOUT SHA256 EVERY SIZE KINDS: streams the " +
+    "archive into extract (restoring the kinds of attribute KINDS names; progress every EVERY seconds, SIZE its size unless the answer says; it " +
     "hashes each try afresh when SHA256 is not empty) from URLS (the source's and the " +
     "mirrors', tried in turn; a pause after each round), with RETRIES more rounds, a byte bound " +
     "(the tmpfs) and a deadline (TIMEOUT seconds from the sidecar's download, or from the first " +

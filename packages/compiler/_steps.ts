@@ -7,6 +7,10 @@
  */
 import {
   allSteps,
+  ATTRIBUTE_LISTS,
+  ATTRIBUTE_TAR_OPTIONS,
+  attributeList,
+  ATTRIBUTES,
   type BootSequence,
   clearCommand,
   CURL_UNSUPPORTED_PROTOCOL,
@@ -428,12 +432,6 @@ function mountTmpfsFn(): Command {
 }
 
 /**
- * Reads the manifest beside the archive (or from the first of its URLs
- * that serves one): its output is `<unpacked> <inodes> <compressed> <archive>`,
- * empty when there is none. One that cannot be had is a warning; one that
- * is not valid stops the boot.
- */
-/**
  * `for each layer of LIST`: the loop over a comma-separated list (every
  * name is checked to hold no comma), `layer` the item and `li` its number
  * from 1; the caller declares `layers`, `layer` and `li` local.
@@ -460,7 +458,8 @@ const nextItem = (item: string, items: string): Command[] => [
 /**
  * Where the layer `$layer` is read from first (`archive`), and its other
  * URLs (`rest`, for the step's loop): on a streamed source its URLs, the
- * deadline starting with the first request; on a mounted one its path.
+ * deadline starting with the first request; on a mounted one its path,
+ * and no other (nothing left of an earlier layer's).
  */
 function layerSource(ctx: Context): Command {
   return caseOf(v(SRC.kind), [
@@ -470,13 +469,21 @@ function layerSource(ctx: Context): Command {
       comment("The archive's download that follows has the same deadline."),
       or(test("-n", v(STARTED)), assign(STARTED, subst(cmd(fn("uptime"))))),
     ]],
-    [[pat(ANY)], [assign("archive", v("layer"))]],
+    [[pat(ANY)], [assign("archive", v("layer")), assign("rest", "")]],
   ]);
 }
 
 /** The file that keeps the name (file or URL) the layer `li` was read from, for the verify step. */
 const LAYER_NAME = (li: Slot) => w(RUN_DIR, "/layer.", li);
 
+/**
+ * Reads the manifest beside each layer's archive (or from the first of its
+ * URLs that serves one): its output is `<unpacked> <inodes> <compressed>
+ * <attributes> <archives>` (sums over the layers; each layer's attributes
+ * value, separated by `/`; the archives' names, separated by commas), empty
+ * when a layer has none. One that cannot be had is a warning; one that is
+ * not valid stops the boot.
+ */
 function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Context): Command[] {
   const copy = operand(step.copy);
   const out = outVar(step.id);
@@ -492,6 +499,7 @@ function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Co
     local("inodes", "0"),
     local("packed", "0"),
     local("names", ""),
+    local("kinds", ""),
     local("none", ""),
     assign(out, ""),
     comment("Each layer's manifest: the sizes add up, and a layer without one sizes nothing."),
@@ -530,8 +538,9 @@ function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Co
         [say(M.manifestInvalid(w(v("archive"), MANIFEST_SUFFIX), v("got"))), ret(1)],
       ),
       comment(
-        "<bytes> <inodes> <name>: counts of at most 15 digits, whose sum shell arithmetic holds.",
+        "<bytes> <inodes> <packed> <attributes> <name>: counts of at most 15 digits, whose sum",
       ),
+      comment("shell arithmetic holds."),
       assign("rest", strip("got", "%%", pat(" ", ANY))),
       assign("bytes", arith(ar.op(n("bytes"), "+", n("rest")))),
       assign("rest", strip("got", "#", pat(ANY, " "))),
@@ -540,12 +549,24 @@ function readManifestBody(step: Extract<Step, { kind: "readManifest" }>, ctx: Co
       assign("rest", strip("got", "#", pat(ANY, " ", ANY, " "))),
       assign("rest", strip("rest", "%%", pat(" ", ANY))),
       assign("packed", arith(ar.op(n("packed"), "+", n("rest")))),
+      assign("rest", strip("got", "#", pat(ANY, " ", ANY, " ", ANY, " "))),
+      assign("kinds", w(v("kinds"), "/", strip("rest", "%%", pat(" ", ANY)))),
       assign("names", w(v("names"), ",", strip("got", "##", pat(ANY, " ")))),
     ]),
     or(test("-z", v("none")), ret(0)),
     assign(
       out,
-      w(v("bytes"), " ", v("inodes"), " ", v("packed"), " ", strip("names", "#", pat(","))),
+      w(
+        v("bytes"),
+        " ",
+        v("inodes"),
+        " ",
+        v("packed"),
+        " ",
+        strip("kinds", "#", pat("/")),
+        " ",
+        strip("names", "#", pat(",")),
+      ),
     ),
   ];
 }
@@ -772,6 +793,8 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
     local("wants", w(sha256, ",")),
     local("to"),
     local("size", ""),
+    local("kinds", attributeList(ATTRIBUTES)),
+    local("kindsleft", ""),
     comment("Several layers: a comma (no layer's name holds one)."),
     caseOf(file, [[[pat(ANY, ",", ANY)], [assign("several", "1")]]]),
     comment(
@@ -782,10 +805,20 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
       assign("size", strip(varOf(manifest), "#", pat(ANY, " ", ANY, " "))),
       assign("size", strip("size", "%%", pat(" ", ANY))),
     ]),
+    comment("The kinds of attribute each layer carries (the fourth word, a list a layer, each"),
+    comment("ended by /); without the manifests, every kind."),
+    ifThen(test("-n", manifest), [
+      assign("kindsleft", strip(varOf(manifest), "#", pat(ANY, " ", ANY, " ", ANY, " "))),
+      assign("kindsleft", w(strip("kindsleft", "%%", pat(" ", ANY)), "/")),
+    ]),
     comment("Each layer in turn: the first into the root, a later one into a stage folder in"),
     comment("the tmpfs, then laid over the root by renames (nothing is copied)."),
     ...eachLayer(file, [
       ifThen(test("-n", sha256), nextItem("want", "wants")),
+      ifThen(test("-n", v("kindsleft")), [
+        assign("kinds", strip("kindsleft", "%%", pat("/", ANY))),
+        assign("kindsleft", strip("kindsleft", "#", pat(ANY, "/"))),
+      ]),
       assign("to", into),
       ifThen(test(v("li"), "-gt", "1"), [
         ifThen(
@@ -816,6 +849,7 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
               v("want"),
               every,
               v("size"),
+              v("kinds"),
             ),
             ret(1),
           ),
@@ -831,7 +865,7 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
           ]),
           or(
             withRedirects(
-              cmd(fn("extract"), v("to"), v("layer"), v("want"), every, v("size")),
+              cmd(fn("extract"), v("to"), v("layer"), v("want"), every, v("size"), v("kinds")),
               redir("<", v("archive")),
             ),
             ret(1),
@@ -1338,12 +1372,13 @@ function hashFn(): Command {
 }
 
 /**
- * `tmpfs_root_extract INTO NAME SHA256 EVERY SIZE`: detects the format of
- * the archive on stdin by its magic bytes, then decompresses and unpacks it
- * into INTO, checking the exit status of every side of the pipe; hashes the
- * archive's bytes on their way when SHA256 is not empty; prints progress
- * every EVERY seconds (empty: never), SIZE being the manifest's size of the
- * archive (empty: none).
+ * `tmpfs_root_extract INTO NAME SHA256 EVERY SIZE KINDS`: detects the
+ * format of the archive on stdin by its magic bytes, then decompresses and
+ * unpacks it into INTO, restoring the kinds of attribute KINDS names (the
+ * manifest's `attributes=` value), checking the exit status of every side
+ * of the pipe; hashes the archive's bytes on their way when SHA256 is not
+ * empty; prints progress every EVERY seconds (empty: never), SIZE being the
+ * manifest's size of the archive (empty: none).
  */
 function extractFn(): Command {
   const head = `${RUN_DIR}/head`;
@@ -1359,8 +1394,10 @@ function extractFn(): Command {
   const truncated = DECOMPRESSOR_TRUNCATED;
   /** The bytes the case below looks at: the longest magic number at offset 0. */
   const FIRST = Math.max(...MAGIC.filter((m) => m.offset === 0).map((m) => m.hex.length / 2));
+  const [tar, ...options] = tarCommand(v("1"), []);
   return func(fn("extract"), [
     local("fmt"),
+    local("kinds", w(",", v("6"), ",")),
     local("rr"),
     local("rd"),
     local("rt"),
@@ -1448,7 +1485,15 @@ function extractFn(): Command {
       group([cmd(fn("decompress"), v("fmt")), record("dec")], redir(">", DEC_ERR, 2)),
       group(
         [
-          withRedirects(cmd(...tarCommand(v("1"))), redir(">", TAR_OUT)),
+          comment("tar restores only the kinds of attribute the archive carries (a subshell: the"),
+          comment("arguments are its own)."),
+          cmd("set", "--", ...options),
+          ...ATTRIBUTES.map((a) =>
+            caseOf(v("kinds"), [[[pat(ANY, `,${a},`, ANY)], [
+              cmd("set", "--", v("@"), ...ATTRIBUTE_TAR_OPTIONS[a]),
+            ]]])
+          ),
+          withRedirects(cmd(tar!, v("@")), redir(">", TAR_OUT)),
           assign("rt", v("?")),
           withRedirects(cmd("echo", v("rt")), redir(">", STATUS("tar"))),
           comment("tar stops reading at the end-of-archive blocks. What follows (the rest of the"),
@@ -1575,8 +1620,9 @@ function firstErrorFn(): Command {
 }
 
 /**
- * `tmpfs_root_download URLS INTO RETRIES CAFILE TIMEOUT SHA256 EVERY SIZE`:
- * streams the archive from curl straight into extract (nothing staged, each
+ * `tmpfs_root_download URLS INTO RETRIES CAFILE TIMEOUT SHA256 EVERY SIZE KINDS`:
+ * streams the archive from curl straight into extract (KINDS: the attributes it restores;
+ * nothing staged, each
  * try hashed afresh when SHA256 is not empty, progress every EVERY seconds
  * of an archive of SIZE bytes unless the answer says), and stops reading once more bytes
  * arrive than the tmpfs holds. URLS are the source's and the mirrors' (one
@@ -1669,7 +1715,7 @@ function downloadFn(): Command {
           withRedirects(cmd("echo", v("?")), redir(">", STATUS("cap"))),
         ]),
         subshell([
-          cmd(fn("extract"), v("2"), v("url"), v("6"), v("7"), v("8")),
+          cmd(fn("extract"), v("2"), v("url"), v("6"), v("7"), v("8"), v("9")),
           assign("rc", w(v("?"))),
           withRedirects(cmd("printf", "%s", v(CAUSE)), redir(">", CAUSE_FILE)),
           cmd("exit", v("rc")),
@@ -1996,7 +2042,8 @@ function checkSignatureFn(): Command {
 
 /**
  * `tmpfs_root_parse_manifest FILE NAME`: the model's checkManifest in
- * shell: prints `<unpacked bytes> <inodes> <compressed bytes> <archive>`,
+ * shell: prints `<unpacked bytes> <inodes> <compressed bytes> <attributes>
+ * <archive>` (attributes: the `attributes=` value, every kind without one),
  * or returns 1 and prints the first problem.
  */
 function parseManifestFn(): Command {
@@ -2024,6 +2071,13 @@ function parseManifestFn(): Command {
             caseOf(value, [[[pat(ANY, glob("[!0-9a-f]"), ANY)], bad]]),
             ifThen(test(len(valueOf(f.key)), "-ne", "64"), bad),
           ];
+        case "attributes":
+          // Optional: without the line, every kind.
+          return [
+            ifThen(test(v(`g_${f.key}`), "=", "1"), [
+              caseOf(value, [[ATTRIBUTE_LISTS.map((l) => pat(l)), [cmd(":")]], [[pat(ANY)], bad]]),
+            ], [assign(valueOf(f.key), attributeList(ATTRIBUTES))]),
+          ];
         default:
           // A count: 0, or up to MANIFEST_COUNT_DIGITS digits without a leading zero.
           return [
@@ -2036,7 +2090,9 @@ function parseManifestFn(): Command {
       }
     })();
     return [
-      ifThen(test(v(`g_${f.key}`), "!=", "1"), problem(M.manifestMissing(f.key))),
+      ...(f.optional
+        ? []
+        : [ifThen(test(v(`g_${f.key}`), "!=", "1"), problem(M.manifestMissing(f.key)))]),
       ...rule,
     ];
   });
@@ -2081,10 +2137,11 @@ function parseManifestFn(): Command {
     ),
     cmd(
       "printf",
-      "%s %s %s %s",
+      "%s %s %s %s %s",
       v(valueOf("unpacked_bytes")),
       v(valueOf("inodes")),
       v(valueOf("compressed_bytes")),
+      v(valueOf("attributes")),
       v(valueOf("archive")),
     ),
   ]);

@@ -2,9 +2,17 @@
 // stream's end-of-archive blocks is read to its end, so the decompressor is never killed by
 // SIGPIPE and the digest covers every byte of the archive.
 import assert from "#assert";
-import { QUOTE_MAX_BYTES, quoteToolLine } from "@tmpfs-root/model";
+import {
+  ATTRIBUTE_LISTS,
+  attributeList,
+  ATTRIBUTES,
+  attributesOf,
+  QUOTE_MAX_BYTES,
+  quoteToolLine,
+  tarCommand,
+} from "@tmpfs-root/model";
 import { requireProgram, runShell, SHELLS as ALL_SHELLS } from "@tmpfs-root/shell";
-import { functionText } from "./_testing.ts";
+import { functionText, HOST_TOOLS } from "./_testing.ts";
 
 const LIB = "tmpfs-root-lib.sh";
 
@@ -23,7 +31,9 @@ function extractScript(run: string): string {
   return [
     parts,
     `mkdir -p "$1/into"`,
-    `if tmpfs_root_extract "$1/into" rootfs.tar.zst "$3" <"$2"; then echo ok; else printf '%s\\n' "$tmpfs_root_cause"; fi`,
+    `if tmpfs_root_extract "$1/into" rootfs.tar.zst "$3" '' '' "\${4-${
+      attributeList(ATTRIBUTES)
+    }}" <"$2"; then echo ok; else printf '%s\\n' "$tmpfs_root_cause"; fi`,
     `[ -z "$3" ] || cat "${run}/sha256"`,
   ].join("\n");
 }
@@ -72,6 +82,56 @@ Deno.test("tmpfs_root_extract reads past the end-of-archive blocks: 4 MiB of pad
           if (check) assert.equal(lines[1], `${digest}  -`, what);
           assert.equal(await Deno.readTextFile(`${dir}/into/etc/hostname`), "node-1\n", what);
         }
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tmpfs_root_extract gives tar only the attribute options KINDS names, and tar restores only those", async () => {
+  for (const p of ["tar", "zstd", "setfattr", "getfattr"]) await requireProgram(p);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/tree/etc`, { recursive: true });
+    await Deno.mkdir(`${dir}/bin`);
+    await Deno.writeTextFile(`${dir}/tree/etc/hostname`, "node-1\n");
+    await sh(
+      "setfattr -n user.tmpfs-root -v kept tree/etc/hostname && " +
+        "tar --xattrs --xattrs-include='*' -C tree -cf - . | zstd -q -o x.tar.zst",
+      dir,
+    );
+    // The module's tar: logs its arguments, one a line, then runs GNU tar.
+    const real = new TextDecoder().decode(
+      (await new Deno.Command("sh", { args: ["-c", "command -v tar"] }).output()).stdout,
+    ).trim();
+    await Deno.writeTextFile(
+      `${dir}/bin/tar`,
+      `#!/bin/sh\nprintf '%s\\n' "$@" >"${dir}/args"\nexec ${real} "$@"\n`,
+      { mode: 0o755 },
+    );
+    for (const kinds of ATTRIBUTE_LISTS) {
+      for (const shell of SHELLS) {
+        const what = `${shell[0]}, ${kinds}`;
+        const run = `${dir}/run`;
+        await Deno.remove(`${dir}/into`, { recursive: true }).catch(() => {});
+        await Deno.mkdir(run, { recursive: true });
+        const out = await runShell(
+          shell,
+          extractScript(run).replaceAll(`${HOST_TOOLS}/tar `, `${dir}/bin/tar `),
+          [dir, `${dir}/x.tar.zst`, "", kinds],
+        );
+        assert.equal(out.stdout.trimEnd(), "ok", `${what}: ${out.stdout}${out.stderr}`);
+        const args = (await Deno.readTextFile(`${dir}/args`)).trimEnd().split("\n");
+        assert.deepEqual(args, tarCommand(`${dir}/into`, attributesOf(kinds)).slice(1), what);
+        const xattr = await new Deno.Command("getfattr", {
+          args: ["--only-values", "-n", "user.tmpfs-root", `${dir}/into/etc/hostname`],
+        }).output();
+        assert.equal(
+          new TextDecoder().decode(xattr.stdout),
+          attributesOf(kinds).includes("xattrs") ? "kept" : "",
+          what,
+        );
       }
     }
   } finally {

@@ -3,6 +3,8 @@
 // humanBytes and tmpfsBytes, on generated manifests, sizes and machines.
 import assert from "#assert";
 import {
+  attributeList,
+  ATTRIBUTES,
   checkManifest,
   fitTmpfs,
   fitWords,
@@ -51,6 +53,14 @@ const LINES = [
   "inodes=-1",
   "sha256=9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08",
   "sha256=abc",
+  "attributes=none",
+  "attributes=xattrs",
+  "attributes=acls,selinux",
+  "attributes=xattrs,acls,selinux",
+  "attributes=selinux,xattrs",
+  "attributes=",
+  "attributes=xattrs,",
+  "attributes=NONE",
   "future_key=whatever",
   "future_key=again",
   "=value",
@@ -83,7 +93,7 @@ function manifests(count: number): string[] {
 Deno.test("tmpfs_root_parse_manifest agrees with the model's checkManifest under dash, busybox ash and bash", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const texts = manifests(240);
+    const texts = manifests(400);
     for (const [i, t] of texts.entries()) await Deno.writeTextFile(`${dir}/${i}`, t);
     const script = [
       functionText(PARAMS, "tmpfs_root_only"),
@@ -95,7 +105,9 @@ Deno.test("tmpfs_root_parse_manifest agrees with the model's checkManifest under
     const want = texts.map((t) => {
       const r = checkManifest(t, NAME);
       return r.kind === "ok"
-        ? `0 ${r.manifest.unpackedBytes} ${r.manifest.inodes} ${r.manifest.compressedBytes} ${r.manifest.archive}`
+        ? `0 ${r.manifest.unpackedBytes} ${r.manifest.inodes} ${r.manifest.compressedBytes} ${
+          attributeList(r.manifest.attributes ?? ATTRIBUTES)
+        } ${r.manifest.archive}`
         : `1 ${manifestProblemText(r.problem)}`;
     });
     // Each kind of answer is there: good ones, and problems of several kinds.
@@ -103,6 +115,11 @@ Deno.test("tmpfs_root_parse_manifest agrees with the model's checkManifest under
     for (const problem of ["is not key=value", "is given twice", "no version=", "= is not "]) {
       assert.ok(want.some((w) => w.includes(problem)), problem);
     }
+    // attributes= is optional: manifests without it, with each kind of value, and bad ones.
+    for (const kinds of [" xattrs,acls,selinux ", " xattrs ", " none ", " acls,selinux "]) {
+      assert.ok(want.some((w) => w.startsWith("0 ") && w.includes(kinds)), kinds);
+    }
+    assert.ok(want.some((w) => w.includes("attributes= is not ")));
     for (const [name, shell] of SHELLS) {
       const out = await runShell(shell, script, texts.map((_, i) => `${dir}/${i}`));
       assert.equal(out.stderr, "", name);

@@ -4,7 +4,7 @@
 // the manifest, the watcher gone as soon as the copy ends, whatever its outcome; and the whole
 // unpack (tmpfs_root_extract) of a real archive that arrives slowly.
 import assert from "#assert";
-import { humanBytes, MESSAGES } from "@tmpfs-root/model";
+import { attributeList, ATTRIBUTES, humanBytes, MESSAGES } from "@tmpfs-root/model";
 import { requireProgram, runShell, SHELLS } from "@tmpfs-root/shell";
 import { functionText, HOST_TOOLS } from "./_testing.ts";
 
@@ -328,7 +328,9 @@ function extractScript(run: string): string {
     ].map((f) => functionText(LIB, `tmpfs_root_${f}`)),
   ].join("\n").replaceAll("/run/tmpfs-root", run) + "\n" +
     `mkdir -p "$1/into"\n` +
-    `if tmpfs_root_extract "$1/into" rootfs.tar.zst "" 1 "$2"; then echo ok; ` +
+    `if tmpfs_root_extract "$1/into" rootfs.tar.zst "" 1 "$2" ${
+      attributeList(ATTRIBUTES)
+    }; then echo ok; ` +
     `else printf '%s\\n' "$tmpfs_root_cause"; fi`;
 }
 

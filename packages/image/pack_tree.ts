@@ -15,6 +15,7 @@ import {
 import { basename, delimiter, dirname, join } from "node:path";
 import process from "node:process";
 import {
+  ATTRIBUTES,
   type Format,
   formatManifest,
   type Manifest,
@@ -371,6 +372,7 @@ export async function packTree(options: PackOptions): Promise<Packed> {
       unpackedBytes: inspection.unpackedBytes,
       inodes: inspection.inodes,
       sha256,
+      attributes: ATTRIBUTES.filter((a) => inspection.attributes[a]),
     };
     const manifestPath = `${out}${MANIFEST_SUFFIX}`;
     const sha256Path = `${out}.sha256`;

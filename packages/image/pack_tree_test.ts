@@ -15,7 +15,14 @@ import {
   writeFile,
 } from "node:fs/promises";
 import { join } from "node:path";
-import { DECOMPRESS, type Format, parseManifest, tarCommand } from "@tmpfs-root/model";
+import {
+  type Attribute,
+  ATTRIBUTES,
+  DECOMPRESS,
+  type Format,
+  parseManifest,
+  tarCommand,
+} from "@tmpfs-root/model";
 import { inspectArchive } from "./inspect_archive.ts";
 import { packTree } from "./pack_tree.ts";
 
@@ -56,10 +63,15 @@ async function makeTree(root: string): Promise<void> {
   await utimes(join(root, "etc"), 1_000_000_000, 1_000_000_000);
 }
 
-/** Unpacks `archive` with the module's own tar command into `into`. */
-async function unpack(archive: string, format: Format, into: string): Promise<void> {
+/** Unpacks `archive` with the module's own tar command into `into`, restoring `attributes`. */
+async function unpack(
+  archive: string,
+  format: Format,
+  into: string,
+  attributes: readonly Attribute[] = ATTRIBUTES,
+): Promise<void> {
   await mkdir(into, { recursive: true });
-  const tar = tarCommand(into);
+  const tar = tarCommand(into, attributes);
   if (format === "tar") await $`${tar}`.stdin($.path(archive)).stdout("null");
   else await $`${DECOMPRESS[format]}`.stdin($.path(archive)).pipe($`${tar}`.stdout("null"));
 }
@@ -103,7 +115,9 @@ Deno.test("packTree() keeps owners, modes, hard links, xattrs, ACLs and odd name
   await withTemp(async (dir) => {
     await makeTree(join(dir, "tree"));
     const packed = await packTree({ dir: join(dir, "tree"), out: join(dir, "rootfs.tar.zst") });
-    await unpack(packed.archive, "zstd", join(dir, "out"));
+    // The manifest names every kind the tree has, and the module's tar restores those.
+    assert.deepEqual(packed.manifest.attributes, ["xattrs", "acls", "selinux"]);
+    await unpack(packed.archive, "zstd", join(dir, "out"), packed.manifest.attributes);
     const [before, after] = [
       await describeTree(join(dir, "tree")),
       await describeTree(join(dir, "out")),
@@ -178,6 +192,8 @@ Deno.test("packTree() adds the mount points a tree lacks, with fixed modes and m
     await symlink("usr/sbin", join(dir, "tree/sbin"));
     const packed = await packTree({ dir: join(dir, "tree"), out: join(dir, "r.tar"), mtime: 1234 });
     assert.deepEqual(packed.added, ["/proc", "/sys", "/dev", "/run", "/tmp"]);
+    // Nothing in the tree carries an attribute: tar is asked to restore none.
+    assert.deepEqual(packed.manifest.attributes, []);
     // Whole tar records, ending with the one that holds the end-of-archive blocks: a reading
     // tar stops after that record, so it consumes every byte and no decompressor is cut off.
     const size = (await lstat(packed.archive)).size;

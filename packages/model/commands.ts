@@ -86,27 +86,77 @@ export const DECOMPRESS: Readonly<Record<Exclude<Format, "tar">, readonly string
 };
 
 /**
- * GNU tar's options for the unpack: owners, modes, ACLs, SELinux labels
- * and every xattr kept; `-R` prints `block N: ** Block of NULs **` when the
- * stream ends with its end-of-archive blocks (and `** End of File **` when
- * it does not), which is how a tar stream cut at a member boundary, which
- * GNU tar accepts with status 0, is told apart at no cost.
+ * The kinds of file attribute an archive may carry in its pax headers, each
+ * restored by tar only when asked to (see {@linkcode ATTRIBUTE_TAR_OPTIONS}).
  */
-export const TAR_OPTIONS: readonly string[] = [
+export const ATTRIBUTES = ["xattrs", "acls", "selinux"] as const;
+
+/** A kind of file attribute an archive may carry. */
+export type Attribute = typeof ATTRIBUTES[number];
+
+/**
+ * The tar options that restore each kind of attribute, and nothing else
+ * (GNU tar reads every pax record either way; without the option it drops
+ * the attribute): `--xattrs` restores `SCHILY.xattr.*` (every namespace,
+ * with `--xattrs-include=*`, file capabilities included), `--acls` the
+ * `SCHILY.acl.*` records, `--selinux` `RHT.security.selinux`. Each costs
+ * time for every entry, so the unpack passes only those the archive's
+ * manifest says it needs (all of them without a manifest).
+ */
+export const ATTRIBUTE_TAR_OPTIONS: Readonly<Record<Attribute, readonly string[]>> = {
+  xattrs: ["--xattrs", "--xattrs-include=*"],
+  acls: ["--acls"],
+  selinux: ["--selinux"],
+};
+
+/**
+ * GNU tar's options for the unpack, before the attributes': owners and
+ * modes kept; `-R` prints `block N: ** Block of NULs **` when the stream
+ * ends with its end-of-archive blocks (and `** End of File **` when it does
+ * not), which is how a tar stream cut at a member boundary, which GNU tar
+ * accepts with status 0, is told apart at no cost.
+ */
+export const TAR_BASE_OPTIONS: readonly string[] = [
   "-x",
   "-p",
   "-R",
   "--same-owner",
   "--numeric-owner",
-  "--xattrs",
-  "--xattrs-include=*",
-  "--acls",
-  "--selinux",
 ];
 
-/** The whole tar command, reading stdin, unpacking into `into`. */
-export function tarCommand<T>(into: T): (string | T)[] {
-  return ["tar", ...TAR_OPTIONS, "-f", "-", "-C", into];
+/** Every option the unpack may give tar: {@linkcode TAR_BASE_OPTIONS} and every attribute's. */
+export const TAR_OPTIONS: readonly string[] = [
+  ...TAR_BASE_OPTIONS,
+  ...ATTRIBUTES.flatMap((a) => ATTRIBUTE_TAR_OPTIONS[a]),
+];
+
+/**
+ * The whole tar command, reading stdin, unpacking into `into`, restoring
+ * `attributes` (by default every kind): the attributes' options come last,
+ * as the module appends them.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { tarCommand } from "./commands.ts";
+ * assert.deepEqual(tarCommand("/sysroot", ["acls"]), [
+ *   "tar", "-x", "-p", "-R", "--same-owner", "--numeric-owner", "-f", "-", "-C", "/sysroot", "--acls",
+ * ]);
+ * ```
+ */
+export function tarCommand<T>(
+  into: T,
+  attributes: readonly Attribute[] = ATTRIBUTES,
+): (string | T)[] {
+  return [
+    "tar",
+    ...TAR_BASE_OPTIONS,
+    "-f",
+    "-",
+    "-C",
+    into,
+    ...ATTRIBUTES.filter((a) => attributes.includes(a)).flatMap((a) => ATTRIBUTE_TAR_OPTIONS[a]),
+  ];
 }
 
 /** What tar's `-R` prints on stdout when the archive ends with its end-of-archive blocks. */

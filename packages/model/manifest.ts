@@ -13,6 +13,7 @@
  * unpacked_bytes=276480000
  * inodes=11234
  * sha256=9f8e…
+ * attributes=xattrs
  * ```
  *
  * Lines starting with `#` and empty lines are comments. A key this version
@@ -22,7 +23,7 @@
  *
  * @module
  */
-import { type Format, FORMATS } from "./commands.ts";
+import { type Attribute, ATTRIBUTES, type Format, FORMATS } from "./commands.ts";
 import { type Message, MESSAGES, text } from "./messages.ts";
 
 /** The manifest's format version this code writes and reads. */
@@ -48,6 +49,44 @@ export interface Manifest {
   readonly inodes: number;
   /** The archive's SHA-256, 64 lower-case hex digits. */
   readonly sha256: string;
+  /**
+   * The kinds of file attribute its entries carry, which tar is asked to
+   * restore; absent (a manifest without the line): every kind.
+   */
+  readonly attributes?: readonly Attribute[];
+}
+
+/**
+ * Every value of `attributes=`: `none`, or the kinds in the order of
+ * {@linkcode ATTRIBUTES}, separated by commas.
+ */
+export const ATTRIBUTE_LISTS: readonly string[] = [
+  "none",
+  ...Array.from(
+    { length: 2 ** ATTRIBUTES.length - 1 },
+    (_, i) => ATTRIBUTES.filter((_, b) => ((i + 1) >> b) & 1).join(","),
+  ),
+];
+
+/**
+ * The `attributes=` value of a list of kinds.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { attributeList } from "./manifest.ts";
+ * assert.equal(attributeList(["selinux", "xattrs"]), "xattrs,selinux");
+ * assert.equal(attributeList([]), "none");
+ * ```
+ */
+export function attributeList(kinds: readonly Attribute[]): string {
+  const list = ATTRIBUTES.filter((a) => kinds.includes(a));
+  return list.length === 0 ? "none" : list.join(",");
+}
+
+/** The kinds of an `attributes=` value (one of {@linkcode ATTRIBUTE_LISTS}). */
+export function attributesOf(list: string): Attribute[] {
+  return ATTRIBUTES.filter((a) => list.split(",").includes(a));
 }
 
 /** A manifest field: its key in the file, its property, and how its value is checked. */
@@ -57,6 +96,12 @@ interface FieldSpec {
   readonly check: RegExp;
   readonly expected: string;
   readonly doc: string;
+  /** Whether a manifest may lack the line (an older `pack` did not write it). */
+  readonly optional?: boolean;
+  /** The value as the manifest holds it, from the text (default: the text itself). */
+  readonly read?: (text: string) => unknown;
+  /** The text of a value (default: `String`). */
+  readonly write?: (value: never) => string;
 }
 
 /** The largest byte or inode count a manifest holds: 15 digits, well inside shell arithmetic. */
@@ -95,6 +140,7 @@ export const MANIFEST_FIELDS: readonly FieldSpec[] = [
     property: "compressedBytes",
     check: COUNT,
     expected: COUNT_EXPECTED,
+    read: Number,
     doc: "The archive's size in bytes.",
   },
   {
@@ -102,6 +148,7 @@ export const MANIFEST_FIELDS: readonly FieldSpec[] = [
     property: "unpackedBytes",
     check: COUNT,
     expected: COUNT_EXPECTED,
+    read: Number,
     doc:
       "What the tree takes in a tmpfs, in bytes: each regular file rounded up to a 4 KiB page (hard links once), and a page for each directory and symbolic link.",
   },
@@ -110,6 +157,7 @@ export const MANIFEST_FIELDS: readonly FieldSpec[] = [
     property: "inodes",
     check: COUNT,
     expected: COUNT_EXPECTED,
+    read: Number,
     doc: "The number of files, directories, links and other entries (a hard-link group once).",
   },
   {
@@ -118,6 +166,18 @@ export const MANIFEST_FIELDS: readonly FieldSpec[] = [
     check: /^[0-9a-f]{64}$/,
     expected: "64 lower-case hex digits",
     doc: "The archive's SHA-256 digest.",
+  },
+  {
+    key: "attributes",
+    property: "attributes",
+    check: new RegExp(`^(${ATTRIBUTE_LISTS.join("|")})$`),
+    expected: `none, or ${ATTRIBUTES.join(", ")} (one or more, in that order, separated by commas)`,
+    optional: true,
+    read: attributesOf,
+    write: attributeList,
+    doc: `The kinds of file attribute the archive's entries carry: none, or one or more of ${
+      ATTRIBUTES.join(", ")
+    } (extended attributes, file capabilities included; POSIX ACLs; SELinux labels). tar is asked to restore only these, since each option costs time for every entry; without the line (a manifest an older pack wrote), or without a manifest, it restores all three.`,
   },
 ];
 
@@ -143,7 +203,8 @@ export function formatManifest(m: Manifest): string {
     `version=${MANIFEST_VERSION}`,
   ];
   for (const f of MANIFEST_FIELDS) {
-    const value = String(m[f.property]);
+    if (m[f.property] === undefined && f.optional) continue;
+    const value = f.write ? f.write(m[f.property] as never) : String(m[f.property]);
     if (!f.check.test(value)) {
       throw new TypeError(`Invalid manifest ${f.key} "${value}": expected ${f.expected}`);
     }
@@ -202,12 +263,13 @@ export function checkManifest(text: string, archive?: string): ManifestResult {
   const version = seen.get("version");
   if (version === undefined) return invalid({ kind: "noVersion" });
   if (version !== String(MANIFEST_VERSION)) return invalid({ kind: "version" });
-  const m: Record<string, string | number> = {};
+  const m: Record<string, unknown> = {};
   for (const f of MANIFEST_FIELDS) {
     const value = seen.get(f.key);
+    if (value === undefined && f.optional) continue;
     if (value === undefined) return invalid({ kind: "missing", key: f.key });
     if (!f.check.test(value)) return invalid({ kind: "value", key: f.key, expected: f.expected });
-    m[f.property] = f.check === COUNT ? Number(value) : value;
+    m[f.property] = f.read ? f.read(value) : value;
   }
   if (archive !== undefined && m.archive !== archive) {
     return invalid({ kind: "other", archive: String(m.archive) });

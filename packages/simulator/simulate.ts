@@ -3,6 +3,10 @@ import {
   archiveFileName,
   archiveUrl,
   type Arg,
+  type Attribute,
+  attributeList,
+  ATTRIBUTES,
+  attributesOf,
   backoff,
   type BootSequence,
   checkManifest,
@@ -109,6 +113,8 @@ class Run implements Machine {
   private readonly layers: LayerReport[] = [];
   /** The last unpack's warnings (the shell's /run/tmpfs-root/warnings). */
   private warnings: string[] = [];
+  /** The kinds of attribute the layer being unpacked carries, as its manifest says. */
+  private attributes: readonly Attribute[] = ATTRIBUTES;
   /** What the last extract found: the format and the bytes it read. */
   private extracted: { format: string; bytes: number } | null = null;
   /** The tries of the last download. */
@@ -370,6 +376,7 @@ class Run implements Machine {
           this.need(step.into, "the unpack target"),
           Number(this.need(step.retries, "the download retries")),
           this.need(step.sha256, "the digest"),
+          this.need(step.manifest, "the manifest"),
         );
         return null;
       case "verify":
@@ -513,7 +520,8 @@ class Run implements Machine {
    * the archive (or from the first of its URLs that serves one); a missing
    * one is none, one that cannot be had is a warning, one that is not valid
    * stops the boot. Its output is `<unpacked bytes> <inodes> <compressed
-   * bytes> <archive>`.
+   * bytes> <attributes> <archives>` (sums over the layers; each layer's
+   * `attributes=` value, separated by `/`; the names, by commas).
    */
   private async readManifest(step: Extract<Step, { kind: "readManifest" }>): Promise<void> {
     this.outputs.set(step.id, "");
@@ -521,6 +529,7 @@ class Run implements Machine {
     let inodes = 0;
     let packed = 0;
     const names: string[] = [];
+    const kinds: string[] = [];
     let none = false;
     // Each layer's manifest: the sizes add up, and a layer without one sizes nothing.
     for (const layer of layerList(this.need(step.file, "the archive"))) {
@@ -549,12 +558,18 @@ class Run implements Machine {
         inodes += r.manifest.inodes;
         packed += r.manifest.compressedBytes;
         names.push(r.manifest.archive);
+        kinds.push(attributeList(r.manifest.attributes ?? ATTRIBUTES));
         found = true;
         break;
       }
       if (!found) none = true;
     }
-    if (!none) this.outputs.set(step.id, `${bytes} ${inodes} ${packed} ${names.join(",")}`);
+    if (!none) {
+      this.outputs.set(
+        step.id,
+        `${bytes} ${inodes} ${packed} ${kinds.join("/")} ${names.join(",")}`,
+      );
+    }
   }
 
   /**
@@ -770,7 +785,9 @@ class Run implements Machine {
    * first into `into`, a later one into a stage folder inside it, laid over
    * the layers below by the model's overlay rule; with layers, no whiteout
    * is left. `digests` (empty, or one for each layer) asks for each layer's
-   * bytes to be hashed.
+   * bytes to be hashed; `manifest` (the manifest step's output, empty
+   * without one) gives the kinds of attribute each layer carries, which tar
+   * restores (every kind without it).
    */
   private async unpackLayers(
     id: string,
@@ -779,9 +796,12 @@ class Run implements Machine {
     into: string,
     retries: number,
     digests: string,
+    manifest: string,
   ): Promise<void> {
     const layers = layerList(files);
     const wants = digests === "" ? layers.map(() => "") : layerList(digests);
+    const kinds = manifest === "" ? layers.map(() => ATTRIBUTES) : manifest.split(" ")[3]!
+      .split("/").map(attributesOf);
     const done: { name: string; sha256: string | null }[] = [];
     this.layersHashed.set(id, done);
     for (const [i, file] of layers.entries()) {
@@ -792,6 +812,7 @@ class Run implements Machine {
         this.events.push({ kind: "stage", step: id, into, path: to });
         this.below = this.root ?? new Map();
       }
+      this.attributes = kinds[i] ?? ATTRIBUTES;
       await this.unpack(id, file, from, to, retries, wants[i] !== "");
       done.push(this.hashed.get(id) ?? { name: file, sha256: null });
       if (layers.length > 1) {
@@ -936,7 +957,10 @@ class Run implements Machine {
         else failed = text(M.corrupt(name));
         break;
       case "ok": {
-        const xattrs = await this.xattrFailures(archive.members);
+        // Without --xattrs, tar sets none: none fails.
+        const xattrs = this.attributes.includes("xattrs")
+          ? await this.xattrFailures(archive.members)
+          : { first: null, security: null };
         if (
           room !== undefined && (archive.size > room.bytes || inodesOf(archive.files) > room.inodes)
         ) {
@@ -961,6 +985,7 @@ class Run implements Machine {
       format: archive.format,
       from,
       into,
+      attributes: this.attributes,
       ...(sha256 === null ? {} : { sha256 }),
       failed,
     });

@@ -2,7 +2,7 @@
 // by the model's overlay rule (whiteouts, opaque folders), a digest and a manifest for each, and
 // each layer's URL from a web server.
 import assert from "#assert";
-import { formatManifest } from "@tmpfs-root/model";
+import { type Attribute, formatManifest } from "@tmpfs-root/model";
 import { boot, events, messageOf, VM, WEB } from "./_testing.ts";
 import { makeArchive } from "./make_archive.ts";
 import { sha256Hex } from "./sha256_hex.ts";
@@ -120,4 +120,65 @@ Deno.test("simulate() downloads each layer from the URL with its name appended, 
     web,
   );
   assert.match(messageOf(missing), new RegExp(`${WEB}/l/gone\\.tar`));
+});
+
+Deno.test("simulate() has tar restore only the kinds of attribute each layer's manifest names, every kind without one", async () => {
+  // A bad file capability: tar stops the boot when it is asked to restore xattrs.
+  const CAP = await makeArchive({
+    "sbin/init": "init",
+    "bin/ping": { data: "x", xattrs: { "security.capability": "bad" } },
+  }, "gzip");
+  const manifest = (archive: string, attributes?: readonly Attribute[]) =>
+    new TextEncoder().encode(formatManifest({
+      archive,
+      format: "gzip",
+      compressedBytes: 1,
+      unpackedBytes: 4096,
+      inodes: 2,
+      sha256: "0".repeat(64),
+      ...(attributes === undefined ? {} : { attributes }),
+    }));
+  const unpacks = (r: Awaited<ReturnType<typeof boot>>) =>
+    events(r, "unpack").map((e) => [e.from.slice(e.from.lastIndexOf("/") + 1), e.attributes]);
+  const files = {
+    ...FILES,
+    "cap.tgz": CAP,
+    "base.tgz.manifest": manifest("base.tgz", []),
+    "cap.tgz.manifest": manifest("cap.tgz", ["acls", "selinux"]),
+    "node.tar.manifest": manifest("node.tar"),
+  };
+  const r = await boot(
+    "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=base.tgz,cap.tgz,node.tar",
+    disk(files),
+  );
+  assert.equal(messageOf(r), "switched");
+  assert.deepEqual(unpacks(r), [
+    ["base.tgz", []],
+    ["cap.tgz", ["acls", "selinux"]],
+    ["node.tar", ["xattrs", "acls", "selinux"]],
+  ]);
+  // The capability's manifest names xattrs: tar sets it, and the kernel refuses it.
+  const withXattrs = await boot(
+    "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=base.tgz,cap.tgz,node.tar",
+    disk({ ...files, "cap.tgz.manifest": manifest("cap.tgz", ["xattrs"]) }),
+  );
+  assert.match(
+    messageOf(withXattrs),
+    /^tmpfs-root: unpack failed: tar could not set a security attribute: /,
+  );
+  // One layer without a manifest: no layer is sized, and each gets every kind.
+  const { "node.tar.manifest": _, ...partial } = files;
+  const none = await boot(
+    "root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=base.tgz,cap.tgz,node.tar",
+    disk(partial),
+  );
+  assert.match(
+    messageOf(none),
+    /^tmpfs-root: unpack failed: tar could not set a security attribute: /,
+  );
+  assert.deepEqual(unpacks(none).map(([, a]) => a), [["xattrs", "acls", "selinux"], [
+    "xattrs",
+    "acls",
+    "selinux",
+  ]]);
 });

@@ -94,6 +94,7 @@ Deno.test("simulate() traces every command of a block-device boot in order", asy
       format: "gzip",
       from: "/run/tmpfs-root/source.0/rootfs.tgz",
       into: "/sysroot",
+      attributes: ["xattrs", "acls", "selinux"],
       failed: null,
     },
     { kind: "unmount", target: "/run/tmpfs-root/source.0", failed: null },
@@ -424,6 +425,7 @@ Deno.test("simulate() empties the root between download attempts", async () => {
       format: "gzip",
       from: `${WEB}/rootfs.tar.gz`,
       into: "/sysroot",
+      attributes: ["xattrs", "acls", "selinux"],
       // What arrived is unpacked as far as it goes; the transfer's failure decides.
       failed: `${WEB}/rootfs.tar.gz is truncated`,
     },
@@ -441,6 +443,7 @@ Deno.test("simulate() empties the root between download attempts", async () => {
       format: "gzip",
       from: `${WEB}/rootfs.tar.gz`,
       into: "/sysroot",
+      attributes: ["xattrs", "acls", "selinux"],
       failed: null,
     },
   ]);

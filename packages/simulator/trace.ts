@@ -46,7 +46,7 @@
  * @module
  */
 
-import type { BootReport } from "@tmpfs-root/model";
+import type { Attribute, BootReport } from "@tmpfs-root/model";
 import type { ArchiveFormat, RootEntry } from "./archive.ts";
 
 /** What every event has. */
@@ -126,6 +126,8 @@ export type SimEvent =
       /** The archive's path on the mounted source, or its URL. */
       readonly from: string;
       readonly into: string;
+      /** The kinds of attribute tar was asked to restore (the manifest's, else every kind). */
+      readonly attributes: readonly Attribute[];
       /**
        * The digest of the bytes served to the pipe, when `rd.tmpfs.sha256`
        * asks for a check. It is what the shell's hasher computes whenever

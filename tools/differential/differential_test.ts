@@ -10,7 +10,14 @@ import { generateScenarios } from "./generate.ts";
 import { classify, KNOWN_BUGS, type KnownBug } from "./known_bugs.ts";
 import { committedModule } from "./sandbox.ts";
 import { compileModule } from "@tmpfs-root/compiler";
-import { BOOT, formatManifest, hostileCmdlines } from "@tmpfs-root/model";
+import {
+  type Attribute,
+  ATTRIBUTES,
+  BOOT,
+  formatManifest,
+  hostileCmdlines,
+  tarCommand,
+} from "@tmpfs-root/model";
 import type { Scenario } from "./scenario.ts";
 import {
   makeArchive,
@@ -648,6 +655,38 @@ Deno.test("runDifferential() agrees on layers from every kind of source: the boo
     { ...vm(manifests), ram: 1 << 30 },
     /^\$ mount (-t tmpfs -o |-o remount,)size=70254592,nr_inodes=16444[, ]/,
   ]);
+  // A later layer without a manifest sizes nothing, whatever the one before said (a file named
+  // after a word of the earlier manifest is not taken for the later layer's).
+  const lone = withManifestsFor({ "base.tar.zst": base }, () => ({ bytes: 4096, inodes: 4 }));
+  cases.push([
+    `root=tmpfs:/dev/vda1 ${all}`,
+    { ...vm({ ...files, ...lone, "1.manifest": lone["base.tar.zst.manifest"]! }), ram: 1 << 30 },
+    /^\$ switch_root$/,
+  ]);
+  // Each layer's manifest names the kinds of attribute tar restores (node's has no line: every
+  // kind), from every kind of source.
+  const kinds: (readonly Attribute[] | undefined)[] = [["xattrs"], [], undefined];
+  const tarLine = (i: number) =>
+    new RegExp(
+      `^${escaped(`$ ${tarCommand("INTO", kinds[i] ?? ATTRIBUTES).join(" ")}`)}$`.replace(
+        "INTO",
+        "\\S+",
+      ),
+    );
+  const attributed: [string, Vm, RegExp][] = [];
+  for (const spec of ["tmpfs:/dev/vda1", "tmpfs:NFS=nfs:10.0.2.2:/srv", `tmpfs:${web}/`]) {
+    attributed.push([
+      `root=${spec} ${all}`,
+      { ...vm(withManifestsFor(files, () => ({ bytes: 4096, inodes: 4 }), kinds)), ram: 1 << 30 },
+      tarLine(1),
+    ]);
+  }
+  await assertAgreeAndSay(attributed, (s, log) => {
+    const tars = log.filter((l) => l.startsWith("$ tar "));
+    assert.equal(tars.length, 3, s.cmdline);
+    tars.forEach((l, i) => assert.match(l, tarLine(i), s.cmdline));
+    assert.ok(log.includes("$ switch_root"), s.cmdline);
+  });
   await assertAgreeAndSay(cases, (s, log) => {
     if (!log.includes("$ switch_root")) return;
     // The whiteouts removed what they name and are gone; a directory took a link's place.
@@ -667,6 +706,7 @@ Deno.test("runDifferential() agrees on layers from every kind of source: the boo
 function withManifestsFor(
   files: Record<string, Uint8Array>,
   counts: (name: string, i: number) => { bytes: number; inodes: number },
+  attributes: readonly (readonly Attribute[] | undefined)[] = [],
 ): Record<string, Uint8Array> {
   const out: Record<string, Uint8Array> = { ...files };
   for (const [i, name] of Object.keys(files).entries()) {
@@ -678,6 +718,7 @@ function withManifestsFor(
       unpackedBytes: c.bytes,
       inodes: c.inodes,
       sha256: "0".repeat(64),
+      ...(attributes[i] === undefined ? {} : { attributes: attributes[i] }),
     }));
   }
   return out;

@@ -164,7 +164,7 @@ export function expectedLog(
       case "unpack": {
         const d = decompressor(e.format);
         if (d !== null) out.push(`$ ${d}`);
-        out.push(`$ ${tarCommand(e.into).join(" ")}`);
+        out.push(`$ ${tarCommand(e.into, e.attributes).join(" ")}`);
         if (e.sha256 !== undefined) out.push(`$ ${SHA256SUM.join(" ")}`);
         break;
       }

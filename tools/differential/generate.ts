@@ -26,7 +26,13 @@ import {
   withBeside,
   withSidecars,
 } from "@tmpfs-root/simulator";
-import { formatManifest, hostileCmdlines, Lcg, MANIFEST_SUFFIX } from "@tmpfs-root/model";
+import {
+  type Attribute,
+  formatManifest,
+  hostileCmdlines,
+  Lcg,
+  MANIFEST_SUFFIX,
+} from "@tmpfs-root/model";
 import type { EntrySpec } from "@tmpfs-root/simulator";
 import type { Fault, Scenario } from "./scenario.ts";
 
@@ -186,6 +192,8 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
   // What the initramfs lacks is drawn from a stream of its own, so that every other draw (and
   // so the scenarios of a seed) stays as it was before images could lack anything.
   const image = new Lcg(seed ^ 0x5eed);
+  // The kinds of attribute a manifest names: a stream of its own too.
+  const kinds = new Lcg(seed ^ 0xa77);
   const hostile = hostileCmdlines(Math.ceil(count / 8) + 1, seed);
   const trees = new Map<Uint8Array, FileTree>();
   const tree = (bytes: Uint8Array, name = IMG): FileTree => {
@@ -308,9 +316,13 @@ export async function generateScenarios(count: number, seed = 1): Promise<Scenar
     // About one machine in two has a manifest beside every archive, most of them with the RAM
     // to boot it; a web server may fail to serve it.
     const vm = r.int(2) === 0 && !cmdline.includes("endless")
-      ? withManifests({ ...signed, ram: r.pick([1 << 30, 1 << 30, signed.ram]) }, manifestCase(r), {
-        ...(r.int(5) === 0 ? { status: r.pick([404, 500]) } : {}),
-      })
+      ? withManifests(
+        { ...signed, ram: r.pick([1 << 30, 1 << 30, signed.ram]) },
+        manifestCase(r, kinds.pick(KINDS)),
+        {
+          ...(r.int(5) === 0 ? { status: r.pick([404, 500]) } : {}),
+        },
+      )
       : signed;
     scenarios.push({ cmdline, vm: { ...vm, ...imageCase(image) }, fault: fault(r) });
   }
@@ -338,11 +350,21 @@ function imageCase(r: Lcg): Pick<Vm, "sources" | "decompressors"> {
 /** A manifest's text for an archive of a given file name. */
 type ManifestCase = (archive: string) => Uint8Array;
 
+/** The `attributes=` a manifest names (`undefined`: no line, every kind). */
+const KINDS: readonly (readonly Attribute[] | undefined)[] = [
+  undefined,
+  [],
+  ["xattrs"],
+  ["acls", "selinux"],
+  ["xattrs", "acls", "selinux"],
+];
+
 /**
  * A manifest case: counts that fit or not (in a tmpfs given or sized from
- * it, on 1 GiB of RAM or less), or a manifest that is not valid.
+ * it, on 1 GiB of RAM or less), or a manifest that is not valid; its
+ * `attributes=` names `attributes`.
  */
-function manifestCase(r: Lcg): ManifestCase {
+function manifestCase(r: Lcg, attributes: readonly Attribute[] | undefined): ManifestCase {
   const unpacked = r.pick([0, 4096, 100 * 1024, 60 * 1024 ** 2, 900 * 1024 ** 2, 3 * 1024 ** 3]);
   const inodes = r.pick([1, 12, 100000]);
   const good = (archive: string) =>
@@ -353,6 +375,7 @@ function manifestCase(r: Lcg): ManifestCase {
       unpackedBytes: unpacked,
       inodes,
       sha256: "0".repeat(64),
+      ...(attributes === undefined ? {} : { attributes }),
     });
   const text = r.pick<(archive: string) => string>([
     good,
