@@ -15,4 +15,5 @@ export * from "./archive_name.ts";
 export * from "./input_error.ts";
 export * from "./inspect_archive.ts";
 export * from "./pack_tree.ts";
+export * from "./plan_shards.ts";
 export * from "./root_layout.ts";
