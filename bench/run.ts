@@ -74,6 +74,8 @@ const FAMILIES: readonly Family[] = [
   "flags",
   "reader",
   "progress",
+  "shards-2",
+  "shards-4",
 ];
 for (const f of only ?? []) {
   if (!(FAMILIES as readonly string[]).includes(f)) {

@@ -7,7 +7,14 @@
  * @module
  */
 import { attributeList, ATTRIBUTES, type Format, FORMATS } from "@tmpfs-root/model";
-import { COMPRESSORS, EXTENSIONS, PACK_TAR_OPTIONS, packTree } from "@tmpfs-root/image";
+import {
+  COMPRESSORS,
+  EXTENSIONS,
+  PACK_TAR_OPTIONS,
+  packTree,
+  planShards,
+  shardTarArgs,
+} from "@tmpfs-root/image";
 import { bash, shortHash, shQuote } from "./_exec.ts";
 import type { RootTree } from "./root_tree.ts";
 
@@ -28,6 +35,31 @@ export interface Archives {
    * of attribute the module's tar restores.
    */
   readonly attributes: string;
+  /**
+   * The tree split by `planShards` into each of {@linkcode SHARD_COUNTS}
+   * zstd shards: by count, the shards' file names, then the directories'
+   * part (unpacked last).
+   */
+  readonly shards: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The shard counts the bench packs the tree into. */
+export const SHARD_COUNTS = [2, 4] as const;
+
+/**
+ * The file name of a part of the tree split into `count` shards: shard
+ * `part` (from 0), or `dirs` for the directories.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { shardName } from "./archives.ts";
+ * assert.equal(shardName(2, 0), "rootfs.2-shards.0.tar.zst");
+ * assert.equal(shardName(2, "dirs"), "rootfs.2-shards.dirs.tar.zst");
+ * ```
+ */
+export function shardName(count: number, part: number | "dirs"): string {
+  return `rootfs.${count}-shards.${part}.tar.zst`;
 }
 
 /**
@@ -80,9 +112,10 @@ export async function packArchives(
   tree: RootTree,
   log: (line: string) => void = () => {},
 ): Promise<Archives> {
-  const packSource = await Deno.readTextFile(
-    new URL("../../packages/image/pack_tree.ts", import.meta.url),
-  );
+  const packSource = [
+    await Deno.readTextFile(new URL("../../packages/image/pack_tree.ts", import.meta.url)),
+    await Deno.readTextFile(new URL("../../packages/image/plan_shards.ts", import.meta.url)),
+  ].join("\n");
   const gzip = await gzipCommand();
   const key = await shortHash(
     JSON.stringify({ tree: tree.key, packSource, PACK_TAR_OPTIONS, COMPRESSORS, gzip }),
@@ -119,7 +152,41 @@ export async function packArchives(
   );
   compressors[CPIO_NAME] = `cpio -o -H newc | ${gzip}`;
   bytes[CPIO_NAME] = (await Deno.stat(cpio)).size;
-  const archives: Archives = { dir, names, cpio: CPIO_NAME, bytes, compressors, attributes };
+  // The shards: each part packed with packTree's tar options and its zstd.
+  const zstd = compressors[names.zstd]!;
+  const shards: Record<string, string[]> = {};
+  for (const count of SHARD_COUNTS) {
+    log(`packing the tree as ${count} zstd shards (planShards) and its directories`);
+    const plan = await planShards(tree.dir, count);
+    const parts: [number | "dirs", readonly string[]][] = [
+      ...plan.shards.map((s, i): [number, readonly string[]] => [i, s.paths]),
+      ["dirs", plan.directories],
+    ];
+    shards[count] = [];
+    for (const [part, paths] of parts) {
+      const name = shardName(count, part);
+      const list = `${dir}/${name}.list`;
+      await Deno.writeTextFile(list, paths.map((p) => `${p}\0`).join(""));
+      await bash(
+        `tar ${shardTarArgs(tree.dir, list).map(shQuote).join(" ")} | ${zstd} >${
+          shQuote(`${dir}/${name}`)
+        }`,
+      );
+      await Deno.remove(list);
+      compressors[name] = `planShards, tar | ${zstd}`;
+      bytes[name] = (await Deno.stat(`${dir}/${name}`)).size;
+      shards[count].push(name);
+    }
+  }
+  const archives: Archives = {
+    dir,
+    names,
+    cpio: CPIO_NAME,
+    bytes,
+    compressors,
+    attributes,
+    shards,
+  };
   await Deno.writeTextFile(done, JSON.stringify(archives, null, 2) + "\n");
   return archives;
 }

@@ -17,7 +17,9 @@ export type Family =
   | "importd-download"
   | "flags"
   | "reader"
-  | "progress";
+  | "progress"
+  | "shards-2"
+  | "shards-4";
 
 /** One timed method. */
 export interface Method {
@@ -126,6 +128,33 @@ export interface MethodOptions {
   readonly systemdPull: boolean;
   /** The archives' manifests' `attributes=`, which the module passes its unpack. */
   readonly attributes: string;
+  /** By shard count, the zstd shards' file names and then the directories' part's (`Archives.shards`). */
+  readonly shards: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The raw limit of a sharded tree: each shard's bare `zstd | tar -x` at
+ * once, each waited for (a failure fails the script), then the
+ * directories' part.
+ *
+ * @example
+ * ```ts
+ * import assert from "#assert";
+ * import { rawShards } from "./methods.ts";
+ * assert.equal(
+ *   rawShards(["a", "b", "d"], ""),
+ *   "zstd -dcq <a | tar -x -f - -C /sysroot & p0=$!; zstd -dcq <b | tar -x -f - -C /sysroot & p1=$!; " +
+ *     "wait $p0 && wait $p1 && zstd -dcq <d | tar -x -f - -C /sysroot",
+ * );
+ * ```
+ */
+export function rawShards(names: readonly string[], dir: string): string {
+  const one = (n: string) => `zstd -dcq <${dir}${n} | tar -x -f - -C /sysroot`;
+  const shards = names.slice(0, -1);
+  return [
+    shards.map((n, i) => `${one(n)} & p${i}=$!`).join("; "),
+    [...shards.map((_, i) => `wait $p${i}`), one(names.at(-1)!)].join(" && "),
+  ].join("; ");
 }
 
 /**
@@ -151,6 +180,7 @@ export interface MethodOptions {
  *   lib: "/lib/tmpfs-root-lib.sh",
  *   systemdPull: false,
  *   attributes: "xattrs",
+ *   shards: {},
  * });
  * assert.equal(all.find((m) => m.id === "raw-zstd")?.command, "zstd -dcq <rootfs.tar.zst | tar -x -f - -C /sysroot");
  * ```
@@ -263,6 +293,16 @@ export function methods(options: MethodOptions): Method[] {
       label: v.label,
       command: pipe,
       script: pipe.replace(`<${zst}`, `</archive/${zst}`),
+    });
+  }
+  for (const [count, names] of Object.entries(options.shards)) {
+    all.push({
+      id: `shards-${count}-zstd`,
+      family: `shards-${count}` as Family,
+      format: "zstd",
+      label: `raw limit, ${count} shards at once`,
+      command: rawShards(names, ""),
+      script: rawShards(names, "/archive/"),
     });
   }
   for (const format of READER_FORMATS) {

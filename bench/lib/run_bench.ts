@@ -44,6 +44,8 @@ export interface BenchOptions {
 const COLOURS: Readonly<Record<string, string>> = {
   module: "#1f77b4",
   raw: "#7f7f7f",
+  "shards-2": "#17becf",
+  "shards-4": "#9edae5",
   importd: "#9467bd",
   "importd-download": "#c5b0d5",
   seed: "#ff7f0e",
@@ -145,6 +147,7 @@ export async function runBench(options: BenchOptions): Promise<Results> {
       lib: work.lib,
       systemdPull: await exists(SYSTEMD_PULL),
       attributes: archives.attributes,
+      shards: archives.shards,
     }).filter((m) =>
       options.only === undefined || options.only.includes(m.family) || m.id === BASELINE
     );
