@@ -5,7 +5,9 @@
  * line baked in with `--kernel-cmdline`) for an NFS, an HTTP and a block
  * source; checks with `lsinitrd` that the NFS and HTTP images hold the
  * network pieces they need and the block image none; measures what each
- * decompressor adds to the classic block image (`tmpfs_root_decompressors`);
+ * decompressor adds to the classic block image (`tmpfs_root_decompressors`)
+ * and what tmpfs-root adds to the block and HTTP images (the same image
+ * built without it, the HTTP one with the same network modules);
  * prints the sizes and, with `--write-doc`, writes them to
  * `docs/initramfs-sizes.md`.
  *
@@ -152,6 +154,77 @@ export async function measure(): Promise<SizeRow[]> {
   return rows;
 }
 
+/** What tmpfs-root adds to one image: the image against the same one built without it. */
+export interface ModuleRow {
+  readonly flavour: Flavour;
+  readonly source: "http" | "block";
+  readonly bytes: number;
+  readonly withoutBytes: number;
+  readonly zstdBytes: number;
+  readonly withoutZstdBytes: number;
+  /** The dracut modules the image without tmpfs-root was given (its network's). */
+  readonly modules: readonly string[];
+  /** What is wrong with the measurement (the image without it holds tmpfs-root's files). */
+  readonly problems: readonly string[];
+}
+
+/**
+ * Builds each block and HTTP image of `rows` again without tmpfs-root (the
+ * HTTP one with the network modules the image with it holds, which
+ * tmpfs-root's host-only dependencies chose): the difference is what the
+ * module adds, its scripts and the programs only it installs.
+ */
+export async function measureModule(rows: readonly SizeRow[]): Promise<ModuleRow[]> {
+  const kernel = await ensureKernel();
+  const out: ModuleRow[] = [];
+  for (const r of rows) {
+    if (r.source === "nfs") continue;
+    const modules = [...r.networkModules, ...(r.source === "http" ? ["url-lib"] : [])];
+    const img = await buildInitramfsInfo({
+      flavour: r.flavour,
+      hostonly: true,
+      full: true,
+      cmdline: SIZE_CMDLINES[r.source],
+      modules: [...new Set(modules)],
+      withoutModule: true,
+    }, kernel);
+    const left = (await contents(img.path)).files.filter((f) => f.includes("tmpfs-root"));
+    out.push({
+      flavour: r.flavour,
+      source: r.source,
+      problems: left.length === 0 ? [] : [`the image without it holds ${left[0]}`],
+      bytes: r.bytes,
+      withoutBytes: img.size,
+      zstdBytes: r.zstdBytes,
+      withoutZstdBytes: await zstdSize(img.path),
+      modules: [...new Set(modules)],
+    });
+  }
+  return out;
+}
+
+/** The module's section of the document. */
+export function renderModule(rows: readonly ModuleRow[]): string[] {
+  return [
+    "",
+    "## What tmpfs-root adds",
+    "",
+    "Each block and HTTP image above, against the same image built without tmpfs-root",
+    "(`--omit tmpfs-root`; the HTTP one given the network modules the image with it holds):",
+    "the module's scripts, the programs it installs into `/lib/tmpfs-root/bin` that the image",
+    "would not hold otherwise (GNU tar, the decompressors, util-linux's mount), and their",
+    "libraries.",
+    "",
+    "| image | with tmpfs-root | without | adds | zstd -3 adds | modules given without |",
+    "| --- | ---: | ---: | ---: | ---: | --- |",
+    ...rows.map((r) =>
+      `| ${r.flavour}/${r.source} | ${mib(r.bytes)} | ${mib(r.withoutBytes)} | ${
+        kib(r.bytes - r.withoutBytes)
+      } | ${kib(r.zstdBytes - r.withoutZstdBytes)} | ${r.modules.join(", ") || "none"} |`
+    ),
+  ];
+}
+
 /** What one decompressor adds: the default image against one whose setting leaves it out. */
 export interface DecompressorRow {
   readonly format: string;
@@ -224,6 +297,7 @@ export function renderDoc(
   kver: string,
   dracut: string,
   decompressors: readonly DecompressorRow[] = [],
+  module: readonly ModuleRow[] = [],
 ): string {
   const lines = [
     "# Host-only initramfs sizes",
@@ -289,6 +363,7 @@ export function renderDoc(
     );
   }
   lines.push("```");
+  if (module.length > 0) lines.push(...renderModule(module));
   if (decompressors.length > 0) lines.push(...renderDecompressors(decompressors));
   lines.push("");
   return lines.join("\n");
@@ -297,6 +372,18 @@ export function renderDoc(
 if (import.meta.main) {
   const rows = await measure();
   const decompressors = await measureDecompressors();
+  const module = await measureModule(rows);
+  // An image without tmpfs-root that is not smaller would mean the omit did not take.
+  const hollow = module.filter((m) => m.bytes <= m.withoutBytes || m.problems.length > 0);
+  for (const m of module) {
+    console.log(
+      `${hollow.includes(m) ? "FAIL" : "ok  "} tmpfs-root adds to ${m.flavour}/${m.source}: ${
+        kib(m.bytes - m.withoutBytes)
+      } (zstd ${kib(m.zstdBytes - m.withoutZstdBytes)})${
+        m.problems.length > 0 ? ` -- ${m.problems.join("; ")}` : ""
+      }`,
+    );
+  }
   for (const d of decompressors) {
     console.log(
       `decompressor ${d.format} (${d.programs.join(", ")}): +${kib(d.bytes)} (zstd +${
@@ -321,13 +408,14 @@ if (import.meta.main) {
   if (Deno.args.includes("--write-doc")) {
     await Deno.writeTextFile(
       `${REPO_ROOT}/docs/initramfs-sizes.md`,
-      renderDoc(rows, kernel.kver, dracut, decompressors),
+      renderDoc(rows, kernel.kver, dracut, decompressors, module),
     );
     await new Deno.Command(Deno.execPath(), {
       args: ["fmt", "--quiet", `${REPO_ROOT}/docs/initramfs-sizes.md`],
     }).output();
     console.log("wrote docs/initramfs-sizes.md");
   }
-  console.log(`${rows.length - failed} passed, ${failed} failed`);
+  failed += hollow.length;
+  console.log(`${rows.length + module.length - failed} passed, ${failed} failed`);
   Deno.exit(failed === 0 ? 0 : 1);
 }

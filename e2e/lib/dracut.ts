@@ -44,6 +44,11 @@ export interface InitramfsOptions {
   /** More lines of a dracut.conf file (e.g. `tmpfs_root_decompressors="zstd"`). */
   readonly conf?: readonly string[];
   /**
+   * Build the same image without tmpfs-root (`--omit tmpfs-root`), to
+   * measure what the module adds; only with `full`.
+   */
+  readonly withoutModule?: boolean;
+  /**
    * Build inside this distribution's build root (`distro.ts`) with its own
    * dracut, for its own kernel, instead of the host's dracut and the 6.1
    * guest kernel. Absent: the host (Debian 12).
@@ -114,7 +119,12 @@ export function dracutArgs(opts: InitramfsOptions): string[] {
   const modules = [...(opts.modules ?? [])];
   const args: string[] = [opts.hostonly ? "-H" : "-N"];
   if (opts.hostonly) args.push("--no-hostonly-cmdline");
-  if (opts.full) {
+  if (opts.full && opts.withoutModule) {
+    if (modules.length > 0) args.push("-a", modules.join(" "));
+    args.push("--omit", "tmpfs-root");
+  } else if (opts.withoutModule) {
+    throw new RangeError("withoutModule: only for an image of dracut's default module set (full)");
+  } else if (opts.full) {
     args.push("-a", ["tmpfs-root", ...modules].join(" "));
   } else {
     const base = opts.flavour === "systemd"

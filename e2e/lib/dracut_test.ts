@@ -19,6 +19,20 @@ Deno.test("distroDracutArgs() keeps dracutArgs() but the drivers the root's kern
   assert.deepEqual(distroDracutArgs(opts, new Set()), dracutArgs(opts));
 });
 
+Deno.test("dracutArgs() without the module omits tmpfs-root and adds only the modules named", () => {
+  const args = dracutArgs({
+    flavour: "classic",
+    hostonly: true,
+    full: true,
+    withoutModule: true,
+    modules: ["network", "url-lib"],
+  });
+  assert.equal(args[args.indexOf("-a") + 1], "network url-lib");
+  assert.equal(args.filter((a) => a.includes("tmpfs-root")).join(), "tmpfs-root");
+  assert.equal(args[args.indexOf("tmpfs-root") - 1], "--omit");
+  assert.throws(() => dracutArgs({ flavour: "classic", withoutModule: true }), /only for an image/);
+});
+
 Deno.test("dracutArgs() of a distribution build are the host's: the distribution is no argument", () => {
   assert.deepEqual(
     dracutArgs({ flavour: "classic", distro: "trixie", full: true }),
