@@ -90,6 +90,28 @@ async function contents(image: string): Promise<{ modules: string[]; files: stri
   return { modules, files };
 }
 
+/** The regular files of an image and their sizes, by path (`lsinitrd`'s listing). */
+async function fileSizes(image: string): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for (const l of (await $`lsinitrd ${image}`.stderr("null").noThrow().text()).split("\n")) {
+    if (!/^-[rwxsStT-]{9}/.test(l)) continue;
+    const f = l.split(/\s+/);
+    sizes.set(f.slice(8).join(" "), Number(f[4]));
+  }
+  return sizes;
+}
+
+/** What the files only one image holds add up to, in the groups of {@linkcode ModuleRow.parts}. */
+function partsOf(only: ReadonlyMap<string, number>): ModuleRow["parts"] {
+  const parts = { drivers: 0, programs: 0, other: 0 };
+  for (const [path, bytes] of only) {
+    if (/(^|\/)lib\/modules\//.test(path)) parts.drivers += bytes;
+    else if (path.includes("lib/tmpfs-root/bin/")) parts.programs += bytes;
+    else parts.other += bytes;
+  }
+  return parts;
+}
+
 function has(c: { modules: string[]; files: string[] }, p: Piece): boolean {
   return (p.kind === "module" ? c.modules : c.files).some((x) => p.re.test(x));
 }
@@ -166,6 +188,12 @@ export interface ModuleRow {
   readonly modules: readonly string[];
   /** What is wrong with the measurement (the image without it holds tmpfs-root's files). */
   readonly problems: readonly string[];
+  /**
+   * The files only the image with tmpfs-root holds, in bytes: kernel modules
+   * (the file systems a block source may carry), the programs in
+   * `/lib/tmpfs-root/bin`, and the rest (libraries, scripts, units).
+   */
+  readonly parts: { readonly drivers: number; readonly programs: number; readonly other: number };
 }
 
 /**
@@ -189,10 +217,13 @@ export async function measureModule(rows: readonly SizeRow[]): Promise<ModuleRow
       withoutModule: true,
     }, kernel);
     const left = (await contents(img.path)).files.filter((f) => f.includes("tmpfs-root"));
+    const without = await fileSizes(img.path);
+    const only = new Map([...await fileSizes(r.path)].filter(([f]) => !without.has(f)));
     out.push({
       flavour: r.flavour,
       source: r.source,
       problems: left.length === 0 ? [] : [`the image without it holds ${left[0]}`],
+      parts: partsOf(only),
       bytes: r.bytes,
       withoutBytes: img.size,
       zstdBytes: r.zstdBytes,
@@ -210,18 +241,27 @@ export function renderModule(rows: readonly ModuleRow[]): string[] {
     "## What tmpfs-root adds",
     "",
     "Each block and HTTP image above, against the same image built without tmpfs-root",
-    "(`--omit tmpfs-root`; the HTTP one given the network modules the image with it holds):",
-    "the module's scripts, the programs it installs into `/lib/tmpfs-root/bin` that the image",
-    "would not hold otherwise (GNU tar, the decompressors, util-linux's mount), and their",
-    "libraries.",
+    "(`--omit tmpfs-root`; the HTTP one given the network modules the image with it holds).",
+    "The files only the image with it holds, by kind: the kernel's drivers for the file",
+    "systems a block source may carry (ext4, xfs, btrfs, vfat, iso9660, squashfs, udf: the",
+    "source's file system is not known when the image is built; btrfs and xfs weigh most),",
+    "the programs it installs into `/lib/tmpfs-root/bin` (GNU tar, coreutils, util-linux's",
+    "mount, the decompressors; curl and openssl for HTTP), and the rest (their libraries,",
+    "the module's scripts and units).",
     "",
-    "| image | with tmpfs-root | without | adds | zstd -3 adds | modules given without |",
-    "| --- | ---: | ---: | ---: | ---: | --- |",
+    "| image | with tmpfs-root | without | adds | zstd -3 adds | file systems | programs | rest |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows.map((r) =>
       `| ${r.flavour}/${r.source} | ${mib(r.bytes)} | ${mib(r.withoutBytes)} | ${
         kib(r.bytes - r.withoutBytes)
-      } | ${kib(r.zstdBytes - r.withoutZstdBytes)} | ${r.modules.join(", ") || "none"} |`
+      } | ${kib(r.zstdBytes - r.withoutZstdBytes)} | ${kib(r.parts.drivers)} | ${
+        kib(r.parts.programs)
+      } | ${kib(r.parts.other)} |`
     ),
+    "",
+    `The images without tmpfs-root were given these dracut modules: ${
+      rows.map((r) => `${r.flavour}/${r.source}: ${r.modules.join(", ") || "none"}`).join("; ")
+    }.`,
   ];
 }
 
