@@ -169,6 +169,15 @@ tmpfs_root_inst_decompressor() {
             ;;
     esac
 }
+# NAME: installs the kernel module of the file system NAME (a word of $tmpfs_root_filesystems) with
+# what it needs; says why (derror) and returns 1 when dracut cannot.
+tmpfs_root_inst_filesystem() {
+    hostonly='' instmods -c "$1" || {
+        derror \
+            "tmpfs-root: tmpfs_root_filesystems names \"$1\", whose kernel module dracut cannot install for kernel $kernel: name file systems this kernel has (e.g. ext4 xfs)"
+        return 1
+    }
+}
 # KEY: true when KEY is an Ed25519 public key openssl reads, whose file name does not start with a
 # dot (the boot's glob would miss it); else says why (derror).
 tmpfs_root_check_key() {
@@ -257,12 +266,17 @@ installkernel() {
     local sources
     local m
     sources="$(tmpfs_root_build_sources)"
-    # The file systems a source may carry; tmpfs itself is built in.
+    # The file systems a source may carry (tmpfs itself is built in): those tmpfs_root_filesystems
+    # names, each one a must (dracut stops the build when installkernel fails), else all.
     case " $sources " in
         *' block '*)
-            for m in ext4 xfs btrfs vfat iso9660 squashfs udf; do
-                hostonly='' instmods "$m" || :
-            done
+            if [ -n "${tmpfs_root_filesystems:-}" ]; then
+                tmpfs_root_each "$tmpfs_root_filesystems" tmpfs_root_inst_filesystem || return 1
+            else
+                for m in ext4 xfs btrfs vfat iso9660 squashfs udf; do
+                    hostonly='' instmods "$m" || :
+                done
+            fi
             ;;
     esac
     return 0

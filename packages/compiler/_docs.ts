@@ -182,6 +182,9 @@ const FIXED: Readonly<Record<string, string>> = {
     "is a compressed format whose decompressor this host has; else says why (derror).",
   [fn("inst_decompressor")]: "FORMAT: installs FORMAT's decompressors that this host has " +
     "(pigz beside gzip); returns 1 when it has none.",
+  [fn("inst_filesystem")]: "NAME: installs the kernel module of the file system NAME (a word " +
+    "of $tmpfs_root_filesystems) with what it needs; says why (derror) and returns 1 when " +
+    "dracut cannot.",
   [fn("check_key")]: "KEY: true when KEY is an Ed25519 public key openssl reads, whose file " +
     "name does not start with a dot (the boot's glob would miss it); else says why (derror).",
   [fn("install_key")]: "KEY: installs KEY under /etc/tmpfs-root/keys by its file name; returns 1 " +

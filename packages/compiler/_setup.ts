@@ -12,6 +12,7 @@ import {
   forIn,
   func,
   glob,
+  group,
   ifThen,
   local,
   not,
@@ -34,6 +35,7 @@ import {
 import {
   DECOMPRESSOR_PROGRAMS,
   DECOMPRESSORS_VAR,
+  FILESYSTEMS_VAR,
   KEYS_DIR,
   KIND_LEFT_OUT,
   PARAM_MODULES,
@@ -311,6 +313,32 @@ function checkDecompressor(): Command {
 }
 
 /**
+ * `tmpfs_root_inst_filesystem NAME`: installs the kernel module of the file
+ * system NAME (a word of tmpfs_root_filesystems) with what it needs; says
+ * why and returns 1 when dracut cannot.
+ */
+function instFilesystem(): Command {
+  return func(fn("inst_filesystem"), [
+    or(
+      withAssign("hostonly", "", cmd("instmods", "-c", v("1"))),
+      group([
+        cmd(
+          "derror",
+          w(
+            `tmpfs-root: ${FILESYSTEMS_VAR} names "`,
+            v("1"),
+            `", whose kernel module dracut cannot install for kernel `,
+            v("kernel"),
+            ": name file systems this kernel has (e.g. ext4 xfs)",
+          ),
+        ),
+        ret(1),
+      ]),
+    ),
+  ]);
+}
+
+/**
  * `tmpfs_root_inst_decompressor FORMAT`: installs FORMAT's programs that the
  * host has (gzip, and pigz beside it); returns 1 when it has none.
  */
@@ -412,6 +440,7 @@ export function moduleSetup(
     instTool(),
     checkDecompressor(),
     instDecompressor(),
+    instFilesystem(),
     checkKey(),
     installKey(),
     func("check", [
@@ -449,11 +478,20 @@ export function moduleSetup(
       local("sources"),
       local("m"),
       assign("sources", subst(cmd(sources))),
-      comment("The file systems a source may carry; tmpfs itself is built in."),
+      comment(
+        `The file systems a source may carry (tmpfs itself is built in): those ${FILESYSTEMS_VAR}`,
+      ),
+      comment(
+        "names, each one a must (dracut stops the build when installkernel fails), else all.",
+      ),
       ...NEEDS.filter((n) => n.kernel.length > 0).map((n) =>
         whenSource(n.word, [
-          forIn("m", n.kernel, [
-            or(withAssign("hostonly", "", cmd("instmods", v("m"))), cmd(":")),
+          ifThen(test("-n", orDefault(FILESYSTEMS_VAR, "")), [
+            or(cmd(fn("each"), v(FILESYSTEMS_VAR), fn("inst_filesystem")), ret(1)),
+          ], [
+            forIn("m", n.kernel, [
+              or(withAssign("hostonly", "", cmd("instmods", v("m"))), cmd(":")),
+            ]),
           ]),
         ])
       ),

@@ -24,6 +24,9 @@ const DRACUT = [
   // The module's own files are not at hand here: only the keys are copied.
   'inst_simple() { case "$2" in /etc/*) mkdir -p "$initdir${2%/*}" && cp "$1" "$initdir$2" ;; esac; }',
   "inst_hook() { :; }",
+  // instmods logs the kernel modules asked for (-c: each a must); the host's kernel has the
+  // file systems of $kmods.
+  'instmods() { c=; [ "$1" = -c ] && { c=1; shift; }; for m in "$@"; do case " $kmods " in *" $m "*) echo "instmods ${c:+-c }$m" ;; *) [ -z "$c" ] || return 1 ;; esac; done; }',
   'dracut_module_included() { case " $included " in *" $1 "*) return 0 ;; esac; return 1; }',
 ];
 
@@ -33,6 +36,10 @@ interface Host {
   readonly keys?: string | null;
   /** tmpfs_root_decompressors (unset: every format the host has). */
   readonly decompressors?: string;
+  /** tmpfs_root_filesystems (unset: every file system a block source may carry). */
+  readonly filesystems?: string;
+  /** Run dracut's installkernel after check, and nothing else. */
+  readonly installkernel?: boolean;
   /** Programs the host lacks. */
   readonly missing?: readonly string[];
   /** Programs that are links to busybox on the host. */
@@ -77,6 +84,8 @@ async function build(dir: string, host: Host | string | null = {}): Promise<stri
     // As dracut.conf sets it (the paths hold no quote).
     ...(h.keys === null || h.keys === undefined ? [] : [`tmpfs_root_pubkeys='${h.keys}'`]),
     ...(h.decompressors === undefined ? [] : [`tmpfs_root_decompressors='${h.decompressors}'`]),
+    ...(h.filesystems === undefined ? [] : [`tmpfs_root_filesystems='${h.filesystems}'`]),
+    "kernel=6.1.0-57-amd64 kmods='ext4 xfs btrfs vfat iso9660 squashfs udf f2fs'",
     `fake='${fake}' dracutbasedir='${fake}/dracut' included='${
       h.included ?? "network nfs url-lib"
     }'`,
@@ -85,6 +94,9 @@ async function build(dir: string, host: Host | string | null = {}): Promise<stri
     `initdir="${fake}/initrd" moddir=/nowhere hostonly=''`,
     // dracut installs a module only when its check allows it.
     'check; rc="$?"; echo "check $rc"; [ "$rc" = 255 ] || exit 0',
+    ...(h.installkernel
+      ? ['echo "installkernel:" $(installkernel; echo "status $?")', "exit 0"]
+      : []),
     'echo "depends: $(depends)"',
     // install ends the build with exit 1 when it cannot install the keys: a subshell sees it.
     '(install; echo "install $?"); echo "build $?"',
@@ -301,6 +313,30 @@ Deno.test("an image without network support keeps tmpfs-root for disks, and reco
     );
     // HTTP needs curl as well as the modules.
     assert.equal((await run({ missing: ["curl"] })).sources, "sources: block nfs");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tmpfs_root_filesystems names the file systems a block source's image gets, each one a must", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const run = async (host: Host) => (await build(dir, { ...host, installkernel: true })).at(-1);
+    // Unset: every file system a block source may carry, none a must.
+    assert.equal(
+      await run({}),
+      "installkernel: instmods ext4 instmods xfs instmods btrfs instmods vfat instmods iso9660 instmods squashfs instmods udf status 0",
+    );
+    assert.equal(
+      await run({ filesystems: " ext4\tf2fs " }),
+      "installkernel: instmods -c ext4 instmods -c f2fs status 0",
+    );
+    assert.equal(
+      await run({ filesystems: "ext4 zfs" }),
+      'installkernel: instmods -c ext4 derror: tmpfs-root: tmpfs_root_filesystems names "zfs", whose kernel module dracut cannot install for kernel 6.1.0-57-amd64: name file systems this kernel has (e.g. ext4 xfs) status 1',
+    );
+    // An image without block sources gets none.
+    assert.equal(await run({ filesystems: "ext4", sources: "http" }), "installkernel: status 0");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

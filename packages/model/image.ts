@@ -92,6 +92,14 @@ export const PROGRAM_PACKAGES: Readonly<Record<string, string>> = {
   zstd: "zstd",
 };
 
+/**
+ * The dracut.conf variable that names the file systems whose kernel modules
+ * an image gets for block sources (unset: every one a block source may
+ * carry, the block kind's `kernelModules` in source_kinds.ts). Each named must
+ * be installable for the image's kernel, or the build stops.
+ */
+export const FILESYSTEMS_VAR = "tmpfs_root_filesystems";
+
 /** The dracut.conf variable that names the decompressors an image gets. */
 export const DECOMPRESSORS_VAR = "tmpfs_root_decompressors";
 
