@@ -1997,6 +1997,11 @@ tmpfs_root_step_unpack() {
             kinds="${kindsleft%%/*}"
             kindsleft="${kindsleft#*/}"
         fi
+        # A layer whose digest is checked gets every kind: no digest covers the manifest, and
+        # one that named too few would strip attributes (an ACL that narrows a group's access).
+        if [ -n "$want" ]; then
+            kinds=xattrs,acls,selinux
+        fi
         to="${NEWROOT:-/sysroot}"
         if [ "$li" -gt 1 ]; then
             if ! to="$(/lib/tmpfs-root/bin/mktemp -d "${NEWROOT:-/sysroot}/.tmpfs-root-layer.XXXXXX" 2>/run/tmpfs-root/err)"; then

@@ -819,6 +819,13 @@ function unpackBody(step: Extract<Step, { kind: "unpack" }>, ctx: Context): Comm
         assign("kinds", strip("kindsleft", "%%", pat("/", ANY))),
         assign("kindsleft", strip("kindsleft", "#", pat(ANY, "/"))),
       ]),
+      comment(
+        "A layer whose digest is checked gets every kind: no digest covers the manifest, and",
+      ),
+      comment(
+        "one that named too few would strip attributes (an ACL that narrows a group's access).",
+      ),
+      ifThen(test("-n", v("want")), [assign("kinds", attributeList(ATTRIBUTES))]),
       assign("to", into),
       ifThen(test(v("li"), "-gt", "1"), [
         ifThen(

@@ -812,7 +812,8 @@ class Run implements Machine {
         this.events.push({ kind: "stage", step: id, into, path: to });
         this.below = this.root ?? new Map();
       }
-      this.attributes = kinds[i] ?? ATTRIBUTES;
+      // A layer whose digest is checked gets every kind: no digest covers the manifest.
+      this.attributes = wants[i] !== "" ? ATTRIBUTES : kinds[i] ?? ATTRIBUTES;
       await this.unpack(id, file, from, to, retries, wants[i] !== "");
       done.push(this.hashed.get(id) ?? { name: file, sha256: null });
       if (layers.length > 1) {

@@ -166,6 +166,20 @@ Deno.test("simulate() has tar restore only the kinds of attribute each layer's m
     messageOf(withXattrs),
     /^tmpfs-root: unpack failed: tar could not set a security attribute: /,
   );
+  // Digests checked: every kind for every layer, whatever the manifests (which no digest covers:
+  // one naming too few would strip what the checked archive holds).
+  const sums = await Promise.all([BASE, CAP, NODE].map(sha256Hex));
+  const checked = await boot(
+    `root=tmpfs:/dev/vda1 rd.tmpfs.imgfile=base.tgz,cap.tgz,node.tar rd.tmpfs.sha256=${
+      sums.join(",")
+    }`,
+    disk(files),
+  );
+  assert.match(messageOf(checked), /tar could not set a security attribute/);
+  assert.deepEqual(unpacks(checked).map(([, a]) => a), [
+    ["xattrs", "acls", "selinux"],
+    ["xattrs", "acls", "selinux"],
+  ]);
   // One layer without a manifest: no layer is sized, and each gets every kind.
   const { "node.tar.manifest": _, ...partial } = files;
   const none = await boot(

@@ -681,10 +681,22 @@ Deno.test("runDifferential() agrees on layers from every kind of source: the boo
       tarLine(1),
     ]);
   }
+  // With digests checked, every kind for every layer: no digest covers the manifests.
+  const every = new RegExp(
+    `^${escaped(`$ ${tarCommand("INTO", ATTRIBUTES).join(" ")}`)}$`.replace("INTO", "\\S+"),
+  );
+  for (const spec of ["tmpfs:/dev/vda1", `tmpfs:${web}/`]) {
+    attributed.push([
+      `root=${spec} ${all} rd.tmpfs.sha256=${sums.join(",")}`,
+      { ...vm(withManifestsFor(files, () => ({ bytes: 4096, inodes: 4 }), kinds)), ram: 1 << 30 },
+      every,
+    ]);
+  }
   await assertAgreeAndSay(attributed, (s, log) => {
     const tars = log.filter((l) => l.startsWith("$ tar "));
     assert.equal(tars.length, 3, s.cmdline);
-    tars.forEach((l, i) => assert.match(l, tarLine(i), s.cmdline));
+    const checked = s.cmdline.includes("rd.tmpfs.sha256=");
+    tars.forEach((l, i) => assert.match(l, checked ? every : tarLine(i), s.cmdline));
     assert.ok(log.includes("$ switch_root"), s.cmdline);
   });
   await assertAgreeAndSay(cases, (s, log) => {
