@@ -91,7 +91,10 @@ Deno.test("a toy source kind gets a mount step and module-setup.sh support", () 
   assert.match(lib, /x-virtiofs\) return 0 ;;/);
   const setup = file("module-setup.sh");
   assert.match(setup, /\*tmpfs:VIRTIOFS=\*\) printf ' %s' x-virtiofs ;;/);
-  assert.match(setup, /\*' x-virtiofs '\*\)\n\s+for m in virtiofs; do/);
+  assert.match(
+    setup,
+    /\*' x-virtiofs '\*\)\n\s+if \[ -n "\$\{tmpfs_root_filesystems:-\}" \]; then\n[^\n]*\n\s+else\n\s+for m in virtiofs; do/,
+  );
   assert.match(setup, /printf 'block nfs http x-virtiofs\\n'/);
   // The shipped module is what the shipped table makes.
   assert.deepEqual(

@@ -1,6 +1,6 @@
 import assert from "#assert";
 import $ from "dax";
-import { tarCommand } from "@tmpfs-root/model";
+import { ATTRIBUTE_TAR_OPTIONS, ATTRIBUTES, tarCommand } from "@tmpfs-root/model";
 import { buildGuestArchive } from "./guest.ts";
 import { concatBytes, endBlocks, tarEntries, tarMember } from "./tar_bytes.ts";
 import {
@@ -196,7 +196,16 @@ Deno.test({
   fn: async () => {
     const [cmd, ...args] = tarCommand("/sysroot");
     assert.equal(cmd, "tar");
-    assert.deepEqual(args.slice(-4), ["-f", "-", "-C", "/sysroot"]);
+    // Every attribute option, as without a manifest; the archive on stdin, the root /sysroot.
+    assert.deepEqual(args.slice(args.indexOf("-f"), args.indexOf("-f") + 4), [
+      "-f",
+      "-",
+      "-C",
+      "/sysroot",
+    ]);
+    for (const a of ATTRIBUTES) {
+      for (const o of ATTRIBUTE_TAR_OPTIONS[a]) assert.ok(args.includes(o), o);
+    }
     const chroot = await $.which("chroot");
     if (chroot === undefined) throw new Error("No chroot on the PATH");
     for (const kind of UNSAFE_KINDS) {
