@@ -133,9 +133,10 @@ export interface MethodOptions {
 }
 
 /**
- * The raw limit of a sharded tree: each shard's bare `zstd | tar -x` at
- * once, each waited for (a failure fails the script), then the
- * directories' part.
+ * The raw limit of a sharded tree: the directories' part (so that no
+ * shard's tar makes a directory: two making the same one race), each
+ * shard's bare `zstd | tar -x` at once, each waited for (a failure fails
+ * the script), then the directories' part again (their mtimes and modes).
  *
  * @example
  * ```ts
@@ -143,18 +144,20 @@ export interface MethodOptions {
  * import { rawShards } from "./methods.ts";
  * assert.equal(
  *   rawShards(["a", "b", "d"], ""),
- *   "zstd -dcq <a | tar -x -f - -C /sysroot & p0=$!; zstd -dcq <b | tar -x -f - -C /sysroot & p1=$!; " +
- *     "wait $p0 && wait $p1 && zstd -dcq <d | tar -x -f - -C /sysroot",
+ *   "zstd -dcq <d | tar -x -f - -C /sysroot && { zstd -dcq <a | tar -x -f - -C /sysroot & p0=$!; " +
+ *     "zstd -dcq <b | tar -x -f - -C /sysroot & p1=$!; wait $p0 && wait $p1; } && " +
+ *     "zstd -dcq <d | tar -x -f - -C /sysroot",
  * );
  * ```
  */
 export function rawShards(names: readonly string[], dir: string): string {
   const one = (n: string) => `zstd -dcq <${dir}${n} | tar -x -f - -C /sysroot`;
   const shards = names.slice(0, -1);
-  return [
-    shards.map((n, i) => `${one(n)} & p${i}=$!`).join("; "),
-    [...shards.map((_, i) => `wait $p${i}`), one(names.at(-1)!)].join(" && "),
-  ].join("; ");
+  const dirs = one(names.at(-1)!);
+  const atOnce = `${shards.map((n, i) => `${one(n)} & p${i}=$!`).join("; ")}; ${
+    shards.map((_, i) => `wait $p${i}`).join(" && ")
+  };`;
+  return `${dirs} && { ${atOnce} } && ${dirs}`;
 }
 
 /**

@@ -4,10 +4,13 @@
  * same tmpfs, unpack the tree faster than any single tar stream (which
  * decompresses and writes on one core).
  *
- * The plan puts every directory in a part of its own, unpacked after the
- * shards: while the shards unpack, tar makes the directories they need as
- * it goes, and the directory part then gives each its owner, mode, mtime
- * and attributes, which a write into it would otherwise change (a
+ * The plan puts every directory in a part of its own, unpacked before the
+ * shards and again after them. Before: no shard's tar has to make a
+ * directory, and two that make the same one at once race (GNU tar 1.34
+ * then fails the member with "Cannot open: No such file or directory":
+ * its retry finds nothing left to make; seen in about one sharded run in
+ * six on a Debian root). After: it gives each directory its owner, mode,
+ * mtime and attributes again, which the shards' writes changed (a
  * directory's mtime moves with every entry made in it). Every other entry
  * goes to exactly one shard, a hard-link group whole (tar stores the first
  * of a group as a file and the others as links to it, which must be in the
