@@ -21,7 +21,10 @@ import $ from "dax";
 import { buildInitramfsInfo, type Flavour, type InitramfsOptions } from "./lib/dracut.ts";
 import { ensureKernel } from "./lib/kernel.ts";
 import { REPO_ROOT } from "./lib/_paths.ts";
-import { DECOMPRESSOR_PROGRAMS, DECOMPRESSORS_VAR } from "@tmpfs-root/model";
+import { DECOMPRESSOR_PROGRAMS, DECOMPRESSORS_VAR, SOURCES } from "@tmpfs-root/model";
+
+/** The file systems an image gets drivers for by default, for block sources (the model's). */
+const BLOCK_FILESYSTEMS = SOURCES.find((k) => k.kind === "block")!.kernelModules;
 
 /** The three command lines: NFS with a static address, an HTTP URL, a block device. */
 export const SIZE_CMDLINES: Readonly<Record<"nfs" | "http" | "block", string>> = {
@@ -207,13 +210,15 @@ export async function measureModule(rows: readonly SizeRow[]): Promise<ModuleRow
   const out: ModuleRow[] = [];
   for (const r of rows) {
     if (r.source === "nfs") continue;
-    const modules = [...r.networkModules, ...(r.source === "http" ? ["url-lib"] : [])];
+    const modules = [
+      ...new Set([...r.networkModules, ...(r.source === "http" ? ["url-lib"] : [])]),
+    ];
     const img = await buildInitramfsInfo({
       flavour: r.flavour,
       hostonly: true,
       full: true,
       cmdline: SIZE_CMDLINES[r.source],
-      modules: [...new Set(modules)],
+      modules,
       withoutModule: true,
     }, kernel);
     const left = (await contents(img.path)).files.filter((f) => f.includes("tmpfs-root"));
@@ -228,7 +233,7 @@ export async function measureModule(rows: readonly SizeRow[]): Promise<ModuleRow
       withoutBytes: img.size,
       zstdBytes: r.zstdBytes,
       withoutZstdBytes: await zstdSize(img.path),
-      modules: [...new Set(modules)],
+      modules,
     });
   }
   return out;
@@ -243,7 +248,7 @@ export function renderModule(rows: readonly ModuleRow[]): string[] {
     "Each block and HTTP image above, against the same image built without tmpfs-root",
     "(`--omit tmpfs-root`; the HTTP one given the network modules the image with it holds).",
     "The files only the image with it holds, by kind: the kernel's drivers for the file",
-    "systems a block source may carry (ext4, xfs, btrfs, vfat, iso9660, squashfs, udf: the",
+    `systems a block source may carry (${BLOCK_FILESYSTEMS.join(", ")}: the`,
     "source's file system is not known when the image is built; btrfs and xfs weigh most),",
     "the programs it installs into `/lib/tmpfs-root/bin` (GNU tar, coreutils, util-linux's",
     "mount, the decompressors; curl and openssl for HTTP), and the rest (their libraries,",

@@ -101,9 +101,13 @@ export async function planShards(dir: string, count: number): Promise<ShardPlan>
       const data = st.isFile() ? Math.ceil(st.size / BLOCK) * BLOCK : 0;
       const key = st.isFile() && st.nlink > 1 ? `${st.dev}:${st.ino}` : path;
       const unit = units.get(key);
-      if (unit === undefined) units.set(key, { paths: [path], bytes: BLOCK + data });
-      // A link of a group costs tar a header only.
-      else (unit.paths.push(path), unit.bytes += BLOCK);
+      if (unit === undefined) {
+        units.set(key, { paths: [path], bytes: BLOCK + data });
+      } else {
+        // A link of a group costs tar a header only.
+        unit.paths.push(path);
+        unit.bytes += BLOCK;
+      }
     }
   };
   await walk(".");

@@ -666,13 +666,12 @@ Deno.test("runDifferential() agrees on layers from every kind of source: the boo
   // Each layer's manifest names the kinds of attribute tar restores (node's has no line: every
   // kind), from every kind of source.
   const kinds: (readonly Attribute[] | undefined)[] = [["xattrs"], [], undefined];
-  const tarLine = (i: number) =>
+  /** The line of tar restoring `attributes`, into any folder. */
+  const tarFor = (attributes: readonly Attribute[]) =>
     new RegExp(
-      `^${escaped(`$ ${tarCommand("INTO", kinds[i] ?? ATTRIBUTES).join(" ")}`)}$`.replace(
-        "INTO",
-        "\\S+",
-      ),
+      `^${escaped(`$ ${tarCommand("INTO", attributes).join(" ")}`)}$`.replace("INTO", "\\S+"),
     );
+  const tarLine = (i: number) => tarFor(kinds[i] ?? ATTRIBUTES);
   const attributed: [string, Vm, RegExp][] = [];
   for (const spec of ["tmpfs:/dev/vda1", "tmpfs:NFS=nfs:10.0.2.2:/srv", `tmpfs:${web}/`]) {
     attributed.push([
@@ -682,9 +681,7 @@ Deno.test("runDifferential() agrees on layers from every kind of source: the boo
     ]);
   }
   // With digests checked, every kind for every layer: no digest covers the manifests.
-  const every = new RegExp(
-    `^${escaped(`$ ${tarCommand("INTO", ATTRIBUTES).join(" ")}`)}$`.replace("INTO", "\\S+"),
-  );
+  const every = tarFor(ATTRIBUTES);
   for (const spec of ["tmpfs:/dev/vda1", `tmpfs:${web}/`]) {
     attributed.push([
       `root=${spec} ${all} rd.tmpfs.sha256=${sums.join(",")}`,
